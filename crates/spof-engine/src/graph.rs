@@ -1,0 +1,306 @@
+//! The fault graph: the model compiled to basic events and gates, in flat arrays.
+//!
+//! Basic events are every instance of a component that is not managed, every failure domain,
+//! every whole-component event (an all-at-once deploy, a certificate renewed by hand that
+//! expires) and every person. Gates are instances (own event, domains, whole-component events
+//! and hard dependencies), components (k of n instances) and journeys (all of their path).
+//!
+//! Instances of a component that sit in the same domains fail on the same domain events, so
+//! they are kept as groups with a count: the analysis works per group, not per instance, and
+//! stays linear in the number of instances.
+
+use spof_model::{
+    ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model, PersonId,
+    Redundancy, Renewal, Scope, Step,
+};
+use std::collections::HashMap;
+
+pub type EventId = u32;
+
+/// What a basic event is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    Instance {
+        component: ComponentId,
+        instance: u32,
+    },
+    Domain(DomainId),
+    /// One bad all-at-once deploy fails every instance of the component.
+    Deploy(ComponentId),
+    /// A certificate renewed by hand expires unnoticed.
+    Expiry(ComponentId),
+    /// A person is unavailable (asleep, on leave, gone).
+    Person(PersonId),
+}
+
+/// Instances of one component with the same placement.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Domain events of the placement, with every enclosing domain, sorted.
+    pub domain_events: Vec<EventId>,
+    /// For each scoped dependency (in the order of `ComponentNode::scoped`), the domain of
+    /// the scope's level this group sits in.
+    pub scope_domains: Vec<Option<DomainId>>,
+    /// The member instances (indices into the component's instances).
+    pub members: Vec<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ComponentNode {
+    pub n: usize,
+    /// How many instance failures fail the component: n - min_healthy + 1.
+    pub threshold: usize,
+    pub groups: Vec<Group>,
+    /// The group of each instance.
+    pub group_of: Vec<u32>,
+    /// The first instance event, when instances have events of their own (not managed).
+    pub first_instance_event: Option<EventId>,
+    /// Whole-component events (deploy, expiry).
+    pub wide_events: Vec<EventId>,
+    /// Hard dependencies that every instance shares.
+    pub hard: Vec<ComponentId>,
+    /// Scoped hard dependencies: each instance uses the target's instances in its own domain of
+    /// the level.
+    pub scoped: Vec<(ComponentId, Scope)>,
+    pub optional: Vec<ComponentId>,
+    pub active_passive: Option<Failover>,
+    pub primary: u32,
+    /// True when a manual failover is needed and the model's people include nobody able to do
+    /// it: the component then stays down until repair.
+    pub nobody_can_fail_over: bool,
+    /// The events of the people able to perform the manual failover.
+    pub failover_people: Vec<EventId>,
+    /// Active-active without health checks: a dead instance keeps getting traffic.
+    pub no_health_check: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct FaultGraph {
+    pub events: Vec<EventKind>,
+    pub components: Vec<ComponentNode>,
+    pub domain_events: Vec<EventId>,
+    pub person_events: Vec<EventId>,
+    /// Components in dependency order (dependencies first), grouped into strongly connected
+    /// sets: a set of more than one is a dependency cycle.
+    pub order: Vec<Vec<ComponentId>>,
+    /// Per journey: its path, and every component reachable from it through hard dependencies.
+    pub journey_paths: Vec<Vec<ComponentId>>,
+    pub journey_closures: Vec<Vec<ComponentId>>,
+}
+
+impl FaultGraph {
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The event of an instance, when it has one.
+    pub fn instance_event(&self, component: ComponentId, instance: usize) -> Option<EventId> {
+        self.components[component]
+            .first_instance_event
+            .map(|first| first + instance as EventId)
+    }
+}
+
+/// Compiles a validated model. Cannot fail: the model's types rule out dangling references.
+pub fn compile(model: &Model) -> FaultGraph {
+    let mut events = Vec::new();
+    let domain_events: Vec<EventId> = (0..model.domains.len())
+        .map(|d| push(&mut events, EventKind::Domain(d)))
+        .collect();
+    // The enclosing chain of every domain, as events, computed once.
+    let chains: Vec<Vec<EventId>> = (0..model.domains.len())
+        .map(|d| model.domain_chain(d).map(|x| domain_events[x]).collect())
+        .collect();
+
+    // Person events come last; their ids are known in advance.
+    let person_base = (model.domains.len()
+        + model
+            .components
+            .iter()
+            .map(|c| {
+                (if c.managed { 0 } else { c.instances.len() })
+                    + usize::from(c.deploy == Some(DeployStrategy::AllAtOnce))
+                    + usize::from(
+                        c.kind == Kind::Certificate
+                            && c.certificate
+                                .as_ref()
+                                .is_some_and(|x| x.renewal == Some(Renewal::Manual)),
+                    )
+            })
+            .sum::<usize>()) as EventId;
+    let mut components = Vec::with_capacity(model.components.len());
+    for (c, component) in model.components.iter().enumerate() {
+        let first_instance_event = if component.managed {
+            None
+        } else {
+            let first = events.len() as EventId;
+            for i in 0..component.instances.len() {
+                events.push(EventKind::Instance {
+                    component: c,
+                    instance: i as u32,
+                });
+            }
+            Some(first)
+        };
+        let mut wide_events = Vec::new();
+        if component.deploy == Some(DeployStrategy::AllAtOnce) {
+            wide_events.push(push(&mut events, EventKind::Deploy(c)));
+        }
+        if component.kind == Kind::Certificate
+            && component
+                .certificate
+                .as_ref()
+                .is_some_and(|cert| cert.renewal == Some(Renewal::Manual))
+        {
+            wide_events.push(push(&mut events, EventKind::Expiry(c)));
+        }
+        let mut hard = Vec::new();
+        let mut scoped = Vec::new();
+        let mut optional = Vec::new();
+        for dep in &component.depends_on {
+            if dep.optional {
+                optional.push(dep.target);
+            } else if let Some(scope) = dep.scope.filter(|s| scope_is_placed(model, c, dep.target, *s)) {
+                scoped.push((dep.target, scope));
+            } else {
+                hard.push(dep.target);
+            }
+        }
+        // Group instances by placement.
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_of = Vec::with_capacity(component.instances.len());
+        let mut index: HashMap<&[DomainId], u32> = HashMap::new();
+        for (i, instance) in component.instances.iter().enumerate() {
+            let g = *index.entry(instance.domains.as_slice()).or_insert_with(|| {
+                let mut domain_events: Vec<EventId> = instance
+                    .domains
+                    .iter()
+                    .flat_map(|&d| chains[d].iter().copied())
+                    .collect();
+                domain_events.sort_unstable();
+                domain_events.dedup();
+                let scope_domains = scoped
+                    .iter()
+                    .map(|(_, scope)| domain_at(model, &instance.domains, &scope.kind()))
+                    .collect();
+                groups.push(Group {
+                    domain_events,
+                    scope_domains,
+                    members: Vec::new(),
+                });
+                (groups.len() - 1) as u32
+            });
+            groups[g as usize].members.push(i as u32);
+            group_of.push(g);
+        }
+        let (active_passive, no_health_check) = match component.redundancy {
+            Redundancy::ActivePassive { failover, .. } => (Some(failover), false),
+            Redundancy::ActiveActive { health_check } => {
+                (None, !health_check && component.instances.len() > 1)
+            }
+        };
+        let able = model.people_for(&Step::Failover(c));
+        let nobody_can_fail_over =
+            active_passive == Some(Failover::Manual) && model.has_people() && able.is_empty();
+        let failover_people = able.iter().map(|&p| person_base + p as EventId).collect();
+        components.push(ComponentNode {
+            n: component.instances.len(),
+            threshold: component.instances.len() - component.min_healthy + 1,
+            groups,
+            group_of,
+            first_instance_event,
+            wide_events,
+            hard,
+            scoped,
+            optional,
+            active_passive,
+            primary: component.primary as u32,
+            nobody_can_fail_over,
+            failover_people,
+            no_health_check,
+        });
+    }
+    let person_events = (0..model.people.len())
+        .map(|p| push(&mut events, EventKind::Person(p)))
+        .collect();
+    let order = dependency_order(&components);
+    let journey_paths: Vec<Vec<ComponentId>> =
+        model.journeys.iter().map(|j| j.path.clone()).collect();
+    let journey_closures = journey_paths
+        .iter()
+        .map(|path| hard_closure(&components, path))
+        .collect();
+    FaultGraph {
+        events,
+        components,
+        domain_events,
+        person_events,
+        order,
+        journey_paths,
+        journey_closures,
+    }
+}
+
+fn push(events: &mut Vec<EventKind>, kind: EventKind) -> EventId {
+    events.push(kind);
+    (events.len() - 1) as EventId
+}
+
+/// The domain of `kind` among `domains` and their ancestors.
+fn domain_at(model: &Model, domains: &[DomainId], kind: &DomainKind) -> Option<DomainId> {
+    domains
+        .iter()
+        .flat_map(|&d| model.domain_chain(d))
+        .find(|&d| model.domains[d].kind == *kind)
+}
+
+/// A scope only means something when every instance of both ends is placed at its level
+/// (the model reader warns otherwise, and the dependency is then taken as unscoped).
+fn scope_is_placed(model: &Model, from: ComponentId, to: ComponentId, scope: Scope) -> bool {
+    let kind = scope.kind();
+    [from, to].iter().all(|&c| {
+        model.components[c]
+            .instances
+            .iter()
+            .all(|i| domain_at(model, &i.domains, &kind).is_some())
+    })
+}
+
+/// Every component reachable from `path` through hard (plain or scoped) dependencies, sorted.
+pub fn hard_closure(components: &[ComponentNode], path: &[ComponentId]) -> Vec<ComponentId> {
+    let mut seen = vec![false; components.len()];
+    let mut stack: Vec<ComponentId> = path.to_vec();
+    let mut out = Vec::new();
+    while let Some(c) = stack.pop() {
+        if std::mem::replace(&mut seen[c], true) {
+            continue;
+        }
+        out.push(c);
+        let node = &components[c];
+        stack.extend(node.hard.iter().copied());
+        stack.extend(node.scoped.iter().map(|(t, _)| *t));
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Strongly connected sets of the hard-dependency graph in dependency order (Tarjan's
+/// algorithm emits them dependencies first). Members are sorted so the order is stable.
+fn dependency_order(components: &[ComponentNode]) -> Vec<Vec<ComponentId>> {
+    use petgraph::graph::DiGraph;
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(components.len(), 0);
+    let nodes: Vec<_> = (0..components.len()).map(|_| graph.add_node(())).collect();
+    for (c, node) in components.iter().enumerate() {
+        for &t in node.hard.iter().chain(node.scoped.iter().map(|(t, _)| t)) {
+            graph.add_edge(nodes[c], nodes[t], ());
+        }
+    }
+    petgraph::algo::tarjan_scc(&graph)
+        .into_iter()
+        .map(|scc| {
+            let mut members: Vec<ComponentId> = scc.into_iter().map(|n| n.index()).collect();
+            members.sort_unstable();
+            members
+        })
+        .collect()
+}

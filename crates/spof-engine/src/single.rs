@@ -1,0 +1,268 @@
+//! Single-failure analysis in one bottom-up pass, instead of one evaluation per event.
+//!
+//! For every gate and phase we compute its single-failure set: the basic events whose failure
+//! alone takes the gate down. An instance's set is the union of its own event, its domains,
+//! its component's whole-component events and its hard dependencies' sets. A k-of-n component
+//! fails on an event that fails at least n-k+1 of its instances; since instances with the same
+//! placement share every event but their own, that count is taken per placement group with the
+//! group's size as weight. Dependency sets are shared by every instance and enter once.
+//! Components are visited in dependency order; a dependency cycle is iterated to its least
+//! fixed point (sets only grow, so it ends).
+//!
+//! The cost is linear in instances plus the sizes of the sets, which stay small: only common
+//! causes (domains, shared dependencies, whole-component events) survive a k-of-n gate.
+
+use crate::evaluate::{Phase, primary_matters};
+use crate::graph::{EventId, FaultGraph};
+use spof_model::{ComponentId, DomainId};
+
+/// A sorted set of event ids.
+pub type EventSet = Vec<EventId>;
+
+#[derive(Clone, Debug, Default)]
+pub struct SingleFailures {
+    /// Per phase, per component: events that take it down.
+    pub component: [Vec<EventSet>; 3],
+    /// Per phase, per component: events that take it down directly (its own instances, domains
+    /// or whole-component events), not through a dependency.
+    pub direct: [Vec<EventSet>; 3],
+    /// Per phase, per journey: events that take it down.
+    pub journey: [Vec<EventSet>; 3],
+    /// Per journey: events that leave it up but degraded (and are in no phase's down set).
+    pub degraded: Vec<EventSet>,
+}
+
+pub fn analyze(graph: &FaultGraph) -> SingleFailures {
+    let mut out = SingleFailures::default();
+    let mut scratch = Counter::new(graph.event_count());
+    // Group sets are kept for components that others depend on with a scope, and for those
+    // without health checks (any dead instance degrades the journey).
+    let mut keep_groups = vec![false; graph.components.len()];
+    for node in &graph.components {
+        for (t, _) in &node.scoped {
+            keep_groups[*t] = true;
+        }
+    }
+    for (c, node) in graph.components.iter().enumerate() {
+        keep_groups[c] |= node.no_health_check;
+    }
+    for (p, &phase) in Phase::ALL.iter().enumerate() {
+        let mut state = State {
+            sets: vec![Vec::new(); graph.components.len()],
+            groups: vec![Vec::new(); graph.components.len()],
+        };
+        let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
+        for scc in &graph.order {
+            loop {
+                let mut changed = false;
+                for &c in scc {
+                    let computed = component_set(graph, c, phase, &state, &mut scratch);
+                    if computed.full != state.sets[c] {
+                        state.sets[c] = computed.full;
+                        changed = true;
+                    }
+                    if keep_groups[c] && computed.groups != state.groups[c] {
+                        state.groups[c] = computed.groups;
+                        changed = true;
+                    }
+                    direct[c] = computed.direct;
+                }
+                if !changed || scc.len() == 1 {
+                    break;
+                }
+            }
+        }
+        out.journey[p] = graph
+            .journey_paths
+            .iter()
+            .map(|path| union(path.iter().map(|&c| state.sets[c].as_slice())))
+            .collect();
+        if phase == Phase::Immediate {
+            out.degraded = (0..graph.journey_paths.len())
+                .map(|j| degraded_set(graph, j, &state, &out.journey[0][j]))
+                .collect();
+        }
+        out.component[p] = state.sets;
+        out.direct[p] = direct;
+    }
+    out
+}
+
+/// The sets computed so far in one phase.
+struct State {
+    sets: Vec<EventSet>,
+    /// Per component (where kept), per placement group: the events that fail an instance of
+    /// the group, apart from its own event and the shared part.
+    groups: Vec<Vec<EventSet>>,
+}
+
+struct Computed {
+    full: EventSet,
+    direct: EventSet,
+    groups: Vec<EventSet>,
+}
+
+/// The events every instance of `c` shares: whole-component events and hard dependencies.
+fn shared_set(graph: &FaultGraph, c: ComponentId, sets: &[EventSet]) -> EventSet {
+    let node = &graph.components[c];
+    union(std::iter::once(node.wide_events.as_slice()).chain(node.hard.iter().map(|&h| sets[h].as_slice())))
+}
+
+/// The single-failure set of component `c` in `phase`, the part of it that hits the component
+/// directly, and its per-group sets.
+fn component_set(graph: &FaultGraph, c: ComponentId, phase: Phase, state: &State, scratch: &mut Counter) -> Computed {
+    let node = &graph.components[c];
+    let group_sets: Vec<EventSet> = node
+        .groups
+        .iter()
+        .map(|g| {
+            if node.scoped.is_empty() {
+                return g.domain_events.clone();
+            }
+            let scoped: Vec<EventSet> = node
+                .scoped
+                .iter()
+                .zip(&g.scope_domains)
+                .map(|((target, _), domain)| scoped_set(graph, *target, *domain, state, scratch))
+                .collect();
+            union(std::iter::once(g.domain_events.as_slice()).chain(scoped.iter().map(Vec::as_slice)))
+        })
+        .collect();
+    let kofn = |group_sets: &[&[EventId]], scratch: &mut Counter| -> EventSet {
+        let mut out = if node.threshold == 1 {
+            union(group_sets.iter().copied())
+        } else {
+            for (g, set) in node.groups.iter().zip(group_sets) {
+                scratch.add_all(set, g.members.len());
+            }
+            scratch.drain_at_least(node.threshold)
+        };
+        if node.threshold == 1
+            && let Some(first) = node.first_instance_event
+        {
+            out.extend(first..first + node.n as EventId);
+            out.sort_unstable();
+        }
+        out
+    };
+    let full_groups: Vec<&[EventId]> = group_sets.iter().map(Vec::as_slice).collect();
+    let direct_groups: Vec<&[EventId]> = node.groups.iter().map(|g| g.domain_events.as_slice()).collect();
+    let mut full = kofn(&full_groups, scratch);
+    let mut direct = kofn(&direct_groups, scratch);
+    // Single events never include a person together with a primary, so only the fixed part
+    // of the manual phase matters here.
+    if primary_matters(node, phase, &|_| false) {
+        let p = node.primary as usize;
+        let own: Vec<EventId> = graph.instance_event(c, p).into_iter().collect();
+        let g = node.group_of[p] as usize;
+        full = union([full.as_slice(), own.as_slice(), group_sets[g].as_slice()]);
+        direct = union([direct.as_slice(), own.as_slice(), node.groups[g].domain_events.as_slice()]);
+    }
+    let shared = shared_set(graph, c, &state.sets);
+    Computed {
+        full: union([full.as_slice(), shared.as_slice()]),
+        direct: union([direct.as_slice(), node.wide_events.as_slice()]),
+        groups: group_sets,
+    }
+}
+
+/// Events that take down every instance of `target` in `domain` (the whole target when it has
+/// none there or no domain is known).
+fn scoped_set(graph: &FaultGraph, target: ComponentId, domain: Option<DomainId>, state: &State, scratch: &mut Counter) -> EventSet {
+    let node = &graph.components[target];
+    let Some(domain) = domain else {
+        return state.sets[target].clone();
+    };
+    let event = graph.domain_events[domain];
+    let local: Vec<usize> = (0..node.groups.len())
+        .filter(|&g| node.groups[g].domain_events.binary_search(&event).is_ok())
+        .collect();
+    let members: usize = local.iter().map(|&g| node.groups[g].members.len()).sum();
+    if members == 0 || state.groups[target].len() != node.groups.len() {
+        return state.sets[target].clone();
+    }
+    for &g in &local {
+        scratch.add_all(&state.groups[target][g], node.groups[g].members.len());
+    }
+    let mut out = scratch.drain_at_least(members);
+    if members == 1
+        && let Some(first) = node.first_instance_event
+    {
+        out.push(first + node.groups[local[0]].members[0]);
+    }
+    union([out.as_slice(), shared_set(graph, target, &state.sets).as_slice()])
+}
+
+fn degraded_set(graph: &FaultGraph, journey: usize, immediate: &State, down: &EventSet) -> EventSet {
+    let mut parts: Vec<EventSet> = Vec::new();
+    for &x in &graph.journey_closures[journey] {
+        let node = &graph.components[x];
+        for &y in &node.optional {
+            parts.push(immediate.sets[y].clone());
+        }
+        if node.no_health_check {
+            // Any instance down: the union of every instance's set.
+            let mut any: EventSet = immediate.groups[x].iter().flatten().copied().collect();
+            if let Some(first) = node.first_instance_event {
+                any.extend(first..first + node.n as EventId);
+            }
+            any.extend(shared_set(graph, x, &immediate.sets));
+            any.sort_unstable();
+            any.dedup();
+            parts.push(any);
+        }
+    }
+    let all = union(parts.iter().map(Vec::as_slice));
+    all.into_iter().filter(|e| down.binary_search(e).is_err()).collect()
+}
+
+/// The union of sorted sets.
+pub fn union<'a>(sets: impl IntoIterator<Item = &'a [EventId]>) -> EventSet {
+    let mut out: EventSet = Vec::new();
+    for set in sets {
+        out.extend_from_slice(set);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Weighted occurrence counts over event ids, with the touched ids kept so that clearing
+/// costs only what was used.
+struct Counter {
+    counts: Vec<u64>,
+    touched: Vec<EventId>,
+}
+
+impl Counter {
+    fn new(size: usize) -> Counter {
+        Counter {
+            counts: vec![0; size],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add_all(&mut self, set: &[EventId], weight: usize) {
+        for &e in set {
+            if self.counts[e as usize] == 0 {
+                self.touched.push(e);
+            }
+            self.counts[e as usize] += weight as u64;
+        }
+    }
+
+    /// The events counted at least `threshold` times, sorted; resets the counter.
+    fn drain_at_least(&mut self, threshold: usize) -> EventSet {
+        let mut out = Vec::new();
+        for &e in &self.touched {
+            if self.counts[e as usize] >= threshold as u64 {
+                out.push(e);
+            }
+            self.counts[e as usize] = 0;
+        }
+        self.touched.clear();
+        out.sort_unstable();
+        out
+    }
+}
+

@@ -1,0 +1,185 @@
+//! The single-failure analysis against brute force: on random small models (k of n, domains,
+//! optional and scoped dependencies, active-passive failover, all-at-once deploys, cycles),
+//! every event's effect on every journey must equal the structure function evaluated with that
+//! one event failed.
+
+use proptest::prelude::*;
+use spof_engine::evaluate::{Outcome, journey_outcomes};
+use spof_engine::graph::compile;
+use spof_engine::single::analyze;
+use spof_model::{
+    Component, DeployStrategy, Dependency, Domain, DomainKind, Failover, Instance, Journey, Kind,
+    Model, Person, Redundancy, Scope, Span, Step,
+};
+
+#[derive(Debug, Clone)]
+struct Spec {
+    zones: usize,
+    hosts_per_zone: usize,
+    components: Vec<ComponentSpec>,
+    journeys: Vec<Vec<usize>>,
+    people: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone)]
+struct ComponentSpec {
+    n: usize,
+    k: usize,
+    placement: u8,
+    mode: u8,
+    managed: bool,
+    all_at_once: bool,
+    health_check: bool,
+    deps: Vec<(usize, u8)>,
+}
+
+fn component_spec(count: usize) -> impl Strategy<Value = ComponentSpec> {
+    (1usize..=4, 0usize..4, 0u8..4, 0u8..3, prop::bool::weighted(0.15), prop::bool::weighted(0.2), prop::bool::weighted(0.8), prop::collection::vec((0..count, 0u8..5), 0..3))
+        .prop_map(|(n, k, placement, mode, managed, all_at_once, health_check, deps)| ComponentSpec {
+            n,
+            k: 1 + k % n,
+            placement,
+            mode,
+            managed,
+            all_at_once,
+            health_check,
+            deps,
+        })
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (1usize..=3, 1usize..=2, 2usize..=6).prop_flat_map(|(zones, hosts_per_zone, count)| {
+        (
+            Just(zones),
+            Just(hosts_per_zone),
+            prop::collection::vec(component_spec(count), count),
+            prop::collection::vec(prop::collection::vec(0..count, 1..3), 0..3),
+            prop::collection::vec(prop::collection::vec(0..count, 0..2), 0..3),
+        )
+            .prop_map(|(zones, hosts_per_zone, components, journeys, people)| Spec {
+                zones,
+                hosts_per_zone,
+                components,
+                journeys,
+                people,
+            })
+    })
+}
+
+fn build(spec: &Spec) -> Model {
+    let mut model = Model::default();
+    model.domains.push(Domain { name: "region".into(), kind: DomainKind::Region, parent: None, restore_time: None, span: Span::default() });
+    for z in 0..spec.zones {
+        model.domains.push(Domain { name: format!("zone-{z}"), kind: DomainKind::Zone, parent: Some(0), restore_time: None, span: Span::default() });
+    }
+    let zone = |z: usize| 1 + z;
+    let host_base = model.domains.len();
+    for z in 0..spec.zones {
+        for h in 0..spec.hosts_per_zone {
+            model.domains.push(Domain { name: format!("host-{z}-{h}"), kind: DomainKind::Host, parent: Some(zone(z)), restore_time: None, span: Span::default() });
+        }
+    }
+    let power = model.domains.len();
+    model.domains.push(Domain { name: "power".into(), kind: DomainKind::Custom("power".into()), parent: None, restore_time: None, span: Span::default() });
+    for (c, s) in spec.components.iter().enumerate() {
+        let instances = (0..s.n)
+            .map(|i| {
+                let domains = match s.placement {
+                    0 => vec![],
+                    1 => vec![zone(i % spec.zones)],
+                    2 => vec![host_base + (i * 7 + c) % (spec.zones * spec.hosts_per_zone)],
+                    _ => vec![zone(0), power],
+                };
+                Instance { name: (i + 1).to_string(), domains, span: Span::default() }
+            })
+            .collect();
+        let redundancy = match s.mode {
+            0 => Redundancy::ActiveActive { health_check: s.health_check },
+            1 => Redundancy::ActivePassive { failover: Failover::Automatic, failover_time: spof_model::Duration(60) },
+            _ => Redundancy::ActivePassive { failover: Failover::Manual, failover_time: spof_model::Duration(600) },
+        };
+        let mut depends_on: Vec<Dependency> = Vec::new();
+        for &(target, flavour) in &s.deps {
+            if target == c || depends_on.iter().any(|d| d.target == target) {
+                continue;
+            }
+            depends_on.push(Dependency {
+                target,
+                optional: flavour == 1,
+                scope: (flavour == 2).then_some(Scope::Zone).or((flavour == 3).then_some(Scope::Host)),
+                timeout: None,
+                retries: None,
+                circuit_breaker: false,
+                fallback: None,
+                local_cache: false,
+                span: Span::default(),
+            });
+        }
+        model.components.push(Component {
+            name: format!("c{c}"),
+            kind: Kind::Service,
+            description: None,
+            instances,
+            min_healthy: s.k,
+            redundancy,
+            primary: s.n - 1,
+            restore_time: None,
+            managed: s.managed,
+            depends_on,
+            deploy: s.all_at_once.then_some(DeployStrategy::AllAtOnce),
+            backups: false,
+            floating_address: false,
+            dns: None,
+            certificate: None,
+            monitoring: None,
+            owner: None,
+            span: Span::default(),
+            placement_span: None,
+        });
+    }
+    for (p, can) in spec.people.iter().enumerate() {
+        model.people.push(Person { name: format!("p{p}"), can: can.iter().map(|&c| Step::Failover(c)).collect(), on_call: true, span: Span::default() });
+    }
+    let mut journeys = spec.journeys.clone();
+    if journeys.is_empty() {
+        journeys.push((0..spec.components.len()).collect());
+    }
+    for (j, path) in journeys.into_iter().enumerate() {
+        let mut path = path;
+        path.sort_unstable();
+        path.dedup();
+        model.journeys.push(Journey { name: format!("j{j}"), description: None, path, critical: true, rto_target: None, traffic: None, downtime_cost_per_hour: None, declared: true, span: Span::default() });
+    }
+    model
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn single_failures_match_brute_force(spec in spec()) {
+        let model = build(&spec);
+        let graph = compile(&model);
+        let fast = analyze(&graph);
+        for event in 0..graph.event_count() {
+            let mut failed = vec![false; graph.event_count()];
+            failed[event] = true;
+            let expected = journey_outcomes(&graph, &failed);
+            for (j, outcome) in expected.iter().enumerate() {
+                let has = |set: &Vec<u32>| set.binary_search(&(event as u32)).is_ok();
+                let got = if has(&fast.journey[2][j]) {
+                    Outcome::DownUntilRepair
+                } else if has(&fast.journey[1][j]) {
+                    Outcome::DownUntilManual
+                } else if has(&fast.journey[0][j]) {
+                    Outcome::Interrupted
+                } else if has(&fast.degraded[j]) {
+                    Outcome::Degraded
+                } else {
+                    Outcome::Up
+                };
+                prop_assert_eq!(got, *outcome, "event {:?}, journey {}", graph.events[event], j);
+            }
+        }
+    }
+}

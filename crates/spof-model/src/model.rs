@@ -1,0 +1,477 @@
+//! The validated model. Every reference is an index that exists, every count is at least one,
+//! and every instance's failure domains are a consistent chain (at most one domain of each
+//! hierarchy level). Names and spans are kept so that findings can point back at the file.
+
+use crate::{Date, Duration, Span};
+
+pub type ComponentId = usize;
+pub type DomainId = usize;
+pub type JourneyId = usize;
+pub type PersonId = usize;
+
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub domains: Vec<Domain>,
+    pub components: Vec<Component>,
+    /// The declared journeys, or one implicit journey for the whole system when none is.
+    pub journeys: Vec<Journey>,
+    pub people: Vec<Person>,
+    pub decisions: Vec<Decision>,
+}
+
+impl Model {
+    pub fn component(&self, name: &str) -> Option<ComponentId> {
+        self.components.iter().position(|c| c.name == name)
+    }
+
+    pub fn domain(&self, name: &str) -> Option<DomainId> {
+        self.domains.iter().position(|d| d.name == name)
+    }
+
+    pub fn journey(&self, name: &str) -> Option<JourneyId> {
+        self.journeys.iter().position(|j| j.name == name)
+    }
+
+    pub fn person(&self, name: &str) -> Option<PersonId> {
+        self.people.iter().position(|p| p.name == name)
+    }
+
+    /// The domain and all the domains that contain it, innermost first.
+    pub fn domain_chain(&self, domain: DomainId) -> impl Iterator<Item = DomainId> + '_ {
+        std::iter::successors(Some(domain), |&d| self.domains[d].parent)
+    }
+
+    /// Whether the people section is used at all: when it is not, manual steps are assumed
+    /// to have someone able to do them.
+    pub fn has_people(&self) -> bool {
+        !self.people.is_empty()
+    }
+
+    /// The people able to perform `step`.
+    pub fn people_for(&self, step: &Step) -> Vec<PersonId> {
+        (0..self.people.len())
+            .filter(|&p| self.people[p].can.contains(step))
+            .collect()
+    }
+}
+
+/// The fixed levels of the failure-domain hierarchy, innermost first. A domain of any other
+/// kind (a power feed, a network path, a cluster) is `Custom` and may sit anywhere.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DomainKind {
+    Host,
+    Rack,
+    Zone,
+    Region,
+    Provider,
+    Custom(String),
+}
+
+impl DomainKind {
+    pub fn parse(text: &str) -> DomainKind {
+        match text {
+            "host" => DomainKind::Host,
+            "rack" => DomainKind::Rack,
+            "zone" => DomainKind::Zone,
+            "region" => DomainKind::Region,
+            "provider" => DomainKind::Provider,
+            other => DomainKind::Custom(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            DomainKind::Host => "host",
+            DomainKind::Rack => "rack",
+            DomainKind::Zone => "zone",
+            DomainKind::Region => "region",
+            DomainKind::Provider => "provider",
+            DomainKind::Custom(name) => name,
+        }
+    }
+
+    /// The level in the hierarchy (host 0 .. provider 4); `None` for a custom kind.
+    pub fn rank(&self) -> Option<u8> {
+        match self {
+            DomainKind::Host => Some(0),
+            DomainKind::Rack => Some(1),
+            DomainKind::Zone => Some(2),
+            DomainKind::Region => Some(3),
+            DomainKind::Provider => Some(4),
+            DomainKind::Custom(_) => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Domain {
+    pub name: String,
+    pub kind: DomainKind,
+    pub parent: Option<DomainId>,
+    pub restore_time: Option<Duration>,
+    pub span: Span,
+}
+
+macro_rules! kinds {
+    ($($variant:ident $name:literal $layer:ident,)*) => {
+        /// The vocabulary of component kinds. Each belongs to one layer.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind { $($variant,)* }
+
+        impl Kind {
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
+            pub const NAMES: &'static [&'static str] = &[$($name,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Kind::$variant => $name,)* }
+            }
+
+            pub fn parse(text: &str) -> Option<Kind> {
+                match text { $($name => Some(Kind::$variant),)* _ => None }
+            }
+
+            pub fn layer(self) -> Layer {
+                match self { $(Kind::$variant => Layer::$layer,)* }
+            }
+        }
+    };
+}
+
+kinds! {
+    Dns "dns" Network,
+    Cdn "cdn" Network,
+    LoadBalancer "load_balancer" Network,
+    ApiGateway "api_gateway" Application,
+    Web "web" Compute,
+    Service "service" Compute,
+    Worker "worker" Compute,
+    Cache "cache" Data,
+    Database "database" Data,
+    Queue "queue" Data,
+    ObjectStorage "object_storage" Data,
+    FileStorage "file_storage" Data,
+    Search "search" Data,
+    Secrets "secrets" Operations,
+    Config "config" Operations,
+    Certificate "certificate" Operations,
+    NatGateway "nat_gateway" Network,
+    Network "network" Network,
+    Power "power" Physical,
+    ServiceDiscovery "service_discovery" Application,
+    Ntp "ntp" Operations,
+    Identity "identity" Application,
+    Monitoring "monitoring" Operations,
+    DeployPipeline "deploy_pipeline" Operations,
+    External "external" Application,
+}
+
+impl Kind {
+    /// Kinds that hold state shared by every instance of their callers (a session store, a
+    /// queue, a search cluster): losing the only copy loses the state, not just capacity.
+    pub fn holds_shared_state(self) -> bool {
+        matches!(
+            self,
+            Kind::Cache
+                | Kind::Queue
+                | Kind::Search
+                | Kind::Database
+                | Kind::FileStorage
+                | Kind::ObjectStorage
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Layer {
+    Physical,
+    Network,
+    Compute,
+    Data,
+    Application,
+    Operations,
+}
+
+impl Layer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Physical => "physical",
+            Layer::Network => "network",
+            Layer::Compute => "compute",
+            Layer::Data => "data",
+            Layer::Application => "application",
+            Layer::Operations => "operations",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Failover {
+    Manual,
+    Automatic,
+}
+
+impl Failover {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Failover::Manual => "manual",
+            Failover::Automatic => "automatic",
+        }
+    }
+}
+
+/// How the instances of a component share the work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Redundancy {
+    /// Every instance serves. Without a health check a dead member keeps getting its share of
+    /// requests until someone removes it.
+    ActiveActive { health_check: bool },
+    /// One instance (the first, or the one marked `role: primary`) serves; the others wait.
+    /// Losing the primary interrupts service until the failover completes.
+    ActivePassive {
+        failover: Failover,
+        failover_time: Duration,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeployStrategy {
+    AllAtOnce,
+    Rolling,
+    BlueGreen,
+    Canary,
+}
+
+impl DeployStrategy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeployStrategy::AllAtOnce => "all-at-once",
+            DeployStrategy::Rolling => "rolling",
+            DeployStrategy::BlueGreen => "blue-green",
+            DeployStrategy::Canary => "canary",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Instance {
+    pub name: String,
+    /// The innermost domains the instance is placed in (at most one per hierarchy level and
+    /// custom kind); their ancestors are implied.
+    pub domains: Vec<DomainId>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Component {
+    pub name: String,
+    pub kind: Kind,
+    pub description: Option<String>,
+    pub instances: Vec<Instance>,
+    /// How many instances must be up for the component to serve (k of n).
+    pub min_healthy: usize,
+    pub redundancy: Redundancy,
+    /// The instance that serves in active-passive mode.
+    pub primary: usize,
+    pub restore_time: Option<Duration>,
+    /// A provider service redundant by design: its instances are not failure events of their
+    /// own; only the domains it runs in can take it down.
+    pub managed: bool,
+    pub depends_on: Vec<Dependency>,
+    pub deploy: Option<DeployStrategy>,
+    pub backups: bool,
+    /// A load balancer's floating (virtual) address that moves to the standby.
+    pub floating_address: bool,
+    pub dns: Option<DnsConfig>,
+    pub certificate: Option<CertificateConfig>,
+    pub monitoring: Option<MonitoringConfig>,
+    pub owner: Option<String>,
+    /// The component's name in the file.
+    pub span: Span,
+    /// Where the placement of its instances is written, for findings about zones.
+    pub placement_span: Option<Span>,
+}
+
+impl Component {
+    pub fn is_active_passive(&self) -> bool {
+        matches!(self.redundancy, Redundancy::ActivePassive { .. })
+    }
+
+    pub fn failover(&self) -> Option<(Failover, Duration)> {
+        match self.redundancy {
+            Redundancy::ActivePassive {
+                failover,
+                failover_time,
+            } => Some((failover, failover_time)),
+            Redundancy::ActiveActive { .. } => None,
+        }
+    }
+
+    /// How many instance losses the component survives.
+    pub fn spare(&self) -> usize {
+        self.instances.len() - self.min_healthy
+    }
+}
+
+/// The scope of a dependency: each instance uses the dependency's instances in its own domain
+/// of this level (a NAT gateway per zone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Host,
+    Rack,
+    Zone,
+    Region,
+}
+
+impl Scope {
+    pub fn kind(self) -> DomainKind {
+        match self {
+            Scope::Host => DomainKind::Host,
+            Scope::Rack => DomainKind::Rack,
+            Scope::Zone => DomainKind::Zone,
+            Scope::Region => DomainKind::Region,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Backoff {
+    None,
+    Fixed,
+    Exponential,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    pub target: ComponentId,
+    pub optional: bool,
+    pub scope: Option<Scope>,
+    pub timeout: Option<Duration>,
+    pub retries: Option<(u32, Backoff)>,
+    pub circuit_breaker: bool,
+    pub fallback: Option<String>,
+    /// The caller keeps a local copy (of configuration, secrets) and serves from it.
+    pub local_cache: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct DnsConfig {
+    pub providers: Vec<String>,
+    pub records: Vec<DnsRecord>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DnsRecord {
+    pub name: String,
+    /// How many addresses the record resolves to.
+    pub address_count: usize,
+    /// The components behind the addresses, where the model names them.
+    pub targets: Vec<ComponentId>,
+    pub health_check: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Renewal {
+    Manual,
+    Automated,
+}
+
+#[derive(Clone, Debug)]
+pub struct CertificateConfig {
+    /// Where the certificate and its key are kept.
+    pub stored_on: Vec<ComponentId>,
+    pub renewal: Option<Renewal>,
+    pub expires: Option<Date>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct MonitoringConfig {
+    /// What it watches; empty means everything else.
+    pub watches: Vec<ComponentId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Journey {
+    pub name: String,
+    pub description: Option<String>,
+    pub path: Vec<ComponentId>,
+    pub critical: bool,
+    pub rto_target: Option<Duration>,
+    pub traffic: Option<f64>,
+    pub downtime_cost_per_hour: Option<f64>,
+    /// False for the journey spof makes up when the model declares none.
+    pub declared: bool,
+    pub span: Span,
+}
+
+/// A manual operation someone must perform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Failover(ComponentId),
+    Restore(ComponentId),
+    Renew(ComponentId),
+    Deploy(ComponentId),
+}
+
+impl Step {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Step::Failover(_) => "failover",
+            Step::Restore(_) => "restore",
+            Step::Renew(_) => "renew",
+            Step::Deploy(_) => "deploy",
+        }
+    }
+
+    pub fn component(self) -> ComponentId {
+        match self {
+            Step::Failover(c) | Step::Restore(c) | Step::Renew(c) | Step::Deploy(c) => c,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub name: String,
+    pub can: Vec<Step>,
+    pub on_call: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DecisionStatus {
+    Accepted,
+    Mitigating,
+    Planned,
+}
+
+impl DecisionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionStatus::Accepted => "accepted",
+            DecisionStatus::Mitigating => "mitigating",
+            DecisionStatus::Planned => "planned",
+        }
+    }
+}
+
+/// A team's decision about a finding. The finding is named by code (`SPOF001`) or name
+/// (`single-instance`); the rule crate checks it, since only it knows the codes.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub finding: String,
+    pub component: Option<ComponentId>,
+    pub event: Option<String>,
+    pub status: DecisionStatus,
+    pub owner: Option<String>,
+    pub reason: Option<String>,
+    pub rto: Option<Duration>,
+    pub remediation: Option<String>,
+    pub review_by: Option<Date>,
+    pub span: Span,
+    pub finding_span: Span,
+}
