@@ -130,7 +130,9 @@ pub fn compile(model: &Model) -> FaultGraph {
             .sum::<usize>()) as EventId;
     let mut components = Vec::with_capacity(model.components.len());
     for (c, component) in model.components.iter().enumerate() {
-        let first_instance_event = if component.managed {
+        // Managed services are redundant by design, and a certificate does not fail like a
+        // machine: neither has instance events of its own.
+        let first_instance_event = if component.managed || component.kind == Kind::Certificate {
             None
         } else {
             let first = events.len() as EventId;
@@ -303,4 +305,89 @@ fn dependency_order(components: &[ComponentNode]) -> Vec<Vec<ComponentId>> {
             members
         })
         .collect()
+}
+
+/// The stable id of an event, as users type it: `app/2`, `zone:us-east-1a`, `deploy:app`,
+/// `expiry:shop-cert`, `person:alice`.
+pub fn event_id(model: &Model, kind: EventKind) -> String {
+    match kind {
+        EventKind::Instance { component, instance } => {
+            let c = &model.components[component];
+            format!("{}/{}", c.name, c.instances[instance as usize].name)
+        }
+        EventKind::Domain(d) => {
+            format!("{}:{}", model.domains[d].kind.as_str(), model.domains[d].name)
+        }
+        EventKind::Deploy(c) => format!("deploy:{}", model.components[c].name),
+        EventKind::Expiry(c) => format!("expiry:{}", model.components[c].name),
+        EventKind::Person(p) => format!("person:{}", model.people[p].name),
+    }
+}
+
+/// A plain-words description of an event: "the only instance of lb", "zone us-east-1a".
+pub fn describe_event(model: &Model, kind: EventKind) -> String {
+    match kind {
+        EventKind::Instance { component, instance } => {
+            let c = &model.components[component];
+            if c.instances.len() == 1 {
+                format!("the only instance of {}", c.name)
+            } else if c.is_active_passive() && c.primary == instance as usize {
+                format!("the primary of {} ({})", c.name, c.instances[instance as usize].name)
+            } else {
+                format!(
+                    "instance {} of {} ({} of {})",
+                    c.instances[instance as usize].name,
+                    c.name,
+                    instance + 1,
+                    c.instances.len()
+                )
+            }
+        }
+        EventKind::Domain(d) => {
+            format!("{} {}", model.domains[d].kind.as_str(), model.domains[d].name)
+        }
+        EventKind::Deploy(c) => format!("a bad all-at-once deploy of {}", model.components[c].name),
+        EventKind::Expiry(c) => format!("certificate {} expiring unrenewed", model.components[c].name),
+        EventKind::Person(p) => format!("{} unavailable", model.people[p].name),
+    }
+}
+
+/// The events a user means by `text`: an event id, or a bare name (a component means all its
+/// instances, a domain or a person its event). Errors carry a near-name suggestion.
+pub fn resolve_events(model: &Model, graph: &FaultGraph, text: &str) -> Result<Vec<EventId>, String> {
+    let by_id = graph
+        .events
+        .iter()
+        .position(|&k| event_id(model, k) == text)
+        .map(|e| vec![e as EventId]);
+    if let Some(found) = by_id {
+        return Ok(found);
+    }
+    if let Some(c) = model.component(text) {
+        let node = &graph.components[c];
+        return match node.first_instance_event {
+            Some(first) => Ok((first..first + node.n as EventId).collect()),
+            None => Err(format!(
+                "`{text}` is managed (or a certificate): it has no failure events of its own; fail one of its domains instead"
+            )),
+        };
+    }
+    if let Some(d) = model.domain(text) {
+        return Ok(vec![graph.domain_events[d]]);
+    }
+    if let Some(p) = model.person(text) {
+        return Ok(vec![graph.person_events[p]]);
+    }
+    let names: Vec<String> = model
+        .components
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(model.domains.iter().map(|d| d.name.clone()))
+        .chain(model.people.iter().map(|p| p.name.clone()))
+        .chain(graph.events.iter().take(10_000).map(|&k| event_id(model, k)))
+        .collect();
+    let hint = spof_model::suggest(text, names.iter().map(String::as_str))
+        .map(|n| format!("; did you mean `{n}`?"))
+        .unwrap_or_default();
+    Err(format!("no component, domain, person or event `{text}`{hint}"))
 }

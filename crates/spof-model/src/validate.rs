@@ -44,7 +44,10 @@ fn entry_points(model: &Model) -> Vec<usize> {
             has_incoming[to] = true;
         }
     }
-    let mut roots: Vec<usize> = (0..model.components.len()).filter(|&c| !has_incoming[scc_of[c]]).collect();
+    // Monitoring and the deploy pipeline watch and change the system; requests do not pass
+    // through them.
+    let off_path = |c: usize| matches!(model.components[c].kind, crate::Kind::Monitoring | crate::Kind::DeployPipeline);
+    let mut roots: Vec<usize> = (0..model.components.len()).filter(|&c| !has_incoming[scc_of[c]] && !off_path(c)).collect();
     roots.sort_unstable();
     roots
 }

@@ -1,0 +1,397 @@
+//! From single-failure sets to answers: for each basic event, its effect on every journey and
+//! how recovery happens (automatic failover, a manual step and who can do it, or a repair and
+//! how long); which events are SPOFs; blast radius; each journey's RTO against its target; the
+//! failover level of each component.
+
+use crate::evaluate::{Evaluation, Outcome, Phase, evaluate, journey_outcomes};
+use crate::graph::{EventId, EventKind, FaultGraph, compile};
+use crate::single::{SingleFailures, analyze as single_failures};
+use spof_model::{
+    ComponentId, Date, Duration, Failover, JourneyId, Model, PersonId, Redundancy, Step,
+};
+use std::collections::HashMap;
+
+/// How recovery happens after an event, for one journey.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recovery {
+    /// Nothing to recover.
+    None,
+    /// Up but degraded: an optional dependency is lost, or a dead instance still gets traffic.
+    Degraded { components: Vec<ComponentId> },
+    /// Automatic failover: down for `time`, then back by itself.
+    Interrupted { time: Duration, components: Vec<ComponentId> },
+    /// Down until someone performs the steps.
+    Manual { steps: Vec<Step>, people: Vec<PersonId>, time: Duration },
+    /// Down until repaired; `time` is unknown when a component has no `restore_time`.
+    Repair { time: Option<Duration>, components: Vec<ComponentId> },
+}
+
+impl Recovery {
+    /// The time to recover, when known (zero for no effect or degraded).
+    pub fn time(&self) -> Option<Duration> {
+        match self {
+            Recovery::None | Recovery::Degraded { .. } => Some(Duration(0)),
+            Recovery::Interrupted { time, .. } | Recovery::Manual { time, .. } => Some(*time),
+            Recovery::Repair { time, .. } => *time,
+        }
+    }
+
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Recovery::None => Outcome::Up,
+            Recovery::Degraded { .. } => Outcome::Degraded,
+            Recovery::Interrupted { .. } => Outcome::Interrupted,
+            Recovery::Manual { .. } => Outcome::DownUntilManual,
+            Recovery::Repair { .. } => Outcome::DownUntilRepair,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct JourneyEffect {
+    pub journey: JourneyId,
+    pub recovery: Recovery,
+}
+
+/// One basic event with an effect on some journey.
+#[derive(Clone, Debug)]
+pub struct EventReport {
+    pub event: EventId,
+    pub kind: EventKind,
+    /// The journeys it affects, in journey order.
+    pub effects: Vec<JourneyEffect>,
+    /// Weighted share of journeys it takes down (interrupted or worse), 0 to 1.
+    pub blast_radius: f64,
+    /// Components down right after the event, sorted.
+    pub components_down: Vec<ComponentId>,
+    /// Down beyond a brief automatic failover on a critical journey.
+    pub spof: bool,
+}
+
+impl EventReport {
+    /// The worst recovery over the journeys: the one that decides how long users wait.
+    pub fn worst(&self) -> &Recovery {
+        self.effects
+            .iter()
+            .map(|e| &e.recovery)
+            .max_by(|a, b| {
+                a.outcome()
+                    .cmp(&b.outcome())
+                    .then_with(|| a.time().unwrap_or(Duration(u64::MAX)).cmp(&b.time().unwrap_or(Duration(u64::MAX))))
+            })
+            .unwrap_or(&Recovery::None)
+    }
+
+    pub fn component(&self) -> Option<ComponentId> {
+        match self.kind {
+            EventKind::Instance { component, .. } | EventKind::Deploy(component) | EventKind::Expiry(component) => Some(component),
+            EventKind::Domain(_) | EventKind::Person(_) => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct JourneyReport {
+    pub journey: JourneyId,
+    /// The worst recovery time over single events; `None` when some repair time is unknown.
+    pub rto: Option<Duration>,
+    /// The event that sets the RTO.
+    pub rto_event: Option<EventId>,
+    pub meets_target: Option<bool>,
+    pub spofs: usize,
+    pub weight: f64,
+}
+
+/// Failover level: 1 none, 2 manual, 3 automatic, 4 fault-tolerant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FailoverLevel {
+    None = 1,
+    Manual = 2,
+    Automatic = 3,
+    FaultTolerant = 4,
+}
+
+impl FailoverLevel {
+    pub fn describe(self) -> &'static str {
+        match self {
+            FailoverLevel::None => "none",
+            FailoverLevel::Manual => "manual",
+            FailoverLevel::Automatic => "automatic",
+            FailoverLevel::FaultTolerant => "fault-tolerant",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ComponentReport {
+    pub component: ComponentId,
+    pub failover_level: FailoverLevel,
+    /// Whether some event of its own (an instance, a deploy, an expiry) is a SPOF.
+    pub spof: bool,
+    /// Whether it is used (through hard dependencies) by some critical journey.
+    pub on_critical_path: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Today's date, for decision reviews and certificate expiry. Without it, nothing expires.
+    pub today: Option<Date>,
+}
+
+/// Everything `spof check` reports, before findings.
+#[derive(Debug)]
+pub struct Analysis {
+    pub graph: FaultGraph,
+    pub single: SingleFailures,
+    /// Events with an effect, SPOFs first, then by blast radius and id.
+    pub events: Vec<EventReport>,
+    pub journeys: Vec<JourneyReport>,
+    pub components: Vec<ComponentReport>,
+}
+
+impl Analysis {
+    pub fn spofs(&self) -> impl Iterator<Item = &EventReport> {
+        self.events.iter().filter(|e| e.spof)
+    }
+
+    pub fn event(&self, event: EventId) -> Option<&EventReport> {
+        self.events.iter().find(|e| e.event == event)
+    }
+}
+
+/// The journey weights for blast radius: traffic shares when every journey has one, else
+/// downtime costs when every journey has one, else equal.
+pub fn journey_weights(model: &Model) -> Vec<f64> {
+    let n = model.journeys.len().max(1) as f64;
+    let normalise = |values: Vec<f64>| {
+        let total: f64 = values.iter().sum();
+        if total > 0.0 { values.iter().map(|v| v / total).collect() } else { vec![1.0 / n; values.len()] }
+    };
+    if let Some(traffic) = model.journeys.iter().map(|j| j.traffic).collect::<Option<Vec<f64>>>() {
+        return normalise(traffic);
+    }
+    if let Some(cost) = model.journeys.iter().map(|j| j.downtime_cost_per_hour).collect::<Option<Vec<f64>>>() {
+        return normalise(cost);
+    }
+    vec![1.0 / n; model.journeys.len()]
+}
+
+pub fn analyze(model: &Model) -> Analysis {
+    let graph = compile(model);
+    let single = single_failures(&graph);
+    let weights = journey_weights(model);
+
+    // Events with any effect on a journey, and for each the components it takes down.
+    let mut affected: Vec<EventId> = single
+        .journey[0]
+        .iter()
+        .chain(single.degraded.iter())
+        .flatten()
+        .copied()
+        .collect();
+    affected.sort_unstable();
+    affected.dedup();
+    let mut down_by_event: HashMap<EventId, Vec<ComponentId>> = affected.iter().map(|&e| (e, Vec::new())).collect();
+    for (c, set) in single.component[0].iter().enumerate() {
+        for e in set {
+            if let Some(list) = down_by_event.get_mut(e) {
+                list.push(c);
+            }
+        }
+    }
+    let closures: Vec<Vec<bool>> = graph
+        .journey_closures
+        .iter()
+        .map(|closure| {
+            let mut member = vec![false; model.components.len()];
+            for &c in closure {
+                member[c] = true;
+            }
+            member
+        })
+        .collect();
+
+    let mut events: Vec<EventReport> = affected
+        .iter()
+        .map(|&e| {
+            let components_down = down_by_event.remove(&e).unwrap_or_default();
+            let effects: Vec<JourneyEffect> = (0..model.journeys.len())
+                .filter_map(|j| {
+                    let recovery = recovery(model, &graph, &single, e, j, &closures[j], &components_down);
+                    (recovery != Recovery::None).then_some(JourneyEffect { journey: j, recovery })
+                })
+                .collect();
+            let blast_radius = effects
+                .iter()
+                .filter(|x| x.recovery.outcome() >= Outcome::Interrupted)
+                .map(|x| weights[x.journey])
+                .sum::<f64>()
+                .min(1.0);
+            let spof = !matches!(graph.events[e as usize], EventKind::Person(_))
+                && effects.iter().any(|x| is_spof_effect(model, x));
+            EventReport { event: e, kind: graph.events[e as usize], effects, blast_radius, components_down, spof }
+        })
+        .collect();
+    events.sort_by(|a, b| {
+        b.spof
+            .cmp(&a.spof)
+            .then(b.blast_radius.total_cmp(&a.blast_radius))
+            .then(a.event.cmp(&b.event))
+    });
+
+    let journeys = (0..model.journeys.len())
+        .map(|j| {
+            // The worst single event sets the RTO; an unknown repair time makes it unknown.
+            let mut rto = Some(Duration(0));
+            let mut rto_event = None;
+            for report in &events {
+                let Some(effect) = report.effects.iter().find(|x| x.journey == j) else { continue };
+                if effect.recovery.outcome() < Outcome::Interrupted {
+                    continue;
+                }
+                match (rto, effect.recovery.time()) {
+                    (Some(current), Some(t)) if t > current => (rto, rto_event) = (Some(t), Some(report.event)),
+                    (Some(_), None) => (rto, rto_event) = (None, Some(report.event)),
+                    _ => {}
+                }
+            }
+            let target = model.journeys[j].rto_target;
+            JourneyReport {
+                journey: j,
+                rto,
+                rto_event,
+                meets_target: target.map(|t| rto.is_some_and(|r| r <= t)),
+                spofs: events.iter().filter(|r| r.spof && r.effects.iter().any(|x| x.journey == j && is_spof_effect(model, x))).count(),
+                weight: weights[j],
+            }
+        })
+        .collect();
+
+    let components = (0..model.components.len())
+        .map(|c| ComponentReport {
+            component: c,
+            failover_level: failover_level(model, c),
+            spof: events.iter().any(|r| r.spof && r.component() == Some(c)),
+            on_critical_path: (0..model.journeys.len()).any(|j| model.journeys[j].critical && closures[j][c]),
+        })
+        .collect();
+
+    Analysis { graph, single, events, journeys, components }
+}
+
+/// A SPOF effect: a critical journey down until a manual step or repair, or interrupted for
+/// longer than its RTO target.
+pub fn is_spof_effect(model: &Model, effect: &JourneyEffect) -> bool {
+    let journey = &model.journeys[effect.journey];
+    if !journey.critical {
+        return false;
+    }
+    match &effect.recovery {
+        Recovery::Manual { .. } | Recovery::Repair { .. } => true,
+        Recovery::Interrupted { time, .. } => journey.rto_target.is_some_and(|target| *time > target),
+        Recovery::None | Recovery::Degraded { .. } => false,
+    }
+}
+
+fn recovery(
+    model: &Model,
+    graph: &FaultGraph,
+    single: &SingleFailures,
+    event: EventId,
+    journey: JourneyId,
+    in_closure: &[bool],
+    components_down: &[ComponentId],
+) -> Recovery {
+    let has = |set: &Vec<EventId>| set.binary_search(&event).is_ok();
+    let phase = if has(&single.journey[2][journey]) {
+        2
+    } else if has(&single.journey[1][journey]) {
+        1
+    } else if has(&single.journey[0][journey]) {
+        0
+    } else if has(&single.degraded[journey]) {
+        let components = components_down.iter().copied().filter(|&c| in_closure[c] || graph.journey_closures[journey].iter().any(|&x| graph.components[x].optional.contains(&c))).collect();
+        return Recovery::Degraded { components };
+    } else {
+        return Recovery::None;
+    };
+    // The roots: components of the journey hit directly in the phase that decides recovery
+    // (down in this phase but not the next).
+    let roots: Vec<ComponentId> = components_down
+        .iter()
+        .copied()
+        .filter(|&c| in_closure[c] && has(&single.component[phase][c]) && has(&single.direct[phase][c]))
+        .filter(|&c| phase == 2 || !has(&single.component[phase + 1][c]))
+        .collect();
+    match phase {
+        2 => {
+            let mut time = Some(Duration(0));
+            for &c in &roots {
+                time = match (time, model.components[c].restore_time) {
+                    (Some(t), Some(r)) => Some(t.max(r)),
+                    _ => None,
+                };
+            }
+            if roots.is_empty() {
+                time = None;
+            }
+            if let EventKind::Domain(d) = graph.events[event as usize]
+                && let Some(r) = model.domains[d].restore_time
+            {
+                // When the domain is back, so is what runs in it.
+                time = Some(r);
+            }
+            Recovery::Repair { time, components: roots }
+        }
+        1 => {
+            let steps: Vec<Step> = roots.iter().map(|&c| Step::Failover(c)).collect();
+            let mut people: Vec<PersonId> = steps.iter().flat_map(|s| model.people_for(s)).collect();
+            people.sort_unstable();
+            people.dedup();
+            let time = roots.iter().filter_map(|&c| model.components[c].failover().map(|(_, t)| t)).max().unwrap_or_default();
+            Recovery::Manual { steps, people, time }
+        }
+        _ => {
+            let time = roots.iter().filter_map(|&c| model.components[c].failover().map(|(_, t)| t)).max().unwrap_or_default();
+            Recovery::Interrupted { time, components: roots }
+        }
+    }
+}
+
+pub fn failover_level(model: &Model, c: ComponentId) -> FailoverLevel {
+    let component = &model.components[c];
+    if component.managed {
+        return FailoverLevel::FaultTolerant;
+    }
+    if component.spare() == 0 {
+        return FailoverLevel::None;
+    }
+    match component.redundancy {
+        Redundancy::ActivePassive { failover: Failover::Manual, .. } => FailoverLevel::Manual,
+        Redundancy::ActivePassive { failover: Failover::Automatic, .. } => FailoverLevel::Automatic,
+        Redundancy::ActiveActive { health_check: false } => FailoverLevel::Manual,
+        Redundancy::ActiveActive { health_check: true } => FailoverLevel::FaultTolerant,
+    }
+}
+
+/// What happens when the events in `failed` fail together (`spof whatif`).
+#[derive(Clone, Debug)]
+pub struct WhatIf {
+    pub outcomes: Vec<Outcome>,
+    /// Components down in each phase.
+    pub down: [Vec<ComponentId>; 3],
+    /// Components hit directly (not through a dependency) right after the failure.
+    pub direct: Vec<ComponentId>,
+}
+
+pub fn what_if(graph: &FaultGraph, events: &[EventId]) -> WhatIf {
+    let mut failed = vec![false; graph.event_count()];
+    for &e in events {
+        failed[e as usize] = true;
+    }
+    let outcomes = journey_outcomes(graph, &failed);
+    let list = |ev: &Evaluation| (0..ev.component_down.len()).filter(|&c| ev.component_down[c]).collect::<Vec<_>>();
+    let phases: Vec<Vec<ComponentId>> = Phase::ALL.iter().map(|&p| list(&evaluate(graph, &failed, p, false))).collect();
+    let direct = list(&evaluate(graph, &failed, Phase::Immediate, true));
+    WhatIf { outcomes, down: [phases[0].clone(), phases[1].clone(), phases[2].clone()], direct }
+}

@@ -1,0 +1,547 @@
+//! SPOF rules: each names a kind of single point of failure that the single-failure analysis
+//! found. The registry order decides which rule names an event: specific before general.
+
+use super::{Context, Rule, RuleKind, event_words, impact_phrase, join_and, named};
+use crate::analysis::{EventReport, Recovery};
+use crate::graph::EventKind;
+use spof_model::{ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model};
+use std::collections::BTreeSet;
+
+fn instance_of(report: &EventReport) -> Option<(ComponentId, u32)> {
+    match report.kind {
+        EventKind::Instance { component, instance } => Some((component, instance)),
+        _ => None,
+    }
+}
+
+/// The zones the instances of `c` are in (an instance with no zone adds nothing).
+fn zones_of(model: &Model, c: ComponentId) -> BTreeSet<DomainId> {
+    model.components[c]
+        .instances
+        .iter()
+        .filter_map(|i| {
+            i.domains
+                .iter()
+                .flat_map(|&d| model.domain_chain(d))
+                .find(|&d| model.domains[d].kind == DomainKind::Zone)
+        })
+        .collect()
+}
+
+/// The components of the journeys that the event hits directly (its root causes).
+fn roots(report: &EventReport) -> Vec<ComponentId> {
+    let mut out: Vec<ComponentId> = report
+        .effects
+        .iter()
+        .flat_map(|e| match &e.recovery {
+            Recovery::Repair { components, .. } | Recovery::Interrupted { components, .. } => components.clone(),
+            Recovery::Manual { steps, .. } => steps.iter().map(|s| s.component()).collect(),
+            Recovery::None | Recovery::Degraded { .. } => Vec::new(),
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn names(model: &Model, components: &[ComponentId]) -> String {
+    let names: Vec<String> = components.iter().map(|&c| format!("`{}`", model.components[c].name)).collect();
+    join_and(&names.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// The callers of a NAT gateway that use it without a per-zone scope, and the zones they run in.
+fn nat_callers(model: &Model, nat: ComponentId) -> (Vec<ComponentId>, BTreeSet<DomainId>) {
+    let callers: Vec<ComponentId> = (0..model.components.len())
+        .filter(|&c| model.components[c].depends_on.iter().any(|d| d.target == nat && d.scope.is_none()))
+        .collect();
+    let zones = callers.iter().flat_map(|&c| zones_of(model, c)).collect();
+    (callers, zones)
+}
+
+pub static SHARED_NAT_GATEWAY: Rule = Rule {
+    code: "SPOF013",
+    name: "shared-nat-gateway",
+    summary: "One NAT gateway carries the outbound traffic of several zones.",
+    what: "A NAT gateway whose loss takes a critical journey down while its callers run in two or more zones: the zones are redundant, their way out is not.",
+    why: "Spreading servers over zones protects against a zone's loss only if each zone can work alone. With one NAT gateway in zone A, losing zone A (or the gateway) cuts every zone off from the payment provider, the package mirror or any other outside service. This is the most common hidden SPOF in cloud networks (terraform-aws-modules/vpc `single_nat_gateway`).",
+    fix: "Run one NAT gateway per zone and route each zone's private subnets through its own gateway; in the model, give the dependency `per: zone`.",
+    example: r#"
+domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  app:
+    kind: service
+    replicas: 2
+    spread: [a, b]
+    depends_on: [nat]
+  nat:
+    kind: nat_gateway
+    in: [a]
+"#,
+    fixed: r#"
+domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  app:
+    kind: service
+    replicas: 2
+    spread: [a, b]
+    depends_on:
+      - {component: nat, per: zone}
+  nat:
+    kind: nat_gateway
+    replicas: 2
+    spread: [a, b]
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| {
+            instance_of(report).is_some_and(|(c, _)| cx.model.components[c].kind == Kind::NatGateway && nat_callers(cx.model, c).1.len() >= 2)
+        },
+        describe: |cx, report| {
+            let (c, _) = instance_of(report).expect("claimed an instance");
+            let (callers, zones) = nat_callers(cx.model, c);
+            let zone_names: Vec<&str> = zones.iter().map(|&z| cx.model.domains[z].name.as_str()).collect();
+            let message = format!(
+                "NAT gateway `{}` carries the outbound traffic of {} in zones {}: its loss {}",
+                cx.model.components[c].name,
+                names(cx.model, &callers),
+                join_and(&zone_names),
+                impact_phrase(cx.model, report)
+            );
+            let fix = format!("run a NAT gateway in each of {} and route each zone through its own (`per: zone` on the dependency)", join_and(&zone_names));
+            (message, fix, vec![c])
+        },
+    },
+};
+
+pub static LOAD_BALANCER_WITHOUT_STANDBY: Rule = Rule {
+    code: "SPOF014",
+    name: "load-balancer-without-standby",
+    summary: "A self-hosted load balancer with no standby and floating address.",
+    what: "A load balancer that is not a managed service, whose loss takes a critical journey down: one instance, or a standby that cannot take over by itself.",
+    why: "Everything behind a load balancer may be redundant, but every request still enters through it. A self-hosted one (HAProxy, nginx) on one machine is the classic SPOF of the 2000s web stack, and it often terminates TLS too, so its loss is total.",
+    fix: "Add a standby that takes over the address automatically (keepalived/VRRP floating address, or an anycast address), or use the provider's managed load balancer.",
+    example: r#"
+components:
+  lb:
+    kind: load_balancer
+    depends_on: [app]
+  app:
+    kind: service
+    replicas: 2
+"#,
+    fixed: r#"
+components:
+  lb:
+    kind: load_balancer
+    replicas: 2
+    mode: active-passive
+    failover: automatic
+    failover_time: 5s
+    floating_address: true
+    depends_on: [app]
+  app:
+    kind: service
+    replicas: 2
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| instance_of(report).is_some_and(|(c, _)| cx.model.components[c].kind == Kind::LoadBalancer),
+        describe: |cx, report| {
+            let (c, _) = instance_of(report).expect("claimed an instance");
+            let component = &cx.model.components[c];
+            let what = if component.instances.len() == 1 {
+                "is one self-hosted load balancer with no standby".to_string()
+            } else {
+                format!("has a standby that takes over only by hand{}", if component.floating_address { "" } else { " and no floating address" })
+            };
+            let message = format!("`{}` {what}: its loss {}", component.name, impact_phrase(cx.model, report));
+            let fix = format!("give `{}` a standby with a floating address and automatic failover (keepalived/VRRP), or use a managed load balancer", component.name);
+            (message, fix, vec![c])
+        },
+    },
+};
+
+pub static SINGLE_DNS_PROVIDER: Rule = Rule {
+    code: "SPOF005",
+    name: "single-dns-provider",
+    summary: "The DNS zone is served by one provider.",
+    what: "A dns component whose provider is a SPOF: one provider serves the zone, so its outage makes every name unresolvable.",
+    why: "DNS is the first step of every request. Large DNS provider outages (Dyn 2016, several since) took down sites whose servers were all healthy. Name server diversity is checked by Zonemaster (CONNECTIVITY03/04) for this reason.",
+    fix: "Serve the zone from two providers (primary and secondary, or multi-provider with zone transfers or an API sync).",
+    example: r#"
+components:
+  dns:
+    kind: dns
+    dns:
+      providers: [route53]
+    depends_on: [web]
+  web:
+    kind: web
+    replicas: 2
+"#,
+    fixed: r#"
+components:
+  dns:
+    kind: dns
+    dns:
+      providers: [route53, cloudflare]
+    depends_on: [web]
+  web:
+    kind: web
+    replicas: 2
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| instance_of(report).is_some_and(|(c, _)| cx.model.components[c].kind == Kind::Dns),
+        describe: |cx, report| {
+            let (c, i) = instance_of(report).expect("claimed an instance");
+            let component = &cx.model.components[c];
+            let provider = &component.instances[i as usize].name;
+            let message = if component.instances.len() == 1 {
+                format!("`{}` is served by one DNS provider ({provider}): its outage {}", component.name, impact_phrase(cx.model, report))
+            } else {
+                format!("DNS provider {provider} of `{}` {}", component.name, impact_phrase(cx.model, report))
+            };
+            (message, format!("serve `{}` from a second DNS provider", component.name), vec![c])
+        },
+    },
+};
+
+pub static MANUAL_FAILOVER: Rule = Rule {
+    code: "SPOF003",
+    name: "manual-failover",
+    summary: "A standby that takes over only when someone acts.",
+    what: "An active-passive component whose failover is manual: losing the primary takes a critical journey down until a person notices, decides and fails over.",
+    why: "A manual failover's real duration is detection plus paging plus diagnosis plus the switch, at three in the morning, by whoever is on call; and an untested runbook often fails. The standby makes the component recoverable, not available.",
+    fix: "Automate the failover (a cluster manager, a managed service's Multi-AZ, Patroni, Sentinel) and drill it; until then, name who can do it and write down the RTO in a decision.",
+    example: r#"
+components:
+  app:
+    kind: service
+    replicas: 2
+    depends_on: [db]
+  db:
+    kind: database
+    replicas: 2
+    failover: manual
+    failover_time: 30m
+"#,
+    fixed: r#"
+components:
+  app:
+    kind: service
+    replicas: 2
+    depends_on: [db]
+  db:
+    kind: database
+    replicas: 2
+    failover: automatic
+    failover_time: 30s
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| {
+            instance_of(report).is_some_and(|(c, i)| {
+                let component = &cx.model.components[c];
+                component.failover().is_some_and(|(f, _)| f == Failover::Manual) && component.primary == i as usize && component.instances.len() > 1
+            })
+        },
+        describe: |cx, report| {
+            let (c, _) = instance_of(report).expect("claimed an instance");
+            let name = &cx.model.components[c].name;
+            let message = format!("`{name}` fails over only by hand: losing its primary {}", impact_phrase(cx.model, report));
+            (message, format!("automate the failover of `{name}` (`failover: automatic`) and drill it"), vec![c])
+        },
+    },
+};
+
+pub static NO_SPARE_CAPACITY: Rule = Rule {
+    code: "SPOF004",
+    name: "no-spare-capacity",
+    summary: "Every instance is needed: losing one is losing the component.",
+    what: "A component with several instances that needs all of them (`min_healthy` equal to the instance count): one loss drops it below what it must have.",
+    why: "Replicas are redundancy only when there are more of them than the load needs (N+1). Three servers that must all be up are three SPOFs, and fail three times as often as one.",
+    fix: "Run at least one instance more than `min_healthy`, or lower the load each instance must carry.",
+    example: r#"
+components:
+  app:
+    kind: service
+    replicas: 3
+    min_healthy: 3
+"#,
+    fixed: r#"
+components:
+  app:
+    kind: service
+    replicas: 4
+    min_healthy: 3
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| {
+            instance_of(report).is_some_and(|(c, _)| {
+                let component = &cx.model.components[c];
+                component.instances.len() > 1 && component.spare() == 0
+            })
+        },
+        describe: |cx, report| {
+            let (c, _) = instance_of(report).expect("claimed an instance");
+            let component = &cx.model.components[c];
+            let n = component.instances.len();
+            let (id, _) = event_words(cx.model, report);
+            let message = format!("`{}` needs all {n} of its instances (min_healthy {n}): losing {id} {}", component.name, impact_phrase(cx.model, report));
+            (message, format!("run {} instances of `{}`, one more than it needs", n + 1, component.name), vec![c])
+        },
+    },
+};
+
+pub static BACKUP_AS_STANDBY: Rule = Rule {
+    code: "SPOF016",
+    name: "backup-as-standby",
+    summary: "Backups offered as if they were a standby.",
+    what: "A component with backups but a single instance whose loss takes a critical journey down: recovery is a restore, not a failover.",
+    why: "A backup protects data, not availability. Restoring means provisioning a machine, fetching the backup and replaying it: hours, during which the journey is down. Reviews often hear \"we have backups\" as the answer to \"what if the database dies?\".",
+    fix: "Add a standby replica with automatic failover; keep the backups for data loss and corruption.",
+    example: r#"
+components:
+  app:
+    kind: service
+    replicas: 2
+    depends_on: [db]
+  db:
+    kind: database
+    backups: true
+    restore_time: 4h
+"#,
+    fixed: r#"
+components:
+  app:
+    kind: service
+    replicas: 2
+    depends_on: [db]
+  db:
+    kind: database
+    backups: true
+    restore_time: 4h
+    replicas: 2
+    failover: automatic
+    failover_time: 30s
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| instance_of(report).is_some_and(|(c, _)| cx.model.components[c].backups && cx.model.components[c].instances.len() == 1),
+        describe: |cx, report| {
+            let (c, _) = instance_of(report).expect("claimed an instance");
+            let name = &cx.model.components[c].name;
+            let message = format!("`{name}` has backups but no standby: its loss {}", impact_phrase(cx.model, report));
+            (message, format!("add a standby of `{name}` with automatic failover; a backup is not a standby"), vec![c])
+        },
+    },
+};
+
+pub static UNREPLICATED_SHARED_STATE: Rule = Rule {
+    code: "SPOF011",
+    name: "unreplicated-shared-state",
+    summary: "Shared state (sessions, a queue, a search index) in one instance.",
+    what: "A cache, queue, search or file store with one instance, used by a critical journey: the state every caller shares lives in one place.",
+    why: "Stateless tiers scale out easily, so the state moves into one shared store, often added late (\"just a Redis for sessions\") and never made redundant. When it dies, every app server is healthy and every user is logged out, or every order waits.",
+    fix: "Replicate the store (Redis Sentinel or Cluster, a managed service, a queue cluster), or make callers survive its loss (an optional dependency with a fallback).",
+    example: r#"
+components:
+  app:
+    kind: service
+    replicas: 3
+    depends_on: [sessions]
+  sessions:
+    kind: cache
+"#,
+    fixed: r#"
+components:
+  app:
+    kind: service
+    replicas: 3
+    depends_on: [sessions]
+  sessions:
+    kind: cache
+    replicas: 3
+    failover: automatic
+    failover_time: 10s
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| {
+            instance_of(report).is_some_and(|(c, _)| {
+                let component = &cx.model.components[c];
+                matches!(component.kind, Kind::Cache | Kind::Queue | Kind::Search | Kind::FileStorage) && component.instances.len() == 1
+            })
+        },
+        describe: |cx, report| {
+            let (c, _) = instance_of(report).expect("claimed an instance");
+            let message = format!("{} holds shared state in one instance: its loss {}", named(cx.model, c), impact_phrase(cx.model, report));
+            (message, format!("replicate `{}` (with automatic failover) or make its callers survive without it", cx.model.components[c].name), vec![c])
+        },
+    },
+};
+
+pub static SINGLE_INSTANCE: Rule = Rule {
+    code: "SPOF001",
+    name: "single-instance",
+    summary: "A component with one instance on a critical journey.",
+    what: "A component whose only instance takes a critical journey down when it fails.",
+    why: "One instance fails whenever its machine, its process or its disk does, and every deploy or patch is an outage. Nothing else in the system can make up for it.",
+    fix: "Run a second instance: active-active behind a health-checked load balancer, or a standby with automatic failover.",
+    example: r#"
+components:
+  app:
+    kind: service
+"#,
+    fixed: r#"
+components:
+  app:
+    kind: service
+    replicas: 2
+"#,
+    kind: RuleKind::Spof {
+        claims: |_, report| instance_of(report).is_some(),
+        describe: |cx, report| {
+            let (c, _) = instance_of(report).expect("claimed an instance");
+            let (id, words) = event_words(cx.model, report);
+            let message = if cx.model.components[c].instances.len() == 1 {
+                format!("{} has one instance: its loss {}", named(cx.model, c), impact_phrase(cx.model, report))
+            } else {
+                format!("{words} ({id}) {}", impact_phrase(cx.model, report))
+            };
+            (message, format!("run a second instance of `{}` (replicas with health checks, or a standby with automatic failover)", cx.model.components[c].name), vec![c])
+        },
+    },
+};
+
+/// Components that the domain event hits directly and whose instances are all in it.
+fn confined_components(cx: &Context, report: &EventReport, domain: DomainId) -> Vec<ComponentId> {
+    roots(report)
+        .into_iter()
+        .filter(|&c| {
+            let component = &cx.model.components[c];
+            component.instances.len() > 1
+                && component.instances.iter().all(|i| i.domains.iter().any(|&d| cx.model.domain_chain(d).any(|x| x == domain)))
+        })
+        .collect()
+}
+
+pub static SINGLE_ZONE: Rule = Rule {
+    code: "SPOF015",
+    name: "single-zone",
+    summary: "All replicas of a component in one zone.",
+    what: "A zone whose loss takes a critical journey down because every replica of some component runs in it.",
+    why: "Replicas in one zone protect against a machine's loss, not the zone's: power, cooling, network or a provider's control plane fail a whole zone at once, and cloud providers' availability commitments assume you spread over zones.",
+    fix: "Spread the replicas over two or more zones (`spread: [a, b, c]`, topology spread constraints, an auto scaling group over several subnets).",
+    example: r#"
+domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  app:
+    kind: service
+    replicas: 2
+    in: [a]
+"#,
+    fixed: r#"
+domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  app:
+    kind: service
+    replicas: 2
+    spread: [a, b]
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| match report.kind {
+            EventKind::Domain(d) => cx.model.domains[d].kind == DomainKind::Zone && !confined_components(cx, report, d).is_empty(),
+            _ => false,
+        },
+        describe: |cx, report| {
+            let EventKind::Domain(d) = report.kind else { unreachable!("claimed a domain") };
+            let confined = confined_components(cx, report, d);
+            let zone = &cx.model.domains[d].name;
+            let message = format!("every replica of {} is in zone `{zone}`: its loss {}", names(cx.model, &confined), impact_phrase(cx.model, report));
+            (message, format!("spread {} over two or more zones", names(cx.model, &confined)), confined)
+        },
+    },
+};
+
+pub static SINGLE_DOMAIN: Rule = Rule {
+    code: "SPOF002",
+    name: "single-domain",
+    summary: "A failure domain (host, rack, zone, region, provider, power feed) whose loss is an outage.",
+    what: "A failure domain whose failure alone takes a critical journey down: the components it holds have nowhere else to run.",
+    why: "Redundant components that share a host, a rack, a power feed or a zone are not redundant against that domain's failure. The blast radius of a domain is everything placed in it.",
+    fix: "Place the instances of each component it holds in two or more domains of that level (hosts, racks, zones), or add the missing replicas elsewhere.",
+    example: r#"
+domains:
+  h1: {kind: host}
+  h2: {kind: host}
+components:
+  app:
+    kind: service
+    replicas: 2
+    in: [h1]
+"#,
+    fixed: r#"
+domains:
+  h1: {kind: host}
+  h2: {kind: host}
+components:
+  app:
+    kind: service
+    replicas: 2
+    spread: [h1, h2]
+"#,
+    kind: RuleKind::Spof {
+        claims: |_, report| matches!(report.kind, EventKind::Domain(_)),
+        describe: |cx, report| {
+            let EventKind::Domain(d) = report.kind else { unreachable!("claimed a domain") };
+            let domain = &cx.model.domains[d];
+            let held = roots(report);
+            let message = format!(
+                "{} `{}` holds {}: its loss {}",
+                domain.kind.as_str(),
+                domain.name,
+                if held.is_empty() { "what the journeys need".to_string() } else { names(cx.model, &held) },
+                impact_phrase(cx.model, report)
+            );
+            let fix = format!("place {} in more than one {}", if held.is_empty() { "what it holds".to_string() } else { names(cx.model, &held) }, domain.kind.as_str());
+            (message, fix, held)
+        },
+    },
+};
+
+pub static ALL_AT_ONCE_DEPLOY: Rule = Rule {
+    code: "SPOF017",
+    name: "all-at-once-deploy",
+    summary: "A deployment that replaces every instance at once.",
+    what: "A component deployed all at once (`deploy: all-at-once`) on a critical journey: one bad build fails every instance together, whatever the replica count.",
+    why: "Most outages follow a change. Replicas protect against independent failures; a bad deploy is a common cause that reaches all of them. Rolling, blue-green and canary deploys stop at the first failing health check.",
+    fix: "Deploy with `rolling`, `blue-green` or `canary`, gated on health checks, with an automatic rollback.",
+    example: r#"
+components:
+  app:
+    kind: service
+    replicas: 3
+    deploy: all-at-once
+"#,
+    fixed: r#"
+components:
+  app:
+    kind: service
+    replicas: 3
+    deploy: rolling
+"#,
+    kind: RuleKind::Spof {
+        claims: |_, report| matches!(report.kind, EventKind::Deploy(_)),
+        describe: |cx, report| {
+            let EventKind::Deploy(c) = report.kind else { unreachable!("claimed a deploy") };
+            let name = &cx.model.components[c].name;
+            debug_assert_eq!(cx.model.components[c].deploy, Some(DeployStrategy::AllAtOnce));
+            let message = format!("`{name}` deploys all at once: one bad deploy fails every instance and {}", impact_phrase(cx.model, report));
+            (message, format!("deploy `{name}` rolling, blue-green or canary, gated on health checks"), vec![c])
+        },
+    },
+};
