@@ -1,1 +1,322 @@
-fn main() {}
+//! The `spof` command. A thin layer: it reads files, calls the model reader and the engine,
+//! hands results to a renderer and owns the exit codes (0 clean, 1 findings at the failing
+//! level, 2 error). Only this crate touches the terminal and the file system.
+
+mod diagnostics;
+mod examples;
+mod files;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use spof_engine::analysis::what_if;
+use spof_engine::graph::resolve_events;
+use spof_engine::{Config, Severity, check};
+use spof_model::{Date, Model, ParseLimits, parse_model};
+use spof_report::Options;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Finds the single points of failure in a system's architecture: every component, domain
+/// or person whose failure alone takes a critical journey down, what goes with it, how long
+/// recovery takes, and the fix.
+#[derive(Parser)]
+#[command(name = "spof", version, about, long_about = None, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 no finding at the failing level, 1 findings at the failing level (--fail-on), 2 error (a model that cannot be read, bad arguments).";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a model: SPOFs, findings, journeys' RTOs, failover levels.
+    Check(CheckArgs),
+    /// Explain a finding code (`spof explain SPOF001`), or what happens when a component fails
+    /// (`spof explain db`). With no argument, list the finding codes.
+    Explain(ExplainArgs),
+    /// Fail several events at once (instances `app/1`, domains `zone:a` or `a`, components,
+    /// people, `deploy:app`) and show what goes down.
+    Whatif(WhatIfArgs),
+    /// Write a commented template of every model key.
+    Init(InitArgs),
+    /// Print the model's JSON Schema.
+    Schema,
+    /// List the built-in examples.
+    Examples,
+}
+
+#[derive(Args)]
+struct ModelArgs {
+    /// The model file (default spof.yaml).
+    #[arg(short, long, value_name = "FILE")]
+    model: Option<String>,
+    /// Use a built-in example instead of a file (see `spof examples`).
+    #[arg(long, value_name = "NAME", conflicts_with = "model")]
+    example: Option<String>,
+    /// Today's date (YYYY-MM-DD) for decision reviews and certificate expiry; default the
+    /// system date. Also read from SPOF_TODAY.
+    #[arg(long, value_name = "DATE", env = "SPOF_TODAY")]
+    today: Option<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL", conflicts_with = "model")]
+    path: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Report only this journey.
+    #[arg(long, value_name = "NAME")]
+    journey: Option<String>,
+    /// Fail (exit 1) on findings at or above this severity that no decision covers.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// A finding code or name, or a component of the model.
+    target: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Args)]
+struct WhatIfArgs {
+    /// The events to fail together.
+    #[arg(required = true, value_name = "EVENT")]
+    events: Vec<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Where to write the template.
+    #[arg(default_value = "spof.yaml")]
+    path: String,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    force: bool,
+}
+
+/// An error that ends the run with exit code 2, its message already written or to be written.
+struct Failure(String);
+
+type Result<T> = std::result::Result<T, Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stderr_color = match cli.color {
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        _ => color,
+    };
+    let result = match cli.command {
+        Command::Check(args) => run_check(args, color, stderr_color),
+        Command::Explain(args) => run_explain(args, color, stderr_color),
+        Command::Whatif(args) => run_whatif(args, color, stderr_color),
+        Command::Init(args) => run_init(args),
+        Command::Schema => {
+            let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema()).expect("the schema serialises");
+            out(&format!("{schema}\n"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Examples => {
+            let mut text = String::from("Built-in examples (spof check --example NAME):\n\n");
+            for example in examples::ALL {
+                text.push_str(&format!("  {:<24} {}\n", example.name, example.summary));
+            }
+            out(&text);
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|Failure(message)| {
+        if !message.is_empty() {
+            err(&format!("error: {message}\n"));
+        }
+        ExitCode::from(2)
+    })
+}
+
+/// Writes to standard output; a closed pipe (`spof check | head`) ends quietly.
+fn out(text: &str) {
+    let mut stdout = anstream::stdout();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn err(text: &str) {
+    let mut stderr = anstream::stderr();
+    let _ = stderr.write_all(text.as_bytes());
+}
+
+/// A model read and validated, with its warnings, or exit 2 with its errors shown.
+struct Loaded {
+    model: Model,
+    file: String,
+    warnings: Vec<spof_model::Diagnostic>,
+    today: Option<Date>,
+}
+
+fn load(path: Option<String>, args: &ModelArgs, json: bool, stderr_color: bool) -> Result<Loaded> {
+    let (file, text) = match (&args.example, path.or_else(|| args.model.clone())) {
+        (Some(name), _) => {
+            let example = examples::find(name).map_err(Failure)?;
+            (format!("examples/{}.yaml", example.name), example.text.to_string())
+        }
+        (None, Some(path)) => (path.clone(), files::read_model(&path).map_err(Failure)?),
+        (None, None) => ("spof.yaml".to_string(), files::read_model("spof.yaml").map_err(|e| Failure(format!("{e}\nhelp: pass a model file, run `spof init` to write one, or try `spof check --example ecommerce-2009`")))?),
+    };
+    let today = match &args.today {
+        Some(text) => Some(Date::parse(text).map_err(|e| Failure(format!("--today: {e}")))?),
+        None => Some(files::system_today()),
+    };
+    let parsed = parse_model(&text, &ParseLimits::default());
+    let (errors, warnings): (Vec<_>, Vec<_>) = parsed.diagnostics.into_iter().partition(|d| d.severity == spof_model::Severity::Error);
+    let shown: Vec<_> = errors.iter().chain(warnings.iter()).cloned().collect();
+    if !shown.is_empty() {
+        err(&diagnostics::render(&shown, &file, &text, stderr_color));
+    }
+    match parsed.model {
+        Some(model) if errors.is_empty() => Ok(Loaded { model, file, warnings, today }),
+        _ => {
+            if json {
+                out(&spof_report::json::diagnostics(&shown, &file));
+            }
+            let count = errors.len();
+            Err(Failure(format!("{file}: {count} error{} in the model", if count == 1 { "" } else { "s" })))
+        }
+    }
+}
+
+fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let json = args.format == Format::Json;
+    let loaded = load(args.path, &args.model, json, stderr_color)?;
+    let model = &loaded.model;
+    let journey = match &args.journey {
+        Some(name) => Some(model.journey(name).ok_or_else(|| {
+            let names: Vec<&str> = model.journeys.iter().map(|j| j.name.as_str()).collect();
+            let hint = spof_model::suggest(name, names.iter().copied()).map(|n| format!("; did you mean `{n}`?")).unwrap_or_else(|| format!("; journeys: {}", names.join(", ")));
+            Failure(format!("no journey `{name}`{hint}"))
+        })?),
+        None => None,
+    };
+    let report = check(model, &Config { today: loaded.today });
+    let options = Options { file: loaded.file.clone(), journey, fail_on: args.fail_on.severity(), color };
+    let text = match args.format {
+        Format::Text => spof_report::text::check(model, &report, &options),
+        Format::Json => spof_report::json::check(model, &report, &options, &loaded.warnings),
+    };
+    out(&text);
+    Ok(if spof_report::fails(&report, &options) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let Some(target) = args.target else {
+        out(&spof_report::text::rule_list());
+        return Ok(ExitCode::SUCCESS);
+    };
+    if let Some(rule) = spof_engine::findings::rule(&target) {
+        out(&rule.markdown());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let looks_like_code = target.len() == 7 && target.to_uppercase().starts_with("SPOF") && target[4..].chars().all(|c| c.is_ascii_digit());
+    if looks_like_code {
+        return Err(Failure(format!("no finding code `{target}`; `spof explain` lists them")));
+    }
+    let loaded = load(None, &args.model, false, stderr_color)?;
+    let model = &loaded.model;
+    let Some(c) = model.component(&target) else {
+        let names = model.components.iter().map(|c| c.name.as_str()).chain(spof_engine::findings::RULES.iter().flat_map(|r| [r.code, r.name]));
+        let hint = spof_model::suggest(&target, names).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+        return Err(Failure(format!("`{target}` is neither a component of {} nor a finding code{hint}", loaded.file)));
+    };
+    let report = check(model, &Config { today: loaded.today });
+    let events = resolve_events(model, &report.analysis.graph, &target).unwrap_or_default();
+    let all_lost = what_if(&report.analysis.graph, &events);
+    out(&spof_report::text::explain_component(model, &report, c, &all_lost, color));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let loaded = load(None, &args.model, args.format == Format::Json, stderr_color)?;
+    let model = &loaded.model;
+    let report = check(model, &Config { today: loaded.today });
+    let mut events = Vec::new();
+    let mut problems = Vec::new();
+    for text in &args.events {
+        match resolve_events(model, &report.analysis.graph, text) {
+            Ok(found) => events.extend(found),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure(problems.join("\nerror: ")));
+    }
+    events.sort_unstable();
+    events.dedup();
+    let result = what_if(&report.analysis.graph, &events);
+    let text = match args.format {
+        Format::Text => spof_report::text::what_if(model, &report, &events, &result, color),
+        Format::Json => spof_report::json::what_if(model, &report, &events, &result),
+    };
+    out(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_init(args: InitArgs) -> Result<ExitCode> {
+    files::write_new(&args.path, examples::TEMPLATE, args.force).map_err(Failure)?;
+    err(&format!("wrote {}; edit it, then run `spof check {}`\n", args.path, args.path));
+    Ok(ExitCode::SUCCESS)
+}

@@ -60,10 +60,13 @@ pub struct EventReport {
     pub kind: EventKind,
     /// The journeys it affects, in journey order.
     pub effects: Vec<JourneyEffect>,
-    /// Weighted share of journeys it takes down (interrupted or worse), 0 to 1.
+    /// Weighted share of journeys it takes down beyond a brief automatic failover, 0 to 1.
     pub blast_radius: f64,
-    /// Components down right after the event, sorted.
+    /// Components still down once automatic failovers are done (the ones that go with it),
+    /// sorted.
     pub components_down: Vec<ComponentId>,
+    /// Components down only until an automatic failover completes, sorted.
+    pub components_interrupted: Vec<ComponentId>,
     /// Down beyond a brief automatic failover on a critical journey.
     pub spof: bool,
 }
@@ -214,22 +217,32 @@ pub fn analyze(model: &Model) -> Analysis {
     let mut events: Vec<EventReport> = affected
         .iter()
         .map(|&e| {
-            let components_down = down_by_event.remove(&e).unwrap_or_default();
+            let down_at_once = down_by_event.remove(&e).unwrap_or_default();
             let effects: Vec<JourneyEffect> = (0..model.journeys.len())
                 .filter_map(|j| {
-                    let recovery = recovery(model, &graph, &single, e, j, &closures[j], &components_down);
+                    let recovery = recovery(model, &graph, &single, e, j, &closures[j], &down_at_once);
                     (recovery != Recovery::None).then_some(JourneyEffect { journey: j, recovery })
                 })
                 .collect();
             let blast_radius = effects
                 .iter()
-                .filter(|x| x.recovery.outcome() >= Outcome::Interrupted)
+                .filter(|x| takes_down(model, x))
                 .map(|x| weights[x.journey])
                 .sum::<f64>()
                 .min(1.0);
+            let (components_down, components_interrupted) =
+                down_at_once.into_iter().partition(|&c| single.component[1][c].binary_search(&e).is_ok());
             let spof = !matches!(graph.events[e as usize], EventKind::Person(_))
                 && effects.iter().any(|x| is_spof_effect(model, x));
-            EventReport { event: e, kind: graph.events[e as usize], effects, blast_radius, components_down, spof }
+            EventReport {
+                event: e,
+                kind: graph.events[e as usize],
+                effects,
+                blast_radius,
+                components_down,
+                components_interrupted,
+                spof,
+            }
         })
         .collect();
     events.sort_by(|a, b| {
@@ -279,13 +292,15 @@ pub fn analyze(model: &Model) -> Analysis {
     Analysis { graph, single, events, journeys, components }
 }
 
-/// A SPOF effect: a critical journey down until a manual step or repair, or interrupted for
-/// longer than its RTO target.
+/// A SPOF effect: a critical journey taken down.
 pub fn is_spof_effect(model: &Model, effect: &JourneyEffect) -> bool {
+    model.journeys[effect.journey].critical && takes_down(model, effect)
+}
+
+/// Down beyond a brief automatic failover: until a manual step or repair, or interrupted for
+/// longer than the journey's RTO target.
+pub fn takes_down(model: &Model, effect: &JourneyEffect) -> bool {
     let journey = &model.journeys[effect.journey];
-    if !journey.critical {
-        return false;
-    }
     match &effect.recovery {
         Recovery::Manual { .. } | Recovery::Repair { .. } => true,
         Recovery::Interrupted { time, .. } => journey.rto_target.is_some_and(|target| *time > target),

@@ -118,23 +118,49 @@ fn clean_message(message: &str) -> String {
         .find(", set DuplicateKeyPolicy")
         .map_or(without_location, |i| &without_location[..i]);
     let cut = cut.replace("budget breached", "input too large or too deeply nested");
+    // The location is shown separately.
+    let cut = match cut.rfind(" at line ") {
+        Some(i) if cut[i..].contains(", column ") => cut[..i].to_string(),
+        _ => cut,
+    };
     cut.trim().to_string()
 }
 
 fn span_of_location(loc: &serde_saphyr::Location, text: &str) -> Span {
+    let line = u32::try_from(loc.line()).unwrap_or(u32::MAX);
+    let column = u32::try_from(loc.column()).unwrap_or(u32::MAX);
     let span = loc.span();
-    let offset = span
-        .byte_offset()
-        .map(|o| o as usize)
-        .unwrap_or(0)
-        .min(text.len());
+    let offset = match span.byte_offset() {
+        Some(o) if o > 0 || (line <= 1 && column <= 1) => (o as usize).min(text.len()),
+        // Errors carry only a line and column (in characters): find the byte offset.
+        _ => offset_of(text, line, column),
+    };
     let len = span.byte_len().map(|l| l as usize).unwrap_or(0);
     Span {
-        line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+        line,
+        column,
         offset,
         len: len.min(text.len() - offset),
     }
+}
+
+/// The byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: u32, column: u32) -> usize {
+    let Some(start) = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum::<usize>()
+        .checked_add(0)
+    else {
+        return 0;
+    };
+    let rest = &text[start.min(text.len())..];
+    let within = rest
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(rest.len(), |(i, _)| i);
+    (start + within).min(text.len())
 }
 
 fn convert(raw: Spanned<Raw>, text: &str) -> Node {

@@ -1,1 +1,50 @@
+//! Renderers: the terminal report for people, JSON for machines, and the answers of
+//! `spof explain` and `spof whatif`. Renderers are leaves: they read the engine's results and
+//! return text; they decide nothing about the analysis. Output is deterministic.
 
+pub mod json;
+pub mod text;
+
+use spof_engine::analysis::EventReport;
+use spof_engine::findings::Finding;
+use spof_engine::{Report, Severity};
+use spof_model::{JourneyId, Model};
+
+/// What the user asked to see.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The model's file name as the user gave it, for locations.
+    pub file: String,
+    /// Only this journey.
+    pub journey: Option<JourneyId>,
+    /// Findings at or above this severity fail the run; `None` never fails.
+    pub fail_on: Option<Severity>,
+    /// Colour (terminal output only).
+    pub color: bool,
+}
+
+/// SPOF events, restricted to the chosen journey.
+pub fn selected_spofs<'a>(model: &'a Model, report: &'a Report, options: &'a Options) -> impl Iterator<Item = &'a EventReport> + 'a {
+    report.analysis.spofs().filter(move |e| match options.journey {
+        None => true,
+        Some(j) => e.effects.iter().any(|x| x.journey == j && spof_engine::analysis::is_spof_effect(model, x)),
+    })
+}
+
+/// Findings, restricted to the chosen journey (findings about no journey in particular are
+/// kept when they touch a component of it).
+pub fn selected_findings<'a>(report: &'a Report, options: &'a Options) -> impl Iterator<Item = &'a Finding> + 'a {
+    report.findings.iter().filter(move |f| match options.journey {
+        None => true,
+        Some(j) => {
+            f.journeys.contains(&j)
+                || (f.journeys.is_empty() && f.components.iter().any(|c| report.analysis.graph.journey_closures[j].binary_search(c).is_ok()))
+        }
+    })
+}
+
+/// Whether the run fails: some selected finding at or above `fail_on` with no decision in force.
+pub fn fails(report: &Report, options: &Options) -> bool {
+    let Some(level) = options.fail_on else { return false };
+    selected_findings(report, options).any(|f| f.severity >= level && !f.is_decided())
+}

@@ -68,10 +68,11 @@ components:
                 &MONITORING_IN_FAILURE_DOMAIN,
                 components,
                 format!(
-                    "monitoring `{}` fails together with {} it watches: {}{more} take both down",
+                    "monitoring `{}` fails together with {} it watches: {}{more} {} both down",
                     component.name,
                     join_and(&blinded_names.iter().map(String::as_str).collect::<Vec<_>>()),
-                    join_and(&ids.iter().map(String::as_str).collect::<Vec<_>>())
+                    join_and(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
+                    if shared.len() == 1 { "takes" } else { "take" }
                 ),
                 format!("run `{}` (or an external probe with a dead-man's switch) outside the failure domain it watches", component.name),
                 Some(component.span),

@@ -28,11 +28,13 @@ fn zones_of(model: &Model, c: ComponentId) -> BTreeSet<DomainId> {
         .collect()
 }
 
-/// The components of the journeys that the event hits directly (its root causes).
-fn roots(report: &EventReport) -> Vec<ComponentId> {
+/// The components that the event hits directly on the journeys it takes down (its root
+/// causes).
+fn roots(cx: &Context, report: &EventReport) -> Vec<ComponentId> {
     let mut out: Vec<ComponentId> = report
         .effects
         .iter()
+        .filter(|e| crate::analysis::is_spof_effect(cx.model, e))
         .flat_map(|e| match &e.recovery {
             Recovery::Repair { components, .. } | Recovery::Interrupted { components, .. } => components.clone(),
             Recovery::Manual { steps, .. } => steps.iter().map(|s| s.component()).collect(),
@@ -49,12 +51,31 @@ fn names(model: &Model, components: &[ComponentId]) -> String {
     join_and(&names.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
-/// The callers of a NAT gateway that use it without a per-zone scope, and the zones they run in.
+/// The components whose traffic goes out through a NAT gateway without a per-zone scope, and
+/// the zones they run in. Callers that are not placed (an external API reached through the
+/// gateway) pass the question on to their own callers.
 fn nat_callers(model: &Model, nat: ComponentId) -> (Vec<ComponentId>, BTreeSet<DomainId>) {
-    let callers: Vec<ComponentId> = (0..model.components.len())
-        .filter(|&c| model.components[c].depends_on.iter().any(|d| d.target == nat && d.scope.is_none()))
-        .collect();
-    let zones = callers.iter().flat_map(|&c| zones_of(model, c)).collect();
+    let mut seen = vec![false; model.components.len()];
+    let mut queue = vec![nat];
+    let mut callers = Vec::new();
+    let mut zones = BTreeSet::new();
+    seen[nat] = true;
+    while let Some(target) = queue.pop() {
+        for (c, component) in model.components.iter().enumerate() {
+            let uses = component.depends_on.iter().any(|d| d.target == target && !(target == nat && d.scope.is_some()));
+            if !uses || std::mem::replace(&mut seen[c], true) {
+                continue;
+            }
+            let placed = zones_of(model, c);
+            if placed.is_empty() {
+                queue.push(c);
+            } else {
+                callers.push(c);
+                zones.extend(placed);
+            }
+        }
+    }
+    callers.sort_unstable();
     (callers, zones)
 }
 
@@ -415,7 +436,7 @@ components:
 
 /// Components that the domain event hits directly and whose instances are all in it.
 fn confined_components(cx: &Context, report: &EventReport, domain: DomainId) -> Vec<ComponentId> {
-    roots(report)
+    roots(cx, report)
         .into_iter()
         .filter(|&c| {
             let component = &cx.model.components[c];
@@ -499,7 +520,7 @@ components:
         describe: |cx, report| {
             let EventKind::Domain(d) = report.kind else { unreachable!("claimed a domain") };
             let domain = &cx.model.domains[d];
-            let held = roots(report);
+            let held = roots(cx, report);
             let message = format!(
                 "{} `{}` holds {}: its loss {}",
                 domain.kind.as_str(),

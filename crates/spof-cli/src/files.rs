@@ -1,0 +1,56 @@
+//! Reading models and writing files: size and encoding checks before parsing, atomic writes
+//! that never replace a file without `--force`.
+
+use spof_model::Date;
+use std::io::Write;
+use std::path::Path;
+
+/// Models larger than this are refused before reading.
+const MAX_MODEL_BYTES: u64 = 64 * 1024 * 1024;
+
+pub fn read_model(path: &str) -> Result<String, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {}", describe(&e)))?;
+    if metadata.is_dir() {
+        return Err(format!("{path} is a folder; pass the model file inside it"));
+    }
+    if metadata.len() > MAX_MODEL_BYTES {
+        return Err(format!("{path} is {} bytes, more than the limit of {MAX_MODEL_BYTES} bytes for a model", metadata.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {}", describe(&e)))?;
+    if bytes.contains(&0) {
+        return Err(format!("{path} is not a text file (it contains NUL bytes); a model is YAML text"));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("{path} is not UTF-8 text (invalid byte at offset {}); a model is YAML text", e.utf8_error().valid_up_to()))
+}
+
+fn describe(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
+/// reader never sees half a file. Refuses to replace an existing file unless `force`.
+pub fn write_new(path: &str, text: &str, force: bool) -> Result<(), String> {
+    let target = Path::new(path);
+    if target.exists() && !force {
+        return Err(format!("{path} already exists; pass --force to overwrite it"));
+    }
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder).map_err(|e| format!("cannot write in {}: {}", folder.display(), describe(&e)))?;
+    temporary.write_all(text.as_bytes()).map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    temporary.as_file().sync_all().map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    let persisted = if force { temporary.persist(target).map(|_| ()) } else { temporary.persist_noclobber(target).map(|_| ()) };
+    persisted.map_err(|e| format!("cannot write {path}: {}", describe(&e.error)))
+}
+
+/// Today's date from the system clock (UTC).
+pub fn system_today() -> Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_days_since_epoch((seconds / 86_400) as i64)
+}

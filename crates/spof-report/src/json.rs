@@ -1,0 +1,401 @@
+//! The JSON report. Its wire types live here, not in the engine: the engine's types may change
+//! freely, this shape changes only with `SCHEMA_VERSION` (documented in docs/json-output.md).
+
+use crate::{Options, selected_findings, selected_spofs};
+use serde::Serialize;
+use spof_engine::analysis::{EventReport, Recovery, WhatIf};
+use spof_engine::evaluate::Outcome;
+use spof_engine::findings::Finding;
+use spof_engine::graph::{EventKind, describe_event, event_id};
+use spof_engine::{Report, Severity};
+use spof_model::{Diagnostic, Model, Span};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    schema_version: u32,
+    tool: Tool,
+    model: ModelJson<'a>,
+    spofs: Vec<SpofJson>,
+    findings: Vec<FindingJson>,
+    journeys: Vec<JourneyJson<'a>>,
+    components: Vec<ComponentJson<'a>>,
+    other_effects: Vec<SpofJson>,
+    warnings: Vec<DiagnosticJson>,
+    summary: SummaryJson,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct ModelJson<'a> {
+    name: Option<&'a str>,
+    file: &'a str,
+    components: usize,
+    instances: usize,
+    domains: usize,
+    journeys: usize,
+    events: usize,
+}
+
+#[derive(Serialize)]
+struct SpofJson {
+    event: String,
+    kind: &'static str,
+    description: String,
+    component: Option<String>,
+    journeys: Vec<JourneyEffectJson>,
+    blast_radius: f64,
+    components_down: Vec<String>,
+    components_interrupted: Vec<String>,
+    recovery: RecoveryJson,
+}
+
+#[derive(Serialize)]
+struct JourneyEffectJson {
+    journey: String,
+    effect: &'static str,
+    spof: bool,
+    recovery: RecoveryJson,
+}
+
+#[derive(Serialize)]
+struct RecoveryJson {
+    /// none, degraded, automatic, manual or repair.
+    kind: &'static str,
+    /// Seconds until the journey is back; null when unknown.
+    seconds: Option<u64>,
+    /// The same, as written in models (`2h`).
+    time: Option<String>,
+    components: Vec<String>,
+    steps: Vec<String>,
+    people: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FindingJson {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: String,
+    components: Vec<String>,
+    journeys: Vec<String>,
+    event: Option<String>,
+    blast_radius: Option<f64>,
+    recovery: Option<RecoveryJson>,
+    fix: String,
+    layer: &'static str,
+    location: Option<LocationJson>,
+    decision: Option<DecisionJson>,
+    /// False when a decision in force covers it: it does not fail the run.
+    fails_run: bool,
+}
+
+#[derive(Serialize)]
+struct DecisionJson {
+    status: &'static str,
+    owner: Option<String>,
+    reason: Option<String>,
+    review_by: Option<String>,
+    expired: bool,
+}
+
+#[derive(Serialize)]
+struct LocationJson {
+    file: String,
+    line: u32,
+    column: u32,
+}
+
+#[derive(Serialize)]
+struct JourneyJson<'a> {
+    name: &'a str,
+    critical: bool,
+    declared: bool,
+    path: Vec<&'a str>,
+    rto: Option<String>,
+    rto_seconds: Option<u64>,
+    rto_event: Option<String>,
+    rto_target: Option<String>,
+    meets_target: Option<bool>,
+    spofs: usize,
+    weight: f64,
+}
+
+#[derive(Serialize)]
+struct ComponentJson<'a> {
+    name: &'a str,
+    kind: &'static str,
+    layer: &'static str,
+    instances: usize,
+    min_healthy: usize,
+    managed: bool,
+    failover_level: u8,
+    failover: &'static str,
+    spof: bool,
+    on_critical_path: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct DiagnosticJson {
+    severity: &'static str,
+    code: &'static str,
+    message: String,
+    file: String,
+    line: Option<u32>,
+    column: Option<u32>,
+    help: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    spofs: usize,
+    findings: usize,
+    by_severity: Vec<(&'static str, usize)>,
+    fail_on: Option<&'static str>,
+    failed: bool,
+}
+
+pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diagnostic]) -> String {
+    let spofs: Vec<SpofJson> = selected_spofs(model, report, options).map(|e| event_json(model, e)).collect();
+    let findings: Vec<&Finding> = selected_findings(report, options).collect();
+    let by_severity = Severity::ALL
+        .iter()
+        .map(|&s| (s.as_str(), findings.iter().filter(|f| f.severity == s).count()))
+        .collect();
+    let doc = CheckJson {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool { name: "spof", version: env!("CARGO_PKG_VERSION") },
+        model: ModelJson {
+            name: model.name.as_deref(),
+            file: &options.file,
+            components: model.components.len(),
+            instances: model.components.iter().map(|c| c.instances.len()).sum(),
+            domains: model.domains.len(),
+            journeys: model.journeys.len(),
+            events: report.analysis.graph.event_count(),
+        },
+        spofs,
+        findings: findings.iter().map(|f| finding_json(model, report, f, &options.file)).collect(),
+        journeys: report
+            .analysis
+            .journeys
+            .iter()
+            .filter(|j| options.journey.is_none_or(|o| o == j.journey))
+            .map(|j| {
+                let journey = &model.journeys[j.journey];
+                JourneyJson {
+                    name: &journey.name,
+                    critical: journey.critical,
+                    declared: journey.declared,
+                    path: journey.path.iter().map(|&c| model.components[c].name.as_str()).collect(),
+                    rto: j.rto.map(|d| d.to_string()),
+                    rto_seconds: j.rto.map(|d| d.seconds()),
+                    rto_event: j.rto_event.map(|e| event_id(model, report.analysis.graph.events[e as usize])),
+                    rto_target: journey.rto_target.map(|d| d.to_string()),
+                    meets_target: j.meets_target,
+                    spofs: j.spofs,
+                    weight: round(j.weight),
+                }
+            })
+            .collect(),
+        components: report
+            .analysis
+            .components
+            .iter()
+            .map(|c| {
+                let component = &model.components[c.component];
+                ComponentJson {
+                    name: &component.name,
+                    kind: component.kind.as_str(),
+                    layer: component.kind.layer().as_str(),
+                    instances: component.instances.len(),
+                    min_healthy: component.min_healthy,
+                    managed: component.managed,
+                    failover_level: c.failover_level as u8,
+                    failover: c.failover_level.describe(),
+                    spof: c.spof,
+                    on_critical_path: c.on_critical_path,
+                }
+            })
+            .collect(),
+        other_effects: report
+            .analysis
+            .events
+            .iter()
+            .filter(|e| !e.spof && options.journey.is_none_or(|j| e.effects.iter().any(|x| x.journey == j)))
+            .map(|e| event_json(model, e))
+            .collect(),
+        warnings: warnings.iter().map(|d| diagnostic_json(d, &options.file)).collect(),
+        summary: SummaryJson {
+            spofs: selected_spofs(model, report, options).count(),
+            findings: findings.len(),
+            by_severity,
+            fail_on: options.fail_on.map(Severity::as_str),
+            failed: crate::fails(report, options),
+        },
+    };
+    to_string(&doc)
+}
+
+/// Diagnostics of a model that could not be read, for `--format json`.
+pub fn diagnostics(diagnostics: &[Diagnostic], file: &str) -> String {
+    #[derive(Serialize)]
+    struct ErrorsJson {
+        schema_version: u32,
+        errors: Vec<DiagnosticJson>,
+        warnings: Vec<DiagnosticJson>,
+    }
+    let pick = |s: spof_model::Severity| diagnostics.iter().filter(|d| d.severity == s).map(|d| diagnostic_json(d, file)).collect();
+    to_string(&ErrorsJson {
+        schema_version: SCHEMA_VERSION,
+        errors: pick(spof_model::Severity::Error),
+        warnings: pick(spof_model::Severity::Warning),
+    })
+}
+
+pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) -> String {
+    #[derive(Serialize)]
+    struct WhatIfJson<'a> {
+        schema_version: u32,
+        events: Vec<String>,
+        journeys: Vec<(&'a str, &'static str)>,
+        components_down: Vec<&'a str>,
+        components_down_after_automatic_failover: Vec<&'a str>,
+        components_down_until_repair: Vec<&'a str>,
+        hit_directly: Vec<&'a str>,
+    }
+    let names = |list: &[usize]| list.iter().map(|&c| model.components[c].name.as_str()).collect();
+    to_string(&WhatIfJson {
+        schema_version: SCHEMA_VERSION,
+        events: events.iter().map(|&e| event_id(model, report.analysis.graph.events[e as usize])).collect(),
+        journeys: result.outcomes.iter().enumerate().map(|(j, o)| (model.journeys[j].name.as_str(), outcome_name(*o))).collect(),
+        components_down: names(&result.down[0]),
+        components_down_after_automatic_failover: names(&result.down[1]),
+        components_down_until_repair: names(&result.down[2]),
+        hit_directly: names(&result.direct),
+    })
+}
+
+fn to_string<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("report types serialise");
+    text.push('\n');
+    text
+}
+
+fn round(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+pub(crate) fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Up => "none",
+        Outcome::Degraded => "degraded",
+        Outcome::Interrupted => "interrupted",
+        Outcome::DownUntilManual => "down-until-manual-step",
+        Outcome::DownUntilRepair => "down-until-repair",
+    }
+}
+
+fn event_kind_name(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Instance { .. } => "instance",
+        EventKind::Domain(_) => "domain",
+        EventKind::Deploy(_) => "deploy",
+        EventKind::Expiry(_) => "certificate-expiry",
+        EventKind::Person(_) => "person",
+    }
+}
+
+fn event_json(model: &Model, event: &EventReport) -> SpofJson {
+    SpofJson {
+        event: event_id(model, event.kind),
+        kind: event_kind_name(event.kind),
+        description: describe_event(model, event.kind),
+        component: event.component().map(|c| model.components[c].name.clone()),
+        journeys: event
+            .effects
+            .iter()
+            .map(|x| JourneyEffectJson {
+                journey: model.journeys[x.journey].name.clone(),
+                effect: outcome_name(x.recovery.outcome()),
+                spof: spof_engine::analysis::is_spof_effect(model, x),
+                recovery: recovery_json(model, &x.recovery),
+            })
+            .collect(),
+        blast_radius: round(event.blast_radius),
+        components_down: event.components_down.iter().map(|&c| model.components[c].name.clone()).collect(),
+        components_interrupted: event.components_interrupted.iter().map(|&c| model.components[c].name.clone()).collect(),
+        recovery: recovery_json(model, event.worst()),
+    }
+}
+
+fn recovery_json(model: &Model, recovery: &Recovery) -> RecoveryJson {
+    let names = |list: &[usize]| list.iter().map(|&c| model.components[c].name.clone()).collect();
+    let time = recovery.time();
+    let (kind, components, steps, people) = match recovery {
+        Recovery::None => ("none", Vec::new(), Vec::new(), Vec::new()),
+        Recovery::Degraded { components } => ("degraded", names(components), Vec::new(), Vec::new()),
+        Recovery::Interrupted { components, .. } => ("automatic", names(components), Vec::new(), Vec::new()),
+        Recovery::Manual { steps, people, .. } => (
+            "manual",
+            steps.iter().map(|s| model.components[s.component()].name.clone()).collect(),
+            steps.iter().map(|s| format!("{}:{}", s.verb(), model.components[s.component()].name)).collect(),
+            people.iter().map(|&p| model.people[p].name.clone()).collect(),
+        ),
+        Recovery::Repair { components, .. } => ("repair", names(components), Vec::new(), Vec::new()),
+    };
+    RecoveryJson { kind, seconds: time.map(|t| t.seconds()), time: time.map(|t| t.to_string()), components, steps, people }
+}
+
+fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -> FindingJson {
+    FindingJson {
+        code: finding.code,
+        name: finding.name,
+        severity: finding.severity.as_str(),
+        message: finding.message.clone(),
+        components: finding.components.iter().map(|&c| model.components[c].name.clone()).collect(),
+        journeys: finding.journeys.iter().map(|&j| model.journeys[j].name.clone()).collect(),
+        event: finding.event.map(|e| event_id(model, report.analysis.graph.events[e as usize])),
+        blast_radius: finding.blast_radius.map(round),
+        recovery: finding.recovery.as_ref().map(|r| recovery_json(model, r)),
+        fix: finding.fix.clone(),
+        layer: finding.layer.as_str(),
+        location: finding.span.filter(|s| s.line > 0).map(|s| location(s, file)),
+        decision: finding.decision.as_ref().map(|d| {
+            let decision = &model.decisions[d.index];
+            DecisionJson {
+                status: decision.status.as_str(),
+                owner: decision.owner.clone(),
+                reason: decision.reason.clone(),
+                review_by: decision.review_by.map(|r| r.to_string()),
+                expired: d.expired,
+            }
+        }),
+        fails_run: !finding.is_decided(),
+    }
+}
+
+fn location(span: Span, file: &str) -> LocationJson {
+    LocationJson { file: file.to_string(), line: span.line, column: span.column }
+}
+
+pub(crate) fn diagnostic_json(d: &Diagnostic, file: &str) -> DiagnosticJson {
+    DiagnosticJson {
+        severity: match d.severity {
+            spof_model::Severity::Error => "error",
+            spof_model::Severity::Warning => "warning",
+        },
+        code: d.code,
+        message: d.message.clone(),
+        file: file.to_string(),
+        line: d.span.map(|s| s.line),
+        column: d.span.map(|s| s.column),
+        help: d.help.clone(),
+    }
+}

@@ -1,0 +1,373 @@
+//! The terminal report: SPOFs first (what takes what down, for how long), then findings with
+//! their fixes, then journeys and components. Colour only when asked (the caller decides from
+//! the terminal); without it the text is plain and stable enough to snapshot.
+
+use crate::{Options, fails, selected_findings, selected_spofs};
+use owo_colors::{OwoColorize, Style};
+use spof_engine::analysis::{Recovery, WhatIf};
+use spof_engine::evaluate::Outcome;
+use spof_engine::findings::{Finding, RULES, recovery_phrase};
+use spof_engine::graph::{EventKind, describe_event, event_id};
+use spof_engine::{Report, Severity};
+use spof_model::{ComponentId, Model};
+use std::fmt::Write;
+
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn paint(&self, text: &str, style: Style) -> String {
+        if self.color { text.style(style).to_string() } else { text.to_string() }
+    }
+
+    fn heading(&self, text: &str) -> String {
+        self.paint(text, Style::new().bold())
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint(text, Style::new().dimmed())
+    }
+
+    fn severity(&self, severity: Severity) -> String {
+        let label = format!("{:<8}", severity.as_str().to_uppercase());
+        let style = match severity {
+            Severity::Critical => Style::new().red().bold(),
+            Severity::High => Style::new().red(),
+            Severity::Medium => Style::new().yellow(),
+            Severity::Low => Style::new().cyan(),
+            Severity::Info => Style::new().dimmed(),
+        };
+        self.paint(&label, style)
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.0}%", value * 100.0)
+}
+
+pub fn check(model: &Model, report: &Report, options: &Options) -> String {
+    let p = Painter { color: options.color };
+    let mut out = String::new();
+    let instances: usize = model.components.iter().map(|c| c.instances.len()).sum();
+    let _ = writeln!(
+        out,
+        "{} {}",
+        p.heading(&format!("spof check: {}", model.name.as_deref().unwrap_or(&options.file))),
+        p.dim(&format!(
+            "({} components, {instances} instances, {} domains, {} journeys, {} failure events)",
+            model.components.len(),
+            model.domains.len(),
+            model.journeys.len(),
+            report.analysis.graph.event_count()
+        ))
+    );
+    if let Some(j) = options.journey {
+        let _ = writeln!(out, "{}", p.dim(&format!("journey {} only", model.journeys[j].name)));
+    }
+
+    let spofs: Vec<_> = selected_spofs(model, report, options).collect();
+    let _ = writeln!(out, "\n{}", p.heading(&format!("Single points of failure ({})", spofs.len())));
+    if spofs.is_empty() {
+        let _ = writeln!(out, "  none: no single failure takes a critical journey down beyond a brief automatic failover");
+    }
+    let id_width = spofs.iter().map(|e| event_id(model, e.kind).len()).max().unwrap_or(0);
+    for event in &spofs {
+        let id = event_id(model, event.kind);
+        let _ = writeln!(
+            out,
+            "  {}  {:>4}  {}",
+            p.paint(&format!("{id:<id_width$}"), Style::new().bold()),
+            percent(event.blast_radius),
+            describe_event(model, event.kind),
+        );
+        let _ = writeln!(out, "  {:id_width$}        down {}", "", recovery_phrase(model, event.worst()));
+        let journeys: Vec<&str> = event
+            .effects
+            .iter()
+            .filter(|x| spof_engine::analysis::is_spof_effect(model, x))
+            .map(|x| model.journeys[x.journey].name.as_str())
+            .collect();
+        let others: Vec<&str> = event
+            .components_down
+            .iter()
+            .filter(|&&c| Some(c) != event.component())
+            .map(|&c| model.components[c].name.as_str())
+            .collect();
+        let mut line = format!("journeys: {}", journeys.join(", "));
+        if !others.is_empty() {
+            let _ = write!(line, "; takes with it: {}", others.join(", "));
+        }
+        let _ = writeln!(out, "  {:id_width$}        {}", "", p.dim(&line));
+    }
+
+    let findings: Vec<&Finding> = selected_findings(report, options).collect();
+    let _ = writeln!(out, "\n{}", p.heading(&format!("Findings ({})", findings.len())));
+    if findings.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for finding in &findings {
+        let _ = writeln!(out, "  {} {} {}", p.severity(finding.severity), p.paint(finding.code, Style::new().bold()), finding.name);
+        let _ = writeln!(out, "           {}", finding.message);
+        let _ = writeln!(out, "           {} {}", p.paint("fix:", Style::new().green()), finding.fix);
+        if let Some(span) = finding.span.filter(|s| s.line > 0) {
+            let _ = writeln!(out, "           {}", p.dim(&format!("at {}:{}:{}", options.file, span.line, span.column)));
+        }
+        if let Some(state) = &finding.decision {
+            let decision = &model.decisions[state.index];
+            let mut line = format!("decision: {}", decision.status.as_str());
+            if let Some(owner) = &decision.owner {
+                let _ = write!(line, " by {owner}");
+            }
+            if let Some(reason) = &decision.reason {
+                let _ = write!(line, " ({reason})");
+            }
+            if let Some(review) = decision.review_by {
+                let _ = write!(line, "; review by {review}");
+            }
+            if state.expired {
+                line.push_str(" - EXPIRED, no longer hides this finding");
+            }
+            let _ = writeln!(out, "           {}", p.paint(&line, Style::new().cyan()));
+        }
+    }
+
+    let _ = writeln!(out, "\n{}", p.heading("Journeys"));
+    let name_width = model.journeys.iter().map(|j| j.name.len()).max().unwrap_or(0);
+    for journey_report in &report.analysis.journeys {
+        if options.journey.is_some_and(|j| j != journey_report.journey) {
+            continue;
+        }
+        let journey = &model.journeys[journey_report.journey];
+        let rto = journey_report.rto.map_or("unknown".to_string(), |r| if r.seconds() == 0 { "0s".into() } else { r.to_string() });
+        let target = match (journey.rto_target, journey_report.meets_target) {
+            (Some(t), Some(true)) => format!("target {t}: {}", p.paint("met", Style::new().green())),
+            (Some(t), _) => format!("target {t}: {}", p.paint("missed", Style::new().red())),
+            (None, _) => "no target".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:name_width$}  {:<12}  RTO {rto:<8} {target}; {} SPOF{}",
+            journey.name,
+            if journey.critical { "critical" } else { "not critical" },
+            journey_report.spofs,
+            if journey_report.spofs == 1 { "" } else { "s" },
+        );
+    }
+
+    let _ = writeln!(out, "\n{} {}", p.heading("Components"), p.dim("(failover level: 1 none, 2 manual, 3 automatic, 4 fault-tolerant)"));
+    let width = model.components.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let kind_width = model.components.iter().map(|c| c.kind.as_str().len()).max().unwrap_or(0);
+    for component_report in &report.analysis.components {
+        let component = &model.components[component_report.component];
+        let n = component.instances.len();
+        let mut line = format!(
+            "  {:width$}  {:kind_width$}  {:>3} instance{}  level {} {:<15}",
+            component.name,
+            component.kind.as_str(),
+            n,
+            if n == 1 { " " } else { "s" },
+            component_report.failover_level as u8,
+            component_report.failover_level.describe(),
+        );
+        if component_report.spof {
+            line.push_str(&p.paint("SPOF", Style::new().red().bold()));
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let by_severity: Vec<String> = Severity::ALL.iter().filter(|&&s| count(s) > 0).map(|&s| format!("{} {}", count(s), s.as_str())).collect();
+    let decided = findings.iter().filter(|f| f.is_decided()).count();
+    let mut summary = format!(
+        "\n{} SPOF{}, {} finding{}",
+        spofs.len(),
+        if spofs.len() == 1 { "" } else { "s" },
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" }
+    );
+    if !by_severity.is_empty() {
+        let _ = write!(summary, " ({})", by_severity.join(", "));
+    }
+    if decided > 0 {
+        let _ = write!(summary, ", {decided} covered by decisions");
+    }
+    match options.fail_on {
+        Some(level) if fails(report, options) => {
+            let _ = write!(summary, "; fails at --fail-on {}", level.as_str());
+        }
+        Some(level) => {
+            let _ = write!(summary, "; passes at --fail-on {}", level.as_str());
+        }
+        None => {}
+    }
+    let _ = writeln!(out, "{}", p.heading(&summary));
+    out
+}
+
+fn outcome_words(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Up => "no effect",
+        Outcome::Degraded => "degraded",
+        Outcome::Interrupted => "interrupted until an automatic failover completes",
+        Outcome::DownUntilManual => "down until someone performs a manual step",
+        Outcome::DownUntilRepair => "down until repaired",
+    }
+}
+
+/// "What happens when this component fails?" in plain words.
+pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_lost: &WhatIf, color: bool) -> String {
+    let p = Painter { color };
+    let component = &model.components[c];
+    let node = &report.analysis.graph.components[c];
+    let level = report.analysis.components[c].failover_level;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", p.heading(&format!("What happens when `{}` fails?", component.name)));
+    let n = component.instances.len();
+    let redundancy = match component.failover() {
+        Some((f, t)) => format!("active-passive, {} failover in {t}", f.as_str()),
+        None if n > 1 => format!("active-active, {} of {n} needed", component.min_healthy),
+        None => "no redundancy".into(),
+    };
+    let _ = writeln!(
+        out,
+        "\n{} is a {} ({} layer): {n} instance{}, {redundancy}{}; failover level {} ({}).",
+        component.name,
+        component.kind.as_str().replace('_', " "),
+        component.kind.layer().as_str(),
+        if n == 1 { "" } else { "s" },
+        if component.managed { ", managed by its provider" } else { "" },
+        level as u8,
+        level.describe()
+    );
+    let users: Vec<&str> = model
+        .components
+        .iter()
+        .filter(|other| other.depends_on.iter().any(|d| d.target == c))
+        .map(|other| other.name.as_str())
+        .collect();
+    let journeys: Vec<&str> = (0..model.journeys.len())
+        .filter(|&j| report.analysis.graph.journey_closures[j].binary_search(&c).is_ok())
+        .map(|j| model.journeys[j].name.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "Used by: {}. Needed (through hard dependencies) by the journeys: {}.",
+        if users.is_empty() { "nothing".into() } else { users.join(", ") },
+        if journeys.is_empty() { "none".into() } else { journeys.join(", ") }
+    );
+
+    // Its own events, one at a time.
+    let own: Vec<u32> = (0..report.analysis.graph.event_count() as u32)
+        .filter(|&e| match report.analysis.graph.events[e as usize] {
+            EventKind::Instance { component: x, .. } | EventKind::Deploy(x) | EventKind::Expiry(x) => x == c,
+            _ => false,
+        })
+        .take(50)
+        .collect();
+    let _ = writeln!(out);
+    if own.is_empty() {
+        let _ = writeln!(out, "It has no failure events of its own (managed, or a certificate renewed automatically).");
+    }
+    let mut shown_quiet = false;
+    for &e in &own {
+        let kind = report.analysis.graph.events[e as usize];
+        let words = describe_event(model, kind);
+        match report.analysis.event(e) {
+            Some(event) => {
+                let effects: Vec<String> = event
+                    .effects
+                    .iter()
+                    .map(|x| format!("{} {}", model.journeys[x.journey].name, effect_phrase(model, &x.recovery)))
+                    .collect();
+                let _ = writeln!(out, "Losing {words} ({}): {}.{}", event_id(model, kind), effects.join("; "), if event.spof { format!(" {}", p.paint("A SPOF.", Style::new().red().bold())) } else { String::new() });
+            }
+            None if !shown_quiet => {
+                let _ = writeln!(out, "Losing {words} ({}): no journey is affected.", event_id(model, kind));
+                shown_quiet = true;
+            }
+            None => {}
+        }
+    }
+    if n > 1 {
+        let lost: Vec<String> = all_lost
+            .outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| **o != Outcome::Up)
+            .map(|(j, o)| format!("{} {}", model.journeys[j].name, outcome_words(*o)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Losing all {n} instances at once: {}.",
+            if lost.is_empty() { "no journey is affected".into() } else { lost.join("; ") }
+        );
+    }
+
+    // What else takes it down.
+    let takers: Vec<String> = report.analysis.single.component[0][c]
+        .iter()
+        .filter(|&&e| !own.contains(&e))
+        .take(12)
+        .map(|&e| event_id(model, report.analysis.graph.events[e as usize]))
+        .collect();
+    if !takers.is_empty() {
+        let total = report.analysis.single.component[0][c].iter().filter(|e| !own.contains(e)).count();
+        let more = if total > takers.len() { format!(" and {} more", total - takers.len()) } else { String::new() };
+        let _ = writeln!(out, "It also goes down, alone, when any of these fails: {}{more}.", takers.join(", "));
+    }
+    let _ = node;
+    let codes: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.components.contains(&c))
+        .map(|f| format!("{} {}", f.code, f.name))
+        .collect();
+    if !codes.is_empty() {
+        let _ = writeln!(out, "Findings: {}. See `spof explain CODE`.", codes.join(", "));
+    }
+    out
+}
+
+fn effect_phrase(model: &Model, recovery: &Recovery) -> String {
+    match recovery {
+        Recovery::None => "unaffected".into(),
+        Recovery::Degraded { .. } => "degraded".into(),
+        other => format!("down {}", recovery_phrase(model, other)),
+    }
+}
+
+pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf, color: bool) -> String {
+    let p = Painter { color };
+    let mut out = String::new();
+    let ids: Vec<String> = events.iter().map(|&e| event_id(model, report.analysis.graph.events[e as usize])).collect();
+    let _ = writeln!(out, "{}", p.heading(&format!("What if {} fail{} together?", ids.join(", "), if ids.len() == 1 { "s" } else { "" })));
+    let _ = writeln!(out);
+    let width = model.journeys.iter().map(|j| j.name.len()).max().unwrap_or(0);
+    for (j, outcome) in result.outcomes.iter().enumerate() {
+        let words = outcome_words(*outcome);
+        let style = match outcome {
+            Outcome::Up => Style::new().green(),
+            Outcome::Degraded | Outcome::Interrupted => Style::new().yellow(),
+            _ => Style::new().red().bold(),
+        };
+        let _ = writeln!(out, "  {:width$}  {}", model.journeys[j].name, p.paint(words, style));
+    }
+    let names = |list: &[usize]| -> String {
+        if list.is_empty() { "none".into() } else { list.iter().map(|&c| model.components[c].name.as_str()).collect::<Vec<_>>().join(", ") }
+    };
+    let _ = writeln!(out, "\nDown right after: {}", names(&result.down[0]));
+    let _ = writeln!(out, "Still down after automatic failovers: {}", names(&result.down[1]));
+    let _ = writeln!(out, "Still down after manual steps (until repaired): {}", names(&result.down[2]));
+    let _ = writeln!(out, "Hit directly (not through a dependency): {}", names(&result.direct));
+    out
+}
+
+/// `spof explain` with no argument: every finding code.
+pub fn rule_list() -> String {
+    let mut out = String::from("Finding codes (spof explain CODE shows one):\n\n");
+    for rule in RULES {
+        let _ = writeln!(out, "  {}  {:<32} {}", rule.code, rule.name, rule.summary);
+    }
+    out
+}
