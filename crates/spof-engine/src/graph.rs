@@ -332,15 +332,11 @@ pub fn describe_event(model: &Model, kind: EventKind) -> String {
             if c.instances.len() == 1 {
                 format!("the only instance of {}", c.name)
             } else if c.is_active_passive() && c.primary == instance as usize {
-                format!("the primary of {} ({})", c.name, c.instances[instance as usize].name)
+                format!("the primary instance of {}", c.name)
+            } else if c.is_active_passive() {
+                format!("a standby instance of {}", c.name)
             } else {
-                format!(
-                    "instance {} of {} ({} of {})",
-                    c.instances[instance as usize].name,
-                    c.name,
-                    instance + 1,
-                    c.instances.len()
-                )
+                format!("one of the {} instances of {}", c.instances.len(), c.name)
             }
         }
         EventKind::Domain(d) => {

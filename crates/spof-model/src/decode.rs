@@ -36,7 +36,8 @@ pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) ->
         domains: index_names(&domain_entries),
         components: index_names(&component_entries),
     };
-    if component_entries.is_empty() && top.get("components").is_some() {
+    let components_is_map = top.get("components").is_some_and(|n| matches!(n.value, Value::Map(_) | Value::Null));
+    if component_entries.is_empty() && components_is_map {
         let span = top.get("components").map_or(root.span, |n| n.span);
         cx.push(Diagnostic::error("empty", span, "the model has no components").with_help("add at least one component under `components:`"));
     }
@@ -529,7 +530,8 @@ fn decode_person(cx: &mut Cx, name: &Sp<String>, node: &Node, names: &Names) -> 
             };
             let verbs = ["failover", "restore", "renew", "deploy"];
             let Some(verb_index) = verbs.iter().position(|v| *v == verb.trim()) else {
-                cx.push(Diagnostic::error("unknown-value", item.span, format!("`{verb}` is not a step verb")).with_help_opt(did_you_mean(verb, verbs)).with_help_opt(Some("expected one of failover, restore, renew, deploy".into())));
+                let near = did_you_mean(verb, verbs).map(|d| format!("{d} ")).unwrap_or_default();
+                cx.push(Diagnostic::error("unknown-value", item.span, format!("`{verb}` is not a step verb")).with_help(format!("{near}Expected one of failover, restore, renew, deploy")));
                 continue;
             };
             let Some(&target) = names.components.get(component.trim()) else {

@@ -280,10 +280,10 @@ pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_los
                     .iter()
                     .map(|x| format!("{} {}", model.journeys[x.journey].name, effect_phrase(model, &x.recovery)))
                     .collect();
-                let _ = writeln!(out, "Losing {words} ({}): {}.{}", event_id(model, kind), effects.join("; "), if event.spof { format!(" {}", p.paint("A SPOF.", Style::new().red().bold())) } else { String::new() });
+                let _ = writeln!(out, "Losing {} ({words}): {}.{}", event_id(model, kind), effects.join("; "), if event.spof { format!(" {}", p.paint("A SPOF.", Style::new().red().bold())) } else { String::new() });
             }
             None if !shown_quiet => {
-                let _ = writeln!(out, "Losing {words} ({}): no journey is affected.", event_id(model, kind));
+                let _ = writeln!(out, "Losing {} ({words}): no journey is affected.", event_id(model, kind));
                 shown_quiet = true;
             }
             None => {}
@@ -304,17 +304,20 @@ pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_los
         );
     }
 
-    // What else takes it down.
-    let takers: Vec<String> = report.analysis.single.component[0][c]
-        .iter()
-        .filter(|&&e| !own.contains(&e))
-        .take(12)
-        .map(|&e| event_id(model, report.analysis.graph.events[e as usize]))
-        .collect();
-    if !takers.is_empty() {
-        let total = report.analysis.single.component[0][c].iter().filter(|e| !own.contains(e)).count();
-        let more = if total > takers.len() { format!(" and {} more", total - takers.len()) } else { String::new() };
-        let _ = writeln!(out, "It also goes down, alone, when any of these fails: {}{more}.", takers.join(", "));
+    // What else takes it down, beyond a brief automatic failover, and what only interrupts it.
+    let single = &report.analysis.single;
+    let listed = |events: Vec<u32>| -> String {
+        let ids: Vec<String> = events.iter().take(12).map(|&e| event_id(model, report.analysis.graph.events[e as usize])).collect();
+        let more = if events.len() > ids.len() { format!(" and {} more", events.len() - ids.len()) } else { String::new() };
+        format!("{}{more}", ids.join(", "))
+    };
+    let down: Vec<u32> = single.component[1][c].iter().copied().filter(|e| !own.contains(e)).collect();
+    let interrupted: Vec<u32> = single.component[0][c].iter().copied().filter(|e| !own.contains(e) && single.component[1][c].binary_search(e).is_err()).collect();
+    if !down.is_empty() {
+        let _ = writeln!(out, "It also goes down when any one of these fails: {}.", listed(down));
+    }
+    if !interrupted.is_empty() {
+        let _ = writeln!(out, "It is interrupted until an automatic failover completes when any one of these fails: {}.", listed(interrupted));
     }
     let _ = node;
     let codes: Vec<String> = report
