@@ -33,10 +33,6 @@ impl Shown<'_> {
 }
 
 impl MietteDiagnostic for Shown<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.diagnostic.code))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,
@@ -63,8 +59,9 @@ impl MietteDiagnostic for Shown<'_> {
     }
 }
 
-/// Renders diagnostics as text: `file:line:column` first (so editors and CI logs can jump to
-/// it), then the source excerpt.
+/// Renders diagnostics as text: the message, then the source excerpt headed by
+/// `[file:line:column]`, the label and the help. A problem with no place in the file gets a
+/// `file:` prefix instead.
 pub fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: bool) -> String {
     let source = NamedSource::new(file, text.to_string());
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
@@ -72,12 +69,9 @@ pub fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: bool) -
     let mut out = String::new();
     for diagnostic in diagnostics {
         let shown = Shown { diagnostic, source: &source, text_len: text.len() };
-        let place = diagnostic.span.map(|s| format!("{file}:{}:{}: ", s.line, s.column)).unwrap_or_else(|| format!("{file}: "));
-        let level = match diagnostic.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        out.push_str(&format!("{place}{level}: {}\n", diagnostic.message));
+        if diagnostic.span.is_none() {
+            out.push_str(&format!("{file}: "));
+        }
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &shown).is_ok() {
             out.push_str(&rendered);
