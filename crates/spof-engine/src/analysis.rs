@@ -19,11 +19,21 @@ pub enum Recovery {
     /// Up but degraded: an optional dependency is lost, or a dead instance still gets traffic.
     Degraded { components: Vec<ComponentId> },
     /// Automatic failover: down for `time`, then back by itself.
-    Interrupted { time: Duration, components: Vec<ComponentId> },
+    Interrupted {
+        time: Duration,
+        components: Vec<ComponentId>,
+    },
     /// Down until someone performs the steps.
-    Manual { steps: Vec<Step>, people: Vec<PersonId>, time: Duration },
+    Manual {
+        steps: Vec<Step>,
+        people: Vec<PersonId>,
+        time: Duration,
+    },
     /// Down until repaired; `time` is unknown when a component has no `restore_time`.
-    Repair { time: Option<Duration>, components: Vec<ComponentId> },
+    Repair {
+        time: Option<Duration>,
+        components: Vec<ComponentId>,
+    },
 }
 
 impl Recovery {
@@ -78,16 +88,20 @@ impl EventReport {
             .iter()
             .map(|e| &e.recovery)
             .max_by(|a, b| {
-                a.outcome()
-                    .cmp(&b.outcome())
-                    .then_with(|| a.time().unwrap_or(Duration(u64::MAX)).cmp(&b.time().unwrap_or(Duration(u64::MAX))))
+                a.outcome().cmp(&b.outcome()).then_with(|| {
+                    a.time()
+                        .unwrap_or(Duration(u64::MAX))
+                        .cmp(&b.time().unwrap_or(Duration(u64::MAX)))
+                })
             })
             .unwrap_or(&Recovery::None)
     }
 
     pub fn component(&self) -> Option<ComponentId> {
         match self.kind {
-            EventKind::Instance { component, .. } | EventKind::Deploy(component) | EventKind::Expiry(component) => Some(component),
+            EventKind::Instance { component, .. }
+            | EventKind::Deploy(component)
+            | EventKind::Expiry(component) => Some(component),
             EventKind::Domain(_) | EventKind::Person(_) => None,
         }
     }
@@ -168,12 +182,26 @@ pub fn journey_weights(model: &Model) -> Vec<f64> {
     let n = model.journeys.len().max(1) as f64;
     let normalise = |values: Vec<f64>| {
         let total: f64 = values.iter().sum();
-        if total > 0.0 { values.iter().map(|v| v / total).collect() } else { vec![1.0 / n; values.len()] }
+        if total > 0.0 {
+            values.iter().map(|v| v / total).collect()
+        } else {
+            vec![1.0 / n; values.len()]
+        }
     };
-    if let Some(traffic) = model.journeys.iter().map(|j| j.traffic).collect::<Option<Vec<f64>>>() {
+    if let Some(traffic) = model
+        .journeys
+        .iter()
+        .map(|j| j.traffic)
+        .collect::<Option<Vec<f64>>>()
+    {
         return normalise(traffic);
     }
-    if let Some(cost) = model.journeys.iter().map(|j| j.downtime_cost_per_hour).collect::<Option<Vec<f64>>>() {
+    if let Some(cost) = model
+        .journeys
+        .iter()
+        .map(|j| j.downtime_cost_per_hour)
+        .collect::<Option<Vec<f64>>>()
+    {
         return normalise(cost);
     }
     vec![1.0 / n; model.journeys.len()]
@@ -185,8 +213,7 @@ pub fn analyze(model: &Model) -> Analysis {
     let weights = journey_weights(model);
 
     // Events with any effect on a journey, and for each the components it takes down.
-    let mut affected: Vec<EventId> = single
-        .journey[0]
+    let mut affected: Vec<EventId> = single.journey[0]
         .iter()
         .chain(single.degraded.iter())
         .flatten()
@@ -194,7 +221,8 @@ pub fn analyze(model: &Model) -> Analysis {
         .collect();
     affected.sort_unstable();
     affected.dedup();
-    let mut down_by_event: HashMap<EventId, Vec<ComponentId>> = affected.iter().map(|&e| (e, Vec::new())).collect();
+    let mut down_by_event: HashMap<EventId, Vec<ComponentId>> =
+        affected.iter().map(|&e| (e, Vec::new())).collect();
     for (c, set) in single.component[0].iter().enumerate() {
         for e in set {
             if let Some(list) = down_by_event.get_mut(e) {
@@ -202,6 +230,20 @@ pub fn analyze(model: &Model) -> Analysis {
             }
         }
     }
+    // Per journey: what it uses through hard dependencies, and what those use optionally.
+    let optional_targets: Vec<Vec<bool>> = graph
+        .journey_closures
+        .iter()
+        .map(|closure| {
+            let mut member = vec![false; model.components.len()];
+            for &x in closure {
+                for &y in &graph.components[x].optional {
+                    member[y] = true;
+                }
+            }
+            member
+        })
+        .collect();
     let closures: Vec<Vec<bool>> = graph
         .journey_closures
         .iter()
@@ -220,8 +262,19 @@ pub fn analyze(model: &Model) -> Analysis {
             let down_at_once = down_by_event.remove(&e).unwrap_or_default();
             let effects: Vec<JourneyEffect> = (0..model.journeys.len())
                 .filter_map(|j| {
-                    let recovery = recovery(model, &graph, &single, e, j, &closures[j], &down_at_once);
-                    (recovery != Recovery::None).then_some(JourneyEffect { journey: j, recovery })
+                    let recovery = recovery(
+                        model,
+                        &graph,
+                        &single,
+                        e,
+                        j,
+                        (&closures[j], &optional_targets[j]),
+                        &down_at_once,
+                    );
+                    (recovery != Recovery::None).then_some(JourneyEffect {
+                        journey: j,
+                        recovery,
+                    })
                 })
                 .collect();
             let blast_radius = effects
@@ -230,8 +283,9 @@ pub fn analyze(model: &Model) -> Analysis {
                 .map(|x| weights[x.journey])
                 .sum::<f64>()
                 .min(1.0);
-            let (components_down, components_interrupted) =
-                down_at_once.into_iter().partition(|&c| single.component[1][c].binary_search(&e).is_ok());
+            let (components_down, components_interrupted) = down_at_once
+                .into_iter()
+                .partition(|&c| single.component[1][c].binary_search(&e).is_ok());
             let spof = !matches!(graph.events[e as usize], EventKind::Person(_))
                 && effects.iter().any(|x| is_spof_effect(model, x));
             EventReport {
@@ -258,12 +312,16 @@ pub fn analyze(model: &Model) -> Analysis {
             let mut rto = Some(Duration(0));
             let mut rto_event = None;
             for report in &events {
-                let Some(effect) = report.effects.iter().find(|x| x.journey == j) else { continue };
+                let Some(effect) = report.effects.iter().find(|x| x.journey == j) else {
+                    continue;
+                };
                 if effect.recovery.outcome() < Outcome::Interrupted {
                     continue;
                 }
                 match (rto, effect.recovery.time()) {
-                    (Some(current), Some(t)) if t > current => (rto, rto_event) = (Some(t), Some(report.event)),
+                    (Some(current), Some(t)) if t > current => {
+                        (rto, rto_event) = (Some(t), Some(report.event))
+                    }
                     (Some(_), None) => (rto, rto_event) = (None, Some(report.event)),
                     _ => {}
                 }
@@ -274,22 +332,43 @@ pub fn analyze(model: &Model) -> Analysis {
                 rto,
                 rto_event,
                 meets_target: target.map(|t| rto.is_some_and(|r| r <= t)),
-                spofs: events.iter().filter(|r| r.spof && r.effects.iter().any(|x| x.journey == j && is_spof_effect(model, x))).count(),
+                spofs: events
+                    .iter()
+                    .filter(|r| {
+                        r.spof
+                            && r.effects
+                                .iter()
+                                .any(|x| x.journey == j && is_spof_effect(model, x))
+                    })
+                    .count(),
                 weight: weights[j],
             }
         })
         .collect();
 
+    let mut has_spof = vec![false; model.components.len()];
+    for report in events.iter().filter(|r| r.spof) {
+        if let Some(c) = report.component() {
+            has_spof[c] = true;
+        }
+    }
     let components = (0..model.components.len())
         .map(|c| ComponentReport {
             component: c,
             failover_level: failover_level(model, c),
-            spof: events.iter().any(|r| r.spof && r.component() == Some(c)),
-            on_critical_path: (0..model.journeys.len()).any(|j| model.journeys[j].critical && closures[j][c]),
+            spof: has_spof[c],
+            on_critical_path: (0..model.journeys.len())
+                .any(|j| model.journeys[j].critical && closures[j][c]),
         })
         .collect();
 
-    Analysis { graph, single, events, journeys, components }
+    Analysis {
+        graph,
+        single,
+        events,
+        journeys,
+        components,
+    }
 }
 
 /// A SPOF effect: a critical journey taken down.
@@ -303,7 +382,9 @@ pub fn takes_down(model: &Model, effect: &JourneyEffect) -> bool {
     let journey = &model.journeys[effect.journey];
     match &effect.recovery {
         Recovery::Manual { .. } | Recovery::Repair { .. } => true,
-        Recovery::Interrupted { time, .. } => journey.rto_target.is_some_and(|target| *time > target),
+        Recovery::Interrupted { time, .. } => {
+            journey.rto_target.is_some_and(|target| *time > target)
+        }
         Recovery::None | Recovery::Degraded { .. } => false,
     }
 }
@@ -314,7 +395,7 @@ fn recovery(
     single: &SingleFailures,
     event: EventId,
     journey: JourneyId,
-    in_closure: &[bool],
+    (in_closure, optional_target): (&[bool], &[bool]),
     components_down: &[ComponentId],
 ) -> Recovery {
     let has = |set: &Vec<EventId>| set.binary_search(&event).is_ok();
@@ -325,7 +406,11 @@ fn recovery(
     } else if has(&single.journey[0][journey]) {
         0
     } else if has(&single.degraded[journey]) {
-        let components = components_down.iter().copied().filter(|&c| in_closure[c] || graph.journey_closures[journey].iter().any(|&x| graph.components[x].optional.contains(&c))).collect();
+        let components = components_down
+            .iter()
+            .copied()
+            .filter(|&c| in_closure[c] || optional_target[c])
+            .collect();
         return Recovery::Degraded { components };
     } else {
         return Recovery::None;
@@ -335,7 +420,9 @@ fn recovery(
     let roots: Vec<ComponentId> = components_down
         .iter()
         .copied()
-        .filter(|&c| in_closure[c] && has(&single.component[phase][c]) && has(&single.direct[phase][c]))
+        .filter(|&c| {
+            in_closure[c] && has(&single.component[phase][c]) && has(&single.direct[phase][c])
+        })
         .filter(|&c| phase == 2 || !has(&single.component[phase + 1][c]))
         .collect();
     match phase {
@@ -356,19 +443,38 @@ fn recovery(
                 // When the domain is back, so is what runs in it.
                 time = Some(r);
             }
-            Recovery::Repair { time, components: roots }
+            Recovery::Repair {
+                time,
+                components: roots,
+            }
         }
         1 => {
             let steps: Vec<Step> = roots.iter().map(|&c| Step::Failover(c)).collect();
-            let mut people: Vec<PersonId> = steps.iter().flat_map(|s| model.people_for(s)).collect();
+            let mut people: Vec<PersonId> =
+                steps.iter().flat_map(|s| model.people_for(s)).collect();
             people.sort_unstable();
             people.dedup();
-            let time = roots.iter().filter_map(|&c| model.components[c].failover().map(|(_, t)| t)).max().unwrap_or_default();
-            Recovery::Manual { steps, people, time }
+            let time = roots
+                .iter()
+                .filter_map(|&c| model.components[c].failover().map(|(_, t)| t))
+                .max()
+                .unwrap_or_default();
+            Recovery::Manual {
+                steps,
+                people,
+                time,
+            }
         }
         _ => {
-            let time = roots.iter().filter_map(|&c| model.components[c].failover().map(|(_, t)| t)).max().unwrap_or_default();
-            Recovery::Interrupted { time, components: roots }
+            let time = roots
+                .iter()
+                .filter_map(|&c| model.components[c].failover().map(|(_, t)| t))
+                .max()
+                .unwrap_or_default();
+            Recovery::Interrupted {
+                time,
+                components: roots,
+            }
         }
     }
 }
@@ -382,9 +488,17 @@ pub fn failover_level(model: &Model, c: ComponentId) -> FailoverLevel {
         return FailoverLevel::None;
     }
     match component.redundancy {
-        Redundancy::ActivePassive { failover: Failover::Manual, .. } => FailoverLevel::Manual,
-        Redundancy::ActivePassive { failover: Failover::Automatic, .. } => FailoverLevel::Automatic,
-        Redundancy::ActiveActive { health_check: false } => FailoverLevel::Manual,
+        Redundancy::ActivePassive {
+            failover: Failover::Manual,
+            ..
+        } => FailoverLevel::Manual,
+        Redundancy::ActivePassive {
+            failover: Failover::Automatic,
+            ..
+        } => FailoverLevel::Automatic,
+        Redundancy::ActiveActive {
+            health_check: false,
+        } => FailoverLevel::Manual,
         Redundancy::ActiveActive { health_check: true } => FailoverLevel::FaultTolerant,
     }
 }
@@ -405,8 +519,19 @@ pub fn what_if(graph: &FaultGraph, events: &[EventId]) -> WhatIf {
         failed[e as usize] = true;
     }
     let outcomes = journey_outcomes(graph, &failed);
-    let list = |ev: &Evaluation| (0..ev.component_down.len()).filter(|&c| ev.component_down[c]).collect::<Vec<_>>();
-    let phases: Vec<Vec<ComponentId>> = Phase::ALL.iter().map(|&p| list(&evaluate(graph, &failed, p, false))).collect();
+    let list = |ev: &Evaluation| {
+        (0..ev.component_down.len())
+            .filter(|&c| ev.component_down[c])
+            .collect::<Vec<_>>()
+    };
+    let phases: Vec<Vec<ComponentId>> = Phase::ALL
+        .iter()
+        .map(|&p| list(&evaluate(graph, &failed, p, false)))
+        .collect();
     let direct = list(&evaluate(graph, &failed, Phase::Immediate, true));
-    WhatIf { outcomes, down: [phases[0].clone(), phases[1].clone(), phases[2].clone()], direct }
+    WhatIf {
+        outcomes,
+        down: [phases[0].clone(), phases[1].clone(), phases[2].clone()],
+        direct,
+    }
 }

@@ -27,7 +27,11 @@ impl Phase {
 
 /// Whether an active-passive component counts as down when its primary instance is, in this
 /// phase.
-pub(crate) fn primary_matters(node: &ComponentNode, phase: Phase, failed: &dyn Fn(u32) -> bool) -> bool {
+pub(crate) fn primary_matters(
+    node: &ComponentNode,
+    phase: Phase,
+    failed: &dyn Fn(u32) -> bool,
+) -> bool {
     match (node.active_passive, phase) {
         (None, _) => false,
         (Some(_), Phase::Immediate) => true,
@@ -35,7 +39,8 @@ pub(crate) fn primary_matters(node: &ComponentNode, phase: Phase, failed: &dyn F
         (Some(Failover::Manual), Phase::AfterAutomatic) => true,
         (Some(Failover::Manual), Phase::AfterManual) => {
             node.nobody_can_fail_over
-                || (!node.failover_people.is_empty() && node.failover_people.iter().all(|&p| failed(p)))
+                || (!node.failover_people.is_empty()
+                    && node.failover_people.iter().all(|&p| failed(p)))
         }
     }
 }
@@ -50,10 +55,16 @@ pub struct Evaluation {
 /// Evaluates one phase. `failed` is indexed by event id. With `ignore_dependencies`, only a
 /// component's own instances, domains and whole-component events count: what is down then is
 /// hit directly, not through something it depends on.
-pub fn evaluate(graph: &FaultGraph, failed: &[bool], phase: Phase, ignore_dependencies: bool) -> Evaluation {
+pub fn evaluate(
+    graph: &FaultGraph,
+    failed: &[bool],
+    phase: Phase,
+    ignore_dependencies: bool,
+) -> Evaluation {
     let is_failed = |e: u32| failed[e as usize];
     let mut component_down = vec![false; graph.components.len()];
-    let mut instance_down: Vec<Vec<bool>> = graph.components.iter().map(|c| vec![false; c.n]).collect();
+    let mut instance_down: Vec<Vec<bool>> =
+        graph.components.iter().map(|c| vec![false; c.n]).collect();
     loop {
         let mut changed = false;
         for c in 0..graph.components.len() {
@@ -66,9 +77,13 @@ pub fn evaluate(graph: &FaultGraph, failed: &[bool], phase: Phase, ignore_depend
                 let own = graph.instance_event(c, i).is_some_and(is_failed);
                 let domain = group.domain_events.iter().any(|&e| is_failed(e));
                 let scoped = !ignore_dependencies
-                    && node.scoped.iter().zip(&group.scope_domains).any(|((target, _), domain)| {
-                        scoped_down(graph, &instance_down, &component_down, *target, *domain)
-                    });
+                    && node
+                        .scoped
+                        .iter()
+                        .zip(&group.scope_domains)
+                        .any(|((target, _), domain)| {
+                            scoped_down(graph, &instance_down, &component_down, *target, *domain)
+                        });
                 let down = own || domain || wide_down || deps_down || scoped;
                 count += usize::from(down);
                 if down && !instance_down[c][i] {
@@ -77,7 +92,8 @@ pub fn evaluate(graph: &FaultGraph, failed: &[bool], phase: Phase, ignore_depend
                 }
             }
             let down = count >= node.threshold
-                || (primary_matters(node, phase, &is_failed) && instance_down[c][node.primary as usize]);
+                || (primary_matters(node, phase, &is_failed)
+                    && instance_down[c][node.primary as usize]);
             if down && !component_down[c] {
                 component_down[c] = true;
                 changed = true;
@@ -109,7 +125,11 @@ fn scoped_down(
     let event = graph.domain_events[domain];
     let mut any = false;
     for (i, &down) in instance_down[target].iter().enumerate() {
-        if node.groups[node.group_of[i] as usize].domain_events.binary_search(&event).is_ok() {
+        if node.groups[node.group_of[i] as usize]
+            .domain_events
+            .binary_search(&event)
+            .is_ok()
+        {
             any = true;
             if !down {
                 return false;
@@ -131,10 +151,17 @@ pub enum Outcome {
 
 /// The outcome of every journey when the events in `failed` fail together.
 pub fn journey_outcomes(graph: &FaultGraph, failed: &[bool]) -> Vec<Outcome> {
-    let phases: Vec<Evaluation> = Phase::ALL.iter().map(|&p| evaluate(graph, failed, p, false)).collect();
+    let phases: Vec<Evaluation> = Phase::ALL
+        .iter()
+        .map(|&p| evaluate(graph, failed, p, false))
+        .collect();
     (0..graph.journey_paths.len())
         .map(|j| {
-            let down = |phase: usize| graph.journey_paths[j].iter().any(|&c| phases[phase].component_down[c]);
+            let down = |phase: usize| {
+                graph.journey_paths[j]
+                    .iter()
+                    .any(|&c| phases[phase].component_down[c])
+            };
             if down(2) {
                 Outcome::DownUntilRepair
             } else if down(1) {

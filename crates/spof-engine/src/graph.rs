@@ -10,8 +10,8 @@
 //! stays linear in the number of instances.
 
 use spof_model::{
-    ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model, PersonId,
-    Redundancy, Renewal, Scope, Step,
+    ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model, PersonId, Redundancy,
+    Renewal, Scope, Step,
 };
 use std::collections::HashMap;
 
@@ -162,7 +162,10 @@ pub fn compile(model: &Model) -> FaultGraph {
         for dep in &component.depends_on {
             if dep.optional {
                 optional.push(dep.target);
-            } else if let Some(scope) = dep.scope.filter(|s| scope_is_placed(model, c, dep.target, *s)) {
+            } else if let Some(scope) = dep
+                .scope
+                .filter(|s| scope_is_placed(model, c, dep.target, *s))
+            {
                 scoped.push((dep.target, scope));
             } else {
                 hard.push(dep.target);
@@ -311,12 +314,19 @@ fn dependency_order(components: &[ComponentNode]) -> Vec<Vec<ComponentId>> {
 /// `expiry:shop-cert`, `person:alice`.
 pub fn event_id(model: &Model, kind: EventKind) -> String {
     match kind {
-        EventKind::Instance { component, instance } => {
+        EventKind::Instance {
+            component,
+            instance,
+        } => {
             let c = &model.components[component];
             format!("{}/{}", c.name, c.instances[instance as usize].name)
         }
         EventKind::Domain(d) => {
-            format!("{}:{}", model.domains[d].kind.as_str(), model.domains[d].name)
+            format!(
+                "{}:{}",
+                model.domains[d].kind.as_str(),
+                model.domains[d].name
+            )
         }
         EventKind::Deploy(c) => format!("deploy:{}", model.components[c].name),
         EventKind::Expiry(c) => format!("expiry:{}", model.components[c].name),
@@ -327,7 +337,10 @@ pub fn event_id(model: &Model, kind: EventKind) -> String {
 /// A plain-words description of an event: "the only instance of lb", "zone us-east-1a".
 pub fn describe_event(model: &Model, kind: EventKind) -> String {
     match kind {
-        EventKind::Instance { component, instance } => {
+        EventKind::Instance {
+            component,
+            instance,
+        } => {
             let c = &model.components[component];
             if c.instances.len() == 1 {
                 format!("the only instance of {}", c.name)
@@ -340,17 +353,28 @@ pub fn describe_event(model: &Model, kind: EventKind) -> String {
             }
         }
         EventKind::Domain(d) => {
-            format!("{} {}", model.domains[d].kind.as_str(), model.domains[d].name)
+            format!(
+                "{} {}",
+                model.domains[d].kind.as_str(),
+                model.domains[d].name
+            )
         }
         EventKind::Deploy(c) => format!("a bad all-at-once deploy of {}", model.components[c].name),
-        EventKind::Expiry(c) => format!("certificate {} expiring unrenewed", model.components[c].name),
+        EventKind::Expiry(c) => format!(
+            "certificate {} expiring unrenewed",
+            model.components[c].name
+        ),
         EventKind::Person(p) => format!("{} unavailable", model.people[p].name),
     }
 }
 
 /// The events a user means by `text`: an event id, or a bare name (a component means all its
 /// instances, a domain or a person its event). Errors carry a near-name suggestion.
-pub fn resolve_events(model: &Model, graph: &FaultGraph, text: &str) -> Result<Vec<EventId>, String> {
+pub fn resolve_events(
+    model: &Model,
+    graph: &FaultGraph,
+    text: &str,
+) -> Result<Vec<EventId>, String> {
     let by_id = graph
         .events
         .iter()
@@ -380,10 +404,18 @@ pub fn resolve_events(model: &Model, graph: &FaultGraph, text: &str) -> Result<V
         .map(|c| c.name.clone())
         .chain(model.domains.iter().map(|d| d.name.clone()))
         .chain(model.people.iter().map(|p| p.name.clone()))
-        .chain(graph.events.iter().take(10_000).map(|&k| event_id(model, k)))
+        .chain(
+            graph
+                .events
+                .iter()
+                .take(10_000)
+                .map(|&k| event_id(model, k)),
+        )
         .collect();
     let hint = spof_model::suggest(text, names.iter().map(String::as_str))
         .map(|n| format!("; did you mean `{n}`?"))
         .unwrap_or_default();
-    Err(format!("no component, domain, person or event `{text}`{hint}"))
+    Err(format!(
+        "no component, domain, person or event `{text}`{hint}"
+    ))
 }

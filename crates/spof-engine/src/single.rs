@@ -105,12 +105,21 @@ struct Computed {
 /// The events every instance of `c` shares: whole-component events and hard dependencies.
 fn shared_set(graph: &FaultGraph, c: ComponentId, sets: &[EventSet]) -> EventSet {
     let node = &graph.components[c];
-    union(std::iter::once(node.wide_events.as_slice()).chain(node.hard.iter().map(|&h| sets[h].as_slice())))
+    union(
+        std::iter::once(node.wide_events.as_slice())
+            .chain(node.hard.iter().map(|&h| sets[h].as_slice())),
+    )
 }
 
 /// The single-failure set of component `c` in `phase`, the part of it that hits the component
 /// directly, and its per-group sets.
-fn component_set(graph: &FaultGraph, c: ComponentId, phase: Phase, state: &State, scratch: &mut Counter) -> Computed {
+fn component_set(
+    graph: &FaultGraph,
+    c: ComponentId,
+    phase: Phase,
+    state: &State,
+    scratch: &mut Counter,
+) -> Computed {
     let node = &graph.components[c];
     let group_sets: Vec<EventSet> = node
         .groups
@@ -125,7 +134,9 @@ fn component_set(graph: &FaultGraph, c: ComponentId, phase: Phase, state: &State
                 .zip(&g.scope_domains)
                 .map(|((target, _), domain)| scoped_set(graph, *target, *domain, state, scratch))
                 .collect();
-            union(std::iter::once(g.domain_events.as_slice()).chain(scoped.iter().map(Vec::as_slice)))
+            union(
+                std::iter::once(g.domain_events.as_slice()).chain(scoped.iter().map(Vec::as_slice)),
+            )
         })
         .collect();
     let kofn = |group_sets: &[&[EventId]], scratch: &mut Counter| -> EventSet {
@@ -146,7 +157,11 @@ fn component_set(graph: &FaultGraph, c: ComponentId, phase: Phase, state: &State
         out
     };
     let full_groups: Vec<&[EventId]> = group_sets.iter().map(Vec::as_slice).collect();
-    let direct_groups: Vec<&[EventId]> = node.groups.iter().map(|g| g.domain_events.as_slice()).collect();
+    let direct_groups: Vec<&[EventId]> = node
+        .groups
+        .iter()
+        .map(|g| g.domain_events.as_slice())
+        .collect();
     let mut full = kofn(&full_groups, scratch);
     let mut direct = kofn(&direct_groups, scratch);
     // Single events never include a person together with a primary, so only the fixed part
@@ -156,7 +171,11 @@ fn component_set(graph: &FaultGraph, c: ComponentId, phase: Phase, state: &State
         let own: Vec<EventId> = graph.instance_event(c, p).into_iter().collect();
         let g = node.group_of[p] as usize;
         full = union([full.as_slice(), own.as_slice(), group_sets[g].as_slice()]);
-        direct = union([direct.as_slice(), own.as_slice(), node.groups[g].domain_events.as_slice()]);
+        direct = union([
+            direct.as_slice(),
+            own.as_slice(),
+            node.groups[g].domain_events.as_slice(),
+        ]);
     }
     let shared = shared_set(graph, c, &state.sets);
     Computed {
@@ -168,7 +187,13 @@ fn component_set(graph: &FaultGraph, c: ComponentId, phase: Phase, state: &State
 
 /// Events that take down every instance of `target` in `domain` (the whole target when it has
 /// none there or no domain is known).
-fn scoped_set(graph: &FaultGraph, target: ComponentId, domain: Option<DomainId>, state: &State, scratch: &mut Counter) -> EventSet {
+fn scoped_set(
+    graph: &FaultGraph,
+    target: ComponentId,
+    domain: Option<DomainId>,
+    state: &State,
+    scratch: &mut Counter,
+) -> EventSet {
     let node = &graph.components[target];
     let Some(domain) = domain else {
         return state.sets[target].clone();
@@ -190,10 +215,18 @@ fn scoped_set(graph: &FaultGraph, target: ComponentId, domain: Option<DomainId>,
     {
         out.push(first + node.groups[local[0]].members[0]);
     }
-    union([out.as_slice(), shared_set(graph, target, &state.sets).as_slice()])
+    union([
+        out.as_slice(),
+        shared_set(graph, target, &state.sets).as_slice(),
+    ])
 }
 
-fn degraded_set(graph: &FaultGraph, journey: usize, immediate: &State, down: &EventSet) -> EventSet {
+fn degraded_set(
+    graph: &FaultGraph,
+    journey: usize,
+    immediate: &State,
+    down: &EventSet,
+) -> EventSet {
     let mut parts: Vec<EventSet> = Vec::new();
     for &x in &graph.journey_closures[journey] {
         let node = &graph.components[x];
@@ -213,7 +246,9 @@ fn degraded_set(graph: &FaultGraph, journey: usize, immediate: &State, down: &Ev
         }
     }
     let all = union(parts.iter().map(Vec::as_slice));
-    all.into_iter().filter(|e| down.binary_search(e).is_err()).collect()
+    all.into_iter()
+        .filter(|e| down.binary_search(e).is_err())
+        .collect()
 }
 
 /// The union of sorted sets.
@@ -265,4 +300,3 @@ impl Counter {
         out
     }
 }
-

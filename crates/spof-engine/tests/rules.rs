@@ -7,20 +7,41 @@ use spof_model::{Date, ParseLimits, parse_model};
 
 fn codes(yaml: &str) -> Vec<&'static str> {
     let parsed = parse_model(yaml, &ParseLimits::default());
-    let errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.severity == spof_model::Severity::Error).collect();
-    assert!(errors.is_empty(), "example does not parse: {errors:#?}\n{yaml}");
+    let errors: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == spof_model::Severity::Error)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "example does not parse: {errors:#?}\n{yaml}"
+    );
     let model = parsed.model.expect("a model");
-    let config = Config { today: Some(Date::parse("2000-01-01").unwrap()) };
-    check(&model, &config).findings.iter().map(|f| f.code).collect()
+    let config = Config {
+        today: Some(Date::parse("2000-01-01").unwrap()),
+    };
+    check(&model, &config)
+        .findings
+        .iter()
+        .map(|f| f.code)
+        .collect()
 }
 
 #[test]
 fn every_example_fires_and_every_fix_silences() {
     for rule in RULES {
         let fired = codes(rule.example);
-        assert!(fired.contains(&rule.code), "{} does not fire on its example; got {fired:?}", rule.code);
+        assert!(
+            fired.contains(&rule.code),
+            "{} does not fire on its example; got {fired:?}",
+            rule.code
+        );
         let fixed = codes(rule.fixed);
-        assert!(!fixed.contains(&rule.code), "{} still fires on its fixed example; got {fixed:?}", rule.code);
+        assert!(
+            !fixed.contains(&rule.code),
+            "{} still fires on its fixed example; got {fixed:?}",
+            rule.code
+        );
     }
 }
 
@@ -30,7 +51,10 @@ fn codes_are_unique_and_lookups_work() {
     for each in RULES {
         assert!(seen.insert(each.code), "{} is used twice", each.code);
         assert!(seen.insert(each.name), "{} is used twice", each.name);
-        assert_eq!(rule(&each.code.to_lowercase()).map(|r| r.code), Some(each.code));
+        assert_eq!(
+            rule(&each.code.to_lowercase()).map(|r| r.code),
+            Some(each.code)
+        );
         assert_eq!(rule(each.name).map(|r| r.code), Some(each.code));
     }
     assert!(rule("SPOF999").is_none());

@@ -4,11 +4,11 @@
 //! one event failed.
 
 use proptest::prelude::*;
-use spof_engine::evaluate::{Outcome, journey_outcomes};
+use spof_engine::evaluate::{Outcome, Phase, evaluate, journey_outcomes};
 use spof_engine::graph::compile;
 use spof_engine::single::analyze;
 use spof_model::{
-    Component, DeployStrategy, Dependency, Domain, DomainKind, Failover, Instance, Journey, Kind,
+    Component, Dependency, DeployStrategy, Domain, DomainKind, Failover, Instance, Journey, Kind,
     Model, Person, Redundancy, Scope, Span, Step,
 };
 
@@ -34,17 +34,28 @@ struct ComponentSpec {
 }
 
 fn component_spec(count: usize) -> impl Strategy<Value = ComponentSpec> {
-    (1usize..=4, 0usize..4, 0u8..4, 0u8..3, prop::bool::weighted(0.15), prop::bool::weighted(0.2), prop::bool::weighted(0.8), prop::collection::vec((0..count, 0u8..5), 0..3))
-        .prop_map(|(n, k, placement, mode, managed, all_at_once, health_check, deps)| ComponentSpec {
-            n,
-            k: 1 + k % n,
-            placement,
-            mode,
-            managed,
-            all_at_once,
-            health_check,
-            deps,
-        })
+    (
+        1usize..=4,
+        0usize..4,
+        0u8..4,
+        0u8..3,
+        prop::bool::weighted(0.15),
+        prop::bool::weighted(0.2),
+        prop::bool::weighted(0.8),
+        prop::collection::vec((0..count, 0u8..5), 0..3),
+    )
+        .prop_map(
+            |(n, k, placement, mode, managed, all_at_once, health_check, deps)| ComponentSpec {
+                n,
+                k: 1 + k % n,
+                placement,
+                mode,
+                managed,
+                all_at_once,
+                health_check,
+                deps,
+            },
+        )
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
@@ -56,31 +67,57 @@ fn spec() -> impl Strategy<Value = Spec> {
             prop::collection::vec(prop::collection::vec(0..count, 1..3), 0..3),
             prop::collection::vec(prop::collection::vec(0..count, 0..2), 0..3),
         )
-            .prop_map(|(zones, hosts_per_zone, components, journeys, people)| Spec {
-                zones,
-                hosts_per_zone,
-                components,
-                journeys,
-                people,
-            })
+            .prop_map(
+                |(zones, hosts_per_zone, components, journeys, people)| Spec {
+                    zones,
+                    hosts_per_zone,
+                    components,
+                    journeys,
+                    people,
+                },
+            )
     })
 }
 
 fn build(spec: &Spec) -> Model {
     let mut model = Model::default();
-    model.domains.push(Domain { name: "region".into(), kind: DomainKind::Region, parent: None, restore_time: None, span: Span::default() });
+    model.domains.push(Domain {
+        name: "region".into(),
+        kind: DomainKind::Region,
+        parent: None,
+        restore_time: None,
+        span: Span::default(),
+    });
     for z in 0..spec.zones {
-        model.domains.push(Domain { name: format!("zone-{z}"), kind: DomainKind::Zone, parent: Some(0), restore_time: None, span: Span::default() });
+        model.domains.push(Domain {
+            name: format!("zone-{z}"),
+            kind: DomainKind::Zone,
+            parent: Some(0),
+            restore_time: None,
+            span: Span::default(),
+        });
     }
     let zone = |z: usize| 1 + z;
     let host_base = model.domains.len();
     for z in 0..spec.zones {
         for h in 0..spec.hosts_per_zone {
-            model.domains.push(Domain { name: format!("host-{z}-{h}"), kind: DomainKind::Host, parent: Some(zone(z)), restore_time: None, span: Span::default() });
+            model.domains.push(Domain {
+                name: format!("host-{z}-{h}"),
+                kind: DomainKind::Host,
+                parent: Some(zone(z)),
+                restore_time: None,
+                span: Span::default(),
+            });
         }
     }
     let power = model.domains.len();
-    model.domains.push(Domain { name: "power".into(), kind: DomainKind::Custom("power".into()), parent: None, restore_time: None, span: Span::default() });
+    model.domains.push(Domain {
+        name: "power".into(),
+        kind: DomainKind::Custom("power".into()),
+        parent: None,
+        restore_time: None,
+        span: Span::default(),
+    });
     for (c, s) in spec.components.iter().enumerate() {
         let instances = (0..s.n)
             .map(|i| {
@@ -90,13 +127,25 @@ fn build(spec: &Spec) -> Model {
                     2 => vec![host_base + (i * 7 + c) % (spec.zones * spec.hosts_per_zone)],
                     _ => vec![zone(0), power],
                 };
-                Instance { name: (i + 1).to_string(), domains, span: Span::default() }
+                Instance {
+                    name: (i + 1).to_string(),
+                    domains,
+                    span: Span::default(),
+                }
             })
             .collect();
         let redundancy = match s.mode {
-            0 => Redundancy::ActiveActive { health_check: s.health_check },
-            1 => Redundancy::ActivePassive { failover: Failover::Automatic, failover_time: spof_model::Duration(60) },
-            _ => Redundancy::ActivePassive { failover: Failover::Manual, failover_time: spof_model::Duration(600) },
+            0 => Redundancy::ActiveActive {
+                health_check: s.health_check,
+            },
+            1 => Redundancy::ActivePassive {
+                failover: Failover::Automatic,
+                failover_time: spof_model::Duration(60),
+            },
+            _ => Redundancy::ActivePassive {
+                failover: Failover::Manual,
+                failover_time: spof_model::Duration(600),
+            },
         };
         let mut depends_on: Vec<Dependency> = Vec::new();
         for &(target, flavour) in &s.deps {
@@ -106,7 +155,9 @@ fn build(spec: &Spec) -> Model {
             depends_on.push(Dependency {
                 target,
                 optional: flavour == 1,
-                scope: (flavour == 2).then_some(Scope::Zone).or((flavour == 3).then_some(Scope::Host)),
+                scope: (flavour == 2)
+                    .then_some(Scope::Zone)
+                    .or((flavour == 3).then_some(Scope::Host)),
                 timeout: None,
                 retries: None,
                 circuit_breaker: false,
@@ -138,7 +189,12 @@ fn build(spec: &Spec) -> Model {
         });
     }
     for (p, can) in spec.people.iter().enumerate() {
-        model.people.push(Person { name: format!("p{p}"), can: can.iter().map(|&c| Step::Failover(c)).collect(), on_call: true, span: Span::default() });
+        model.people.push(Person {
+            name: format!("p{p}"),
+            can: can.iter().map(|&c| Step::Failover(c)).collect(),
+            on_call: true,
+            span: Span::default(),
+        });
     }
     let mut journeys = spec.journeys.clone();
     if journeys.is_empty() {
@@ -148,13 +204,23 @@ fn build(spec: &Spec) -> Model {
         let mut path = path;
         path.sort_unstable();
         path.dedup();
-        model.journeys.push(Journey { name: format!("j{j}"), description: None, path, critical: true, rto_target: None, traffic: None, downtime_cost_per_hour: None, declared: true, span: Span::default() });
+        model.journeys.push(Journey {
+            name: format!("j{j}"),
+            description: None,
+            path,
+            critical: true,
+            rto_target: None,
+            traffic: None,
+            downtime_cost_per_hour: None,
+            declared: true,
+            span: Span::default(),
+        });
     }
     model
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     #[test]
     fn single_failures_match_brute_force(spec in spec()) {
@@ -179,6 +245,16 @@ proptest! {
                     Outcome::Up
                 };
                 prop_assert_eq!(got, *outcome, "event {:?}, journey {}", graph.events[event], j);
+            }
+            // Component by component too, in every phase, and the directly hit ones.
+            for (p, &phase) in Phase::ALL.iter().enumerate() {
+                let full = evaluate(&graph, &failed, phase, false);
+                let direct = evaluate(&graph, &failed, phase, true);
+                for c in 0..graph.components.len() {
+                    let has = |set: &Vec<u32>| set.binary_search(&(event as u32)).is_ok();
+                    prop_assert_eq!(has(&fast.component[p][c]), full.component_down[c], "event {:?}, component {}, phase {:?}", graph.events[event], c, phase);
+                    prop_assert_eq!(has(&fast.direct[p][c]), direct.component_down[c], "direct: event {:?}, component {}, phase {:?}", graph.events[event], c, phase);
+                }
             }
         }
     }

@@ -6,10 +6,10 @@ use crate::diagnostic::did_you_mean;
 use crate::node::{Node, Value};
 use crate::schema::{self, Object};
 use crate::{
-    Backoff, CertificateConfig, Component, Date, Decision, DecisionStatus,
-    Dependency, Diagnostic, DnsConfig, DnsRecord, Domain, DomainKind, Duration, Failover,
+    Backoff, CertificateConfig, Component, Date, Decision, DecisionStatus, Dependency,
+    DeployStrategy, Diagnostic, DnsConfig, DnsRecord, Domain, DomainKind, Duration, Failover,
     Instance, Journey, Kind, Model, MonitoringConfig, ParseLimits, Person, Redundancy, Renewal,
-    Scope, Sp, Span, Step, DeployStrategy,
+    Scope, Sp, Span, Step,
 };
 use indexmap::IndexMap;
 
@@ -17,8 +17,14 @@ pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) ->
     let mut cx = Cx { diags };
     let top = cx.object(root, &schema::MODEL, "the model")?;
     let mut model = Model {
-        name: top.get("name").and_then(|n| cx.string(n, "`name`")).map(|s| s.value),
-        description: top.get("description").and_then(|n| cx.string(n, "`description`")).map(|s| s.value),
+        name: top
+            .get("name")
+            .and_then(|n| cx.string(n, "`name`"))
+            .map(|s| s.value),
+        description: top
+            .get("description")
+            .and_then(|n| cx.string(n, "`description`"))
+            .map(|s| s.value),
         ..Model::default()
     };
     if let Some(version) = top.get("version") {
@@ -26,33 +32,57 @@ pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) ->
     }
 
     // Names first, so that references anywhere can be resolved in one pass.
-    let domain_entries = top.get("domains").map(|n| cx.named_entries(n, "`domains`")).unwrap_or_default();
+    let domain_entries = top
+        .get("domains")
+        .map(|n| cx.named_entries(n, "`domains`"))
+        .unwrap_or_default();
     let component_entries = match top.get("components") {
         Some(n) => cx.named_entries(n, "`components`"),
         None => Vec::new(),
     };
-    let person_entries = top.get("people").map(|n| cx.named_entries(n, "`people`")).unwrap_or_default();
+    let person_entries = top
+        .get("people")
+        .map(|n| cx.named_entries(n, "`people`"))
+        .unwrap_or_default();
     let names = Names {
         domains: index_names(&domain_entries),
         components: index_names(&component_entries),
     };
-    let components_is_map = top.get("components").is_some_and(|n| matches!(n.value, Value::Map(_) | Value::Null));
+    let components_is_map = top
+        .get("components")
+        .is_some_and(|n| matches!(n.value, Value::Map(_) | Value::Null));
     if component_entries.is_empty() && components_is_map {
         let span = top.get("components").map_or(root.span, |n| n.span);
-        cx.push(Diagnostic::error("empty", span, "the model has no components").with_help("add at least one component under `components:`"));
+        cx.push(
+            Diagnostic::error("empty", span, "the model has no components")
+                .with_help("add at least one component under `components:`"),
+        );
     }
 
     model.domains = decode_domains(&mut cx, &domain_entries, &names);
     let mut instance_total: u64 = 0;
     for (name, node) in &component_entries {
-        let component = decode_component(&mut cx, name, node, &names, &model.domains, &mut instance_total, limits);
-        model.components.push(component.unwrap_or_else(|| placeholder(name)));
+        let component = decode_component(
+            &mut cx,
+            name,
+            node,
+            &names,
+            &model.domains,
+            &mut instance_total,
+            limits,
+        );
+        model
+            .components
+            .push(component.unwrap_or_else(|| placeholder(name)));
     }
     if instance_total > limits.max_instances {
         cx.push(Diagnostic::error(
             "too-large",
             root.span,
-            format!("the model expands to {instance_total} instances, more than the limit of {}", limits.max_instances),
+            format!(
+                "the model expands to {instance_total} instances, more than the limit of {}",
+                limits.max_instances
+            ),
         ));
     }
     check_scopes(&mut cx, &model);
@@ -84,7 +114,11 @@ fn placeholder(name: &Sp<String>) -> Component {
         name: name.value.clone(),
         kind: Kind::Service,
         description: None,
-        instances: vec![Instance { name: "1".into(), domains: Vec::new(), span: name.span }],
+        instances: vec![Instance {
+            name: "1".into(),
+            domains: Vec::new(),
+            span: name.span,
+        }],
         min_healthy: 1,
         redundancy: Redundancy::ActiveActive { health_check: true },
         primary: 0,
@@ -109,7 +143,11 @@ struct Names {
 }
 
 fn index_names(entries: &[(Sp<String>, &Node)]) -> IndexMap<String, usize> {
-    entries.iter().enumerate().map(|(i, (name, _))| (name.value.clone(), i)).collect()
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (name.value.clone(), i))
+        .collect()
 }
 
 fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -> Vec<Domain> {
@@ -126,13 +164,24 @@ fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -
         };
         let mut parent_span = None;
         if let Some(fields) = fields {
-            if let Some(kind) = fields.get("kind").and_then(|n| cx.string(n, "a domain's `kind`")) {
+            if let Some(kind) = fields
+                .get("kind")
+                .and_then(|n| cx.string(n, "a domain's `kind`"))
+            {
                 if kind.value.trim().is_empty() {
-                    cx.push(Diagnostic::error("invalid-value", kind.span, "a domain's kind cannot be empty").with_help("use host, rack, zone, region, provider, or a name of your own"));
+                    cx.push(
+                        Diagnostic::error(
+                            "invalid-value",
+                            kind.span,
+                            "a domain's kind cannot be empty",
+                        )
+                        .with_help("use host, rack, zone, region, provider, or a name of your own"),
+                    );
                 } else {
                     domain.kind = DomainKind::parse(&kind.value);
                     if let DomainKind::Custom(custom) = &domain.kind
-                        && let Some(near) = crate::suggest(custom, schema::DOMAIN_KINDS.iter().copied())
+                        && let Some(near) =
+                            crate::suggest(custom, schema::DOMAIN_KINDS.iter().copied())
                     {
                         cx.push(Diagnostic::warning("unknown-domain-kind", kind.span, format!("`{custom}` is not one of the hierarchy kinds; it is taken as a domain kind of your own")).with_help(format!("did you mean `{near}`?")));
                     }
@@ -142,21 +191,30 @@ fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -
                 domain.parent = cx.reference(parent, &names.domains, "domain");
                 parent_span = Some(parent.span);
             }
-            domain.restore_time = fields.get("restore_time").and_then(|n| cx.duration(n, "`restore_time`"));
+            domain.restore_time = fields
+                .get("restore_time")
+                .and_then(|n| cx.duration(n, "`restore_time`"));
         }
         domains.push(domain);
         parent_spans.push(parent_span);
     }
     // The hierarchy must nest outward and must not loop.
     for id in 0..domains.len() {
-        let Some(parent) = domains[id].parent else { continue };
+        let Some(parent) = domains[id].parent else {
+            continue;
+        };
         let span = parent_spans[id].unwrap_or(domains[id].span);
         if parent == id {
-            cx.push(Diagnostic::error("domain-cycle", span, format!("domain `{}` is placed in itself", domains[id].name)));
+            cx.push(Diagnostic::error(
+                "domain-cycle",
+                span,
+                format!("domain `{}` is placed in itself", domains[id].name),
+            ));
             domains[id].parent = None;
             continue;
         }
-        if let (Some(child_rank), Some(parent_rank)) = (domains[id].kind.rank(), domains[parent].kind.rank())
+        if let (Some(child_rank), Some(parent_rank)) =
+            (domains[id].kind.rank(), domains[parent].kind.rank())
             && parent_rank <= child_rank
         {
             cx.push(
@@ -182,7 +240,14 @@ fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -
         while let Some(d) = current {
             if seen[d] {
                 let span = parent_spans[id].unwrap_or(domains[id].span);
-                cx.push(Diagnostic::error("domain-cycle", span, format!("domain `{}` is inside itself through `in`", domains[id].name)));
+                cx.push(Diagnostic::error(
+                    "domain-cycle",
+                    span,
+                    format!(
+                        "domain `{}` is inside itself through `in`",
+                        domains[id].name
+                    ),
+                ));
                 domains[id].parent = None;
                 break;
             }
@@ -206,26 +271,60 @@ fn decode_component(
     let what = format!("component `{}`", name.value);
     let fields = cx.object(node, &schema::COMPONENT, &what)?;
     let kind = match fields.get("kind") {
-        Some(n) => cx.choice(n, "a component's `kind`", Kind::NAMES).map(|i| Kind::ALL[i]),
+        Some(n) => cx
+            .choice(n, "a component's `kind`", Kind::NAMES)
+            .map(|i| Kind::ALL[i]),
         None => None,
     };
     let mut component = placeholder(name);
     component.kind = kind.unwrap_or(Kind::Service);
-    component.description = fields.get("description").and_then(|n| cx.string(n, "`description`")).map(|s| s.value);
-    component.owner = fields.get("owner").and_then(|n| cx.string(n, "`owner`")).map(|s| s.value);
-    component.managed = fields.get("managed").and_then(|n| cx.boolean(n, "`managed`")).unwrap_or(false);
-    component.backups = fields.get("backups").and_then(|n| cx.boolean(n, "`backups`")).unwrap_or(false);
-    component.floating_address = fields.get("floating_address").and_then(|n| cx.boolean(n, "`floating_address`")).unwrap_or(false);
-    component.restore_time = fields.get("restore_time").and_then(|n| cx.duration(n, "`restore_time`"));
-    component.deploy = fields.get("deploy").and_then(|n| cx.choice(n, "`deploy`", schema::DEPLOYS)).map(|i| {
-        [DeployStrategy::AllAtOnce, DeployStrategy::Rolling, DeployStrategy::BlueGreen, DeployStrategy::Canary][i]
-    });
+    component.description = fields
+        .get("description")
+        .and_then(|n| cx.string(n, "`description`"))
+        .map(|s| s.value);
+    component.owner = fields
+        .get("owner")
+        .and_then(|n| cx.string(n, "`owner`"))
+        .map(|s| s.value);
+    component.managed = fields
+        .get("managed")
+        .and_then(|n| cx.boolean(n, "`managed`"))
+        .unwrap_or(false);
+    component.backups = fields
+        .get("backups")
+        .and_then(|n| cx.boolean(n, "`backups`"))
+        .unwrap_or(false);
+    component.floating_address = fields
+        .get("floating_address")
+        .and_then(|n| cx.boolean(n, "`floating_address`"))
+        .unwrap_or(false);
+    component.restore_time = fields
+        .get("restore_time")
+        .and_then(|n| cx.duration(n, "`restore_time`"));
+    component.deploy = fields
+        .get("deploy")
+        .and_then(|n| cx.choice(n, "`deploy`", schema::DEPLOYS))
+        .map(|i| {
+            [
+                DeployStrategy::AllAtOnce,
+                DeployStrategy::Rolling,
+                DeployStrategy::BlueGreen,
+                DeployStrategy::Canary,
+            ][i]
+        });
 
     // Kind-specific blocks.
     let kind_block = |cx: &mut Cx, key: &str, wanted: Kind| -> Option<Span> {
         let node = fields.get(key)?;
         if kind.is_some_and(|k| k != wanted) {
-            cx.push(Diagnostic::error("wrong-kind", fields.key_span(key), format!("`{key}` applies to components of kind {}", wanted.as_str())).with_help(format!("remove `{key}` or set `kind: {}`", wanted.as_str())));
+            cx.push(
+                Diagnostic::error(
+                    "wrong-kind",
+                    fields.key_span(key),
+                    format!("`{key}` applies to components of kind {}", wanted.as_str()),
+                )
+                .with_help(format!("remove `{key}` or set `kind: {}`", wanted.as_str())),
+            );
             return None;
         }
         Some(node.span)
@@ -237,17 +336,32 @@ fn decode_component(
         component.certificate = decode_certificate(cx, fields.get("certificate")?, names);
     }
     if kind_block(cx, "monitoring", Kind::Monitoring).is_some()
-        && let Some(block) = cx.object(fields.get("monitoring")?, &schema::MONITORING, "`monitoring`")
+        && let Some(block) = cx.object(
+            fields.get("monitoring")?,
+            &schema::MONITORING,
+            "`monitoring`",
+        )
     {
-        let watches = block.get("watches").map(|n| cx.references(n, &names.components, "component")).unwrap_or_default();
+        let watches = block
+            .get("watches")
+            .map(|n| cx.references(n, &names.components, "component"))
+            .unwrap_or_default();
         component.monitoring = Some(MonitoringConfig { watches });
     }
 
     // Instances and their placement.
-    let common: Vec<usize> = fields.get("in").map(|n| cx.references(n, &names.domains, "domain")).unwrap_or_default();
-    let spread: Vec<usize> = fields.get("spread").map(|n| cx.references(n, &names.domains, "domain")).unwrap_or_default();
+    let common: Vec<usize> = fields
+        .get("in")
+        .map(|n| cx.references(n, &names.domains, "domain"))
+        .unwrap_or_default();
+    let spread: Vec<usize> = fields
+        .get("spread")
+        .map(|n| cx.references(n, &names.domains, "domain"))
+        .unwrap_or_default();
     component.placement_span = fields.get("spread").or(fields.get("in")).map(|n| n.span);
-    let replicas = fields.get("replicas").and_then(|n| cx.uint(n, "`replicas`", 1, schema::MAX_REPLICAS));
+    let replicas = fields
+        .get("replicas")
+        .and_then(|n| cx.uint(n, "`replicas`", 1, schema::MAX_REPLICAS));
     let mut explicit: Vec<(Sp<String>, Vec<usize>, bool)> = Vec::new();
     if let Some(list) = fields.get("instances") {
         for item in cx.list(list, "`instances`") {
@@ -257,28 +371,69 @@ fn decode_component(
                 }
                 continue;
             }
-            let Some(obj) = cx.object(item, &schema::INSTANCE, "an instance") else { continue };
-            let Some(instance_name) = obj.get("name").and_then(|n| cx.string(n, "an instance's `name`")) else { continue };
-            let placed = obj.get("in").map(|n| cx.references(n, &names.domains, "domain")).unwrap_or_default();
-            let primary = obj.get("role").and_then(|n| cx.choice(n, "`role`", schema::ROLES)) == Some(0);
+            let Some(obj) = cx.object(item, &schema::INSTANCE, "an instance") else {
+                continue;
+            };
+            let Some(instance_name) = obj
+                .get("name")
+                .and_then(|n| cx.string(n, "an instance's `name`"))
+            else {
+                continue;
+            };
+            let placed = obj
+                .get("in")
+                .map(|n| cx.references(n, &names.domains, "domain"))
+                .unwrap_or_default();
+            let primary = obj
+                .get("role")
+                .and_then(|n| cx.choice(n, "`role`", schema::ROLES))
+                == Some(0);
             explicit.push((instance_name, placed, primary));
         }
         if explicit.is_empty() {
-            cx.push(Diagnostic::error("invalid-value", list.span, format!("{what} lists no instances")).with_help("name at least one instance, or use `replicas`"));
+            cx.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    list.span,
+                    format!("{what} lists no instances"),
+                )
+                .with_help("name at least one instance, or use `replicas`"),
+            );
         }
         if let Some(r) = replicas
             && r as usize != explicit.len()
         {
-            cx.push(Diagnostic::error("conflict", fields.key_span("replicas"), format!("{what} has `replicas: {r}` but {} instances listed", explicit.len())).with_help("give one of `replicas` and `instances`, or make them agree"));
+            cx.push(
+                Diagnostic::error(
+                    "conflict",
+                    fields.key_span("replicas"),
+                    format!(
+                        "{what} has `replicas: {r}` but {} instances listed",
+                        explicit.len()
+                    ),
+                )
+                .with_help("give one of `replicas` and `instances`, or make them agree"),
+            );
         }
         let mut seen: IndexMap<&str, Span> = IndexMap::new();
         for (n, _, _) in &explicit {
             if let Some(first) = seen.insert(&n.value, n.span) {
-                cx.push(Diagnostic::error("duplicate-name", n.span, format!("instance `{}` is listed twice", n.value)).with_related(first, "first listed here"));
+                cx.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        n.span,
+                        format!("instance `{}` is listed twice", n.value),
+                    )
+                    .with_related(first, "first listed here"),
+                );
             }
         }
     }
-    let providers: Vec<String> = component.dns.as_ref().map(|d| d.providers.clone()).unwrap_or_default();
+    let providers: Vec<String> = component
+        .dns
+        .as_ref()
+        .map(|d| d.providers.clone())
+        .unwrap_or_default();
     let count = if !explicit.is_empty() {
         explicit.len() as u64
     } else if let Some(r) = replicas {
@@ -299,7 +454,9 @@ fn decode_component(
     for i in 0..count as usize {
         let (instance_name, span, mut placed, is_primary) = match explicit.get(i) {
             Some((n, placed, p)) => (n.value.clone(), n.span, placed.clone(), *p),
-            None if explicit.is_empty() && i < providers.len() && replicas.is_none() => (providers[i].clone(), name.span, Vec::new(), false),
+            None if explicit.is_empty() && i < providers.len() && replicas.is_none() => {
+                (providers[i].clone(), name.span, Vec::new(), false)
+            }
             None => ((i + 1).to_string(), name.span, Vec::new(), false),
         };
         if is_primary {
@@ -310,68 +467,131 @@ fn decode_component(
             placed.push(spread[i % spread.len()]);
         }
         let placed = consistent_placement(cx, &what, &instance_name, span, placed, domains);
-        component.instances.push(Instance { name: instance_name, domains: placed, span });
+        component.instances.push(Instance {
+            name: instance_name,
+            domains: placed,
+            span,
+        });
     }
     if explicit.iter().filter(|(_, _, p)| *p).count() > 1 {
-        cx.push(Diagnostic::error("conflict", fields.key_span("instances"), format!("{what} has more than one primary instance")));
+        cx.push(Diagnostic::error(
+            "conflict",
+            fields.key_span("instances"),
+            format!("{what} has more than one primary instance"),
+        ));
     }
     component.primary = primary;
 
     // Redundancy.
     let n = component.instances.len();
-    if let Some(k) = fields.get("min_healthy").and_then(|node| cx.uint(node, "`min_healthy`", 1, schema::MAX_REPLICAS)) {
+    if let Some(k) = fields
+        .get("min_healthy")
+        .and_then(|node| cx.uint(node, "`min_healthy`", 1, schema::MAX_REPLICAS))
+    {
         if k as usize > n {
-            cx.push(Diagnostic::error("invalid-value", fields.get("min_healthy")?.span, format!("{what} needs {k} healthy instances but has only {n}")).with_help(format!("lower `min_healthy` to at most {n} or add instances")));
+            cx.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    fields.get("min_healthy")?.span,
+                    format!("{what} needs {k} healthy instances but has only {n}"),
+                )
+                .with_help(format!(
+                    "lower `min_healthy` to at most {n} or add instances"
+                )),
+            );
         } else {
             component.min_healthy = k as usize;
         }
     }
-    let mode = fields.get("mode").and_then(|node| cx.choice(node, "`mode`", schema::MODES));
-    let failover = fields.get("failover").and_then(|node| cx.choice(node, "`failover`", schema::FAILOVERS)).map(|i| [Failover::Manual, Failover::Automatic][i]);
-    let failover_time = fields.get("failover_time").and_then(|node| cx.duration(node, "`failover_time`"));
-    let health_check = fields.get("health_check").and_then(|node| cx.boolean(node, "`health_check`"));
+    let mode = fields
+        .get("mode")
+        .and_then(|node| cx.choice(node, "`mode`", schema::MODES));
+    let failover = fields
+        .get("failover")
+        .and_then(|node| cx.choice(node, "`failover`", schema::FAILOVERS))
+        .map(|i| [Failover::Manual, Failover::Automatic][i]);
+    let failover_time = fields
+        .get("failover_time")
+        .and_then(|node| cx.duration(node, "`failover_time`"));
+    let health_check = fields
+        .get("health_check")
+        .and_then(|node| cx.boolean(node, "`health_check`"));
     let active_passive = mode == Some(1) || (mode.is_none() && failover.is_some());
     if active_passive {
         if health_check.is_some() {
-            cx.push(Diagnostic::warning("ignored", fields.key_span("health_check"), format!("`health_check` applies to active-active components; {what} is active-passive")));
+            cx.push(Diagnostic::warning(
+                "ignored",
+                fields.key_span("health_check"),
+                format!(
+                    "`health_check` applies to active-active components; {what} is active-passive"
+                ),
+            ));
         }
         let failover = failover.unwrap_or(Failover::Manual);
         let default_time = match failover {
             Failover::Automatic => Duration(60),
             Failover::Manual => Duration(1800),
         };
-        component.redundancy = Redundancy::ActivePassive { failover, failover_time: failover_time.unwrap_or(default_time) };
+        component.redundancy = Redundancy::ActivePassive {
+            failover,
+            failover_time: failover_time.unwrap_or(default_time),
+        };
         if n == 1 {
             cx.push(Diagnostic::warning("no-standby", fields.key_span("mode").min_nonzero(fields.key_span("failover")), format!("{what} is active-passive with one instance: there is no standby to fail over to")).with_help("add a standby with `replicas: 2` or name it under `instances`"));
         }
     } else {
         for key in ["failover", "failover_time"] {
             if fields.get(key).is_some() {
-                cx.push(Diagnostic::error("conflict", fields.key_span(key), format!("`{key}` applies to active-passive components; {what} is active-active")).with_help("set `mode: active-passive` or remove the key"));
+                cx.push(
+                    Diagnostic::error(
+                        "conflict",
+                        fields.key_span(key),
+                        format!(
+                            "`{key}` applies to active-passive components; {what} is active-active"
+                        ),
+                    )
+                    .with_help("set `mode: active-passive` or remove the key"),
+                );
             }
         }
-        component.redundancy = Redundancy::ActiveActive { health_check: health_check.unwrap_or(true) };
+        component.redundancy = Redundancy::ActiveActive {
+            health_check: health_check.unwrap_or(true),
+        };
     }
 
     // Dependencies.
     if let Some(list) = fields.get("depends_on") {
         let mut seen: IndexMap<usize, Span> = IndexMap::new();
         for item in cx.list(list, "`depends_on`") {
-            let Some(dep) = decode_dependency(cx, item, names) else { continue };
+            let Some(dep) = decode_dependency(cx, item, names) else {
+                continue;
+            };
             if names.components.get(&name.value) == Some(&dep.target) {
-                cx.push(Diagnostic::error("self-dependency", dep.span, format!("{what} depends on itself")).with_help("remove it from its own `depends_on`"));
+                cx.push(
+                    Diagnostic::error(
+                        "self-dependency",
+                        dep.span,
+                        format!("{what} depends on itself"),
+                    )
+                    .with_help("remove it from its own `depends_on`"),
+                );
                 continue;
             }
             if let Some(first) = seen.insert(dep.target, dep.span) {
-                cx.push(Diagnostic::error("duplicate-name", dep.span, format!("{what} lists the same dependency twice")).with_related(first, "first listed here"));
+                cx.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        dep.span,
+                        format!("{what} lists the same dependency twice"),
+                    )
+                    .with_related(first, "first listed here"),
+                );
                 continue;
             }
             component.depends_on.push(dep);
         }
     }
-    if kind.is_none() {
-        return None;
-    }
+    kind?;
     Some(component)
 }
 
@@ -387,7 +607,14 @@ impl SpanExt for Span {
 
 /// Instances may be in at most one domain of each kind, counting the domains that contain the
 /// ones named: a host in zone a and zone b at once is a contradiction.
-fn consistent_placement(cx: &mut Cx, what: &str, instance: &str, span: Span, mut placed: Vec<usize>, domains: &[Domain]) -> Vec<usize> {
+fn consistent_placement(
+    cx: &mut Cx,
+    what: &str,
+    instance: &str,
+    span: Span,
+    mut placed: Vec<usize>,
+    domains: &[Domain],
+) -> Vec<usize> {
     placed.sort_unstable();
     placed.dedup();
     let mut by_kind: IndexMap<&DomainKind, usize> = IndexMap::new();
@@ -428,7 +655,11 @@ fn consistent_placement(cx: &mut Cx, what: &str, instance: &str, span: Span, mut
         }
         false
     };
-    let innermost: Vec<usize> = placed.iter().copied().filter(|&d| !placed.iter().any(|&o| o != d && contains(d, o))).collect();
+    let innermost: Vec<usize> = placed
+        .iter()
+        .copied()
+        .filter(|&d| !placed.iter().any(|&o| o != d && contains(d, o)))
+        .collect();
     innermost
 }
 
@@ -452,21 +683,45 @@ fn decode_dependency(cx: &mut Cx, item: &Node, names: &Names) -> Option<Dependen
     let target = fields.get("component")?;
     dep.span = target.span;
     dep.target = cx.reference(target, &names.components, "component")?;
-    dep.optional = fields.get("optional").and_then(|n| cx.boolean(n, "`optional`")).unwrap_or(false);
-    dep.scope = fields.get("per").and_then(|n| cx.choice(n, "`per`", schema::SCOPES)).map(|i| [Scope::Host, Scope::Rack, Scope::Zone, Scope::Region][i]);
-    dep.timeout = fields.get("timeout").and_then(|n| cx.duration(n, "`timeout`"));
-    dep.circuit_breaker = fields.get("circuit_breaker").and_then(|n| cx.boolean(n, "`circuit_breaker`")).unwrap_or(false);
-    dep.fallback = fields.get("fallback").and_then(|n| cx.string(n, "`fallback`")).map(|s| s.value);
-    dep.local_cache = fields.get("cache").and_then(|n| cx.boolean(n, "`cache`")).unwrap_or(false);
+    dep.optional = fields
+        .get("optional")
+        .and_then(|n| cx.boolean(n, "`optional`"))
+        .unwrap_or(false);
+    dep.scope = fields
+        .get("per")
+        .and_then(|n| cx.choice(n, "`per`", schema::SCOPES))
+        .map(|i| [Scope::Host, Scope::Rack, Scope::Zone, Scope::Region][i]);
+    dep.timeout = fields
+        .get("timeout")
+        .and_then(|n| cx.duration(n, "`timeout`"));
+    dep.circuit_breaker = fields
+        .get("circuit_breaker")
+        .and_then(|n| cx.boolean(n, "`circuit_breaker`"))
+        .unwrap_or(false);
+    dep.fallback = fields
+        .get("fallback")
+        .and_then(|n| cx.string(n, "`fallback`"))
+        .map(|s| s.value);
+    dep.local_cache = fields
+        .get("cache")
+        .and_then(|n| cx.boolean(n, "`cache`"))
+        .unwrap_or(false);
     if let Some(retries) = fields.get("retries") {
         dep.retries = match retries.value {
             Value::Map(_) => {
                 let r = cx.object(retries, &schema::RETRIES, "`retries`")?;
                 let count = r.get("count").and_then(|n| cx.uint(n, "`count`", 0, 100))? as u32;
-                let backoff = r.get("backoff").and_then(|n| cx.choice(n, "`backoff`", schema::BACKOFFS)).map_or(Backoff::None, |i| [Backoff::None, Backoff::Fixed, Backoff::Exponential][i]);
+                let backoff = r
+                    .get("backoff")
+                    .and_then(|n| cx.choice(n, "`backoff`", schema::BACKOFFS))
+                    .map_or(Backoff::None, |i| {
+                        [Backoff::None, Backoff::Fixed, Backoff::Exponential][i]
+                    });
                 Some((count, backoff))
             }
-            _ => cx.uint(retries, "`retries`", 0, 100).map(|c| (c as u32, Backoff::None)),
+            _ => cx
+                .uint(retries, "`retries`", 0, 100)
+                .map(|c| (c as u32, Backoff::None)),
         };
     }
     Some(dep)
@@ -476,17 +731,32 @@ fn decode_dns(cx: &mut Cx, node: &Node, names: &Names) -> Option<DnsConfig> {
     let fields = cx.object(node, &schema::DNS, "`dns`")?;
     let providers = fields
         .get("providers")
-        .map(|n| cx.list(n, "`providers`").into_iter().filter_map(|p| cx.string(p, "a provider")).map(|s| s.value).collect())
+        .map(|n| {
+            cx.list(n, "`providers`")
+                .into_iter()
+                .filter_map(|p| cx.string(p, "a provider"))
+                .map(|s| s.value)
+                .collect()
+        })
         .unwrap_or_default();
     let mut records = Vec::new();
     if let Some(map) = fields.get("records") {
         for (record_name, record_node) in cx.named_entries(map, "`records`") {
-            let Some(record) = cx.object(record_node, &schema::DNS_RECORD, &format!("record `{}`", record_name.value)) else { continue };
+            let Some(record) = cx.object(
+                record_node,
+                &schema::DNS_RECORD,
+                &format!("record `{}`", record_name.value),
+            ) else {
+                continue;
+            };
             let mut parsed = DnsRecord {
                 name: record_name.value.clone(),
                 address_count: 1,
                 targets: Vec::new(),
-                health_check: record.get("health_check").and_then(|n| cx.boolean(n, "`health_check`")).unwrap_or(false),
+                health_check: record
+                    .get("health_check")
+                    .and_then(|n| cx.boolean(n, "`health_check`"))
+                    .unwrap_or(false),
                 span: record_name.span,
             };
             if let Some(ttl) = record.get("ttl") {
@@ -498,7 +768,10 @@ fn decode_dns(cx: &mut Cx, node: &Node, names: &Names) -> Option<DnsConfig> {
                         parsed.targets = cx.references(addresses, &names.components, "component");
                         parsed.address_count = parsed.targets.len().max(1);
                     }
-                    _ => parsed.address_count = cx.uint(addresses, "`addresses`", 1, 1000).unwrap_or(1) as usize,
+                    _ => {
+                        parsed.address_count =
+                            cx.uint(addresses, "`addresses`", 1, 1000).unwrap_or(1) as usize
+                    }
                 }
             }
             records.push(parsed);
@@ -510,35 +783,88 @@ fn decode_dns(cx: &mut Cx, node: &Node, names: &Names) -> Option<DnsConfig> {
 fn decode_certificate(cx: &mut Cx, node: &Node, names: &Names) -> Option<CertificateConfig> {
     let fields = cx.object(node, &schema::CERTIFICATE, "`certificate`")?;
     Some(CertificateConfig {
-        stored_on: fields.get("stored_on").map(|n| cx.references(n, &names.components, "component")).unwrap_or_default(),
-        renewal: fields.get("renewal").and_then(|n| cx.choice(n, "`renewal`", schema::RENEWALS)).map(|i| [Renewal::Manual, Renewal::Automated][i]),
+        stored_on: fields
+            .get("stored_on")
+            .map(|n| cx.references(n, &names.components, "component"))
+            .unwrap_or_default(),
+        renewal: fields
+            .get("renewal")
+            .and_then(|n| cx.choice(n, "`renewal`", schema::RENEWALS))
+            .map(|i| [Renewal::Manual, Renewal::Automated][i]),
         expires: fields.get("expires").and_then(|n| cx.date(n, "`expires`")),
         span: node.span,
     })
 }
 
 fn decode_person(cx: &mut Cx, name: &Sp<String>, node: &Node, names: &Names) -> Person {
-    let mut person = Person { name: name.value.clone(), can: Vec::new(), on_call: false, span: name.span };
-    let Some(fields) = cx.object(node, &schema::PERSON, &format!("person `{}`", name.value)) else { return person };
-    person.on_call = fields.get("on_call").and_then(|n| cx.boolean(n, "`on_call`")).unwrap_or(false);
+    let mut person = Person {
+        name: name.value.clone(),
+        can: Vec::new(),
+        on_call: false,
+        span: name.span,
+    };
+    let Some(fields) = cx.object(node, &schema::PERSON, &format!("person `{}`", name.value)) else {
+        return person;
+    };
+    person.on_call = fields
+        .get("on_call")
+        .and_then(|n| cx.boolean(n, "`on_call`"))
+        .unwrap_or(false);
     if let Some(list) = fields.get("can") {
         for item in cx.list(list, "`can`") {
-            let Some(text) = cx.string(item, "a step") else { continue };
+            let Some(text) = cx.string(item, "a step") else {
+                continue;
+            };
             let Some((verb, component)) = text.value.split_once(':') else {
-                cx.push(Diagnostic::error("invalid-value", item.span, format!("`{}` is not a step", text.value)).with_help("write a step as VERB:COMPONENT, such as `failover:db`"));
+                cx.push(
+                    Diagnostic::error(
+                        "invalid-value",
+                        item.span,
+                        format!("`{}` is not a step", text.value),
+                    )
+                    .with_help("write a step as VERB:COMPONENT, such as `failover:db`"),
+                );
                 continue;
             };
             let verbs = ["failover", "restore", "renew", "deploy"];
             let Some(verb_index) = verbs.iter().position(|v| *v == verb.trim()) else {
-                let near = did_you_mean(verb, verbs).map(|d| format!("{d} ")).unwrap_or_default();
-                cx.push(Diagnostic::error("unknown-value", item.span, format!("`{verb}` is not a step verb")).with_help(format!("{near}Expected one of failover, restore, renew, deploy")));
+                let near = did_you_mean(verb, verbs)
+                    .map(|d| format!("{d} "))
+                    .unwrap_or_default();
+                cx.push(
+                    Diagnostic::error(
+                        "unknown-value",
+                        item.span,
+                        format!("`{verb}` is not a step verb"),
+                    )
+                    .with_help(format!(
+                        "{near}Expected one of failover, restore, renew, deploy"
+                    )),
+                );
                 continue;
             };
             let Some(&target) = names.components.get(component.trim()) else {
-                cx.push(Diagnostic::error("dangling-reference", item.span, format!("no component `{}`", component.trim())).with_help_opt(did_you_mean(component.trim(), names.components.keys().map(String::as_str))));
+                cx.push(
+                    Diagnostic::error(
+                        "dangling-reference",
+                        item.span,
+                        format!("no component `{}`", component.trim()),
+                    )
+                    .with_help_opt(did_you_mean(
+                        component.trim(),
+                        names.components.keys().map(String::as_str),
+                    )),
+                );
                 continue;
             };
-            person.can.push([Step::Failover(target), Step::Restore(target), Step::Renew(target), Step::Deploy(target)][verb_index]);
+            person.can.push(
+                [
+                    Step::Failover(target),
+                    Step::Restore(target),
+                    Step::Renew(target),
+                    Step::Deploy(target),
+                ][verb_index],
+            );
         }
     }
     person
@@ -549,16 +875,35 @@ fn decode_journey(cx: &mut Cx, name: &Sp<String>, node: &Node, names: &Names) ->
     let path_node = fields.get("path")?;
     let path = cx.references(path_node, &names.components, "component");
     if path.is_empty() && matches!(path_node.value, Value::Seq(ref s) if s.is_empty()) {
-        cx.push(Diagnostic::error("invalid-value", path_node.span, format!("journey `{}` has an empty path", name.value)).with_help("list the components a request touches"));
+        cx.push(
+            Diagnostic::error(
+                "invalid-value",
+                path_node.span,
+                format!("journey `{}` has an empty path", name.value),
+            )
+            .with_help("list the components a request touches"),
+        );
     }
     Some(Journey {
         name: name.value.clone(),
-        description: fields.get("description").and_then(|n| cx.string(n, "`description`")).map(|s| s.value),
+        description: fields
+            .get("description")
+            .and_then(|n| cx.string(n, "`description`"))
+            .map(|s| s.value),
         path,
-        critical: fields.get("critical").and_then(|n| cx.boolean(n, "`critical`")).unwrap_or(true),
-        rto_target: fields.get("rto_target").and_then(|n| cx.duration(n, "`rto_target`")),
-        traffic: fields.get("traffic").and_then(|n| cx.number(n, "`traffic`", 0.0, 1.0)),
-        downtime_cost_per_hour: fields.get("downtime_cost_per_hour").and_then(|n| cx.number(n, "`downtime_cost_per_hour`", 0.0, 1e15)),
+        critical: fields
+            .get("critical")
+            .and_then(|n| cx.boolean(n, "`critical`"))
+            .unwrap_or(true),
+        rto_target: fields
+            .get("rto_target")
+            .and_then(|n| cx.duration(n, "`rto_target`")),
+        traffic: fields
+            .get("traffic")
+            .and_then(|n| cx.number(n, "`traffic`", 0.0, 1.0)),
+        downtime_cost_per_hour: fields
+            .get("downtime_cost_per_hour")
+            .and_then(|n| cx.number(n, "`downtime_cost_per_hour`", 0.0, 1e15)),
         declared: true,
         span: name.span,
     })
@@ -567,12 +912,21 @@ fn decode_journey(cx: &mut Cx, name: &Sp<String>, node: &Node, names: &Names) ->
 fn decode_decision(cx: &mut Cx, node: &Node, names: &Names) -> Option<Decision> {
     let fields = cx.object(node, &schema::DECISION, "a decision")?;
     let finding = cx.string(fields.get("finding")?, "`finding`")?;
-    let status = [DecisionStatus::Accepted, DecisionStatus::Mitigating, DecisionStatus::Planned][cx.choice(fields.get("status")?, "`status`", schema::STATUSES)?];
+    let status = [
+        DecisionStatus::Accepted,
+        DecisionStatus::Mitigating,
+        DecisionStatus::Planned,
+    ][cx.choice(fields.get("status")?, "`status`", schema::STATUSES)?];
     let component = match fields.get("component") {
         Some(n) => Some(cx.reference(n, &names.components, "component")?),
         None => None,
     };
-    let text = |cx: &mut Cx, key: &str| fields.get(key).and_then(|n| cx.string(n, key)).map(|s| s.value);
+    let text = |cx: &mut Cx, key: &str| {
+        fields
+            .get(key)
+            .and_then(|n| cx.string(n, key))
+            .map(|s| s.value)
+    };
     Some(Decision {
         finding: finding.value,
         component,
@@ -582,7 +936,9 @@ fn decode_decision(cx: &mut Cx, node: &Node, names: &Names) -> Option<Decision> 
         reason: text(cx, "reason"),
         rto: fields.get("rto").and_then(|n| cx.duration(n, "`rto`")),
         remediation: text(cx, "remediation"),
-        review_by: fields.get("review_by").and_then(|n| cx.date(n, "`review_by`")),
+        review_by: fields
+            .get("review_by")
+            .and_then(|n| cx.date(n, "`review_by`")),
         span: node.span,
         finding_span: finding.span,
     })
@@ -596,7 +952,13 @@ fn check_scopes(cx: &mut Cx, model: &Model) {
             let Some(scope) = dep.scope else { continue };
             let level = scope.kind();
             let placed_at = |c: &Component| {
-                c.instances.iter().all(|i| i.domains.iter().any(|&d| model.domain_chain(d).any(|x| model.domains[x].kind == level)))
+                c.instances.iter().all(|i| {
+                    i.domains.iter().any(|&d| {
+                        model
+                            .domain_chain(d)
+                            .any(|x| model.domains[x].kind == level)
+                    })
+                })
             };
             let target = &model.components[dep.target];
             if !placed_at(target) || !placed_at(component) {
@@ -622,12 +984,23 @@ struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
-        debug_assert!(self.object.field(key).is_some(), "`{key}` is not in the table of {}", self.object.name);
-        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, n, _)| *n)
+        debug_assert!(
+            self.object.field(key).is_some(),
+            "`{key}` is not in the table of {}",
+            self.object.name
+        );
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, n, _)| *n)
     }
 
     fn key_span(&self, key: &str) -> Span {
-        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, _, s)| *s).unwrap_or_default()
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, s)| *s)
+            .unwrap_or_default()
     }
 }
 
@@ -638,19 +1011,31 @@ impl Cx<'_> {
 
     fn expected(&mut self, node: &Node, what: &str, expected: &str) {
         self.push(
-            Diagnostic::error("wrong-type", node.span, format!("{what} should be {expected}, not {}", node.type_name()))
-                .with_label(format!("expected {expected}")),
+            Diagnostic::error(
+                "wrong-type",
+                node.span,
+                format!("{what} should be {expected}, not {}", node.type_name()),
+            )
+            .with_label(format!("expected {expected}")),
         );
     }
 
     /// A mapping with the keys of `object`: unknown keys get a near-name suggestion, missing
     /// required keys are reported at the mapping.
-    fn object<'n>(&mut self, node: &'n Node, object: &'static Object, what: &str) -> Option<Fields<'n>> {
+    fn object<'n>(
+        &mut self,
+        node: &'n Node,
+        object: &'static Object,
+        what: &str,
+    ) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
             self.expected(node, &capitalise(what), "a mapping of keys to values");
             return None;
         };
-        let mut fields = Fields { entries: Vec::new(), object };
+        let mut fields = Fields {
+            entries: Vec::new(),
+            object,
+        };
         for (key, value) in entries {
             let Value::Str(k) = &key.value else {
                 self.expected(key, &format!("a key of {what}"), "a name");
@@ -660,16 +1045,29 @@ impl Cx<'_> {
                 Some(field) => fields.entries.push((field.name, value, key.span)),
                 None => {
                     let known: Vec<&str> = object.field_names().collect();
-                    let help = did_you_mean(k, known.iter().copied()).unwrap_or_else(|| format!("expected one of: {}", known.join(", ")));
-                    self.push(Diagnostic::error("unknown-key", key.span, format!("unknown key `{k}` in {what}")).with_label("not a known key").with_help(help));
+                    let help = did_you_mean(k, known.iter().copied())
+                        .unwrap_or_else(|| format!("expected one of: {}", known.join(", ")));
+                    self.push(
+                        Diagnostic::error(
+                            "unknown-key",
+                            key.span,
+                            format!("unknown key `{k}` in {what}"),
+                        )
+                        .with_label("not a known key")
+                        .with_help(help),
+                    );
                 }
             }
         }
         for field in object.fields.iter().filter(|f| f.required) {
             if fields.get(field.name).is_none() {
                 self.push(
-                    Diagnostic::error("missing-key", node.span, format!("{} has no `{}`", capitalise(what), field.name))
-                        .with_help(format!("add `{}`: {}", field.name, field.doc)),
+                    Diagnostic::error(
+                        "missing-key",
+                        node.span,
+                        format!("{} has no `{}`", capitalise(what), field.name),
+                    )
+                    .with_help(format!("add `{}`: {}", field.name, field.doc)),
                 );
             }
         }
@@ -688,7 +1086,11 @@ impl Cx<'_> {
                 .collect(),
             Value::Null => Vec::new(),
             _ => {
-                self.expected(node, &capitalise(what), "a mapping from names to their descriptions");
+                self.expected(
+                    node,
+                    &capitalise(what),
+                    "a mapping from names to their descriptions",
+                );
                 Vec::new()
             }
         }
@@ -704,7 +1106,14 @@ impl Cx<'_> {
             }
         };
         if text.trim().is_empty() || text.len() > 256 || text.chars().any(char::is_control) {
-            self.push(Diagnostic::error("invalid-name", node.span, format!("`{}` is not a usable name", text.escape_debug())).with_help("names are 1 to 256 printable characters"));
+            self.push(
+                Diagnostic::error(
+                    "invalid-name",
+                    node.span,
+                    format!("`{}` is not a usable name", text.escape_debug()),
+                )
+                .with_help("names are 1 to 256 printable characters"),
+            );
             return None;
         }
         Some(Sp::new(text, node.span))
@@ -751,8 +1160,19 @@ impl Cx<'_> {
             }
         };
         if value < i128::from(min) || value > i128::from(max) {
-            let range = if min == max { format!("exactly {min}") } else { format!("from {min} to {max}") };
-            self.push(Diagnostic::error("out-of-range", node.span, format!("{what} is {value}; it must be {range}")).with_label(format!("expected {range}")));
+            let range = if min == max {
+                format!("exactly {min}")
+            } else {
+                format!("from {min} to {max}")
+            };
+            self.push(
+                Diagnostic::error(
+                    "out-of-range",
+                    node.span,
+                    format!("{what} is {value}; it must be {range}"),
+                )
+                .with_label(format!("expected {range}")),
+            );
             return None;
         }
         Some(value as u64)
@@ -768,7 +1188,11 @@ impl Cx<'_> {
             }
         };
         if !value.is_finite() || value < min || value > max {
-            self.push(Diagnostic::error("out-of-range", node.span, format!("{what} is {value}; it must be from {min} to {max}")));
+            self.push(Diagnostic::error(
+                "out-of-range",
+                node.span,
+                format!("{what} is {value}; it must be from {min} to {max}"),
+            ));
             return None;
         }
         Some(value)
@@ -786,18 +1210,28 @@ impl Cx<'_> {
         match Duration::parse(&text) {
             Ok(d) => Some(d),
             Err(why) => {
-                self.push(Diagnostic::error("invalid-duration", node.span, format!("{what} `{text}` is not a duration: {why}")).with_help("write durations as 90s, 30m, 3h, 2d or 1h30m"));
+                self.push(
+                    Diagnostic::error(
+                        "invalid-duration",
+                        node.span,
+                        format!("{what} `{text}` is not a duration: {why}"),
+                    )
+                    .with_help("write durations as 90s, 30m, 3h, 2d or 1h30m"),
+                );
                 None
             }
         }
     }
 
     fn date(&mut self, node: &Node, what: &str) -> Option<Date> {
-        let Some(text) = self.string(node, what) else { return None };
+        let text = self.string(node, what)?;
         match Date::parse(&text.value) {
             Ok(d) => Some(d),
             Err(why) => {
-                self.push(Diagnostic::error("invalid-date", node.span, format!("{what}: {why}")).with_help("write dates as YYYY-MM-DD"));
+                self.push(
+                    Diagnostic::error("invalid-date", node.span, format!("{what}: {why}"))
+                        .with_help("write dates as YYYY-MM-DD"),
+                );
                 None
             }
         }
@@ -817,29 +1251,67 @@ impl Cx<'_> {
             return Some(i);
         }
         let normalised = text.replace(['-', ' '], "_").to_lowercase();
-        let near = options.iter().find(|o| o.replace('-', "_") == normalised).copied().or_else(|| crate::suggest(&text, options.iter().copied()));
+        let near = options
+            .iter()
+            .find(|o| o.replace('-', "_") == normalised)
+            .copied()
+            .or_else(|| crate::suggest(&text, options.iter().copied()));
         let help = match near {
-            Some(n) => format!("did you mean `{n}`? Expected one of: {}", options.join(", ")),
+            Some(n) => format!(
+                "did you mean `{n}`? Expected one of: {}",
+                options.join(", ")
+            ),
             None => format!("expected one of: {}", options.join(", ")),
         };
-        self.push(Diagnostic::error("unknown-value", node.span, format!("{what} `{text}` is not known")).with_label("unknown").with_help(help));
+        self.push(
+            Diagnostic::error(
+                "unknown-value",
+                node.span,
+                format!("{what} `{text}` is not known"),
+            )
+            .with_label("unknown")
+            .with_help(help),
+        );
         None
     }
 
     /// A reference by name to a component, domain or person.
-    fn reference(&mut self, node: &Node, names: &IndexMap<String, usize>, what: &str) -> Option<usize> {
+    fn reference(
+        &mut self,
+        node: &Node,
+        names: &IndexMap<String, usize>,
+        what: &str,
+    ) -> Option<usize> {
         let name = self.name(node, &format!("a {what} name"))?;
         if let Some(&id) = names.get(&name.value) {
             return Some(id);
         }
-        let help = did_you_mean(&name.value, names.keys().map(String::as_str))
-            .or_else(|| if names.is_empty() { Some(format!("the model declares no {what}s")) } else { None });
-        self.push(Diagnostic::error("dangling-reference", node.span, format!("no {what} `{}`", name.value)).with_label(format!("unknown {what}")).with_help_opt(help));
+        let help = did_you_mean(&name.value, names.keys().map(String::as_str)).or_else(|| {
+            if names.is_empty() {
+                Some(format!("the model declares no {what}s"))
+            } else {
+                None
+            }
+        });
+        self.push(
+            Diagnostic::error(
+                "dangling-reference",
+                node.span,
+                format!("no {what} `{}`", name.value),
+            )
+            .with_label(format!("unknown {what}"))
+            .with_help_opt(help),
+        );
         None
     }
 
     /// A list of references (a single name is taken as a list of one).
-    fn references(&mut self, node: &Node, names: &IndexMap<String, usize>, what: &str) -> Vec<usize> {
+    fn references(
+        &mut self,
+        node: &Node,
+        names: &IndexMap<String, usize>,
+        what: &str,
+    ) -> Vec<usize> {
         let items: Vec<&Node> = match &node.value {
             Value::Seq(items) => items.iter().collect(),
             Value::Str(_) => vec![node],

@@ -42,7 +42,9 @@ impl Duration {
             if digits.is_empty() {
                 return Err(format!("unit `{ch}` has no number before it"));
             }
-            let n: u64 = digits.parse().map_err(|_| "the number is too large".to_string())?;
+            let n: u64 = digits
+                .parse()
+                .map_err(|_| "the number is too large".to_string())?;
             digits.clear();
             total = n
                 .checked_mul(unit)

@@ -92,8 +92,12 @@ pub fn parse(text: &str, limits: &ParseLimits, diagnostics: &mut Vec<Diagnostic>
                 .map(|loc| span_of_location(&loc, text))
                 .unwrap_or_else(Span::default_start);
             diagnostics.push(
-                Diagnostic::error("yaml", span, format!("not valid YAML: {}", clean_message(&error.to_string())))
-                    .with_label("here"),
+                Diagnostic::error(
+                    "yaml",
+                    span,
+                    format!("not valid YAML: {}", clean_message(&error.to_string())),
+                )
+                .with_label("here"),
             );
             None
         }
@@ -114,7 +118,10 @@ impl Span {
 /// The parser's own message without its location prefix and its advice about parser options,
 /// which mean nothing to someone writing a model.
 fn clean_message(message: &str) -> String {
-    if message.contains("alias replay") || message.contains("alias expansion") || message.contains("AliasExpansion") {
+    if message.contains("alias replay")
+        || message.contains("alias expansion")
+        || message.contains("AliasExpansion")
+    {
         return "aliases expand to too many values (at most 200,000); is this a YAML bomb?".into();
     }
     if message.contains("recursion limit") || message.contains("Depth") {
@@ -297,7 +304,12 @@ mod tests {
     #[test]
     fn hostile_input_is_an_error() {
         let bomb = "a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
-        for text in [bomb, &"[".repeat(100_000), "a: 1\na: 2\n", "\u{0}\u{1}\u{2}"] {
+        for text in [
+            bomb,
+            &"[".repeat(100_000),
+            "a: 1\na: 2\n",
+            "\u{0}\u{1}\u{2}",
+        ] {
             let (node, diags) = parse_text(text);
             assert!(node.is_none(), "{text:.40}");
             assert_eq!(diags.len(), 1);

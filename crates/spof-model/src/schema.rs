@@ -84,14 +84,38 @@ pub static MODEL: Object = Object {
     name: "model",
     doc: "A system: its failure domains, components, journeys, people and decisions.",
     fields: &[
-        f("version", Ty::Uint { min: 1, max: 1 }, "The model format version; 1."),
+        f(
+            "version",
+            Ty::Uint { min: 1, max: 1 },
+            "The model format version; 1.",
+        ),
         f("name", Ty::Str, "The system's name."),
         f("description", Ty::Str, "What the system is."),
-        f("domains", Ty::Map(&Ty::Obj(&DOMAIN)), "Failure domains: places that fail together."),
-        req("components", Ty::Map(&Ty::Obj(&COMPONENT)), "The parts of the system, by name."),
-        f("journeys", Ty::Map(&Ty::Obj(&JOURNEY)), "The user journeys; with none, the whole system is one."),
-        f("people", Ty::Map(&Ty::Obj(&PERSON)), "Who can perform which manual step."),
-        f("decisions", Ty::List(&Ty::Obj(&DECISION)), "What the team decided about findings."),
+        f(
+            "domains",
+            Ty::Map(&Ty::Obj(&DOMAIN)),
+            "Failure domains: places that fail together.",
+        ),
+        req(
+            "components",
+            Ty::Map(&Ty::Obj(&COMPONENT)),
+            "The parts of the system, by name.",
+        ),
+        f(
+            "journeys",
+            Ty::Map(&Ty::Obj(&JOURNEY)),
+            "The user journeys; with none, the whole system is one.",
+        ),
+        f(
+            "people",
+            Ty::Map(&Ty::Obj(&PERSON)),
+            "Who can perform which manual step.",
+        ),
+        f(
+            "decisions",
+            Ty::List(&Ty::Obj(&DECISION)),
+            "What the team decided about findings.",
+        ),
     ],
 };
 
@@ -99,9 +123,21 @@ pub static DOMAIN: Object = Object {
     name: "domain",
     doc: "A failure domain. The kinds host < rack < zone < region < provider nest; any other kind (power, network, cluster) may sit anywhere.",
     fields: &[
-        req("kind", Ty::Str, "host, rack, zone, region, provider, or a name of your own (power, network...)."),
-        f("in", Ty::Name("domain"), "The enclosing domain (a zone's region, a host's rack or zone)."),
-        f("restore_time", Ty::Duration, "How long the domain takes to come back after it fails."),
+        req(
+            "kind",
+            Ty::Str,
+            "host, rack, zone, region, provider, or a name of your own (power, network...).",
+        ),
+        f(
+            "in",
+            Ty::Name("domain"),
+            "The enclosing domain (a zone's region, a host's rack or zone).",
+        ),
+        f(
+            "restore_time",
+            Ty::Duration,
+            "How long the domain takes to come back after it fails.",
+        ),
         f("description", Ty::Str, "What the domain is."),
     ],
 };
@@ -110,26 +146,108 @@ pub static COMPONENT: Object = Object {
     name: "component",
     doc: "A part of the system.",
     fields: &[
-        req("kind", Ty::Enum(Kind::NAMES), "What the component is; decides its layer and checklist item."),
+        req(
+            "kind",
+            Ty::Enum(Kind::NAMES),
+            "What the component is; decides its layer and checklist item.",
+        ),
         f("description", Ty::Str, "What the component does."),
-        f("replicas", Ty::Uint { min: 1, max: MAX_REPLICAS }, "How many identical instances run (default 1)."),
-        f("instances", Ty::List(&Ty::Either(&Ty::Str, &Ty::Obj(&INSTANCE))), "Instances named one by one, instead of `replicas`."),
-        f("min_healthy", Ty::Uint { min: 1, max: MAX_REPLICAS }, "How many instances must be up to serve (k of n; default 1)."),
-        f("mode", Ty::Enum(MODES), "active-active (all serve) or active-passive (one serves, the others wait); default active-active, or active-passive when `failover` is given."),
-        f("health_check", Ty::Bool, "Active-active: whether a dead instance stops getting traffic (default true)."),
-        f("failover", Ty::Enum(FAILOVERS), "Active-passive: whether a standby takes over by itself or by hand."),
-        f("failover_time", Ty::Duration, "How long a failover takes (default 1m automatic, 30m manual)."),
-        f("restore_time", Ty::Duration, "How long a repair or restore takes when no instance is left."),
-        f("managed", Ty::Bool, "A provider service redundant by design (AWS ALB, RDS Multi-AZ): only its domains can take it down."),
-        f("in", Ty::List(&Ty::Name("domain")), "Domains every instance is in."),
-        f("spread", Ty::List(&Ty::Name("domain")), "Domains the instances are spread over, in turn (instance 1 in the first, 2 in the second...)."),
-        f("depends_on", Ty::List(&Ty::Either(&Ty::Name("component"), &Ty::Obj(&DEPENDENCY))), "What this component needs: a name (a hard dependency) or the full form."),
-        f("deploy", Ty::Enum(DEPLOYS), "How new versions roll out; all-at-once makes one bad deploy fail every instance."),
-        f("backups", Ty::Bool, "Whether the data is backed up (a backup is not a standby)."),
-        f("floating_address", Ty::Bool, "A load balancer's virtual address that moves to the standby."),
-        f("dns", Ty::Obj(&DNS), "For a dns component: providers and records."),
-        f("certificate", Ty::Obj(&CERTIFICATE), "For a certificate component: where it is kept, renewal and expiry."),
-        f("monitoring", Ty::Obj(&MONITORING), "For a monitoring component: what it watches."),
+        f(
+            "replicas",
+            Ty::Uint {
+                min: 1,
+                max: MAX_REPLICAS,
+            },
+            "How many identical instances run (default 1).",
+        ),
+        f(
+            "instances",
+            Ty::List(&Ty::Either(&Ty::Str, &Ty::Obj(&INSTANCE))),
+            "Instances named one by one, instead of `replicas`.",
+        ),
+        f(
+            "min_healthy",
+            Ty::Uint {
+                min: 1,
+                max: MAX_REPLICAS,
+            },
+            "How many instances must be up to serve (k of n; default 1).",
+        ),
+        f(
+            "mode",
+            Ty::Enum(MODES),
+            "active-active (all serve) or active-passive (one serves, the others wait); default active-active, or active-passive when `failover` is given.",
+        ),
+        f(
+            "health_check",
+            Ty::Bool,
+            "Active-active: whether a dead instance stops getting traffic (default true).",
+        ),
+        f(
+            "failover",
+            Ty::Enum(FAILOVERS),
+            "Active-passive: whether a standby takes over by itself or by hand.",
+        ),
+        f(
+            "failover_time",
+            Ty::Duration,
+            "How long a failover takes (default 1m automatic, 30m manual).",
+        ),
+        f(
+            "restore_time",
+            Ty::Duration,
+            "How long a repair or restore takes when no instance is left.",
+        ),
+        f(
+            "managed",
+            Ty::Bool,
+            "A provider service redundant by design (AWS ALB, RDS Multi-AZ): only its domains can take it down.",
+        ),
+        f(
+            "in",
+            Ty::List(&Ty::Name("domain")),
+            "Domains every instance is in.",
+        ),
+        f(
+            "spread",
+            Ty::List(&Ty::Name("domain")),
+            "Domains the instances are spread over, in turn (instance 1 in the first, 2 in the second...).",
+        ),
+        f(
+            "depends_on",
+            Ty::List(&Ty::Either(&Ty::Name("component"), &Ty::Obj(&DEPENDENCY))),
+            "What this component needs: a name (a hard dependency) or the full form.",
+        ),
+        f(
+            "deploy",
+            Ty::Enum(DEPLOYS),
+            "How new versions roll out; all-at-once makes one bad deploy fail every instance.",
+        ),
+        f(
+            "backups",
+            Ty::Bool,
+            "Whether the data is backed up (a backup is not a standby).",
+        ),
+        f(
+            "floating_address",
+            Ty::Bool,
+            "A load balancer's virtual address that moves to the standby.",
+        ),
+        f(
+            "dns",
+            Ty::Obj(&DNS),
+            "For a dns component: providers and records.",
+        ),
+        f(
+            "certificate",
+            Ty::Obj(&CERTIFICATE),
+            "For a certificate component: where it is kept, renewal and expiry.",
+        ),
+        f(
+            "monitoring",
+            Ty::Obj(&MONITORING),
+            "For a monitoring component: what it watches.",
+        ),
         f("owner", Ty::Str, "Who owns the component."),
     ],
 };
@@ -139,8 +257,16 @@ pub static INSTANCE: Object = Object {
     doc: "One instance of a component.",
     fields: &[
         req("name", Ty::Str, "The instance's name."),
-        f("in", Ty::List(&Ty::Name("domain")), "The domains the instance runs in (a host, a zone...)."),
-        f("role", Ty::Enum(ROLES), "Active-passive: the primary serves; default the first instance."),
+        f(
+            "in",
+            Ty::List(&Ty::Name("domain")),
+            "The domains the instance runs in (a host, a zone...).",
+        ),
+        f(
+            "role",
+            Ty::Enum(ROLES),
+            "Active-passive: the primary serves; default the first instance.",
+        ),
     ],
 };
 
@@ -148,14 +274,46 @@ pub static DEPENDENCY: Object = Object {
     name: "dependency",
     doc: "A dependency edge with its resilience attributes.",
     fields: &[
-        req("component", Ty::Name("component"), "The component depended on."),
-        f("optional", Ty::Bool, "The caller degrades gracefully without it (fallback, cache, feature flag)."),
-        f("per", Ty::Enum(SCOPES), "Each instance uses the dependency's instances in its own domain of this level."),
-        f("timeout", Ty::Duration, "How long a call waits before giving up."),
-        f("retries", Ty::Either(&Ty::Uint { min: 0, max: 100 }, &Ty::Obj(&RETRIES)), "Retries: a count, or count and backoff."),
-        f("circuit_breaker", Ty::Bool, "Calls stop for a while after repeated failures."),
-        f("fallback", Ty::Str, "What the caller does when the call fails."),
-        f("cache", Ty::Bool, "The caller keeps a local copy (of configuration, secrets) and serves from it."),
+        req(
+            "component",
+            Ty::Name("component"),
+            "The component depended on.",
+        ),
+        f(
+            "optional",
+            Ty::Bool,
+            "The caller degrades gracefully without it (fallback, cache, feature flag).",
+        ),
+        f(
+            "per",
+            Ty::Enum(SCOPES),
+            "Each instance uses the dependency's instances in its own domain of this level.",
+        ),
+        f(
+            "timeout",
+            Ty::Duration,
+            "How long a call waits before giving up.",
+        ),
+        f(
+            "retries",
+            Ty::Either(&Ty::Uint { min: 0, max: 100 }, &Ty::Obj(&RETRIES)),
+            "Retries: a count, or count and backoff.",
+        ),
+        f(
+            "circuit_breaker",
+            Ty::Bool,
+            "Calls stop for a while after repeated failures.",
+        ),
+        f(
+            "fallback",
+            Ty::Str,
+            "What the caller does when the call fails.",
+        ),
+        f(
+            "cache",
+            Ty::Bool,
+            "The caller keeps a local copy (of configuration, secrets) and serves from it.",
+        ),
     ],
 };
 
@@ -164,7 +322,11 @@ pub static RETRIES: Object = Object {
     doc: "How a call is retried.",
     fields: &[
         req("count", Ty::Uint { min: 0, max: 100 }, "How many times."),
-        f("backoff", Ty::Enum(BACKOFFS), "How the wait grows between tries."),
+        f(
+            "backoff",
+            Ty::Enum(BACKOFFS),
+            "How the wait grows between tries.",
+        ),
     ],
 };
 
@@ -172,8 +334,16 @@ pub static DNS: Object = Object {
     name: "dns",
     doc: "DNS providers and records. Each provider is an instance of the dns component.",
     fields: &[
-        f("providers", Ty::List(&Ty::Str), "The DNS providers serving the zone (Route 53, Cloudflare...)."),
-        f("records", Ty::Map(&Ty::Obj(&DNS_RECORD)), "Records by name."),
+        f(
+            "providers",
+            Ty::List(&Ty::Str),
+            "The DNS providers serving the zone (Route 53, Cloudflare...).",
+        ),
+        f(
+            "records",
+            Ty::Map(&Ty::Obj(&DNS_RECORD)),
+            "Records by name.",
+        ),
     ],
 };
 
@@ -181,8 +351,19 @@ pub static DNS_RECORD: Object = Object {
     name: "dns record",
     doc: "A DNS record and what it points at.",
     fields: &[
-        f("addresses", Ty::Either(&Ty::Uint { min: 1, max: 1000 }, &Ty::List(&Ty::Name("component"))), "How many addresses, or the components behind them."),
-        f("health_check", Ty::Bool, "Whether the provider stops answering with a dead address."),
+        f(
+            "addresses",
+            Ty::Either(
+                &Ty::Uint { min: 1, max: 1000 },
+                &Ty::List(&Ty::Name("component")),
+            ),
+            "How many addresses, or the components behind them.",
+        ),
+        f(
+            "health_check",
+            Ty::Bool,
+            "Whether the provider stops answering with a dead address.",
+        ),
         f("ttl", Ty::Duration, "The record's time to live."),
     ],
 };
@@ -191,8 +372,16 @@ pub static CERTIFICATE: Object = Object {
     name: "certificate",
     doc: "A TLS certificate.",
     fields: &[
-        f("stored_on", Ty::List(&Ty::Name("component")), "The components holding the certificate and its key."),
-        f("renewal", Ty::Enum(RENEWALS), "Whether renewal is automated or done by hand."),
+        f(
+            "stored_on",
+            Ty::List(&Ty::Name("component")),
+            "The components holding the certificate and its key.",
+        ),
+        f(
+            "renewal",
+            Ty::Enum(RENEWALS),
+            "Whether renewal is automated or done by hand.",
+        ),
         f("expires", Ty::Date, "The expiry date (YYYY-MM-DD)."),
     ],
 };
@@ -200,18 +389,38 @@ pub static CERTIFICATE: Object = Object {
 pub static MONITORING: Object = Object {
     name: "monitoring",
     doc: "What a monitoring component watches.",
-    fields: &[f("watches", Ty::List(&Ty::Name("component")), "The components watched; default all others.")],
+    fields: &[f(
+        "watches",
+        Ty::List(&Ty::Name("component")),
+        "The components watched; default all others.",
+    )],
 };
 
 pub static JOURNEY: Object = Object {
     name: "journey",
     doc: "A user journey: the components a request touches.",
     fields: &[
-        req("path", Ty::List(&Ty::Name("component")), "The components on the request path; their dependencies come with them."),
-        f("critical", Ty::Bool, "Whether losing the journey is an outage (default true)."),
+        req(
+            "path",
+            Ty::List(&Ty::Name("component")),
+            "The components on the request path; their dependencies come with them.",
+        ),
+        f(
+            "critical",
+            Ty::Bool,
+            "Whether losing the journey is an outage (default true).",
+        ),
         f("rto_target", Ty::Duration, "The recovery time objective."),
-        f("traffic", Ty::Fraction, "The journey's share of traffic, 0 to 1."),
-        f("downtime_cost_per_hour", Ty::Money, "What an hour of downtime costs."),
+        f(
+            "traffic",
+            Ty::Fraction,
+            "The journey's share of traffic, 0 to 1.",
+        ),
+        f(
+            "downtime_cost_per_hour",
+            Ty::Money,
+            "What an hour of downtime costs.",
+        ),
         f("description", Ty::Str, "What the journey is."),
     ],
 };
@@ -220,8 +429,16 @@ pub static PERSON: Object = Object {
     name: "person",
     doc: "Someone who can perform manual steps.",
     fields: &[
-        f("can", Ty::List(&Ty::Str), "Steps as `VERB:COMPONENT`, VERB one of failover, restore, renew, deploy."),
-        f("on_call", Ty::Bool, "Whether the person is in the on-call rotation."),
+        f(
+            "can",
+            Ty::List(&Ty::Str),
+            "Steps as `VERB:COMPONENT`, VERB one of failover, restore, renew, deploy.",
+        ),
+        f(
+            "on_call",
+            Ty::Bool,
+            "Whether the person is in the on-call rotation.",
+        ),
         f("description", Ty::Str, "Who the person is."),
     ],
 };
@@ -230,15 +447,35 @@ pub static DECISION: Object = Object {
     name: "decision",
     doc: "What the team decided about a finding.",
     fields: &[
-        req("finding", Ty::Str, "The finding's code (SPOF001) or name (single-instance)."),
-        f("component", Ty::Name("component"), "The component the finding is about; default every one."),
-        f("event", Ty::Str, "The failure event (zone:a, app/1) the finding is about."),
-        req("status", Ty::Enum(STATUSES), "accepted, mitigating or planned."),
+        req(
+            "finding",
+            Ty::Str,
+            "The finding's code (SPOF001) or name (single-instance).",
+        ),
+        f(
+            "component",
+            Ty::Name("component"),
+            "The component the finding is about; default every one.",
+        ),
+        f(
+            "event",
+            Ty::Str,
+            "The failure event (zone:a, app/1) the finding is about.",
+        ),
+        req(
+            "status",
+            Ty::Enum(STATUSES),
+            "accepted, mitigating or planned.",
+        ),
         f("owner", Ty::Str, "Who owns the decision."),
         f("reason", Ty::Str, "Why."),
         f("rto", Ty::Duration, "The recovery time the team accepts."),
         f("remediation", Ty::Str, "What will be done."),
-        f("review_by", Ty::Date, "After this date the decision expires and the finding shows again."),
+        f(
+            "review_by",
+            Ty::Date,
+            "After this date the decision expires and the finding shows again.",
+        ),
     ],
 };
 
@@ -267,7 +504,10 @@ pub fn json_schema() -> Value {
     }
     let mut root = object_schema(&MODEL);
     let root_map = root.as_object_mut().expect("an object schema");
-    root_map.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    root_map.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
     root_map.insert("$id".into(), json!("https://spof.dev/schema/model-v1.json"));
     root_map.insert("title".into(), json!("spof model"));
     root_map.insert("$defs".into(), Value::Object(defs));
@@ -287,7 +527,12 @@ fn object_schema(object: &Object) -> Value {
         }
         properties.insert(field.name.into(), schema);
     }
-    let required: Vec<&str> = object.fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    let required: Vec<&str> = object
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
     json!({
         "type": "object",
         "description": object.doc,
@@ -300,7 +545,9 @@ fn object_schema(object: &Object) -> Value {
 fn ty_schema(ty: &Ty) -> Value {
     match ty {
         Ty::Str => json!({"type": "string"}),
-        Ty::Name(what) => json!({"type": "string", "minLength": 1, "$comment": format!("the name of a {what}")}),
+        Ty::Name(what) => {
+            json!({"type": "string", "minLength": 1, "$comment": format!("the name of a {what}")})
+        }
         Ty::Uint { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
         Ty::Fraction => json!({"type": "number", "minimum": 0, "maximum": 1}),
         Ty::Money => json!({"type": "number", "minimum": 0}),

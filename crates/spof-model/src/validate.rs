@@ -46,15 +46,26 @@ fn entry_points(model: &Model) -> Vec<usize> {
     }
     // Monitoring and the deploy pipeline watch and change the system; requests do not pass
     // through them.
-    let off_path = |c: usize| matches!(model.components[c].kind, crate::Kind::Monitoring | crate::Kind::DeployPipeline);
-    let mut roots: Vec<usize> = (0..model.components.len()).filter(|&c| !has_incoming[scc_of[c]] && !off_path(c)).collect();
+    let off_path = |c: usize| {
+        matches!(
+            model.components[c].kind,
+            crate::Kind::Monitoring | crate::Kind::DeployPipeline
+        )
+    };
+    let mut roots: Vec<usize> = (0..model.components.len())
+        .filter(|&c| !has_incoming[scc_of[c]] && !off_path(c))
+        .collect();
     roots.sort_unstable();
     roots
 }
 
 fn dependency_graph(model: &Model, include_optional: bool) -> DiGraph<(), Span> {
     let mut graph = DiGraph::new();
-    let nodes: Vec<_> = model.components.iter().map(|_| graph.add_node(())).collect();
+    let nodes: Vec<_> = model
+        .components
+        .iter()
+        .map(|_| graph.add_node(()))
+        .collect();
     for (c, component) in model.components.iter().enumerate() {
         for dep in &component.depends_on {
             if include_optional || !dep.optional {
@@ -76,7 +87,10 @@ fn warn_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     }
     sccs.sort();
     for scc in sccs.iter().filter(|s| s.len() > 1) {
-        let members: Vec<&str> = scc.iter().map(|n| model.components[n.index()].name.as_str()).collect();
+        let members: Vec<&str> = scc
+            .iter()
+            .map(|n| model.components[n.index()].name.as_str())
+            .collect();
         // Point at one edge inside the cycle, and mention the others.
         let inside: Vec<Span> = graph
             .raw_edges()

@@ -5,14 +5,27 @@ use spof_model::{ParseLimits, Severity, parse_model};
 /// (severity, line, column, message, help) of every diagnostic.
 fn diagnose(yaml: &str) -> Vec<(Severity, u32, u32, String, String)> {
     let parsed = parse_model(yaml, &ParseLimits::default());
-    let has_error = parsed.diagnostics.iter().any(|d| d.severity == Severity::Error);
-    assert_eq!(parsed.model.is_none(), has_error, "a model exactly when there is no error");
+    let has_error = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    assert_eq!(
+        parsed.model.is_none(),
+        has_error,
+        "a model exactly when there is no error"
+    );
     parsed
         .diagnostics
         .into_iter()
         .map(|d| {
             let span = d.span.unwrap_or_default();
-            (d.severity, span.line, span.column, d.message, d.help.unwrap_or_default())
+            (
+                d.severity,
+                span.line,
+                span.column,
+                d.message,
+                d.help.unwrap_or_default(),
+            )
         })
         .collect()
 }
@@ -27,7 +40,9 @@ fn only_error(yaml: &str) -> (u32, u32, String, String) {
 
 #[test]
 fn dangling_dependency_suggests_the_near_name() {
-    let (line, column, message, help) = only_error("components:\n  app:\n    kind: service\n    depends_on: [dbb]\n  db:\n    kind: database\n");
+    let (line, column, message, help) = only_error(
+        "components:\n  app:\n    kind: service\n    depends_on: [dbb]\n  db:\n    kind: database\n",
+    );
     assert_eq!((line, column), (4, 18));
     assert_eq!(message, "no component `dbb`");
     assert_eq!(help, "did you mean `db`?");
@@ -35,7 +50,8 @@ fn dangling_dependency_suggests_the_near_name() {
 
 #[test]
 fn unknown_key_suggests_the_near_key() {
-    let (line, column, message, help) = only_error("components:\n  app:\n    kind: service\n    replica: 2\n");
+    let (line, column, message, help) =
+        only_error("components:\n  app:\n    kind: service\n    replica: 2\n");
     assert_eq!((line, column), (4, 5));
     assert_eq!(message, "unknown key `replica` in component `app`");
     assert_eq!(help, "did you mean `replicas`?");
@@ -52,11 +68,17 @@ fn unknown_kind_lists_the_vocabulary_and_the_near_one() {
 
 #[test]
 fn zero_and_huge_replica_counts_are_out_of_range() {
-    let (line, column, message, _) = only_error("components:\n  app:\n    kind: service\n    replicas: 0\n");
+    let (line, column, message, _) =
+        only_error("components:\n  app:\n    kind: service\n    replicas: 0\n");
     assert_eq!((line, column), (4, 15));
     assert!(message.contains("must be from 1 to 1000000"), "{message}");
-    let (_, _, message, _) = only_error("components:\n  app:\n    kind: service\n    replicas: 99999999999999999999999999\n");
-    assert!(message.contains("must be from 1 to 1000000") || message.contains("whole number"), "{message}");
+    let (_, _, message, _) = only_error(
+        "components:\n  app:\n    kind: service\n    replicas: 99999999999999999999999999\n",
+    );
+    assert!(
+        message.contains("must be from 1 to 1000000") || message.contains("whole number"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -71,18 +93,29 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn wrong_types_say_what_was_expected() {
-    let (_, _, message, _) = only_error("components:\n  app:\n    kind: service\n    health_check: maybe\n");
-    assert!(message.contains("should be true or false, not a string"), "{message}");
+    let (_, _, message, _) =
+        only_error("components:\n  app:\n    kind: service\n    health_check: maybe\n");
+    assert!(
+        message.contains("should be true or false, not a string"),
+        "{message}"
+    );
     let (_, _, message, _) = only_error("components: [a, b]\n");
-    assert!(message.contains("should be a mapping from names"), "{message}");
+    assert!(
+        message.contains("should be a mapping from names"),
+        "{message}"
+    );
     let (_, _, message, _) = only_error("- a\n- b\n");
     assert!(message.contains("should be a mapping"), "{message}");
 }
 
 #[test]
 fn min_healthy_above_the_instance_count() {
-    let (_, _, message, help) = only_error("components:\n  app:\n    kind: service\n    replicas: 2\n    min_healthy: 3\n");
-    assert!(message.contains("needs 3 healthy instances but has only 2"), "{message}");
+    let (_, _, message, help) =
+        only_error("components:\n  app:\n    kind: service\n    replicas: 2\n    min_healthy: 3\n");
+    assert!(
+        message.contains("needs 3 healthy instances but has only 2"),
+        "{message}"
+    );
     assert!(help.contains("at most 2"), "{help}");
 }
 
@@ -91,12 +124,17 @@ fn an_instance_cannot_be_in_two_zones() {
     let yaml = "domains:\n  a: {kind: zone}\n  b: {kind: zone}\n  h: {kind: host, in: a}\ncomponents:\n  app:\n    kind: service\n    instances:\n      - {name: x, in: [h, b]}\n";
     let (line, _, message, _) = only_error(yaml);
     assert_eq!(line, 9);
-    assert!(message.contains("zone `a`") && message.contains("zone `b`"), "{message}");
+    assert!(
+        message.contains("zone `a`") && message.contains("zone `b`"),
+        "{message}"
+    );
 }
 
 #[test]
 fn domain_hierarchy_nests_outward() {
-    let (_, _, message, _) = only_error("domains:\n  r: {kind: region}\n  z: {kind: zone}\n  bad: {kind: region, in: z}\ncomponents:\n  a: {kind: service}\n");
+    let (_, _, message, _) = only_error(
+        "domains:\n  r: {kind: region}\n  z: {kind: zone}\n  bad: {kind: region, in: z}\ncomponents:\n  a: {kind: service}\n",
+    );
     assert_eq!(message, "region `bad` cannot be in zone `z`");
 }
 
@@ -114,25 +152,34 @@ fn a_dependency_cycle_is_a_located_warning_and_the_model_is_usable() {
 
 #[test]
 fn durations_and_dates_are_checked() {
-    let (_, _, message, help) = only_error("components:\n  db:\n    kind: database\n    restore_time: 4 hours\n");
+    let (_, _, message, help) =
+        only_error("components:\n  db:\n    kind: database\n    restore_time: 4 hours\n");
     assert!(message.contains("is not a duration"), "{message}");
     assert!(help.contains("90s, 30m, 3h"), "{help}");
-    let (_, _, message, _) = only_error("components:\n  a: {kind: service}\ndecisions:\n  - {finding: SPOF001, status: accepted, review_by: 2027-02-30}\n");
+    let (_, _, message, _) = only_error(
+        "components:\n  a: {kind: service}\ndecisions:\n  - {finding: SPOF001, status: accepted, review_by: 2027-02-30}\n",
+    );
     assert!(message.contains("not a real date"), "{message}");
 }
 
 #[test]
 fn kind_specific_blocks_need_their_kind() {
-    let (_, _, message, help) = only_error("components:\n  app:\n    kind: service\n    dns: {providers: [x]}\n");
+    let (_, _, message, help) =
+        only_error("components:\n  app:\n    kind: service\n    dns: {providers: [x]}\n");
     assert_eq!(message, "`dns` applies to components of kind dns");
     assert!(help.contains("kind: dns"), "{help}");
 }
 
 #[test]
 fn steps_name_a_verb_and_a_component() {
-    let diags = diagnose("people:\n  al:\n    can: [\"failovr:db\", \"failover:dbb\", \"nonsense\"]\ncomponents:\n  db: {kind: database}\n");
+    let diags = diagnose(
+        "people:\n  al:\n    can: [\"failovr:db\", \"failover:dbb\", \"nonsense\"]\ncomponents:\n  db: {kind: database}\n",
+    );
     assert_eq!(diags.len(), 3, "{diags:#?}");
-    assert!(diags[0].4.contains("did you mean `failover`?"), "{diags:#?}");
+    assert!(
+        diags[0].4.contains("did you mean `failover`?"),
+        "{diags:#?}"
+    );
     assert!(diags[1].4.contains("did you mean `db`?"), "{diags:#?}");
     assert!(diags[2].4.contains("VERB:COMPONENT"), "{diags:#?}");
 }

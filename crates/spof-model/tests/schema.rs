@@ -15,7 +15,11 @@ fn ty_name(ty: &Ty) -> String {
         Ty::Bool => "true or false".into(),
         Ty::Duration => "duration (90s, 30m, 3h)".into(),
         Ty::Date => "date (YYYY-MM-DD)".into(),
-        Ty::Enum(values) => values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
+        Ty::Enum(values) => values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
         Ty::List(item) => format!("list of {}", ty_name(item)),
         Ty::Map(value) => format!("names to {}", ty_name(value)),
         Ty::Obj(object) => format!("[{}](#{})", object.name, object.name.replace(' ', "-")),
@@ -24,7 +28,9 @@ fn ty_name(ty: &Ty) -> String {
 }
 
 fn reference() -> String {
-    let mut out = String::from("# The model reference\n\nGenerated from the tables the model reader checks keys against (`crates/spof-model/src/schema.rs`). `spof schema` prints the same as JSON Schema; `spof init` writes a commented template of every key.\n");
+    let mut out = String::from(
+        "# The model reference\n\nGenerated from the tables the model reader checks keys against (`crates/spof-model/src/schema.rs`). `spof schema` prints the same as JSON Schema; `spof init` writes a commented template of every key.\n",
+    );
     for object in ALL_OBJECTS {
         out.push_str(&section(object));
     }
@@ -32,9 +38,18 @@ fn reference() -> String {
 }
 
 fn section(object: &Object) -> String {
-    let mut out = format!("\n## {}\n\n{}\n\n| key | type | required | meaning |\n| --- | --- | --- | --- |\n", object.name, object.doc);
+    let mut out = format!(
+        "\n## {}\n\n{}\n\n| key | type | required | meaning |\n| --- | --- | --- | --- |\n",
+        object.name, object.doc
+    );
     for field in object.fields {
-        out.push_str(&format!("| `{}` | {} | {} | {} |\n", field.name, ty_name(&field.ty).replace('|', "\\|"), if field.required { "yes" } else { "" }, field.doc));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            field.name,
+            ty_name(&field.ty).replace('|', "\\|"),
+            if field.required { "yes" } else { "" },
+            field.doc
+        ));
     }
     out
 }
@@ -47,7 +62,10 @@ fn model_reference_is_fresh() {
         std::fs::write(&path, &text).unwrap();
     }
     let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(current == text, "docs/model.md is stale: run SPOF_UPDATE_DOCS=1 cargo test -p spof-model --test schema");
+    assert!(
+        current == text,
+        "docs/model.md is stale: run SPOF_UPDATE_DOCS=1 cargo test -p spof-model --test schema"
+    );
 }
 
 #[test]
@@ -56,7 +74,12 @@ fn json_schema_lists_every_key() {
     for object in ALL_OBJECTS.iter().skip(1) {
         let def = &schema["$defs"][object.name.replace(' ', "_")];
         for field in object.fields {
-            assert!(def["properties"][field.name].is_object(), "{} lacks {}", object.name, field.name);
+            assert!(
+                def["properties"][field.name].is_object(),
+                "{} lacks {}",
+                object.name,
+                field.name
+            );
         }
     }
     assert!(schema["properties"]["components"].is_object());

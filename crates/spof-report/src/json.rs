@@ -162,15 +162,25 @@ struct SummaryJson {
 }
 
 pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diagnostic]) -> String {
-    let spofs: Vec<SpofJson> = selected_spofs(model, report, options).map(|e| event_json(model, e)).collect();
+    let spofs: Vec<SpofJson> = selected_spofs(model, report, options)
+        .map(|e| event_json(model, e))
+        .collect();
     let findings: Vec<&Finding> = selected_findings(report, options).collect();
     let by_severity = Severity::ALL
         .iter()
-        .map(|&s| (s.as_str(), findings.iter().filter(|f| f.severity == s).count()))
+        .map(|&s| {
+            (
+                s.as_str(),
+                findings.iter().filter(|f| f.severity == s).count(),
+            )
+        })
         .collect();
     let doc = CheckJson {
         schema_version: SCHEMA_VERSION,
-        tool: Tool { name: "spof", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "spof",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         model: ModelJson {
             name: model.name.as_deref(),
             file: &options.file,
@@ -181,7 +191,10 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
             events: report.analysis.graph.event_count(),
         },
         spofs,
-        findings: findings.iter().map(|f| finding_json(model, report, f, &options.file)).collect(),
+        findings: findings
+            .iter()
+            .map(|f| finding_json(model, report, f, &options.file))
+            .collect(),
         journeys: report
             .analysis
             .journeys
@@ -193,10 +206,16 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
                     name: &journey.name,
                     critical: journey.critical,
                     declared: journey.declared,
-                    path: journey.path.iter().map(|&c| model.components[c].name.as_str()).collect(),
+                    path: journey
+                        .path
+                        .iter()
+                        .map(|&c| model.components[c].name.as_str())
+                        .collect(),
                     rto: j.rto.map(|d| d.to_string()),
                     rto_seconds: j.rto.map(|d| d.seconds()),
-                    rto_event: j.rto_event.map(|e| event_id(model, report.analysis.graph.events[e as usize])),
+                    rto_event: j
+                        .rto_event
+                        .map(|e| event_id(model, report.analysis.graph.events[e as usize])),
                     rto_target: journey.rto_target.map(|d| d.to_string()),
                     meets_target: j.meets_target,
                     spofs: j.spofs,
@@ -228,10 +247,18 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
             .analysis
             .events
             .iter()
-            .filter(|e| !e.spof && options.journey.is_none_or(|j| e.effects.iter().any(|x| x.journey == j)))
+            .filter(|e| {
+                !e.spof
+                    && options
+                        .journey
+                        .is_none_or(|j| e.effects.iter().any(|x| x.journey == j))
+            })
             .map(|e| event_json(model, e))
             .collect(),
-        warnings: warnings.iter().map(|d| diagnostic_json(d, &options.file)).collect(),
+        warnings: warnings
+            .iter()
+            .map(|d| diagnostic_json(d, &options.file))
+            .collect(),
         summary: SummaryJson {
             spofs: selected_spofs(model, report, options).count(),
             findings: findings.len(),
@@ -251,7 +278,13 @@ pub fn diagnostics(diagnostics: &[Diagnostic], file: &str) -> String {
         errors: Vec<DiagnosticJson>,
         warnings: Vec<DiagnosticJson>,
     }
-    let pick = |s: spof_model::Severity| diagnostics.iter().filter(|d| d.severity == s).map(|d| diagnostic_json(d, file)).collect();
+    let pick = |s: spof_model::Severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .map(|d| diagnostic_json(d, file))
+            .collect()
+    };
     to_string(&ErrorsJson {
         schema_version: SCHEMA_VERSION,
         errors: pick(spof_model::Severity::Error),
@@ -270,11 +303,23 @@ pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) 
         components_down_until_repair: Vec<&'a str>,
         hit_directly: Vec<&'a str>,
     }
-    let names = |list: &[usize]| list.iter().map(|&c| model.components[c].name.as_str()).collect();
+    let names = |list: &[usize]| {
+        list.iter()
+            .map(|&c| model.components[c].name.as_str())
+            .collect()
+    };
     to_string(&WhatIfJson {
         schema_version: SCHEMA_VERSION,
-        events: events.iter().map(|&e| event_id(model, report.analysis.graph.events[e as usize])).collect(),
-        journeys: result.outcomes.iter().enumerate().map(|(j, o)| (model.journeys[j].name.as_str(), outcome_name(*o))).collect(),
+        events: events
+            .iter()
+            .map(|&e| event_id(model, report.analysis.graph.events[e as usize]))
+            .collect(),
+        journeys: result
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(j, o)| (model.journeys[j].name.as_str(), outcome_name(*o)))
+            .collect(),
         components_down: names(&result.down[0]),
         components_down_after_automatic_failover: names(&result.down[1]),
         components_down_until_repair: names(&result.down[2]),
@@ -329,28 +374,62 @@ fn event_json(model: &Model, event: &EventReport) -> SpofJson {
             })
             .collect(),
         blast_radius: round(event.blast_radius),
-        components_down: event.components_down.iter().map(|&c| model.components[c].name.clone()).collect(),
-        components_interrupted: event.components_interrupted.iter().map(|&c| model.components[c].name.clone()).collect(),
+        components_down: event
+            .components_down
+            .iter()
+            .map(|&c| model.components[c].name.clone())
+            .collect(),
+        components_interrupted: event
+            .components_interrupted
+            .iter()
+            .map(|&c| model.components[c].name.clone())
+            .collect(),
         recovery: recovery_json(model, event.worst()),
     }
 }
 
 fn recovery_json(model: &Model, recovery: &Recovery) -> RecoveryJson {
-    let names = |list: &[usize]| list.iter().map(|&c| model.components[c].name.clone()).collect();
+    let names = |list: &[usize]| {
+        list.iter()
+            .map(|&c| model.components[c].name.clone())
+            .collect()
+    };
     let time = recovery.time();
     let (kind, components, steps, people) = match recovery {
         Recovery::None => ("none", Vec::new(), Vec::new(), Vec::new()),
-        Recovery::Degraded { components } => ("degraded", names(components), Vec::new(), Vec::new()),
-        Recovery::Interrupted { components, .. } => ("automatic", names(components), Vec::new(), Vec::new()),
+        Recovery::Degraded { components } => {
+            ("degraded", names(components), Vec::new(), Vec::new())
+        }
+        Recovery::Interrupted { components, .. } => {
+            ("automatic", names(components), Vec::new(), Vec::new())
+        }
         Recovery::Manual { steps, people, .. } => (
             "manual",
-            steps.iter().map(|s| model.components[s.component()].name.clone()).collect(),
-            steps.iter().map(|s| format!("{}:{}", s.verb(), model.components[s.component()].name)).collect(),
-            people.iter().map(|&p| model.people[p].name.clone()).collect(),
+            steps
+                .iter()
+                .map(|s| model.components[s.component()].name.clone())
+                .collect(),
+            steps
+                .iter()
+                .map(|s| format!("{}:{}", s.verb(), model.components[s.component()].name))
+                .collect(),
+            people
+                .iter()
+                .map(|&p| model.people[p].name.clone())
+                .collect(),
         ),
-        Recovery::Repair { components, .. } => ("repair", names(components), Vec::new(), Vec::new()),
+        Recovery::Repair { components, .. } => {
+            ("repair", names(components), Vec::new(), Vec::new())
+        }
     };
-    RecoveryJson { kind, seconds: time.map(|t| t.seconds()), time: time.map(|t| t.to_string()), components, steps, people }
+    RecoveryJson {
+        kind,
+        seconds: time.map(|t| t.seconds()),
+        time: time.map(|t| t.to_string()),
+        components,
+        steps,
+        people,
+    }
 }
 
 fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -> FindingJson {
@@ -359,14 +438,27 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
         name: finding.name,
         severity: finding.severity.as_str(),
         message: finding.message.clone(),
-        components: finding.components.iter().map(|&c| model.components[c].name.clone()).collect(),
-        journeys: finding.journeys.iter().map(|&j| model.journeys[j].name.clone()).collect(),
-        event: finding.event.map(|e| event_id(model, report.analysis.graph.events[e as usize])),
+        components: finding
+            .components
+            .iter()
+            .map(|&c| model.components[c].name.clone())
+            .collect(),
+        journeys: finding
+            .journeys
+            .iter()
+            .map(|&j| model.journeys[j].name.clone())
+            .collect(),
+        event: finding
+            .event
+            .map(|e| event_id(model, report.analysis.graph.events[e as usize])),
         blast_radius: finding.blast_radius.map(round),
         recovery: finding.recovery.as_ref().map(|r| recovery_json(model, r)),
         fix: finding.fix.clone(),
         layer: finding.layer.as_str(),
-        location: finding.span.filter(|s| s.line > 0).map(|s| location(s, file)),
+        location: finding
+            .span
+            .filter(|s| s.line > 0)
+            .map(|s| location(s, file)),
         decision: finding.decision.as_ref().map(|d| {
             let decision = &model.decisions[d.index];
             DecisionJson {
@@ -382,7 +474,11 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
 }
 
 fn location(span: Span, file: &str) -> LocationJson {
-    LocationJson { file: file.to_string(), line: span.line, column: span.column }
+    LocationJson {
+        file: file.to_string(),
+        line: span.line,
+        column: span.column,
+    }
 }
 
 pub(crate) fn diagnostic_json(d: &Diagnostic, file: &str) -> DiagnosticJson {

@@ -24,27 +24,50 @@ pub struct Options {
 }
 
 /// SPOF events, restricted to the chosen journey.
-pub fn selected_spofs<'a>(model: &'a Model, report: &'a Report, options: &'a Options) -> impl Iterator<Item = &'a EventReport> + 'a {
-    report.analysis.spofs().filter(move |e| match options.journey {
-        None => true,
-        Some(j) => e.effects.iter().any(|x| x.journey == j && spof_engine::analysis::is_spof_effect(model, x)),
-    })
+pub fn selected_spofs<'a>(
+    model: &'a Model,
+    report: &'a Report,
+    options: &'a Options,
+) -> impl Iterator<Item = &'a EventReport> + 'a {
+    report
+        .analysis
+        .spofs()
+        .filter(move |e| match options.journey {
+            None => true,
+            Some(j) => e
+                .effects
+                .iter()
+                .any(|x| x.journey == j && spof_engine::analysis::is_spof_effect(model, x)),
+        })
 }
 
 /// Findings, restricted to the chosen journey (findings about no journey in particular are
 /// kept when they touch a component of it).
-pub fn selected_findings<'a>(report: &'a Report, options: &'a Options) -> impl Iterator<Item = &'a Finding> + 'a {
-    report.findings.iter().filter(move |f| match options.journey {
-        None => true,
-        Some(j) => {
-            f.journeys.contains(&j)
-                || (f.journeys.is_empty() && f.components.iter().any(|c| report.analysis.graph.journey_closures[j].binary_search(c).is_ok()))
-        }
-    })
+pub fn selected_findings<'a>(
+    report: &'a Report,
+    options: &'a Options,
+) -> impl Iterator<Item = &'a Finding> + 'a {
+    report
+        .findings
+        .iter()
+        .filter(move |f| match options.journey {
+            None => true,
+            Some(j) => {
+                f.journeys.contains(&j)
+                    || (f.journeys.is_empty()
+                        && f.components.iter().any(|c| {
+                            report.analysis.graph.journey_closures[j]
+                                .binary_search(c)
+                                .is_ok()
+                        }))
+            }
+        })
 }
 
 /// Whether the run fails: some selected finding at or above `fail_on` with no decision in force.
 pub fn fails(report: &Report, options: &Options) -> bool {
-    let Some(level) = options.fail_on else { return false };
+    let Some(level) = options.fail_on else {
+        return false;
+    };
     selected_findings(report, options).any(|f| f.severity >= level && !f.is_decided())
 }

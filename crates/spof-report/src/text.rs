@@ -18,7 +18,11 @@ struct Painter {
 
 impl Painter {
     fn paint(&self, text: &str, style: Style) -> String {
-        if self.color { text.style(style).to_string() } else { text.to_string() }
+        if self.color {
+            text.style(style).to_string()
+        } else {
+            text.to_string()
+        }
     }
 
     fn heading(&self, text: &str) -> String {
@@ -47,10 +51,13 @@ fn percent(value: f64) -> String {
 }
 
 pub fn check(model: &Model, report: &Report, options: &Options) -> String {
-    let p = Painter { color: options.color };
+    let p = Painter {
+        color: options.color,
+    };
     let mut out = String::new();
     let instances: usize = model.components.iter().map(|c| c.instances.len()).sum();
-    let _ = writeln!(
+    let _ =
+        writeln!(
         out,
         "{} {}",
         p.heading(&format!("spof check: {}", model.name.as_deref().unwrap_or(&options.file))),
@@ -63,15 +70,30 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
         ))
     );
     if let Some(j) = options.journey {
-        let _ = writeln!(out, "{}", p.dim(&format!("journey {} only", model.journeys[j].name)));
+        let _ = writeln!(
+            out,
+            "{}",
+            p.dim(&format!("journey {} only", model.journeys[j].name))
+        );
     }
 
     let spofs: Vec<_> = selected_spofs(model, report, options).collect();
-    let _ = writeln!(out, "\n{}", p.heading(&format!("Single points of failure ({})", spofs.len())));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        p.heading(&format!("Single points of failure ({})", spofs.len()))
+    );
     if spofs.is_empty() {
-        let _ = writeln!(out, "  none: no single failure takes a critical journey down beyond a brief automatic failover");
+        let _ = writeln!(
+            out,
+            "  none: no single failure takes a critical journey down beyond a brief automatic failover"
+        );
     }
-    let id_width = spofs.iter().map(|e| event_id(model, e.kind).len()).max().unwrap_or(0);
+    let id_width = spofs
+        .iter()
+        .map(|e| event_id(model, e.kind).len())
+        .max()
+        .unwrap_or(0);
     for event in &spofs {
         let id = event_id(model, event.kind);
         let _ = writeln!(
@@ -81,7 +103,12 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             percent(event.blast_radius),
             describe_event(model, event.kind),
         );
-        let _ = writeln!(out, "  {:id_width$}        down {}", "", recovery_phrase(model, event.worst()));
+        let _ = writeln!(
+            out,
+            "  {:id_width$}        down {}",
+            "",
+            recovery_phrase(model, event.worst())
+        );
         let journeys: Vec<&str> = event
             .effects
             .iter()
@@ -102,16 +129,38 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
     }
 
     let findings: Vec<&Finding> = selected_findings(report, options).collect();
-    let _ = writeln!(out, "\n{}", p.heading(&format!("Findings ({})", findings.len())));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        p.heading(&format!("Findings ({})", findings.len()))
+    );
     if findings.is_empty() {
         let _ = writeln!(out, "  none");
     }
     for finding in &findings {
-        let _ = writeln!(out, "  {} {} {}", p.severity(finding.severity), p.paint(finding.code, Style::new().bold()), finding.name);
+        let _ = writeln!(
+            out,
+            "  {} {} {}",
+            p.severity(finding.severity),
+            p.paint(finding.code, Style::new().bold()),
+            finding.name
+        );
         let _ = writeln!(out, "           {}", finding.message);
-        let _ = writeln!(out, "           {} {}", p.paint("fix:", Style::new().green()), finding.fix);
+        let _ = writeln!(
+            out,
+            "           {} {}",
+            p.paint("fix:", Style::new().green()),
+            finding.fix
+        );
         if let Some(span) = finding.span.filter(|s| s.line > 0) {
-            let _ = writeln!(out, "           {}", p.dim(&format!("at {}:{}:{}", options.file, span.line, span.column)));
+            let _ = writeln!(
+                out,
+                "           {}",
+                p.dim(&format!(
+                    "at {}:{}:{}",
+                    options.file, span.line, span.column
+                ))
+            );
         }
         if let Some(state) = &finding.decision {
             let decision = &model.decisions[state.index];
@@ -133,15 +182,28 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
     }
 
     let _ = writeln!(out, "\n{}", p.heading("Journeys"));
-    let name_width = model.journeys.iter().map(|j| j.name.len()).max().unwrap_or(0);
+    let name_width = model
+        .journeys
+        .iter()
+        .map(|j| j.name.len())
+        .max()
+        .unwrap_or(0);
     for journey_report in &report.analysis.journeys {
         if options.journey.is_some_and(|j| j != journey_report.journey) {
             continue;
         }
         let journey = &model.journeys[journey_report.journey];
-        let rto = journey_report.rto.map_or("unknown".to_string(), |r| if r.seconds() == 0 { "0s".into() } else { r.to_string() });
+        let rto = journey_report.rto.map_or("unknown".to_string(), |r| {
+            if r.seconds() == 0 {
+                "0s".into()
+            } else {
+                r.to_string()
+            }
+        });
         let target = match (journey.rto_target, journey_report.meets_target) {
-            (Some(t), Some(true)) => format!("target {t}: {}", p.paint("met", Style::new().green())),
+            (Some(t), Some(true)) => {
+                format!("target {t}: {}", p.paint("met", Style::new().green()))
+            }
             (Some(t), _) => format!("target {t}: {}", p.paint("missed", Style::new().red())),
             (None, _) => "no target".to_string(),
         };
@@ -149,15 +211,34 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             out,
             "  {:name_width$}  {:<12}  RTO {rto:<8} {target}; {} SPOF{}",
             journey.name,
-            if journey.critical { "critical" } else { "not critical" },
+            if journey.critical {
+                "critical"
+            } else {
+                "not critical"
+            },
             journey_report.spofs,
             if journey_report.spofs == 1 { "" } else { "s" },
         );
     }
 
-    let _ = writeln!(out, "\n{} {}", p.heading("Components"), p.dim("(failover level: 1 none, 2 manual, 3 automatic, 4 fault-tolerant)"));
-    let width = model.components.iter().map(|c| c.name.len()).max().unwrap_or(0);
-    let kind_width = model.components.iter().map(|c| c.kind.as_str().len()).max().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        p.heading("Components"),
+        p.dim("(failover level: 1 none, 2 manual, 3 automatic, 4 fault-tolerant)")
+    );
+    let width = model
+        .components
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    let kind_width = model
+        .components
+        .iter()
+        .map(|c| c.kind.as_str().len())
+        .max()
+        .unwrap_or(0);
     for component_report in &report.analysis.components {
         let component = &model.components[component_report.component];
         let n = component.instances.len();
@@ -177,7 +258,11 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
     }
 
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let by_severity: Vec<String> = Severity::ALL.iter().filter(|&&s| count(s) > 0).map(|&s| format!("{} {}", count(s), s.as_str())).collect();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|&&s| count(s) > 0)
+        .map(|&s| format!("{} {}", count(s), s.as_str()))
+        .collect();
     let decided = findings.iter().filter(|f| f.is_decided()).count();
     let mut summary = format!(
         "\n{} SPOF{}, {} finding{}",
@@ -216,13 +301,23 @@ fn outcome_words(outcome: Outcome) -> &'static str {
 }
 
 /// "What happens when this component fails?" in plain words.
-pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_lost: &WhatIf, color: bool) -> String {
+pub fn explain_component(
+    model: &Model,
+    report: &Report,
+    c: ComponentId,
+    all_lost: &WhatIf,
+    color: bool,
+) -> String {
     let p = Painter { color };
     let component = &model.components[c];
     let node = &report.analysis.graph.components[c];
     let level = report.analysis.components[c].failover_level;
     let mut out = String::new();
-    let _ = writeln!(out, "{}", p.heading(&format!("What happens when `{}` fails?", component.name)));
+    let _ = writeln!(
+        out,
+        "{}",
+        p.heading(&format!("What happens when `{}` fails?", component.name))
+    );
     let n = component.instances.len();
     let redundancy = match component.failover() {
         Some((f, t)) => format!("active-passive, {} failover in {t}", f.as_str()),
@@ -236,7 +331,11 @@ pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_los
         component.kind.as_str().replace('_', " "),
         component.kind.layer().as_str(),
         if n == 1 { "" } else { "s" },
-        if component.managed { ", managed by its provider" } else { "" },
+        if component.managed {
+            ", managed by its provider"
+        } else {
+            ""
+        },
         level as u8,
         level.describe()
     );
@@ -247,27 +346,44 @@ pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_los
         .map(|other| other.name.as_str())
         .collect();
     let journeys: Vec<&str> = (0..model.journeys.len())
-        .filter(|&j| report.analysis.graph.journey_closures[j].binary_search(&c).is_ok())
+        .filter(|&j| {
+            report.analysis.graph.journey_closures[j]
+                .binary_search(&c)
+                .is_ok()
+        })
         .map(|j| model.journeys[j].name.as_str())
         .collect();
     let _ = writeln!(
         out,
         "Used by: {}. Needed (through hard dependencies) by the journeys: {}.",
-        if users.is_empty() { "nothing".into() } else { users.join(", ") },
-        if journeys.is_empty() { "none".into() } else { journeys.join(", ") }
+        if users.is_empty() {
+            "nothing".into()
+        } else {
+            users.join(", ")
+        },
+        if journeys.is_empty() {
+            "none".into()
+        } else {
+            journeys.join(", ")
+        }
     );
 
     // Its own events, one at a time.
     let own: Vec<u32> = (0..report.analysis.graph.event_count() as u32)
         .filter(|&e| match report.analysis.graph.events[e as usize] {
-            EventKind::Instance { component: x, .. } | EventKind::Deploy(x) | EventKind::Expiry(x) => x == c,
+            EventKind::Instance { component: x, .. }
+            | EventKind::Deploy(x)
+            | EventKind::Expiry(x) => x == c,
             _ => false,
         })
         .take(50)
         .collect();
     let _ = writeln!(out);
     if own.is_empty() {
-        let _ = writeln!(out, "It has no failure events of its own (managed, or a certificate renewed automatically).");
+        let _ = writeln!(
+            out,
+            "It has no failure events of its own (managed, or a certificate renewed automatically)."
+        );
     }
     let mut shown_quiet = false;
     for &e in &own {
@@ -278,12 +394,32 @@ pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_los
                 let effects: Vec<String> = event
                     .effects
                     .iter()
-                    .map(|x| format!("{} {}", model.journeys[x.journey].name, effect_phrase(model, &x.recovery)))
+                    .map(|x| {
+                        format!(
+                            "{} {}",
+                            model.journeys[x.journey].name,
+                            effect_phrase(model, &x.recovery)
+                        )
+                    })
                     .collect();
-                let _ = writeln!(out, "Losing {} ({words}): {}.{}", event_id(model, kind), effects.join("; "), if event.spof { format!(" {}", p.paint("A SPOF.", Style::new().red().bold())) } else { String::new() });
+                let _ = writeln!(
+                    out,
+                    "Losing {} ({words}): {}.{}",
+                    event_id(model, kind),
+                    effects.join("; "),
+                    if event.spof {
+                        format!(" {}", p.paint("A SPOF.", Style::new().red().bold()))
+                    } else {
+                        String::new()
+                    }
+                );
             }
             None if !shown_quiet => {
-                let _ = writeln!(out, "Losing {} ({words}): no journey is affected.", event_id(model, kind));
+                let _ = writeln!(
+                    out,
+                    "Losing {} ({words}): no journey is affected.",
+                    event_id(model, kind)
+                );
                 shown_quiet = true;
             }
             None => {}
@@ -300,24 +436,52 @@ pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_los
         let _ = writeln!(
             out,
             "Losing all {n} instances at once: {}.",
-            if lost.is_empty() { "no journey is affected".into() } else { lost.join("; ") }
+            if lost.is_empty() {
+                "no journey is affected".into()
+            } else {
+                lost.join("; ")
+            }
         );
     }
 
     // What else takes it down, beyond a brief automatic failover, and what only interrupts it.
     let single = &report.analysis.single;
     let listed = |events: Vec<u32>| -> String {
-        let ids: Vec<String> = events.iter().take(12).map(|&e| event_id(model, report.analysis.graph.events[e as usize])).collect();
-        let more = if events.len() > ids.len() { format!(" and {} more", events.len() - ids.len()) } else { String::new() };
+        let ids: Vec<String> = events
+            .iter()
+            .take(12)
+            .map(|&e| event_id(model, report.analysis.graph.events[e as usize]))
+            .collect();
+        let more = if events.len() > ids.len() {
+            format!(" and {} more", events.len() - ids.len())
+        } else {
+            String::new()
+        };
         format!("{}{more}", ids.join(", "))
     };
-    let down: Vec<u32> = single.component[1][c].iter().copied().filter(|e| !own.contains(e)).collect();
-    let interrupted: Vec<u32> = single.component[0][c].iter().copied().filter(|e| !own.contains(e) && single.component[1][c].binary_search(e).is_err()).collect();
+    let down: Vec<u32> = single.component[1][c]
+        .iter()
+        .copied()
+        .filter(|e| !own.contains(e))
+        .collect();
+    let interrupted: Vec<u32> = single.component[0][c]
+        .iter()
+        .copied()
+        .filter(|e| !own.contains(e) && single.component[1][c].binary_search(e).is_err())
+        .collect();
     if !down.is_empty() {
-        let _ = writeln!(out, "It also goes down when any one of these fails: {}.", listed(down));
+        let _ = writeln!(
+            out,
+            "It also goes down when any one of these fails: {}.",
+            listed(down)
+        );
     }
     if !interrupted.is_empty() {
-        let _ = writeln!(out, "It is interrupted until an automatic failover completes when any one of these fails: {}.", listed(interrupted));
+        let _ = writeln!(
+            out,
+            "It is interrupted until an automatic failover completes when any one of these fails: {}.",
+            listed(interrupted)
+        );
     }
     let _ = node;
     let codes: Vec<String> = report
@@ -327,7 +491,11 @@ pub fn explain_component(model: &Model, report: &Report, c: ComponentId, all_los
         .map(|f| format!("{} {}", f.code, f.name))
         .collect();
     if !codes.is_empty() {
-        let _ = writeln!(out, "Findings: {}. See `spof explain CODE`.", codes.join(", "));
+        let _ = writeln!(
+            out,
+            "Findings: {}. See `spof explain CODE`.",
+            codes.join(", ")
+        );
     }
     out
 }
@@ -340,13 +508,35 @@ fn effect_phrase(model: &Model, recovery: &Recovery) -> String {
     }
 }
 
-pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf, color: bool) -> String {
+pub fn what_if(
+    model: &Model,
+    report: &Report,
+    events: &[u32],
+    result: &WhatIf,
+    color: bool,
+) -> String {
     let p = Painter { color };
     let mut out = String::new();
-    let ids: Vec<String> = events.iter().map(|&e| event_id(model, report.analysis.graph.events[e as usize])).collect();
-    let _ = writeln!(out, "{}", p.heading(&format!("What if {} fail{} together?", ids.join(", "), if ids.len() == 1 { "s" } else { "" })));
+    let ids: Vec<String> = events
+        .iter()
+        .map(|&e| event_id(model, report.analysis.graph.events[e as usize]))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}",
+        p.heading(&format!(
+            "What if {} fail{} together?",
+            ids.join(", "),
+            if ids.len() == 1 { "s" } else { "" }
+        ))
+    );
     let _ = writeln!(out);
-    let width = model.journeys.iter().map(|j| j.name.len()).max().unwrap_or(0);
+    let width = model
+        .journeys
+        .iter()
+        .map(|j| j.name.len())
+        .max()
+        .unwrap_or(0);
     for (j, outcome) in result.outcomes.iter().enumerate() {
         let words = outcome_words(*outcome);
         let style = match outcome {
@@ -354,15 +544,39 @@ pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf, 
             Outcome::Degraded | Outcome::Interrupted => Style::new().yellow(),
             _ => Style::new().red().bold(),
         };
-        let _ = writeln!(out, "  {:width$}  {}", model.journeys[j].name, p.paint(words, style));
+        let _ = writeln!(
+            out,
+            "  {:width$}  {}",
+            model.journeys[j].name,
+            p.paint(words, style)
+        );
     }
     let names = |list: &[usize]| -> String {
-        if list.is_empty() { "none".into() } else { list.iter().map(|&c| model.components[c].name.as_str()).collect::<Vec<_>>().join(", ") }
+        if list.is_empty() {
+            "none".into()
+        } else {
+            list.iter()
+                .map(|&c| model.components[c].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     };
     let _ = writeln!(out, "\nDown right after: {}", names(&result.down[0]));
-    let _ = writeln!(out, "Still down after automatic failovers: {}", names(&result.down[1]));
-    let _ = writeln!(out, "Still down after manual steps (until repaired): {}", names(&result.down[2]));
-    let _ = writeln!(out, "Hit directly (not through a dependency): {}", names(&result.direct));
+    let _ = writeln!(
+        out,
+        "Still down after automatic failovers: {}",
+        names(&result.down[1])
+    );
+    let _ = writeln!(
+        out,
+        "Still down after manual steps (until repaired): {}",
+        names(&result.down[2])
+    );
+    let _ = writeln!(
+        out,
+        "Hit directly (not through a dependency): {}",
+        names(&result.direct)
+    );
     out
 }
 

@@ -36,10 +36,21 @@ components:
     kind: RuleKind::Spof {
         claims: |_, report| matches!(report.kind, EventKind::Expiry(_)),
         describe: |cx, report| {
-            let EventKind::Expiry(c) = report.kind else { unreachable!("claimed an expiry") };
+            let EventKind::Expiry(c) = report.kind else {
+                unreachable!("claimed an expiry")
+            };
             let name = &cx.model.components[c].name;
-            let message = format!("certificate `{name}` is renewed by hand: if it expires unrenewed, it {}", impact_phrase(cx.model, report));
-            (message, format!("automate the renewal of `{name}` (ACME or a certificate manager) and watch its expiry from outside"), vec![c])
+            let message = format!(
+                "certificate `{name}` is renewed by hand: if it expires unrenewed, it {}",
+                impact_phrase(cx.model, report)
+            );
+            (
+                message,
+                format!(
+                    "automate the renewal of `{name}` (ACME or a certificate manager) and watch its expiry from outside"
+                ),
+                vec![c],
+            )
         },
     },
 };
@@ -82,7 +93,9 @@ components:
 "#,
     kind: RuleKind::Check(|cx, out| {
         for (c, component) in cx.model.components.iter().enumerate() {
-            let Some(cert) = &component.certificate else { continue };
+            let Some(cert) = &component.certificate else {
+                continue;
+            };
             if let [only] = cert.stored_on.as_slice()
                 && cx.model.components[*only].instances.len() == 1
                 && !cx.model.components[*only].managed
@@ -141,15 +154,22 @@ fn check_expiry(cx: &Context, out: &mut Vec<Finding>) {
         if component.kind != Kind::Certificate {
             continue;
         }
-        let Some(cert) = &component.certificate else { continue };
-        let Some(expires) = cert.expires else { continue };
+        let Some(cert) = &component.certificate else {
+            continue;
+        };
+        let Some(expires) = cert.expires else {
+            continue;
+        };
         let days = today.days_until(expires);
         if days > 30 {
             continue;
         }
         let (severity, when) = match days {
             d if d < 0 => (Severity::Critical, format!("expired on {expires}")),
-            d if d <= 7 => (Severity::Critical, format!("expires in {d} days ({expires})")),
+            d if d <= 7 => (
+                Severity::Critical,
+                format!("expires in {d} days ({expires})"),
+            ),
             d if d <= 14 => (Severity::High, format!("expires in {d} days ({expires})")),
             d => (Severity::Medium, format!("expires in {d} days ({expires})")),
         };
@@ -158,7 +178,15 @@ fn check_expiry(cx: &Context, out: &mut Vec<Finding>) {
             cx,
             &EXPIRY,
             vec![c],
-            format!("certificate `{}` {when}{}", component.name, if automated { " although renewal is automated: check that it works" } else { "" }),
+            format!(
+                "certificate `{}` {when}{}",
+                component.name,
+                if automated {
+                    " although renewal is automated: check that it works"
+                } else {
+                    ""
+                }
+            ),
             format!("renew `{}` now, then automate its renewal", component.name),
             Some(cert.span),
         );

@@ -49,8 +49,15 @@ components:
                 let on = if record.targets.is_empty() {
                     String::new()
                 } else {
-                    let names: Vec<String> = record.targets.iter().map(|&t| format!("`{}`", cx.model.components[t].name)).collect();
-                    format!(", on {}", join_and(&names.iter().map(String::as_str).collect::<Vec<_>>()))
+                    let names: Vec<String> = record
+                        .targets
+                        .iter()
+                        .map(|&t| format!("`{}`", cx.model.components[t].name))
+                        .collect();
+                    format!(
+                        ", on {}",
+                        join_and(&names.iter().map(String::as_str).collect::<Vec<_>>())
+                    )
                 };
                 let mut components = vec![c];
                 components.extend(record.targets.iter().copied());
@@ -58,8 +65,14 @@ components:
                     cx,
                     &SINGLE_ADDRESS,
                     components,
-                    format!("record `{}` of `{}` resolves to one address{on}", record.name, component.name),
-                    format!("publish two or more addresses for `{}`, or a floating/anycast address with health-checked failover", record.name),
+                    format!(
+                        "record `{}` of `{}` resolves to one address{on}",
+                        record.name, component.name
+                    ),
+                    format!(
+                        "publish two or more addresses for `{}`, or a floating/anycast address with health-checked failover",
+                        record.name
+                    ),
                     Some(record.span),
                 );
                 if cx.analysis.components[c].on_critical_path {

@@ -16,9 +16,7 @@ mod structural;
 
 use crate::analysis::{Analysis, EventReport, Recovery, is_spof_effect};
 use crate::graph::{EventId, EventKind, describe_event, event_id};
-use spof_model::{
-    ComponentId, Date, DecisionStatus, JourneyId, Layer, Model, Span,
-};
+use spof_model::{ComponentId, Date, DecisionStatus, JourneyId, Layer, Model, Span};
 use std::fmt::Write;
 
 /// How much a finding matters, from its impact on critical journeys.
@@ -32,7 +30,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -134,7 +138,12 @@ impl Rule {
         let _ = writeln!(out, "## What it finds\n\n{}\n", self.what.trim());
         let _ = writeln!(out, "## Why it matters\n\n{}\n", self.why.trim());
         let _ = writeln!(out, "## Example\n\n```yaml\n{}\n```\n", self.example.trim());
-        let _ = writeln!(out, "## How to fix\n\n{}\n\n```yaml\n{}\n```", self.fix.trim(), self.fixed.trim());
+        let _ = writeln!(
+            out,
+            "## How to fix\n\n{}\n\n```yaml\n{}\n```",
+            self.fix.trim(),
+            self.fixed.trim()
+        );
         out
     }
 }
@@ -177,7 +186,11 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
 /// Runs every rule and applies the model's decisions. Findings come out ordered by severity,
 /// then code, then the first component's name, so output is deterministic.
 pub fn find(model: &Model, analysis: &Analysis, today: Option<Date>) -> Vec<Finding> {
-    let cx = Context { model, analysis, today };
+    let cx = Context {
+        model,
+        analysis,
+        today,
+    };
     let mut findings = Vec::new();
     for report in analysis.spofs() {
         for rule in RULES {
@@ -200,7 +213,7 @@ pub fn find(model: &Model, analysis: &Analysis, today: Option<Date>) -> Vec<Find
         b.severity
             .cmp(&a.severity)
             .then(a.code.cmp(b.code))
-            .then_with(|| first_name(model, a).cmp(&first_name(model, b)))
+            .then_with(|| first_name(model, a).cmp(first_name(model, b)))
             .then(a.event.cmp(&b.event))
             .then_with(|| a.message.cmp(&b.message))
     });
@@ -208,7 +221,10 @@ pub fn find(model: &Model, analysis: &Analysis, today: Option<Date>) -> Vec<Find
 }
 
 fn first_name<'m>(model: &'m Model, finding: &Finding) -> &'m str {
-    finding.components.first().map_or("", |&c| model.components[c].name.as_str())
+    finding
+        .components
+        .first()
+        .map_or("", |&c| model.components[c].name.as_str())
 }
 
 /// The severity of a SPOF: critical when it takes down critical journeys carrying at least
@@ -220,27 +236,52 @@ fn spof_severity(cx: &Context, report: &EventReport) -> Severity {
         .filter(|e| is_spof_effect(cx.model, e))
         .map(|e| cx.analysis.journeys[e.journey].weight)
         .sum();
-    if critical_weight >= 0.5 - 1e-9 { Severity::Critical } else { Severity::High }
+    if critical_weight >= 0.5 - 1e-9 {
+        Severity::Critical
+    } else {
+        Severity::High
+    }
 }
 
-fn spof_finding(cx: &Context, rule: &Rule, report: &EventReport, message: String, fix: String, components: Vec<ComponentId>) -> Finding {
+fn spof_finding(
+    cx: &Context,
+    rule: &Rule,
+    report: &EventReport,
+    message: String,
+    fix: String,
+    components: Vec<ComponentId>,
+) -> Finding {
     let model = cx.model;
     let span = match report.kind {
         EventKind::Domain(d) => Some(model.domains[d].span),
-        EventKind::Instance { component, instance } => {
+        EventKind::Instance {
+            component,
+            instance,
+        } => {
             let c = &model.components[component];
-            Some(if c.instances.len() > 1 { c.instances[instance as usize].span } else { c.span })
+            Some(if c.instances.len() > 1 {
+                c.instances[instance as usize].span
+            } else {
+                c.span
+            })
         }
         _ => report.component().map(|c| model.components[c].span),
     };
-    let layer = components.first().map_or(Layer::Physical, |&c| model.components[c].kind.layer());
+    let layer = components
+        .first()
+        .map_or(Layer::Physical, |&c| model.components[c].kind.layer());
     Finding {
         code: rule.code,
         name: rule.name,
         severity: spof_severity(cx, report),
         message,
         components,
-        journeys: report.effects.iter().filter(|e| is_spof_effect(model, e)).map(|e| e.journey).collect(),
+        journeys: report
+            .effects
+            .iter()
+            .filter(|e| is_spof_effect(model, e))
+            .map(|e| e.journey)
+            .collect(),
         event: Some(report.event),
         blast_radius: Some(report.blast_radius),
         recovery: Some(report.worst().clone()),
@@ -253,17 +294,38 @@ fn spof_finding(cx: &Context, rule: &Rule, report: &EventReport, message: String
 
 /// A finding from a check: severity medium when the components serve a critical journey,
 /// low otherwise, unless the check says more.
-fn check_finding(cx: &Context, rule: &Rule, components: Vec<ComponentId>, message: String, fix: String, span: Option<Span>) -> Finding {
-    let critical = components.iter().any(|&c| cx.analysis.components[c].on_critical_path);
+fn check_finding(
+    cx: &Context,
+    rule: &Rule,
+    components: Vec<ComponentId>,
+    message: String,
+    fix: String,
+    span: Option<Span>,
+) -> Finding {
+    let critical = components
+        .iter()
+        .any(|&c| cx.analysis.components[c].on_critical_path);
     let journeys = (0..cx.model.journeys.len())
-        .filter(|&j| components.iter().any(|c| cx.analysis.graph.journey_closures[j].binary_search(c).is_ok()))
+        .filter(|&j| {
+            components.iter().any(|c| {
+                cx.analysis.graph.journey_closures[j]
+                    .binary_search(c)
+                    .is_ok()
+            })
+        })
         .collect();
     Finding {
         code: rule.code,
         name: rule.name,
-        severity: if critical { Severity::Medium } else { Severity::Low },
+        severity: if critical {
+            Severity::Medium
+        } else {
+            Severity::Low
+        },
         message,
-        layer: components.first().map_or(Layer::Operations, |&c| cx.model.components[c].kind.layer()),
+        layer: components
+            .first()
+            .map_or(Layer::Operations, |&c| cx.model.components[c].kind.layer()),
         components,
         journeys,
         event: None,
@@ -283,7 +345,11 @@ pub fn impact_phrase(model: &Model, report: &EventReport) -> String {
         .filter(|e| is_spof_effect(model, e))
         .map(|e| model.journeys[e.journey].name.as_str())
         .collect();
-    format!("takes {} down {}", join_and(&journeys), recovery_phrase(model, report.worst()))
+    format!(
+        "takes {} down {}",
+        join_and(&journeys),
+        recovery_phrase(model, report.worst())
+    )
 }
 
 /// "until repaired (4h)", "until someone fails over db (30m; alice can)".
@@ -292,19 +358,34 @@ pub fn recovery_phrase(model: &Model, recovery: &Recovery) -> String {
         Recovery::None => "not at all".into(),
         Recovery::Degraded { .. } => "partly (degraded)".into(),
         Recovery::Interrupted { time, .. } => format!("for {time} (automatic failover)"),
-        Recovery::Manual { steps, people, time } => {
-            let what: Vec<String> = steps.iter().map(|s| format!("fails over {}", model.components[s.component()].name)).collect();
+        Recovery::Manual {
+            steps,
+            people,
+            time,
+        } => {
+            let what: Vec<String> = steps
+                .iter()
+                .map(|s| format!("fails over {}", model.components[s.component()].name))
+                .collect();
             let who = if !model.has_people() {
                 String::new()
             } else if people.is_empty() {
                 "; nobody listed can".into()
             } else {
-                let names: Vec<&str> = people.iter().map(|&p| model.people[p].name.as_str()).collect();
+                let names: Vec<&str> = people
+                    .iter()
+                    .map(|&p| model.people[p].name.as_str())
+                    .collect();
                 format!("; {} can", join_and(&names))
             };
-            format!("until someone {} ({time}{who})", join_and(&what.iter().map(String::as_str).collect::<Vec<_>>()))
+            format!(
+                "until someone {} ({time}{who})",
+                join_and(&what.iter().map(String::as_str).collect::<Vec<_>>())
+            )
         }
-        Recovery::Repair { time: Some(time), .. } => format!("until repaired ({time})"),
+        Recovery::Repair {
+            time: Some(time), ..
+        } => format!("until repaired ({time})"),
         Recovery::Repair { time: None, .. } => "until repaired (no restore_time given)".into(),
     }
 }
@@ -319,10 +400,17 @@ pub fn join_and(items: &[&str]) -> String {
 
 /// `name (kind)` for messages.
 fn named(model: &Model, c: ComponentId) -> String {
-    format!("`{}` ({})", model.components[c].name, model.components[c].kind.as_str().replace('_', " "))
+    format!(
+        "`{}` ({})",
+        model.components[c].name,
+        model.components[c].kind.as_str().replace('_', " ")
+    )
 }
 
 /// The id and description of a report's event, for messages.
 fn event_words(model: &Model, report: &EventReport) -> (String, String) {
-    (event_id(model, report.kind), describe_event(model, report.kind))
+    (
+        event_id(model, report.kind),
+        describe_event(model, report.kind),
+    )
 }

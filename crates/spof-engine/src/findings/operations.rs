@@ -50,19 +50,40 @@ components:
             }
             let watched: Vec<usize> = match &component.monitoring {
                 Some(config) if !config.watches.is_empty() => config.watches.clone(),
-                _ => (0..cx.model.components.len()).filter(|&c| c != m && cx.model.components[c].kind != Kind::Monitoring).collect(),
+                _ => (0..cx.model.components.len())
+                    .filter(|&c| c != m && cx.model.components[c].kind != Kind::Monitoring)
+                    .collect(),
             };
             let watched_sets = union(watched.iter().map(|&w| sets[w].as_slice()));
-            let shared: Vec<u32> = sets[m].iter().copied().filter(|e| watched_sets.binary_search(e).is_ok()).collect();
+            let shared: Vec<u32> = sets[m]
+                .iter()
+                .copied()
+                .filter(|e| watched_sets.binary_search(e).is_ok())
+                .collect();
             if shared.is_empty() {
                 continue;
             }
-            let ids: Vec<String> = shared.iter().take(3).map(|&e| event_id(cx.model, cx.analysis.graph.events[e as usize])).collect();
-            let more = if shared.len() > 3 { format!(" and {} more", shared.len() - 3) } else { String::new() };
-            let blinded: Vec<usize> = watched.iter().copied().filter(|&w| shared.iter().any(|e| sets[w].binary_search(e).is_ok())).collect();
+            let ids: Vec<String> = shared
+                .iter()
+                .take(3)
+                .map(|&e| event_id(cx.model, cx.analysis.graph.events[e as usize]))
+                .collect();
+            let more = if shared.len() > 3 {
+                format!(" and {} more", shared.len() - 3)
+            } else {
+                String::new()
+            };
+            let blinded: Vec<usize> = watched
+                .iter()
+                .copied()
+                .filter(|&w| shared.iter().any(|e| sets[w].binary_search(e).is_ok()))
+                .collect();
             let mut components = vec![m];
             components.extend(blinded.iter().copied());
-            let blinded_names: Vec<String> = blinded.iter().map(|&w| format!("`{}`", cx.model.components[w].name)).collect();
+            let blinded_names: Vec<String> = blinded
+                .iter()
+                .map(|&w| format!("`{}`", cx.model.components[w].name))
+                .collect();
             let mut finding = check_finding(
                 cx,
                 &MONITORING_IN_FAILURE_DOMAIN,
@@ -74,10 +95,16 @@ components:
                     join_and(&ids.iter().map(String::as_str).collect::<Vec<_>>()),
                     if shared.len() == 1 { "takes" } else { "take" }
                 ),
-                format!("run `{}` (or an external probe with a dead-man's switch) outside the failure domain it watches", component.name),
+                format!(
+                    "run `{}` (or an external probe with a dead-man's switch) outside the failure domain it watches",
+                    component.name
+                ),
                 Some(component.span),
             );
-            if blinded.iter().any(|&w| cx.analysis.components[w].on_critical_path) {
+            if blinded
+                .iter()
+                .any(|&w| cx.analysis.components[w].on_critical_path)
+            {
                 finding.severity = Severity::High;
             }
             out.push(finding);
@@ -133,10 +160,18 @@ fn check_bus_factor(cx: &Context, out: &mut Vec<Finding>) {
     // Steps recovery needs by design, and steps someone listed.
     let mut steps: Vec<(Step, bool)> = Vec::new();
     for (c, component) in model.components.iter().enumerate() {
-        if component.failover().is_some_and(|(f, _)| f == Failover::Manual) && component.instances.len() > 1 {
+        if component
+            .failover()
+            .is_some_and(|(f, _)| f == Failover::Manual)
+            && component.instances.len() > 1
+        {
             steps.push((Step::Failover(c), true));
         }
-        if component.certificate.as_ref().is_some_and(|cert| cert.renewal == Some(Renewal::Manual)) {
+        if component
+            .certificate
+            .as_ref()
+            .is_some_and(|cert| cert.renewal == Some(Renewal::Manual))
+        {
             steps.push((Step::Renew(c), true));
         }
     }
@@ -154,7 +189,11 @@ fn check_bus_factor(cx: &Context, out: &mut Vec<Finding>) {
         let name = &model.components[c].name;
         let message = match able.as_slice() {
             [] if required => format!("nobody listed under `people` can {} `{name}`", step.verb()),
-            [only] => format!("only {} can {} `{name}`", model.people[*only].name, step.verb()),
+            [only] => format!(
+                "only {} can {} `{name}`",
+                model.people[*only].name,
+                step.verb()
+            ),
             _ => continue,
         };
         let mut finding = check_finding(
@@ -162,8 +201,15 @@ fn check_bus_factor(cx: &Context, out: &mut Vec<Finding>) {
             &BUS_FACTOR_ONE,
             vec![c],
             message,
-            format!("teach a second person to {} `{name}` (add `{}:{name}` to their `can`), or automate it", step.verb(), step.verb()),
-            Some(able.first().map_or(model.components[c].span, |&p| model.people[p].span)),
+            format!(
+                "teach a second person to {} `{name}` (add `{}:{name}` to their `can`), or automate it",
+                step.verb(),
+                step.verb()
+            ),
+            Some(
+                able.first()
+                    .map_or(model.components[c].span, |&p| model.people[p].span),
+            ),
         );
         if cx.analysis.components[c].on_critical_path {
             finding.severity = Severity::High;
@@ -242,24 +288,43 @@ journeys:
     kind: RuleKind::Check(|cx, out| {
         for report in &cx.analysis.journeys {
             let journey = &cx.model.journeys[report.journey];
-            let Some(target) = journey.rto_target else { continue };
+            let Some(target) = journey.rto_target else {
+                continue;
+            };
             if report.meets_target != Some(false) {
                 continue;
             }
             let source = report.rto_event.and_then(|e| cx.analysis.event(e));
             let (why, components) = match source {
                 Some(event) => {
-                    let recovery = event.effects.iter().find(|x| x.journey == report.journey).map(|x| &x.recovery).unwrap_or(&Recovery::None);
+                    let recovery = event
+                        .effects
+                        .iter()
+                        .find(|x| x.journey == report.journey)
+                        .map(|x| &x.recovery)
+                        .unwrap_or(&Recovery::None);
                     let components = match recovery {
-                        Recovery::Repair { components, .. } | Recovery::Interrupted { components, .. } => components.clone(),
-                        Recovery::Manual { steps, .. } => steps.iter().map(|s| s.component()).collect(),
+                        Recovery::Repair { components, .. }
+                        | Recovery::Interrupted { components, .. } => components.clone(),
+                        Recovery::Manual { steps, .. } => {
+                            steps.iter().map(|s| s.component()).collect()
+                        }
                         _ => Vec::new(),
                     };
-                    (format!("{} is down {}", event_id(cx.model, event.kind), recovery_phrase(cx.model, recovery)), components)
+                    (
+                        format!(
+                            "{} is down {}",
+                            event_id(cx.model, event.kind),
+                            recovery_phrase(cx.model, recovery)
+                        ),
+                        components,
+                    )
                 }
                 None => (String::new(), Vec::new()),
             };
-            let rto = report.rto.map_or("an unknown time".to_string(), |r| r.to_string());
+            let rto = report
+                .rto
+                .map_or("an unknown time".to_string(), |r| r.to_string());
             let mut finding = check_finding(
                 cx,
                 &RTO_OVER_TARGET,
@@ -269,7 +334,11 @@ journeys:
                 Some(journey.span),
             );
             finding.journeys = vec![report.journey];
-            finding.severity = if journey.critical { Severity::High } else { Severity::Medium };
+            finding.severity = if journey.critical {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
             out.push(finding);
         }
     }),

@@ -9,7 +9,10 @@ use std::collections::BTreeSet;
 
 fn instance_of(report: &EventReport) -> Option<(ComponentId, u32)> {
     match report.kind {
-        EventKind::Instance { component, instance } => Some((component, instance)),
+        EventKind::Instance {
+            component,
+            instance,
+        } => Some((component, instance)),
         _ => None,
     }
 }
@@ -36,7 +39,9 @@ fn roots(cx: &Context, report: &EventReport) -> Vec<ComponentId> {
         .iter()
         .filter(|e| crate::analysis::is_spof_effect(cx.model, e))
         .flat_map(|e| match &e.recovery {
-            Recovery::Repair { components, .. } | Recovery::Interrupted { components, .. } => components.clone(),
+            Recovery::Repair { components, .. } | Recovery::Interrupted { components, .. } => {
+                components.clone()
+            }
             Recovery::Manual { steps, .. } => steps.iter().map(|s| s.component()).collect(),
             Recovery::None | Recovery::Degraded { .. } => Vec::new(),
         })
@@ -47,7 +52,10 @@ fn roots(cx: &Context, report: &EventReport) -> Vec<ComponentId> {
 }
 
 fn names(model: &Model, components: &[ComponentId]) -> String {
-    let names: Vec<String> = components.iter().map(|&c| format!("`{}`", model.components[c].name)).collect();
+    let names: Vec<String> = components
+        .iter()
+        .map(|&c| format!("`{}`", model.components[c].name))
+        .collect();
     join_and(&names.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
@@ -62,7 +70,10 @@ fn nat_callers(model: &Model, nat: ComponentId) -> (Vec<ComponentId>, BTreeSet<D
     seen[nat] = true;
     while let Some(target) = queue.pop() {
         for (c, component) in model.components.iter().enumerate() {
-            let uses = component.depends_on.iter().any(|d| d.target == target && !(target == nat && d.scope.is_some()));
+            let uses = component
+                .depends_on
+                .iter()
+                .any(|d| d.target == target && !(target == nat && d.scope.is_some()));
             if !uses || std::mem::replace(&mut seen[c], true) {
                 continue;
             }
@@ -118,12 +129,18 @@ components:
 "#,
     kind: RuleKind::Spof {
         claims: |cx, report| {
-            instance_of(report).is_some_and(|(c, _)| cx.model.components[c].kind == Kind::NatGateway && nat_callers(cx.model, c).1.len() >= 2)
+            instance_of(report).is_some_and(|(c, _)| {
+                cx.model.components[c].kind == Kind::NatGateway
+                    && nat_callers(cx.model, c).1.len() >= 2
+            })
         },
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let (callers, zones) = nat_callers(cx.model, c);
-            let zone_names: Vec<&str> = zones.iter().map(|&z| cx.model.domains[z].name.as_str()).collect();
+            let zone_names: Vec<&str> = zones
+                .iter()
+                .map(|&z| cx.model.domains[z].name.as_str())
+                .collect();
             let message = format!(
                 "NAT gateway `{}` carries the outbound traffic of {} in zones {}: its loss {}",
                 cx.model.components[c].name,
@@ -131,7 +148,10 @@ components:
                 join_and(&zone_names),
                 impact_phrase(cx.model, report)
             );
-            let fix = format!("run a NAT gateway in each of {} and route each zone through its own (`per: zone` on the dependency)", join_and(&zone_names));
+            let fix = format!(
+                "run a NAT gateway in each of {} and route each zone through its own (`per: zone` on the dependency)",
+                join_and(&zone_names)
+            );
             (message, fix, vec![c])
         },
     },
@@ -168,17 +188,34 @@ components:
     replicas: 2
 "#,
     kind: RuleKind::Spof {
-        claims: |cx, report| instance_of(report).is_some_and(|(c, _)| cx.model.components[c].kind == Kind::LoadBalancer),
+        claims: |cx, report| {
+            instance_of(report)
+                .is_some_and(|(c, _)| cx.model.components[c].kind == Kind::LoadBalancer)
+        },
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let component = &cx.model.components[c];
             let what = if component.instances.len() == 1 {
                 "is one self-hosted load balancer with no standby".to_string()
             } else {
-                format!("has a standby that takes over only by hand{}", if component.floating_address { "" } else { " and no floating address" })
+                format!(
+                    "has a standby that takes over only by hand{}",
+                    if component.floating_address {
+                        ""
+                    } else {
+                        " and no floating address"
+                    }
+                )
             };
-            let message = format!("`{}` {what}: its loss {}", component.name, impact_phrase(cx.model, report));
-            let fix = format!("give `{}` a standby with a floating address and automatic failover (keepalived/VRRP), or use a managed load balancer", component.name);
+            let message = format!(
+                "`{}` {what}: its loss {}",
+                component.name,
+                impact_phrase(cx.model, report)
+            );
+            let fix = format!(
+                "give `{}` a standby with a floating address and automatic failover (keepalived/VRRP), or use a managed load balancer",
+                component.name
+            );
             (message, fix, vec![c])
         },
     },
@@ -214,17 +251,31 @@ components:
     replicas: 2
 "#,
     kind: RuleKind::Spof {
-        claims: |cx, report| instance_of(report).is_some_and(|(c, _)| cx.model.components[c].kind == Kind::Dns),
+        claims: |cx, report| {
+            instance_of(report).is_some_and(|(c, _)| cx.model.components[c].kind == Kind::Dns)
+        },
         describe: |cx, report| {
             let (c, i) = instance_of(report).expect("claimed an instance");
             let component = &cx.model.components[c];
             let provider = &component.instances[i as usize].name;
             let message = if component.instances.len() == 1 {
-                format!("`{}` is served by one DNS provider ({provider}): its outage {}", component.name, impact_phrase(cx.model, report))
+                format!(
+                    "`{}` is served by one DNS provider ({provider}): its outage {}",
+                    component.name,
+                    impact_phrase(cx.model, report)
+                )
             } else {
-                format!("DNS provider {provider} of `{}` {}", component.name, impact_phrase(cx.model, report))
+                format!(
+                    "DNS provider {provider} of `{}` {}",
+                    component.name,
+                    impact_phrase(cx.model, report)
+                )
             };
-            (message, format!("serve `{}` from a second DNS provider", component.name), vec![c])
+            (
+                message,
+                format!("serve `{}` from a second DNS provider", component.name),
+                vec![c],
+            )
         },
     },
 };
@@ -264,14 +315,25 @@ components:
         claims: |cx, report| {
             instance_of(report).is_some_and(|(c, i)| {
                 let component = &cx.model.components[c];
-                component.failover().is_some_and(|(f, _)| f == Failover::Manual) && component.primary == i as usize && component.instances.len() > 1
+                component
+                    .failover()
+                    .is_some_and(|(f, _)| f == Failover::Manual)
+                    && component.primary == i as usize
+                    && component.instances.len() > 1
             })
         },
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let name = &cx.model.components[c].name;
-            let message = format!("`{name}` fails over only by hand: losing its primary {}", impact_phrase(cx.model, report));
-            (message, format!("automate the failover of `{name}` (`failover: automatic`) and drill it"), vec![c])
+            let message = format!(
+                "`{name}` fails over only by hand: losing its primary {}",
+                impact_phrase(cx.model, report)
+            );
+            (
+                message,
+                format!("automate the failover of `{name}` (`failover: automatic`) and drill it"),
+                vec![c],
+            )
         },
     },
 };
@@ -309,8 +371,20 @@ components:
             let component = &cx.model.components[c];
             let n = component.instances.len();
             let (id, _) = event_words(cx.model, report);
-            let message = format!("`{}` needs all {n} of its instances (min_healthy {n}): losing {id} {}", component.name, impact_phrase(cx.model, report));
-            (message, format!("run {} instances of `{}`, one more than it needs", n + 1, component.name), vec![c])
+            let message = format!(
+                "`{}` needs all {n} of its instances (min_healthy {n}): losing {id} {}",
+                component.name,
+                impact_phrase(cx.model, report)
+            );
+            (
+                message,
+                format!(
+                    "run {} instances of `{}`, one more than it needs",
+                    n + 1,
+                    component.name
+                ),
+                vec![c],
+            )
         },
     },
 };
@@ -348,12 +422,25 @@ components:
     failover_time: 30s
 "#,
     kind: RuleKind::Spof {
-        claims: |cx, report| instance_of(report).is_some_and(|(c, _)| cx.model.components[c].backups && cx.model.components[c].instances.len() == 1),
+        claims: |cx, report| {
+            instance_of(report).is_some_and(|(c, _)| {
+                cx.model.components[c].backups && cx.model.components[c].instances.len() == 1
+            })
+        },
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let name = &cx.model.components[c].name;
-            let message = format!("`{name}` has backups but no standby: its loss {}", impact_phrase(cx.model, report));
-            (message, format!("add a standby of `{name}` with automatic failover; a backup is not a standby"), vec![c])
+            let message = format!(
+                "`{name}` has backups but no standby: its loss {}",
+                impact_phrase(cx.model, report)
+            );
+            (
+                message,
+                format!(
+                    "add a standby of `{name}` with automatic failover; a backup is not a standby"
+                ),
+                vec![c],
+            )
         },
     },
 };
@@ -390,13 +477,27 @@ components:
         claims: |cx, report| {
             instance_of(report).is_some_and(|(c, _)| {
                 let component = &cx.model.components[c];
-                matches!(component.kind, Kind::Cache | Kind::Queue | Kind::Search | Kind::FileStorage) && component.instances.len() == 1
+                matches!(
+                    component.kind,
+                    Kind::Cache | Kind::Queue | Kind::Search | Kind::FileStorage
+                ) && component.instances.len() == 1
             })
         },
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
-            let message = format!("{} holds shared state in one instance: its loss {}", named(cx.model, c), impact_phrase(cx.model, report));
-            (message, format!("replicate `{}` (with automatic failover) or make its callers survive without it", cx.model.components[c].name), vec![c])
+            let message = format!(
+                "{} holds shared state in one instance: its loss {}",
+                named(cx.model, c),
+                impact_phrase(cx.model, report)
+            );
+            (
+                message,
+                format!(
+                    "replicate `{}` (with automatic failover) or make its callers survive without it",
+                    cx.model.components[c].name
+                ),
+                vec![c],
+            )
         },
     },
 };
@@ -425,11 +526,22 @@ components:
             let (c, _) = instance_of(report).expect("claimed an instance");
             let (id, words) = event_words(cx.model, report);
             let message = if cx.model.components[c].instances.len() == 1 {
-                format!("{} has one instance: its loss {}", named(cx.model, c), impact_phrase(cx.model, report))
+                format!(
+                    "{} has one instance: its loss {}",
+                    named(cx.model, c),
+                    impact_phrase(cx.model, report)
+                )
             } else {
                 format!("{words} ({id}) {}", impact_phrase(cx.model, report))
             };
-            (message, format!("run a second instance of `{}` (replicas with health checks, or a standby with automatic failover)", cx.model.components[c].name), vec![c])
+            (
+                message,
+                format!(
+                    "run a second instance of `{}` (replicas with health checks, or a standby with automatic failover)",
+                    cx.model.components[c].name
+                ),
+                vec![c],
+            )
         },
     },
 };
@@ -441,7 +553,11 @@ fn confined_components(cx: &Context, report: &EventReport, domain: DomainId) -> 
         .filter(|&c| {
             let component = &cx.model.components[c];
             component.instances.len() > 1
-                && component.instances.iter().all(|i| i.domains.iter().any(|&d| cx.model.domain_chain(d).any(|x| x == domain)))
+                && component.instances.iter().all(|i| {
+                    i.domains
+                        .iter()
+                        .any(|&d| cx.model.domain_chain(d).any(|x| x == domain))
+                })
         })
         .collect()
 }
@@ -475,15 +591,31 @@ components:
 "#,
     kind: RuleKind::Spof {
         claims: |cx, report| match report.kind {
-            EventKind::Domain(d) => cx.model.domains[d].kind == DomainKind::Zone && !confined_components(cx, report, d).is_empty(),
+            EventKind::Domain(d) => {
+                cx.model.domains[d].kind == DomainKind::Zone
+                    && !confined_components(cx, report, d).is_empty()
+            }
             _ => false,
         },
         describe: |cx, report| {
-            let EventKind::Domain(d) = report.kind else { unreachable!("claimed a domain") };
+            let EventKind::Domain(d) = report.kind else {
+                unreachable!("claimed a domain")
+            };
             let confined = confined_components(cx, report, d);
             let zone = &cx.model.domains[d].name;
-            let message = format!("every replica of {} is in zone `{zone}`: its loss {}", names(cx.model, &confined), impact_phrase(cx.model, report));
-            (message, format!("spread {} over two or more zones", names(cx.model, &confined)), confined)
+            let message = format!(
+                "every replica of {} is in zone `{zone}`: its loss {}",
+                names(cx.model, &confined),
+                impact_phrase(cx.model, report)
+            );
+            (
+                message,
+                format!(
+                    "spread {} over two or more zones",
+                    names(cx.model, &confined)
+                ),
+                confined,
+            )
         },
     },
 };
@@ -518,17 +650,31 @@ components:
     kind: RuleKind::Spof {
         claims: |_, report| matches!(report.kind, EventKind::Domain(_)),
         describe: |cx, report| {
-            let EventKind::Domain(d) = report.kind else { unreachable!("claimed a domain") };
+            let EventKind::Domain(d) = report.kind else {
+                unreachable!("claimed a domain")
+            };
             let domain = &cx.model.domains[d];
             let held = roots(cx, report);
             let message = format!(
                 "{} `{}` holds {}: its loss {}",
                 domain.kind.as_str(),
                 domain.name,
-                if held.is_empty() { "what the journeys need".to_string() } else { names(cx.model, &held) },
+                if held.is_empty() {
+                    "what the journeys need".to_string()
+                } else {
+                    names(cx.model, &held)
+                },
                 impact_phrase(cx.model, report)
             );
-            let fix = format!("place {} in more than one {}", if held.is_empty() { "what it holds".to_string() } else { names(cx.model, &held) }, domain.kind.as_str());
+            let fix = format!(
+                "place {} in more than one {}",
+                if held.is_empty() {
+                    "what it holds".to_string()
+                } else {
+                    names(cx.model, &held)
+                },
+                domain.kind.as_str()
+            );
             (message, fix, held)
         },
     },
@@ -558,11 +704,23 @@ components:
     kind: RuleKind::Spof {
         claims: |_, report| matches!(report.kind, EventKind::Deploy(_)),
         describe: |cx, report| {
-            let EventKind::Deploy(c) = report.kind else { unreachable!("claimed a deploy") };
+            let EventKind::Deploy(c) = report.kind else {
+                unreachable!("claimed a deploy")
+            };
             let name = &cx.model.components[c].name;
-            debug_assert_eq!(cx.model.components[c].deploy, Some(DeployStrategy::AllAtOnce));
-            let message = format!("`{name}` deploys all at once: one bad deploy fails every instance and {}", impact_phrase(cx.model, report));
-            (message, format!("deploy `{name}` rolling, blue-green or canary, gated on health checks"), vec![c])
+            debug_assert_eq!(
+                cx.model.components[c].deploy,
+                Some(DeployStrategy::AllAtOnce)
+            );
+            let message = format!(
+                "`{name}` deploys all at once: one bad deploy fails every instance and {}",
+                impact_phrase(cx.model, report)
+            );
+            (
+                message,
+                format!("deploy `{name}` rolling, blue-green or canary, gated on health checks"),
+                vec![c],
+            )
         },
     },
 };
