@@ -1,6 +1,9 @@
 //! Model diagnostics on the terminal, with the source line and a caret, through miette.
 
-use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    NamedSource, SourceSpan,
+};
 use spof_model::{Diagnostic, Severity};
 use std::fmt;
 
@@ -27,7 +30,10 @@ impl std::error::Error for Shown<'_> {}
 impl Shown<'_> {
     fn span(&self, span: spof_model::Span) -> SourceSpan {
         let offset = span.offset.min(self.text_len);
-        let len = span.len.min(self.text_len - offset).max(usize::from(offset < self.text_len));
+        let len = span
+            .len
+            .min(self.text_len - offset)
+            .max(usize::from(offset < self.text_len));
         SourceSpan::new(offset.into(), len)
     }
 }
@@ -41,19 +47,34 @@ impl MietteDiagnostic for Shown<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic.span.map(|_| self.source as &dyn miette::SourceCode)
+        self.diagnostic
+            .span
+            .map(|_| self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = self.diagnostic.span?;
-        let label = if self.diagnostic.label.is_empty() { None } else { Some(self.diagnostic.label.clone()) };
-        let mut labels = vec![LabeledSpan::new_primary_with_span(label, self.span(primary))];
+        let label = if self.diagnostic.label.is_empty() {
+            None
+        } else {
+            Some(self.diagnostic.label.clone())
+        };
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            label,
+            self.span(primary),
+        )];
         for related in &self.diagnostic.related {
-            labels.push(LabeledSpan::new_with_span(Some(related.message.clone()), self.span(related.span)));
+            labels.push(LabeledSpan::new_with_span(
+                Some(related.message.clone()),
+                self.span(related.span),
+            ));
         }
         Some(Box::new(labels.into_iter()))
     }
@@ -64,11 +85,19 @@ impl MietteDiagnostic for Shown<'_> {
 /// `file:` prefix instead.
 pub fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: bool) -> String {
     let source = NamedSource::new(file, text.to_string());
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let shown = Shown { diagnostic, source: &source, text_len: text.len() };
+        let shown = Shown {
+            diagnostic,
+            source: &source,
+            text_len: text.len(),
+        };
         if diagnostic.span.is_none() {
             out.push_str(&format!("{file}: "));
         }

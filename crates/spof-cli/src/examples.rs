@@ -34,8 +34,13 @@ pub const TEMPLATE: &str = include_str!("template.yaml");
 
 pub fn find(name: &str) -> Result<&'static Example, String> {
     ALL.iter().find(|e| e.name == name).ok_or_else(|| {
-        let hint = spof_model::suggest(name, ALL.iter().map(|e| e.name)).map(|n| format!("did you mean `{n}`? ")).unwrap_or_default();
+        let hint = spof_model::suggest(name, ALL.iter().map(|e| e.name))
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
         let names: Vec<&str> = ALL.iter().map(|e| e.name).collect();
-        format!("no built-in example `{name}`; {hint}examples: {}", names.join(", "))
+        format!(
+            "no built-in example `{name}`; {hint}examples: {}",
+            names.join(", ")
+        )
     })
 }

@@ -9,18 +9,29 @@ use std::path::Path;
 const MAX_MODEL_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn read_model(path: &str) -> Result<String, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {}", describe(&e)))?;
+    let metadata =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {}", describe(&e)))?;
     if metadata.is_dir() {
         return Err(format!("{path} is a folder; pass the model file inside it"));
     }
     if metadata.len() > MAX_MODEL_BYTES {
-        return Err(format!("{path} is {} bytes, more than the limit of {MAX_MODEL_BYTES} bytes for a model", metadata.len()));
+        return Err(format!(
+            "{path} is {} bytes, more than the limit of {MAX_MODEL_BYTES} bytes for a model",
+            metadata.len()
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {}", describe(&e)))?;
     if bytes.contains(&0) {
-        return Err(format!("{path} is not a text file (it contains NUL bytes); a model is YAML text"));
+        return Err(format!(
+            "{path} is not a text file (it contains NUL bytes); a model is YAML text"
+        ));
     }
-    String::from_utf8(bytes).map_err(|e| format!("{path} is not UTF-8 text (invalid byte at offset {}); a model is YAML text", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{path} is not UTF-8 text (invalid byte at offset {}); a model is YAML text",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 fn describe(error: &std::io::Error) -> String {
@@ -36,13 +47,28 @@ fn describe(error: &std::io::Error) -> String {
 pub fn write_new(path: &str, text: &str, force: bool) -> Result<(), String> {
     let target = Path::new(path);
     if target.exists() && !force {
-        return Err(format!("{path} already exists; pass --force to overwrite it"));
+        return Err(format!(
+            "{path} already exists; pass --force to overwrite it"
+        ));
     }
-    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(folder).map_err(|e| format!("cannot write in {}: {}", folder.display(), describe(&e)))?;
-    temporary.write_all(text.as_bytes()).map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
-    temporary.as_file().sync_all().map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
-    let persisted = if force { temporary.persist(target).map(|_| ()) } else { temporary.persist_noclobber(target).map(|_| ()) };
+    let folder = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)
+        .map_err(|e| format!("cannot write in {}: {}", folder.display(), describe(&e)))?;
+    temporary
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    temporary
+        .as_file()
+        .sync_all()
+        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    let persisted = if force {
+        temporary.persist(target).map(|_| ())
+    } else {
+        temporary.persist_noclobber(target).map(|_| ())
+    };
     persisted.map_err(|e| format!("cannot write {path}: {}", describe(&e.error)))
 }
 

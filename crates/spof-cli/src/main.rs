@@ -156,10 +156,14 @@ fn main() -> ExitCode {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let stderr_color = match cli.color {
-        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
         _ => color,
     };
     let result = match cli.command {
@@ -168,7 +172,8 @@ fn main() -> ExitCode {
         Command::Whatif(args) => run_whatif(args, color, stderr_color),
         Command::Init(args) => run_init(args),
         Command::Schema => {
-            let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema()).expect("the schema serialises");
+            let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema())
+                .expect("the schema serialises");
             out(&format!("{schema}\n"));
             Ok(ExitCode::SUCCESS)
         }
@@ -223,19 +228,30 @@ fn load(path: Option<String>, args: &ModelArgs, json: bool, stderr_color: bool) 
         None => Some(files::system_today()),
     };
     let parsed = parse_model(&text, &ParseLimits::default());
-    let (errors, warnings): (Vec<_>, Vec<_>) = parsed.diagnostics.into_iter().partition(|d| d.severity == spof_model::Severity::Error);
+    let (errors, warnings): (Vec<_>, Vec<_>) = parsed
+        .diagnostics
+        .into_iter()
+        .partition(|d| d.severity == spof_model::Severity::Error);
     let shown: Vec<_> = errors.iter().chain(warnings.iter()).cloned().collect();
     if !shown.is_empty() {
         err(&diagnostics::render(&shown, &file, &text, stderr_color));
     }
     match parsed.model {
-        Some(model) if errors.is_empty() => Ok(Loaded { model, file, warnings, today }),
+        Some(model) if errors.is_empty() => Ok(Loaded {
+            model,
+            file,
+            warnings,
+            today,
+        }),
         _ => {
             if json {
                 out(&spof_report::json::diagnostics(&shown, &file));
             }
             let count = errors.len();
-            Err(Failure(format!("{file}: {count} error{} in the model", if count == 1 { "" } else { "s" })))
+            Err(Failure(format!(
+                "{file}: {count} error{} in the model",
+                if count == 1 { "" } else { "s" }
+            )))
         }
     }
 }
@@ -247,19 +263,35 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     let journey = match &args.journey {
         Some(name) => Some(model.journey(name).ok_or_else(|| {
             let names: Vec<&str> = model.journeys.iter().map(|j| j.name.as_str()).collect();
-            let hint = spof_model::suggest(name, names.iter().copied()).map(|n| format!("; did you mean `{n}`?")).unwrap_or_else(|| format!("; journeys: {}", names.join(", ")));
+            let hint = spof_model::suggest(name, names.iter().copied())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_else(|| format!("; journeys: {}", names.join(", ")));
             Failure(format!("no journey `{name}`{hint}"))
         })?),
         None => None,
     };
-    let report = check(model, &Config { today: loaded.today });
-    let options = Options { file: loaded.file.clone(), journey, fail_on: args.fail_on.severity(), color };
+    let report = check(
+        model,
+        &Config {
+            today: loaded.today,
+        },
+    );
+    let options = Options {
+        file: loaded.file.clone(),
+        journey,
+        fail_on: args.fail_on.severity(),
+        color,
+    };
     let text = match args.format {
         Format::Text => spof_report::text::check(model, &report, &options),
         Format::Json => spof_report::json::check(model, &report, &options, &loaded.warnings),
     };
     out(&text);
-    Ok(if spof_report::fails(&report, &options) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if spof_report::fails(&report, &options) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
@@ -271,28 +303,53 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
         out(&rule.markdown());
         return Ok(ExitCode::SUCCESS);
     }
-    let looks_like_code = target.len() == 7 && target.to_uppercase().starts_with("SPOF") && target[4..].chars().all(|c| c.is_ascii_digit());
+    let looks_like_code = target.len() == 7
+        && target.to_uppercase().starts_with("SPOF")
+        && target[4..].chars().all(|c| c.is_ascii_digit());
     if looks_like_code {
-        return Err(Failure(format!("no finding code `{target}`; `spof explain` lists them")));
+        return Err(Failure(format!(
+            "no finding code `{target}`; `spof explain` lists them"
+        )));
     }
     let loaded = load(None, &args.model, false, stderr_color)?;
     let model = &loaded.model;
     let Some(c) = model.component(&target) else {
-        let names = model.components.iter().map(|c| c.name.as_str()).chain(spof_engine::findings::RULES.iter().flat_map(|r| [r.code, r.name]));
-        let hint = spof_model::suggest(&target, names).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
-        return Err(Failure(format!("`{target}` is neither a component of {} nor a finding code{hint}", loaded.file)));
+        let names = model.components.iter().map(|c| c.name.as_str()).chain(
+            spof_engine::findings::RULES
+                .iter()
+                .flat_map(|r| [r.code, r.name]),
+        );
+        let hint = spof_model::suggest(&target, names)
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        return Err(Failure(format!(
+            "`{target}` is neither a component of {} nor a finding code{hint}",
+            loaded.file
+        )));
     };
-    let report = check(model, &Config { today: loaded.today });
+    let report = check(
+        model,
+        &Config {
+            today: loaded.today,
+        },
+    );
     let events = resolve_events(model, &report.analysis.graph, &target).unwrap_or_default();
     let all_lost = what_if(&report.analysis.graph, &events);
-    out(&spof_report::text::explain_component(model, &report, c, &all_lost, color));
+    out(&spof_report::text::explain_component(
+        model, &report, c, &all_lost, color,
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
     let loaded = load(None, &args.model, args.format == Format::Json, stderr_color)?;
     let model = &loaded.model;
-    let report = check(model, &Config { today: loaded.today });
+    let report = check(
+        model,
+        &Config {
+            today: loaded.today,
+        },
+    );
     let mut events = Vec::new();
     let mut problems = Vec::new();
     for text in &args.events {
@@ -317,6 +374,9 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
 
 fn run_init(args: InitArgs) -> Result<ExitCode> {
     files::write_new(&args.path, examples::TEMPLATE, args.force).map_err(Failure)?;
-    err(&format!("wrote {}; edit it, then run `spof check {}`\n", args.path, args.path));
+    err(&format!(
+        "wrote {}; edit it, then run `spof check {}`\n",
+        args.path, args.path
+    ));
     Ok(ExitCode::SUCCESS)
 }

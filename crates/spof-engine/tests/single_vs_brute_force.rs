@@ -163,6 +163,7 @@ fn build(spec: &Spec) -> Model {
                 circuit_breaker: false,
                 fallback: None,
                 local_cache: false,
+                inferred: None,
                 span: Span::default(),
             });
         }
@@ -184,6 +185,7 @@ fn build(spec: &Spec) -> Model {
             certificate: None,
             monitoring: None,
             owner: None,
+            source: None,
             span: Span::default(),
             placement_span: None,
         });

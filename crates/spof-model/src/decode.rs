@@ -132,6 +132,7 @@ fn placeholder(name: &Sp<String>) -> Component {
         certificate: None,
         monitoring: None,
         owner: None,
+        source: None,
         span: name.span,
         placement_span: None,
     }
@@ -673,6 +674,7 @@ fn decode_dependency(cx: &mut Cx, item: &Node, names: &Names) -> Option<Dependen
         circuit_breaker: false,
         fallback: None,
         local_cache: false,
+        inferred: None,
         span: item.span,
     };
     if let Value::Str(_) = item.value {

@@ -287,6 +287,8 @@ pub struct Component {
     pub certificate: Option<CertificateConfig>,
     pub monitoring: Option<MonitoringConfig>,
     pub owner: Option<String>,
+    /// Where an importer found it: `file:line` or a resource address.
+    pub source: Option<String>,
     /// The component's name in the file.
     pub span: Span,
     /// Where the placement of its instances is written, for findings about zones.
@@ -353,6 +355,8 @@ pub struct Dependency {
     pub fallback: Option<String>,
     /// The caller keeps a local copy (of configuration, secrets) and serves from it.
     pub local_cache: bool,
+    /// Set by importers: where the dependency was inferred from.
+    pub inferred: Option<String>,
     pub span: Span,
 }
 

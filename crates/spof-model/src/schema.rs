@@ -249,6 +249,11 @@ pub static COMPONENT: Object = Object {
             "For a monitoring component: what it watches.",
         ),
         f("owner", Ty::Str, "Who owns the component."),
+        f(
+            "source",
+            Ty::Str,
+            "Where the component was imported from (`file:line` or a resource address); findings point there.",
+        ),
     ],
 };
 
@@ -313,6 +318,11 @@ pub static DEPENDENCY: Object = Object {
             "cache",
             Ty::Bool,
             "The caller keeps a local copy (of configuration, secrets) and serves from it.",
+        ),
+        f(
+            "inferred",
+            Ty::Str,
+            "Set by importers: the dependency was inferred, and from where (an environment value, a URL...).",
         ),
     ],
 };

@@ -91,6 +91,8 @@ struct FindingJson {
     fix: String,
     layer: &'static str,
     location: Option<LocationJson>,
+    /// Where importers found the components (`file:line` or a resource address).
+    sources: Vec<String>,
     decision: Option<DecisionJson>,
     /// False when a decision in force covers it: it does not fail the run.
     fails_run: bool,
@@ -455,6 +457,11 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
         recovery: finding.recovery.as_ref().map(|r| recovery_json(model, r)),
         fix: finding.fix.clone(),
         layer: finding.layer.as_str(),
+        sources: finding
+            .components
+            .iter()
+            .filter_map(|&c| model.components[c].source.clone())
+            .collect(),
         location: finding
             .span
             .filter(|s| s.line > 0)

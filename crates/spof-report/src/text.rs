@@ -162,6 +162,18 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
                 ))
             );
         }
+        let sources: Vec<&str> = finding
+            .components
+            .iter()
+            .filter_map(|&c| model.components[c].source.as_deref())
+            .collect();
+        if !sources.is_empty() {
+            let _ = writeln!(
+                out,
+                "           {}",
+                p.dim(&format!("from {}", sources.join(", ")))
+            );
+        }
         if let Some(state) = &finding.decision {
             let decision = &model.decisions[state.index];
             let mut line = format!("decision: {}", decision.status.as_str());
