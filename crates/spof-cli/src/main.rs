@@ -49,6 +49,9 @@ enum Command {
     Whatif(WhatIfArgs),
     /// Write a commented template of every model key.
     Init(InitArgs),
+    /// Analyse Open-PSA MEF fault trees: the top event's probability (exact, rare-event,
+    /// min-cut upper bound), the minimal cut sets counted by order, the most probable ones.
+    Fta(FtaArgs),
     /// Print the model's JSON Schema.
     Schema,
     /// List the built-in examples.
@@ -137,6 +140,25 @@ struct WhatIfArgs {
 }
 
 #[derive(Args)]
+struct FtaArgs {
+    /// The MEF files, read as one model (a tree and the file of its basic events, say).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<String>,
+    /// Keep cut sets of at most this many events (default: all of them).
+    #[arg(long, short = 'l')]
+    max_order: Option<u32>,
+    /// How many of the most probable cut sets to list.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Mission time in hours, for time-dependent probabilities.
+    #[arg(long, default_value_t = 8760.0)]
+    mission_time: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
 struct InitArgs {
     /// Where to write the template.
     #[arg(default_value = "spof.yaml")]
@@ -171,6 +193,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => run_explain(args, color, stderr_color),
         Command::Whatif(args) => run_whatif(args, color, stderr_color),
         Command::Init(args) => run_init(args),
+        Command::Fta(args) => run_fta(args),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema())
                 .expect("the schema serialises");
@@ -367,6 +390,53 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
     let text = match args.format {
         Format::Text => spof_report::text::what_if(model, &report, &events, &result, color),
         Format::Json => spof_report::json::what_if(model, &report, &events, &result),
+    };
+    out(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_fta(args: FtaArgs) -> Result<ExitCode> {
+    let texts: Vec<(String, String)> = args
+        .files
+        .iter()
+        .map(|path| files::read_text(path, &["xml"]).map(|text| (path.clone(), text)))
+        .collect::<std::result::Result<_, _>>()
+        .map_err(Failure)?;
+    let inputs: Vec<spof_mef::Input> = texts
+        .iter()
+        .map(|(name, text)| spof_mef::Input { name, text })
+        .collect();
+    let settings = spof_mef::Settings {
+        mission_time: args.mission_time,
+    };
+    let tree = spof_mef::read(&inputs, &settings).map_err(|e| Failure(e.to_string()))?;
+    let max_order = args.max_order.unwrap_or(u32::MAX);
+    let config = spof_engine::fta::FtaConfig {
+        max_order,
+        top: args.top,
+        ..Default::default()
+    };
+    // Decision diagrams recurse as deep as there are variables: give them room.
+    let results = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn_scoped(scope, || {
+                tree.top_gates()
+                    .into_iter()
+                    .map(|top| spof_engine::fta::analyze(&tree, top, &config))
+                    .collect::<std::result::Result<Vec<_>, _>>()
+            })
+            .expect("a thread can be started")
+            .join()
+            .expect("the analysis does not panic")
+    })
+    .map_err(|_| {
+        Failure("the decision diagram grew past its limit of nodes; try a lower --max-order".into())
+    })?;
+    let names: Vec<&str> = args.files.iter().map(String::as_str).collect();
+    let text = match args.format {
+        Format::Text => spof_report::fta::text(&tree, &results, &names, args.max_order),
+        Format::Json => spof_report::fta::json(&tree, &results, &names, args.max_order),
     };
     out(&text);
     Ok(ExitCode::SUCCESS)

@@ -23,3 +23,5 @@ pub fn check(model: &spof_model::Model, config: &Config) -> Report {
     let findings = findings::find(model, &analysis, config.today);
     Report { analysis, findings }
 }
+pub mod dd;
+pub mod fta;

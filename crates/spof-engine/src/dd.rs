@@ -1,0 +1,645 @@
+//! Decision diagrams: a hash-consed BDD for exact probabilities of Boolean functions, and a ZBDD
+//! for families of sets (minimal cut sets), with Rauzy's BDD-to-ZBDD minimal-solutions
+//! transformation, Minato's subsumption removal (`without`) and an order cut-off. No Rust crate
+//! has the cut-set operations, so they live here; nothing in this module does I/O.
+//!
+//! Both diagrams share one variable order (0 first). Nodes are `u32` handles into arenas;
+//! `0` and `1` are the terminals (false/true for the BDD, the empty family and the family that
+//! holds only the empty set for the ZBDD).
+
+use rustc_hash::FxHashMap;
+
+pub type Var = u32;
+pub type Ref = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Node {
+    var: Var,
+    lo: Ref,
+    hi: Ref,
+}
+
+const TERMINAL_VAR: Var = Var::MAX;
+
+/// Binary operators of `Bdd::apply`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    And,
+    Or,
+    Xor,
+}
+
+/// A reduced ordered BDD without complement edges.
+pub struct Bdd {
+    nodes: Vec<Node>,
+    unique: FxHashMap<Node, Ref>,
+    apply_cache: FxHashMap<(Op, Ref, Ref), Ref>,
+    not_cache: FxHashMap<Ref, Ref>,
+    /// Stop growing past this many nodes (the caller reports that the function is too large).
+    pub node_limit: usize,
+}
+
+pub const FALSE: Ref = 0;
+pub const TRUE: Ref = 1;
+
+/// The diagram grew past its node limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge;
+
+impl Default for Bdd {
+    fn default() -> Self {
+        Bdd::new()
+    }
+}
+
+impl Bdd {
+    pub fn new() -> Bdd {
+        let terminal = |v| Node {
+            var: TERMINAL_VAR,
+            lo: v,
+            hi: v,
+        };
+        Bdd {
+            nodes: vec![terminal(0), terminal(1)],
+            unique: FxHashMap::default(),
+            apply_cache: FxHashMap::default(),
+            not_cache: FxHashMap::default(),
+            node_limit: 50_000_000,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.len() <= 2
+    }
+
+    pub fn var_of(&self, f: Ref) -> Var {
+        self.nodes[f as usize].var
+    }
+
+    pub fn lo(&self, f: Ref) -> Ref {
+        self.nodes[f as usize].lo
+    }
+
+    pub fn hi(&self, f: Ref) -> Ref {
+        self.nodes[f as usize].hi
+    }
+
+    fn make(&mut self, var: Var, lo: Ref, hi: Ref) -> Result<Ref, TooLarge> {
+        if lo == hi {
+            return Ok(lo);
+        }
+        let node = Node { var, lo, hi };
+        if let Some(&r) = self.unique.get(&node) {
+            return Ok(r);
+        }
+        if self.nodes.len() >= self.node_limit {
+            return Err(TooLarge);
+        }
+        let r = self.nodes.len() as Ref;
+        self.nodes.push(node);
+        self.unique.insert(node, r);
+        Ok(r)
+    }
+
+    /// The function that is true exactly when `var` is.
+    pub fn var(&mut self, var: Var) -> Result<Ref, TooLarge> {
+        self.make(var, FALSE, TRUE)
+    }
+
+    pub fn not(&mut self, f: Ref) -> Result<Ref, TooLarge> {
+        match f {
+            FALSE => return Ok(TRUE),
+            TRUE => return Ok(FALSE),
+            _ => {}
+        }
+        if let Some(&r) = self.not_cache.get(&f) {
+            return Ok(r);
+        }
+        let Node { var, lo, hi } = self.nodes[f as usize];
+        let lo = self.not(lo)?;
+        let hi = self.not(hi)?;
+        let r = self.make(var, lo, hi)?;
+        self.not_cache.insert(f, r);
+        Ok(r)
+    }
+
+    pub fn apply(&mut self, op: Op, a: Ref, b: Ref) -> Result<Ref, TooLarge> {
+        // Terminal cases.
+        match op {
+            Op::And => {
+                if a == FALSE || b == FALSE {
+                    return Ok(FALSE);
+                }
+                if a == TRUE || a == b {
+                    return Ok(b);
+                }
+                if b == TRUE {
+                    return Ok(a);
+                }
+            }
+            Op::Or => {
+                if a == TRUE || b == TRUE {
+                    return Ok(TRUE);
+                }
+                if a == FALSE || a == b {
+                    return Ok(b);
+                }
+                if b == FALSE {
+                    return Ok(a);
+                }
+            }
+            Op::Xor => {
+                if a == b {
+                    return Ok(FALSE);
+                }
+                if a == FALSE {
+                    return Ok(b);
+                }
+                if b == FALSE {
+                    return Ok(a);
+                }
+                if a == TRUE {
+                    return self.not(b);
+                }
+                if b == TRUE {
+                    return self.not(a);
+                }
+            }
+        }
+        // The operators are commutative: cache one order.
+        let (a, b) = if a < b { (a, b) } else { (b, a) };
+        if let Some(&r) = self.apply_cache.get(&(op, a, b)) {
+            return Ok(r);
+        }
+        let (na, nb) = (self.nodes[a as usize], self.nodes[b as usize]);
+        let var = na.var.min(nb.var);
+        let (a0, a1) = if na.var == var {
+            (na.lo, na.hi)
+        } else {
+            (a, a)
+        };
+        let (b0, b1) = if nb.var == var {
+            (nb.lo, nb.hi)
+        } else {
+            (b, b)
+        };
+        let lo = self.apply(op, a0, b0)?;
+        let hi = self.apply(op, a1, b1)?;
+        let r = self.make(var, lo, hi)?;
+        self.apply_cache.insert((op, a, b), r);
+        Ok(r)
+    }
+
+    /// At least `k` of `args` are true.
+    pub fn at_least(&mut self, k: usize, args: &[Ref]) -> Result<Ref, TooLarge> {
+        if k == 0 {
+            return Ok(TRUE);
+        }
+        if k > args.len() {
+            return Ok(FALSE);
+        }
+        // at_least[j]: at least j of the arguments seen so far.
+        let mut at_least = vec![FALSE; k + 1];
+        at_least[0] = TRUE;
+        for &arg in args {
+            for j in (1..=k).rev() {
+                let with = self.apply(Op::And, arg, at_least[j - 1])?;
+                at_least[j] = self.apply(Op::Or, at_least[j], with)?;
+            }
+        }
+        Ok(at_least[k])
+    }
+
+    /// The exact probability that `f` is true, with `p[var]` the probability of each variable,
+    /// variables independent.
+    pub fn probability(&self, f: Ref, p: &[f64]) -> f64 {
+        let mut memo: FxHashMap<Ref, f64> = FxHashMap::default();
+        self.probability_memo(f, p, &mut memo)
+    }
+
+    fn probability_memo(&self, f: Ref, p: &[f64], memo: &mut FxHashMap<Ref, f64>) -> f64 {
+        match f {
+            FALSE => return 0.0,
+            TRUE => return 1.0,
+            _ => {}
+        }
+        if let Some(&v) = memo.get(&f) {
+            return v;
+        }
+        let Node { var, lo, hi } = self.nodes[f as usize];
+        let pv = p[var as usize];
+        let v = pv * self.probability_memo(hi, p, memo)
+            + (1.0 - pv) * self.probability_memo(lo, p, memo);
+        memo.insert(f, v);
+        v
+    }
+
+    /// Whether `f` is true with every variable false (the empty set is a solution).
+    pub fn true_at_zero(&self, mut f: Ref) -> bool {
+        while f > TRUE {
+            f = self.nodes[f as usize].lo;
+        }
+        f == TRUE
+    }
+}
+
+/// A zero-suppressed BDD: a family of sets of variables.
+pub struct Zbdd {
+    nodes: Vec<Node>,
+    unique: FxHashMap<Node, Ref>,
+    without_cache: FxHashMap<(Ref, Ref), Ref>,
+    minsol_cache: FxHashMap<(Ref, u32), Ref>,
+    pub node_limit: usize,
+}
+
+/// The empty family.
+pub const EMPTY: Ref = 0;
+/// The family holding only the empty set.
+pub const BASE: Ref = 1;
+
+impl Default for Zbdd {
+    fn default() -> Self {
+        Zbdd::new()
+    }
+}
+
+impl Zbdd {
+    pub fn new() -> Zbdd {
+        let terminal = |v| Node {
+            var: TERMINAL_VAR,
+            lo: v,
+            hi: v,
+        };
+        Zbdd {
+            nodes: vec![terminal(0), terminal(1)],
+            unique: FxHashMap::default(),
+            without_cache: FxHashMap::default(),
+            minsol_cache: FxHashMap::default(),
+            node_limit: 50_000_000,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.len() <= 2
+    }
+
+    pub fn var_of(&self, f: Ref) -> Var {
+        self.nodes[f as usize].var
+    }
+
+    pub fn lo(&self, f: Ref) -> Ref {
+        self.nodes[f as usize].lo
+    }
+
+    pub fn hi(&self, f: Ref) -> Ref {
+        self.nodes[f as usize].hi
+    }
+
+    fn make(&mut self, var: Var, lo: Ref, hi: Ref) -> Result<Ref, TooLarge> {
+        if hi == EMPTY {
+            return Ok(lo);
+        }
+        let node = Node { var, lo, hi };
+        if let Some(&r) = self.unique.get(&node) {
+            return Ok(r);
+        }
+        if self.nodes.len() >= self.node_limit {
+            return Err(TooLarge);
+        }
+        let r = self.nodes.len() as Ref;
+        self.nodes.push(node);
+        self.unique.insert(node, r);
+        Ok(r)
+    }
+
+    /// `{ f in F : no g in G with g ⊆ f }`: removes from F every set that contains a set of G.
+    pub fn without(&mut self, f: Ref, g: Ref) -> Result<Ref, TooLarge> {
+        if g == EMPTY || f == EMPTY {
+            return Ok(f);
+        }
+        if f == g {
+            return Ok(EMPTY);
+        }
+        if g == BASE {
+            // The empty set is a subset of everything.
+            return Ok(EMPTY);
+        }
+        if f == BASE {
+            // Only the empty set; G holds non-empty sets only once BASE is excluded... unless G
+            // contains the empty set along with others.
+            return Ok(if self.contains_empty(g) { EMPTY } else { BASE });
+        }
+        if let Some(&r) = self.without_cache.get(&(f, g)) {
+            return Ok(r);
+        }
+        let (nf, ng) = (self.nodes[f as usize], self.nodes[g as usize]);
+        let r = if nf.var < ng.var {
+            let lo = self.without(nf.lo, g)?;
+            let hi = self.without(nf.hi, g)?;
+            self.make(nf.var, lo, hi)?
+        } else if nf.var > ng.var {
+            // Sets of G holding ng.var cannot be subsets of sets of F, which lack it.
+            self.without(f, ng.lo)?
+        } else {
+            let lo = self.without(nf.lo, ng.lo)?;
+            let hi_partial = self.without(nf.hi, ng.hi)?;
+            let hi = self.without(hi_partial, ng.lo)?;
+            self.make(nf.var, lo, hi)?
+        };
+        self.without_cache.insert((f, g), r);
+        Ok(r)
+    }
+
+    fn contains_empty(&self, mut f: Ref) -> bool {
+        while f > BASE {
+            f = self.nodes[f as usize].lo;
+        }
+        f == BASE
+    }
+
+    /// The minimal solutions of the BDD function `f` with at most `max_order` variables each
+    /// (Rauzy 1993): the minimal cut sets of a coherent function. For a non-coherent one,
+    /// negative literals are dropped, which gives the minimal cut sets as SCRAM defines them.
+    pub fn minimal_solutions(
+        &mut self,
+        bdd: &Bdd,
+        f: Ref,
+        max_order: u32,
+    ) -> Result<Ref, TooLarge> {
+        match f {
+            FALSE => return Ok(EMPTY),
+            TRUE => return Ok(BASE),
+            _ => {}
+        }
+        if max_order == 0 {
+            return Ok(if bdd.true_at_zero(f) { BASE } else { EMPTY });
+        }
+        if let Some(&r) = self.minsol_cache.get(&(f, max_order)) {
+            return Ok(r);
+        }
+        let (var, lo, hi) = (bdd.var_of(f), bdd.lo(f), bdd.hi(f));
+        let lo_sets = self.minimal_solutions(bdd, lo, max_order)?;
+        let hi_sets = self.minimal_solutions(bdd, hi, max_order - 1)?;
+        let hi_sets = self.without(hi_sets, lo_sets)?;
+        let r = self.make(var, lo_sets, hi_sets)?;
+        self.minsol_cache.insert((f, max_order), r);
+        Ok(r)
+    }
+
+    /// How many sets the family holds.
+    pub fn count(&self, f: Ref) -> u128 {
+        let mut memo: FxHashMap<Ref, u128> = FxHashMap::default();
+        self.count_memo(f, &mut memo)
+    }
+
+    fn count_memo(&self, f: Ref, memo: &mut FxHashMap<Ref, u128>) -> u128 {
+        match f {
+            EMPTY => return 0,
+            BASE => return 1,
+            _ => {}
+        }
+        if let Some(&v) = memo.get(&f) {
+            return v;
+        }
+        let Node { lo, hi, .. } = self.nodes[f as usize];
+        let v = self
+            .count_memo(lo, memo)
+            .saturating_add(self.count_memo(hi, memo));
+        memo.insert(f, v);
+        v
+    }
+
+    /// How many sets of each size (index = size).
+    pub fn count_by_order(&self, f: Ref) -> Vec<u128> {
+        let mut memo: FxHashMap<Ref, Vec<u128>> = FxHashMap::default();
+        let mut out = self.by_order_memo(f, &mut memo);
+        while out.len() > 1 && out.last() == Some(&0) {
+            out.pop();
+        }
+        out
+    }
+
+    fn by_order_memo(&self, f: Ref, memo: &mut FxHashMap<Ref, Vec<u128>>) -> Vec<u128> {
+        match f {
+            EMPTY => return vec![0],
+            BASE => return vec![1],
+            _ => {}
+        }
+        if let Some(v) = memo.get(&f) {
+            return v.clone();
+        }
+        let Node { lo, hi, .. } = self.nodes[f as usize];
+        let lo_counts = self.by_order_memo(lo, memo);
+        let hi_counts = self.by_order_memo(hi, memo);
+        let mut out = vec![0u128; lo_counts.len().max(hi_counts.len() + 1)];
+        for (i, c) in lo_counts.iter().enumerate() {
+            out[i] = out[i].saturating_add(*c);
+        }
+        for (i, c) in hi_counts.iter().enumerate() {
+            out[i + 1] = out[i + 1].saturating_add(*c);
+        }
+        memo.insert(f, out.clone());
+        out
+    }
+
+    /// The sum over the sets of the product of their variables' probabilities: the rare-event
+    /// approximation of the probability of their union.
+    pub fn rare_event(&self, f: Ref, p: &[f64]) -> f64 {
+        let mut memo: FxHashMap<Ref, f64> = FxHashMap::default();
+        self.rare_memo(f, p, &mut memo)
+    }
+
+    fn rare_memo(&self, f: Ref, p: &[f64], memo: &mut FxHashMap<Ref, f64>) -> f64 {
+        match f {
+            EMPTY => return 0.0,
+            BASE => return 1.0,
+            _ => {}
+        }
+        if let Some(&v) = memo.get(&f) {
+            return v;
+        }
+        let Node { var, lo, hi } = self.nodes[f as usize];
+        let v = self.rare_memo(lo, p, memo) + p[var as usize] * self.rare_memo(hi, p, memo);
+        memo.insert(f, v);
+        v
+    }
+
+    /// The sets in decreasing order of probability (product of their variables'), best first,
+    /// at most `limit` of them. A best-first search bounded by the best completion of each
+    /// node, so it costs about `limit` times the depth, however many sets the family holds.
+    pub fn most_probable(&self, f: Ref, p: &[f64], limit: usize) -> Vec<(Vec<Var>, f64)> {
+        use std::cmp::Ordering;
+        use std::collections::BinaryHeap;
+        // The best product reachable from each node.
+        let mut best: FxHashMap<Ref, f64> = FxHashMap::default();
+        fn best_of(z: &Zbdd, f: Ref, p: &[f64], best: &mut FxHashMap<Ref, f64>) -> f64 {
+            match f {
+                EMPTY => return 0.0,
+                BASE => return 1.0,
+                _ => {}
+            }
+            if let Some(&v) = best.get(&f) {
+                return v;
+            }
+            let Node { var, lo, hi } = z.nodes[f as usize];
+            let v = best_of(z, lo, p, best).max(p[var as usize] * best_of(z, hi, p, best));
+            best.insert(f, v);
+            v
+        }
+        struct Item {
+            bound: f64,
+            so_far: f64,
+            node: Ref,
+            path: Vec<Var>,
+        }
+        impl PartialEq for Item {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == Ordering::Equal
+            }
+        }
+        impl Eq for Item {}
+        impl PartialOrd for Item {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl Ord for Item {
+            fn cmp(&self, other: &Self) -> Ordering {
+                // Larger bound first; ties by shorter path then the path itself, for stable output.
+                self.bound
+                    .total_cmp(&other.bound)
+                    .then_with(|| other.path.len().cmp(&self.path.len()))
+                    .then_with(|| other.path.cmp(&self.path))
+            }
+        }
+        let mut heap = BinaryHeap::new();
+        let start = best_of(self, f, p, &mut best);
+        if f != EMPTY {
+            heap.push(Item {
+                bound: start,
+                so_far: 1.0,
+                node: f,
+                path: Vec::new(),
+            });
+        }
+        let mut out = Vec::new();
+        while let Some(item) = heap.pop() {
+            if out.len() >= limit {
+                break;
+            }
+            if item.node == BASE {
+                out.push((item.path, item.so_far));
+                continue;
+            }
+            let Node { var, lo, hi } = self.nodes[item.node as usize];
+            if lo != EMPTY {
+                let bound = item.so_far * best_of(self, lo, p, &mut best);
+                heap.push(Item {
+                    bound,
+                    so_far: item.so_far,
+                    node: lo,
+                    path: item.path.clone(),
+                });
+            }
+            let so_far = item.so_far * p[var as usize];
+            let mut path = item.path;
+            path.push(var);
+            let bound = so_far * best_of(self, hi, p, &mut best);
+            heap.push(Item {
+                bound,
+                so_far,
+                node: hi,
+                path,
+            });
+        }
+        out
+    }
+
+    /// Every set, in the diagram's order; for small families (tests, MCUB).
+    pub fn sets(&self, f: Ref, limit: usize) -> Vec<Vec<Var>> {
+        let mut out = Vec::new();
+        let mut path = Vec::new();
+        self.collect(f, &mut path, &mut out, limit);
+        out
+    }
+
+    fn collect(&self, f: Ref, path: &mut Vec<Var>, out: &mut Vec<Vec<Var>>, limit: usize) {
+        if out.len() >= limit || f == EMPTY {
+            return;
+        }
+        if f == BASE {
+            out.push(path.clone());
+            return;
+        }
+        let Node { var, lo, hi } = self.nodes[f as usize];
+        self.collect(lo, path, out, limit);
+        path.push(var);
+        self.collect(hi, path, out, limit);
+        path.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (a ∧ b) ∨ (b ∧ c) ∨ (a ∧ b ∧ c): minimal cut sets {a,b}, {b,c}.
+    #[test]
+    fn minimal_cut_sets_and_probability() {
+        let mut bdd = Bdd::new();
+        let (a, b, c) = (
+            bdd.var(0).unwrap(),
+            bdd.var(1).unwrap(),
+            bdd.var(2).unwrap(),
+        );
+        let ab = bdd.apply(Op::And, a, b).unwrap();
+        let bc = bdd.apply(Op::And, b, c).unwrap();
+        let abc = bdd.apply(Op::And, ab, c).unwrap();
+        let f = bdd.apply(Op::Or, ab, bc).unwrap();
+        let f = bdd.apply(Op::Or, f, abc).unwrap();
+        let p = [0.1, 0.2, 0.3];
+        let exact = bdd.probability(f, &p);
+        assert!((exact - 0.074).abs() < 1e-12, "{exact}");
+        let mut zbdd = Zbdd::new();
+        let sets = zbdd.minimal_solutions(&bdd, f, 10).unwrap();
+        assert_eq!(zbdd.sets(sets, 100), vec![vec![1, 2], vec![0, 1]]);
+        assert_eq!(zbdd.count(sets), 2);
+        assert_eq!(zbdd.count_by_order(sets), vec![0, 0, 2]);
+        assert!((zbdd.rare_event(sets, &p) - 0.08).abs() < 1e-12);
+        let top = zbdd.most_probable(sets, &p, 1);
+        assert_eq!(top[0].0, vec![1, 2]);
+        let order_one = zbdd.minimal_solutions(&bdd, f, 1).unwrap();
+        assert_eq!(zbdd.count(order_one), 0);
+    }
+
+    #[test]
+    fn at_least_and_negation() {
+        let mut bdd = Bdd::new();
+        let vars: Vec<Ref> = (0..3).map(|v| bdd.var(v).unwrap()).collect();
+        let two = bdd.at_least(2, &vars).unwrap();
+        let p = [0.1, 0.2, 0.3];
+        assert!((bdd.probability(two, &p) - 0.098).abs() < 1e-12);
+        let mut zbdd = Zbdd::new();
+        let sets = zbdd.minimal_solutions(&bdd, two, 5).unwrap();
+        assert_eq!(zbdd.count(sets), 3);
+        // a ∧ ¬a is impossible: no cut set; a ∨ ¬a always: the empty cut set.
+        let not_a = bdd.not(vars[0]).unwrap();
+        let never = bdd.apply(Op::And, vars[0], not_a).unwrap();
+        assert_eq!(never, FALSE);
+        let always = bdd.apply(Op::Or, vars[0], not_a).unwrap();
+        assert_eq!(zbdd.minimal_solutions(&bdd, always, 5).unwrap(), BASE);
+        // a ∧ ¬b: cut set {a}.
+        let not_b = bdd.not(vars[1]).unwrap();
+        let f = bdd.apply(Op::And, vars[0], not_b).unwrap();
+        let sets = zbdd.minimal_solutions(&bdd, f, 5).unwrap();
+        assert_eq!(zbdd.sets(sets, 10), vec![vec![0]]);
+    }
+}
