@@ -49,6 +49,9 @@ enum Command {
     Whatif(WhatIfArgs),
     /// Write a commented template of every model key.
     Init(InitArgs),
+    /// Risk groups: the minimal sets of two or more events that together take a journey down
+    /// (shared dependencies: two zones behind one NAT gateway, replicas on one host).
+    Risks(RisksArgs),
     /// Analyse Open-PSA MEF fault trees: the top event's probability (exact, rare-event,
     /// min-cut upper bound), the minimal cut sets counted by order, the most probable ones.
     Fta(FtaArgs),
@@ -140,6 +143,27 @@ struct WhatIfArgs {
 }
 
 #[derive(Args)]
+struct RisksArgs {
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL", conflicts_with = "model")]
+    path: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Largest group to look for.
+    #[arg(long, default_value_t = 2)]
+    max_order: u32,
+    /// How many groups to list per journey, most probable first.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Report only this journey.
+    #[arg(long, value_name = "NAME")]
+    journey: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
 struct FtaArgs {
     /// The MEF files, read as one model (a tree and the file of its basic events, say).
     #[arg(required = true, value_name = "FILE")]
@@ -194,6 +218,7 @@ fn main() -> ExitCode {
         Command::Whatif(args) => run_whatif(args, color, stderr_color),
         Command::Init(args) => run_init(args),
         Command::Fta(args) => run_fta(args),
+        Command::Risks(args) => run_risks(args, color, stderr_color),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema())
                 .expect("the schema serialises");
@@ -390,6 +415,50 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
     let text = match args.format {
         Format::Text => spof_report::text::what_if(model, &report, &events, &result, color),
         Format::Json => spof_report::json::what_if(model, &report, &events, &result),
+    };
+    out(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_risks(args: RisksArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let loaded = load(
+        args.path,
+        &args.model,
+        args.format == Format::Json,
+        stderr_color,
+    )?;
+    let model = &loaded.model;
+    let journey = match &args.journey {
+        Some(name) => Some(
+            model
+                .journey(name)
+                .ok_or_else(|| Failure(format!("no journey `{name}`")))?,
+        ),
+        None => None,
+    };
+    let graph = spof_engine::graph::compile(model);
+    let config = spof_engine::risks::RiskConfig {
+        max_order: args.max_order.max(2),
+        top: args.top,
+    };
+    let results = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(1 << 30)
+            .spawn_scoped(scope, || spof_engine::risks::risks(model, &graph, &config))
+            .expect("a thread can be started")
+            .join()
+            .expect("the analysis does not panic")
+    })
+    .map_err(|_| {
+        Failure("the decision diagram grew past its limit of nodes; try a lower --max-order".into())
+    })?;
+    let results: Vec<_> = results
+        .into_iter()
+        .filter(|r| journey.is_none_or(|j| j == r.journey))
+        .collect();
+    let text = match args.format {
+        Format::Text => spof_report::risks::text(model, &graph, &results, config.max_order, color),
+        Format::Json => spof_report::risks::json(model, &graph, &results, config.max_order),
     };
     out(&text);
     Ok(ExitCode::SUCCESS)

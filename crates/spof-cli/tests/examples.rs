@@ -29,11 +29,21 @@ fn check_json(example: &str) -> Value {
 }
 
 fn spof_components(report: &Value) -> BTreeSet<String> {
-    report["spofs"].as_array().unwrap().iter().filter_map(|s| s["component"].as_str().map(String::from)).collect()
+    report["spofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["component"].as_str().map(String::from))
+        .collect()
 }
 
 fn spof_events(report: &Value) -> BTreeSet<String> {
-    report["spofs"].as_array().unwrap().iter().map(|s| s["event"].as_str().unwrap().to_string()).collect()
+    report["spofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["event"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -41,14 +51,26 @@ fn ecommerce_2009_names_the_four_spofs_and_not_app_or_db() {
     let report = check_json("ecommerce-2009");
     assert_eq!(report["schema_version"], 1);
     let components = spof_components(&report);
-    let expected: BTreeSet<String> = ["dns", "lb", "sessions", "db-proxy"].iter().map(|s| s.to_string()).collect();
+    let expected: BTreeSet<String> = ["dns", "lb", "sessions", "db-proxy"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(components, expected);
-    assert_eq!(spof_events(&report).len(), 4, "only the four components' own events");
+    assert_eq!(
+        spof_events(&report).len(),
+        4,
+        "only the four components' own events"
+    );
     for spof in report["spofs"].as_array().unwrap() {
         assert_eq!(spof["blast_radius"], 1.0);
         assert_eq!(spof["recovery"]["kind"], "repair");
     }
-    let codes: BTreeSet<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
     for code in ["SPOF005", "SPOF006", "SPOF011", "SPOF014"] {
         assert!(codes.contains(code), "{code} missing from {codes:?}");
     }
@@ -58,7 +80,10 @@ fn ecommerce_2009_names_the_four_spofs_and_not_app_or_db() {
 fn three_tier_everything_is_a_spof_with_full_blast_radius() {
     let report = check_json("three-tier");
     let events = spof_events(&report);
-    let expected: BTreeSet<String> = ["lb/1", "app/1", "db/1", "zone:us-east-1a"].iter().map(|s| s.to_string()).collect();
+    let expected: BTreeSet<String> = ["lb/1", "app/1", "db/1", "zone:us-east-1a"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(events, expected);
     for spof in report["spofs"].as_array().unwrap() {
         assert_eq!(spof["blast_radius"], 1.0, "{spof}");
@@ -72,14 +97,35 @@ fn nat_gateway_takes_checkout_down_with_zone_a_but_not_browse() {
     let expected: BTreeSet<String> = ["nat/1", "zone:a"].iter().map(|s| s.to_string()).collect();
     assert_eq!(events, expected);
     for spof in report["spofs"].as_array().unwrap() {
-        let down: Vec<&str> = spof["journeys"].as_array().unwrap().iter().filter(|j| j["spof"] == true).map(|j| j["journey"].as_str().unwrap()).collect();
+        let down: Vec<&str> = spof["journeys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|j| j["spof"] == true)
+            .map(|j| j["journey"].as_str().unwrap())
+            .collect();
         assert_eq!(down, ["checkout"], "{}", spof["event"]);
     }
-    let zone_a = report["spofs"].as_array().unwrap().iter().find(|s| s["event"] == "zone:a").unwrap();
-    let browse = zone_a["journeys"].as_array().unwrap().iter().find(|j| j["journey"] == "browse").unwrap();
+    let zone_a = report["spofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["event"] == "zone:a")
+        .unwrap();
+    let browse = zone_a["journeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["journey"] == "browse")
+        .unwrap();
     assert_ne!(browse["effect"], "down-until-repair");
     assert_ne!(browse["effect"], "down-until-manual-step");
-    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
     assert!(codes.contains(&"SPOF013"), "{codes:?}");
 }
 
@@ -87,25 +133,43 @@ fn nat_gateway_takes_checkout_down_with_zone_a_but_not_browse() {
 fn deploy_and_monitoring_flags_the_deploy_and_the_monitoring() {
     let report = check_json("deploy-and-monitoring");
     assert!(spof_events(&report).contains("deploy:api"));
-    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
     assert!(codes.contains(&"SPOF017"), "{codes:?}");
     assert!(codes.contains(&"SPOF018"), "{codes:?}");
 }
 
 #[test]
 fn example_files_match_the_embedded_examples() {
-    for name in ["ecommerce-2009", "three-tier", "nat-gateway", "deploy-and-monitoring"] {
+    for name in [
+        "ecommerce-2009",
+        "three-tier",
+        "nat-gateway",
+        "deploy-and-monitoring",
+    ] {
         let path = format!("{}/../../examples/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
         let (_, from_file, _) = spof(&["check", &path, "--format", "json"]);
         let (_, embedded, _) = spof(&["check", "--example", name, "--format", "json"]);
-        let strip = |text: &str| text.replace(&path, "").replace(&format!("examples/{name}.yaml"), "");
+        let strip = |text: &str| {
+            text.replace(&path, "")
+                .replace(&format!("examples/{name}.yaml"), "")
+        };
         assert_eq!(strip(&from_file), strip(&embedded), "{name}");
     }
 }
 
 #[test]
 fn snapshots_of_every_example() {
-    for name in ["ecommerce-2009", "three-tier", "nat-gateway", "deploy-and-monitoring"] {
+    for name in [
+        "ecommerce-2009",
+        "three-tier",
+        "nat-gateway",
+        "deploy-and-monitoring",
+    ] {
         let (code, text, _) = spof(&["check", "--example", name]);
         insta::assert_snapshot!(format!("check_text_{name}"), format!("exit {code}\n{text}"));
         let (_, json, _) = spof(&["check", "--example", name, "--format", "json"]);
@@ -121,7 +185,14 @@ fn snapshots_of_explain_and_whatif() {
     insta::assert_snapshot!("explain_app_nat", text);
     let (_, text, _) = spof(&["whatif", "zone:a", "nat", "--example", "nat-gateway"]);
     insta::assert_snapshot!("whatif_zone_a", text);
-    let (_, json, _) = spof(&["whatif", "b", "--example", "nat-gateway", "--format", "json"]);
+    let (_, json, _) = spof(&[
+        "whatif",
+        "b",
+        "--example",
+        "nat-gateway",
+        "--format",
+        "json",
+    ]);
     insta::assert_snapshot!("whatif_zone_b_json", json);
     let (_, text, _) = spof(&["explain"]);
     insta::assert_snapshot!("explain_codes", text);

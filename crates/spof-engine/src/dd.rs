@@ -303,6 +303,11 @@ impl Zbdd {
         self.nodes[f as usize].hi
     }
 
+    /// The family `lo ∪ { s ∪ {var} : s ∈ hi }`, with `var` before every variable of both.
+    pub fn node(&mut self, var: Var, lo: Ref, hi: Ref) -> Result<Ref, TooLarge> {
+        self.make(var, lo, hi)
+    }
+
     fn make(&mut self, var: Var, lo: Ref, hi: Ref) -> Result<Ref, TooLarge> {
         if hi == EMPTY {
             return Ok(lo);

@@ -3,9 +3,11 @@
 //! and cannot fail once the model is valid.
 
 pub mod analysis;
+pub mod availability;
 pub mod evaluate;
 pub mod findings;
 pub mod graph;
+pub mod risks;
 pub mod single;
 
 pub use analysis::{Analysis, Config};

@@ -261,7 +261,11 @@ impl<'a, 'input> Reader<'a, 'input> {
                             self.define(file, node, Definition::Parameter(v), scope, private)?
                         }
                         None => {
-                            return Err(self.error(file, node, "the parameter has no value".into()));
+                            return Err(self.error(
+                                file,
+                                node,
+                                "the parameter has no value".into(),
+                            ));
                         }
                     }
                 }

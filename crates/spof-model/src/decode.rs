@@ -133,6 +133,7 @@ fn placeholder(name: &Sp<String>) -> Component {
         monitoring: None,
         owner: None,
         source: None,
+        failures_per_year: None,
         span: name.span,
         placement_span: None,
     }
@@ -161,6 +162,7 @@ fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -
             kind: DomainKind::Custom("domain".into()),
             parent: None,
             restore_time: None,
+            failures_per_year: None,
             span: name.span,
         };
         let mut parent_span = None;

@@ -111,6 +111,7 @@ pub struct Domain {
     pub kind: DomainKind,
     pub parent: Option<DomainId>,
     pub restore_time: Option<Duration>,
+    pub failures_per_year: Option<f64>,
     pub span: Span,
 }
 
@@ -289,6 +290,8 @@ pub struct Component {
     pub owner: Option<String>,
     /// Where an importer found it: `file:line` or a resource address.
     pub source: Option<String>,
+    /// How often one instance fails; `None` takes the default of its kind.
+    pub failures_per_year: Option<f64>,
     /// The component's name in the file.
     pub span: Span,
     /// Where the placement of its instances is written, for findings about zones.

@@ -138,6 +138,11 @@ pub static DOMAIN: Object = Object {
             Ty::Duration,
             "How long the domain takes to come back after it fails.",
         ),
+        f(
+            "failures_per_year",
+            Ty::Money,
+            "How often the domain fails, for availability and risk ranking (default per kind; see docs/availability.md).",
+        ),
         f("description", Ty::Str, "What the domain is."),
     ],
 };
@@ -249,6 +254,11 @@ pub static COMPONENT: Object = Object {
             "For a monitoring component: what it watches.",
         ),
         f("owner", Ty::Str, "Who owns the component."),
+        f(
+            "failures_per_year",
+            Ty::Money,
+            "How often one instance fails, for availability and risk ranking (default per kind; see docs/availability.md).",
+        ),
         f(
             "source",
             Ty::Str,

@@ -1,0 +1,138 @@
+//! Failure and repair figures per kind of basic event, and the unavailability they give.
+//!
+//! Each default has its source. A component or domain may override them with
+//! `failures_per_year`, and its `restore_time` is its repair time. The steady-state
+//! unavailability of an event that fails λ times a year and takes r hours to repair is
+//! λr / (8760 + λr).
+
+use crate::graph::{EventId, EventKind, FaultGraph};
+use spof_model::{DomainKind, Kind, Model};
+
+/// A default failure frequency and repair time, with where the figure comes from.
+#[derive(Clone, Copy, Debug)]
+pub struct Default {
+    pub failures_per_year: f64,
+    pub repair_hours: f64,
+    pub source: &'static str,
+}
+
+const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// One machine or container (an instance of any kind): about two failures a year that need a
+/// restart or rebuild of a few hours, in line with the machine-level failure rates from all
+/// causes reported by Barroso and Hölzle.
+pub const INSTANCE: Default = Default {
+    failures_per_year: 2.0,
+    repair_hours: 4.0,
+    source: "server failures from all causes: Barroso & Hölzle, The Datacenter as a Computer (2nd ed.), ch. 7",
+};
+
+/// Defaults per component kind, for kinds whose instances differ from a plain server.
+pub fn for_kind(kind: Kind) -> Default {
+    match kind {
+        Kind::Database => Default {
+            failures_per_year: 2.0,
+            repair_hours: 8.0,
+            source: "as a server, with a longer repair: a restore from backup rather than a restart (estimate)",
+        },
+        Kind::Dns => Default {
+            failures_per_year: 0.2,
+            repair_hours: 4.0,
+            source: "large DNS provider outages, a few per decade each (Dyn 2016, Akamai Edge DNS 2021)",
+        },
+        Kind::External => Default {
+            failures_per_year: 4.0,
+            repair_hours: 2.0,
+            source: "estimate: third-party API status pages show a few incidents of hours each per year",
+        },
+        _ => INSTANCE,
+    }
+}
+
+/// Defaults per failure domain.
+pub fn for_domain(kind: &DomainKind) -> Default {
+    match kind {
+        DomainKind::Host => INSTANCE,
+        DomainKind::Rack => Default {
+            failures_per_year: 0.5,
+            repair_hours: 6.0,
+            source: "rack failures (top-of-rack switch, power): Barroso & Hölzle, ch. 7",
+        },
+        DomainKind::Zone => Default {
+            failures_per_year: 0.2,
+            repair_hours: 8.0,
+            source: "estimate from public cloud post-event summaries: a zone-level event every few years",
+        },
+        DomainKind::Region => Default {
+            failures_per_year: 0.1,
+            repair_hours: 8.0,
+            source: "estimate: region-wide outages such as AWS us-east-1 in 2017 and 2021 (AWS post-event summaries)",
+        },
+        DomainKind::Provider => Default {
+            failures_per_year: 0.05,
+            repair_hours: 6.0,
+            source: "estimate: provider-wide control-plane outages are rarer than regional ones",
+        },
+        DomainKind::Custom(_) => Default {
+            failures_per_year: 0.5,
+            repair_hours: 4.0,
+            source: "estimate: a shared power feed, network path or cluster fails about as often as a rack",
+        },
+    }
+}
+
+/// A bad all-at-once deploy that fails every instance: change is the first cause of outages.
+pub const BAD_DEPLOY: Default = Default {
+    failures_per_year: 4.0,
+    repair_hours: 1.0,
+    source: "change-induced incidents: Google SRE book, ch. 1 (about 70% of outages follow a change)",
+};
+
+/// A certificate renewed by hand that expires unnoticed.
+pub const MISSED_RENEWAL: Default = Default {
+    failures_per_year: 0.2,
+    repair_hours: 4.0,
+    source: "estimate: teams that renew by hand miss a renewal every few years",
+};
+
+/// A person being unavailable when needed (asleep, away, on leave).
+pub const PERSON_AWAY: f64 = 0.25;
+
+fn unavailability(failures_per_year: f64, repair_hours: f64) -> f64 {
+    let down = failures_per_year * repair_hours;
+    down / (HOURS_PER_YEAR + down)
+}
+
+/// The steady-state probability that the event is in its failed state.
+pub fn event_unavailability(model: &Model, graph: &FaultGraph, event: EventId) -> f64 {
+    match graph.events[event as usize] {
+        EventKind::Instance { component, .. } => {
+            let c = &model.components[component];
+            let default = for_kind(c.kind);
+            let rate = c.failures_per_year.unwrap_or(default.failures_per_year);
+            let repair = c
+                .restore_time
+                .map_or(default.repair_hours, |r| r.seconds() as f64 / 3600.0);
+            unavailability(rate, repair)
+        }
+        EventKind::Domain(d) => {
+            let domain = &model.domains[d];
+            let default = for_domain(&domain.kind);
+            let rate = domain
+                .failures_per_year
+                .unwrap_or(default.failures_per_year);
+            let repair = domain
+                .restore_time
+                .map_or(default.repair_hours, |r| r.seconds() as f64 / 3600.0);
+            unavailability(rate, repair)
+        }
+        EventKind::Deploy(_) => {
+            unavailability(BAD_DEPLOY.failures_per_year, BAD_DEPLOY.repair_hours)
+        }
+        EventKind::Expiry(_) => unavailability(
+            MISSED_RENEWAL.failures_per_year,
+            MISSED_RENEWAL.repair_hours,
+        ),
+        EventKind::Person(_) => PERSON_AWAY,
+    }
+}

@@ -1,0 +1,307 @@
+//! Risk groups: the minimal sets of two or more basic events that together take a journey
+//! down (beyond a brief automatic failover), exactly, from the structure function compiled to
+//! a BDD and turned into minimal cut sets on a ZBDD with an order cut-off. This is where
+//! shared dependencies hide: two zones behind one NAT gateway, three replicas on one host.
+
+use crate::analysis::{WhatIf, what_if};
+use crate::availability::event_unavailability;
+use crate::dd::{self, Bdd, Op, Ref, TooLarge, Var, Zbdd};
+use crate::graph::{EventId, EventKind, FaultGraph};
+use spof_model::{ComponentId, DomainId, Failover, JourneyId, Model};
+
+#[derive(Clone, Debug)]
+pub struct RiskConfig {
+    /// Largest group considered (at least 2).
+    pub max_order: u32,
+    /// How many groups to list per journey.
+    pub top: usize,
+}
+
+impl Default for RiskConfig {
+    fn default() -> Self {
+        RiskConfig {
+            max_order: 2,
+            top: 10,
+        }
+    }
+}
+
+/// One risk group.
+#[derive(Clone, Debug)]
+pub struct RiskGroup {
+    pub events: Vec<EventId>,
+    /// The probability that all of them are down at once (independent events).
+    pub probability: f64,
+    /// Components that the group takes down and no member takes down alone.
+    pub together: Vec<ComponentId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct JourneyRisks {
+    pub journey: JourneyId,
+    /// How many groups of each order (index = order; orders 0 and 1 are SPOFs, not counted).
+    pub by_order: Vec<u128>,
+    pub groups: Vec<RiskGroup>,
+    /// The single events that take the journey down (its SPOFs), for context.
+    pub singles: Vec<EventId>,
+    /// The exact probability that the journey is down (after automatic failovers).
+    pub unavailability: f64,
+}
+
+/// Risk groups of every journey.
+pub fn risks(
+    model: &Model,
+    graph: &FaultGraph,
+    config: &RiskConfig,
+) -> Result<Vec<JourneyRisks>, TooLarge> {
+    let structure = Structure::build(model, graph)?;
+    let q: Vec<f64> = structure
+        .order
+        .iter()
+        .map(|&e| event_unavailability(model, graph, e))
+        .collect();
+    let mut zbdd = Zbdd::new();
+    let mut out = Vec::new();
+    for (j, &journey) in structure.journeys.iter().enumerate() {
+        let unavailability = structure.bdd.probability(journey, &q);
+        let sets = zbdd.minimal_solutions(&structure.bdd, journey, config.max_order.max(2))?;
+        let groups_only = at_least_size(&mut zbdd, sets, 2)?;
+        let singles_only = zbdd.without(sets, groups_only)?;
+        let mut singles: Vec<EventId> = zbdd
+            .sets(singles_only, 10_000)
+            .into_iter()
+            .flatten()
+            .map(|v| structure.order[v as usize])
+            .collect();
+        singles.sort_unstable();
+        let mut by_order = zbdd.count_by_order(groups_only);
+        by_order.resize(by_order.len().max(2), 0);
+        let groups = zbdd
+            .most_probable(groups_only, &q, config.top)
+            .into_iter()
+            .map(|(vars, probability)| {
+                let mut events: Vec<EventId> =
+                    vars.iter().map(|&v| structure.order[v as usize]).collect();
+                events.sort_unstable();
+                let together = together(graph, &events);
+                RiskGroup {
+                    events,
+                    probability,
+                    together,
+                }
+            })
+            .collect();
+        out.push(JourneyRisks {
+            journey: j,
+            by_order,
+            groups,
+            singles,
+            unavailability,
+        });
+    }
+    Ok(out)
+}
+
+/// The sets of at least `k` elements of a family.
+fn at_least_size(zbdd: &mut Zbdd, f: Ref, k: u32) -> Result<Ref, TooLarge> {
+    fn go(
+        zbdd: &mut Zbdd,
+        f: Ref,
+        k: u32,
+        memo: &mut rustc_hash::FxHashMap<(Ref, u32), Ref>,
+    ) -> Result<Ref, TooLarge> {
+        if k == 0 || f == dd::EMPTY {
+            return Ok(f);
+        }
+        if f == dd::BASE {
+            return Ok(dd::EMPTY);
+        }
+        if let Some(&r) = memo.get(&(f, k)) {
+            return Ok(r);
+        }
+        let (var, lo, hi) = (zbdd.var_of(f), zbdd.lo(f), zbdd.hi(f));
+        let lo = go(zbdd, lo, k, memo)?;
+        let hi = go(zbdd, hi, k - 1, memo)?;
+        let r = zbdd.node(var, lo, hi)?;
+        memo.insert((f, k), r);
+        Ok(r)
+    }
+    go(zbdd, f, k, &mut rustc_hash::FxHashMap::default())
+}
+
+/// What the group takes down that none of its members does alone (after automatic failover).
+fn together(graph: &FaultGraph, events: &[EventId]) -> Vec<ComponentId> {
+    let all: WhatIf = what_if(graph, events);
+    let mut alone = vec![false; graph.components.len()];
+    for &e in events {
+        for c in what_if(graph, &[e]).down[1].iter() {
+            alone[*c] = true;
+        }
+    }
+    all.down[1].iter().copied().filter(|&c| !alone[c]).collect()
+}
+
+/// The structure function after automatic failovers, as BDDs: one per journey.
+pub struct Structure {
+    pub bdd: Bdd,
+    /// The event of each BDD variable.
+    pub order: Vec<EventId>,
+    pub journeys: Vec<Ref>,
+}
+
+impl Structure {
+    pub fn build(model: &Model, graph: &FaultGraph) -> Result<Structure, TooLarge> {
+        // Variables: domains first (outermost first, they are shared most), then each
+        // component's events in dependency order, then people.
+        let mut order: Vec<EventId> = Vec::new();
+        let mut domains: Vec<DomainId> = (0..model.domains.len()).collect();
+        domains.sort_by_key(|&d| std::cmp::Reverse(model.domain_chain(d).count()));
+        domains.reverse();
+        order.extend(domains.iter().map(|&d| graph.domain_events[d]));
+        for scc in &graph.order {
+            for &c in scc {
+                let node = &graph.components[c];
+                order.extend(node.wide_events.iter().copied());
+                if let Some(first) = node.first_instance_event {
+                    order.extend(first..first + node.n as EventId);
+                }
+            }
+        }
+        order.extend(graph.person_events.iter().copied());
+        let mut var_of = vec![Var::MAX; graph.event_count()];
+        for (v, &e) in order.iter().enumerate() {
+            var_of[e as usize] = v as Var;
+        }
+        let mut bdd = Bdd::new();
+        let mut comp: Vec<Ref> = vec![dd::FALSE; graph.components.len()];
+        for scc in &graph.order {
+            // A cycle: iterate from everything up to the least fixed point.
+            loop {
+                let mut changed = false;
+                for &c in scc {
+                    let r = component_bdd(model, graph, c, &comp, &var_of, &mut bdd)?;
+                    if r != comp[c] {
+                        comp[c] = r;
+                        changed = true;
+                    }
+                }
+                if !changed || scc.len() == 1 {
+                    break;
+                }
+            }
+        }
+        let journeys = graph
+            .journey_paths
+            .iter()
+            .map(|path| {
+                path.iter()
+                    .try_fold(dd::FALSE, |acc, &c| bdd.apply(Op::Or, acc, comp[c]))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Structure {
+            bdd,
+            order,
+            journeys,
+        })
+    }
+}
+
+fn component_bdd(
+    model: &Model,
+    graph: &FaultGraph,
+    c: ComponentId,
+    comp: &[Ref],
+    var_of: &[Var],
+    bdd: &mut Bdd,
+) -> Result<Ref, TooLarge> {
+    let node = &graph.components[c];
+    let mut shared = dd::FALSE;
+    for &e in &node.wide_events {
+        let v = bdd.var(var_of[e as usize])?;
+        shared = bdd.apply(Op::Or, shared, v)?;
+    }
+    for &h in &node.hard {
+        shared = bdd.apply(Op::Or, shared, comp[h])?;
+    }
+    let mut group_fail = Vec::with_capacity(node.groups.len());
+    for group in &node.groups {
+        let mut f = shared;
+        for &e in &group.domain_events {
+            let v = bdd.var(var_of[e as usize])?;
+            f = bdd.apply(Op::Or, f, v)?;
+        }
+        for ((target, _), domain) in node.scoped.iter().zip(&group.scope_domains) {
+            let scoped = scoped_bdd(graph, *target, *domain, comp, var_of, bdd)?;
+            f = bdd.apply(Op::Or, f, scoped)?;
+        }
+        group_fail.push(f);
+    }
+    let instance = |i: usize, bdd: &mut Bdd| -> Result<Ref, TooLarge> {
+        let g = group_fail[node.group_of[i] as usize];
+        match graph.instance_event(c, i) {
+            Some(e) => {
+                let v = bdd.var(var_of[e as usize])?;
+                bdd.apply(Op::Or, g, v)
+            }
+            None => Ok(g),
+        }
+    };
+    let instances: Vec<Ref> = (0..node.n)
+        .map(|i| instance(i, bdd))
+        .collect::<Result<_, _>>()?;
+    let mut down = bdd.at_least(node.threshold, &instances)?;
+    // After automatic failovers, a manual standby still waits for someone.
+    if node.active_passive == Some(Failover::Manual) {
+        down = bdd.apply(Op::Or, down, instances[node.primary as usize])?;
+    }
+    let _ = model;
+    Ok(down)
+}
+
+/// Every instance of `target` in `domain` down (the whole target when none is there).
+fn scoped_bdd(
+    graph: &FaultGraph,
+    target: ComponentId,
+    domain: Option<DomainId>,
+    comp: &[Ref],
+    var_of: &[Var],
+    bdd: &mut Bdd,
+) -> Result<Ref, TooLarge> {
+    let Some(domain) = domain else {
+        return Ok(comp[target]);
+    };
+    let node = &graph.components[target];
+    let event = graph.domain_events[domain];
+    let mut all = dd::TRUE;
+    let mut any = false;
+    for i in 0..node.n {
+        let group = &node.groups[node.group_of[i] as usize];
+        if group.domain_events.binary_search(&event).is_err() {
+            continue;
+        }
+        any = true;
+        let mut f = dd::FALSE;
+        for &e in &group.domain_events {
+            let v = bdd.var(var_of[e as usize])?;
+            f = bdd.apply(Op::Or, f, v)?;
+        }
+        for &e in &node.wide_events {
+            let v = bdd.var(var_of[e as usize])?;
+            f = bdd.apply(Op::Or, f, v)?;
+        }
+        for &h in &node.hard {
+            f = bdd.apply(Op::Or, f, comp[h])?;
+        }
+        if let Some(e) = graph.instance_event(target, i) {
+            let v = bdd.var(var_of[e as usize])?;
+            f = bdd.apply(Op::Or, f, v)?;
+        }
+        all = bdd.apply(Op::And, all, f)?;
+    }
+    Ok(if any { all } else { comp[target] })
+}
+
+/// Describes a group's events by kind, for people: "zone a and zone b".
+pub fn member_kinds(graph: &FaultGraph, events: &[EventId]) -> Vec<EventKind> {
+    events.iter().map(|&e| graph.events[e as usize]).collect()
+}
