@@ -29,11 +29,63 @@ pub enum Op {
     Xor,
 }
 
+/// A lossy computed table: a direct-mapped array of recent results. Losing an entry only
+/// costs a recomputation; a table that never grows keeps memory bounded and lookups cheap.
+struct Cache {
+    keys: Vec<u64>,
+    values: Vec<Ref>,
+    mask: usize,
+}
+
+impl Cache {
+    fn new(bits: u32) -> Cache {
+        Cache {
+            keys: vec![u64::MAX; 1 << bits],
+            values: vec![0; 1 << bits],
+            mask: (1 << bits) - 1,
+        }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20) as usize & self.mask
+    }
+
+    fn get(&self, key: u64) -> Option<Ref> {
+        let slot = self.slot(key);
+        (self.keys[slot] == key).then(|| self.values[slot])
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Four times the size, keeping what it holds.
+    fn grow(&mut self) {
+        let mut bigger = Cache::new(self.keys.len().trailing_zeros() + 2);
+        for (key, value) in self.keys.iter().zip(&self.values) {
+            if *key != u64::MAX {
+                bigger.put(*key, *value);
+            }
+        }
+        *self = bigger;
+    }
+
+    fn put(&mut self, key: u64, value: Ref) {
+        let slot = self.slot(key);
+        self.keys[slot] = key;
+        self.values[slot] = value;
+    }
+}
+
+fn cache_key(op: Op, a: Ref, b: Ref) -> u64 {
+    ((op as u64) << 62) | (u64::from(a) << 31) | u64::from(b)
+}
+
 /// A reduced ordered BDD without complement edges.
 pub struct Bdd {
     nodes: Vec<Node>,
     unique: FxHashMap<Node, Ref>,
-    apply_cache: FxHashMap<(Op, Ref, Ref), Ref>,
+    apply_cache: Cache,
     not_cache: FxHashMap<Ref, Ref>,
     /// Stop growing past this many nodes (the caller reports that the function is too large).
     pub node_limit: usize,
@@ -62,7 +114,7 @@ impl Bdd {
         Bdd {
             nodes: vec![terminal(0), terminal(1)],
             unique: FxHashMap::default(),
-            apply_cache: FxHashMap::default(),
+            apply_cache: Cache::new(12),
             not_cache: FxHashMap::default(),
             node_limit: 50_000_000,
         }
@@ -102,6 +154,10 @@ impl Bdd {
         let r = self.nodes.len() as Ref;
         self.nodes.push(node);
         self.unique.insert(node, r);
+        // The computed table grows with the diagram, up to 2^24 entries (200 MB).
+        if self.nodes.len() > self.apply_cache.len() && self.apply_cache.len() < 1 << 24 {
+            self.apply_cache.grow();
+        }
         Ok(r)
     }
 
@@ -172,7 +228,8 @@ impl Bdd {
         }
         // The operators are commutative: cache one order.
         let (a, b) = if a < b { (a, b) } else { (b, a) };
-        if let Some(&r) = self.apply_cache.get(&(op, a, b)) {
+        let key = cache_key(op, a, b);
+        if let Some(r) = self.apply_cache.get(key) {
             return Ok(r);
         }
         let (na, nb) = (self.nodes[a as usize], self.nodes[b as usize]);
@@ -190,7 +247,7 @@ impl Bdd {
         let lo = self.apply(op, a0, b0)?;
         let hi = self.apply(op, a1, b1)?;
         let r = self.make(var, lo, hi)?;
-        self.apply_cache.insert((op, a, b), r);
+        self.apply_cache.put(key, r);
         Ok(r)
     }
 
