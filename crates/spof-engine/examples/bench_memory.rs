@@ -1,0 +1,104 @@
+//! Phase timings and peak memory of the analysis on a generated model (see BENCHMARKS.md).
+//!
+//! `bench_memory N [MODE [PER_COMPONENT]]`: generates a model of N instances (components of
+//! about PER_COMPONENT instances, 100 by default), then
+//! - `generate`: nothing else (the model's own memory);
+//! - `traversal`: compile and the baseline traversal;
+//! - `single`: compile and the single-failure analysis;
+//! - `full`: `analysis::analyze` (compile, single-failure analysis, per-event effects);
+//! - `all` (default): every phase in turn, timed, with the baseline traversal.
+//!
+//! Peak RSS: run under `/usr/bin/time -v`; the peak so far (VmHWM) is also printed after each
+//! phase.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use spof_engine::{analysis, graph, single};
+use std::hint::black_box;
+use std::time::Instant;
+
+/// The process's peak resident set so far, in MiB, from /proc (Linux only).
+fn peak_mib() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or_else(|| "?".into(), |kb| format!("{:.1} MiB", kb as f64 / 1024.0))
+}
+
+fn timed<T>(label: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = black_box(f());
+    println!(
+        "{label:<16} {:>10.2} ms   peak RSS so far {}",
+        start.elapsed().as_secs_f64() * 1e3,
+        peak_mib()
+    );
+    out
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args
+        .next()
+        .and_then(|a| a.replace('_', "").parse().ok())
+        .unwrap_or_else(|| {
+            eprintln!("usage: bench_memory N [generate|traversal|single|full|all] [PER_COMPONENT]");
+            std::process::exit(2)
+        });
+    let mode = args.next().unwrap_or_else(|| "all".into());
+    let per_component: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
+    println!("instances {n}, mode {mode}, about {per_component} instances per component");
+    let model = timed("generate", || common::model_sized(n, per_component));
+    match mode.as_str() {
+        "generate" => {}
+        "traversal" => {
+            let graph = timed("compile", || graph::compile(&model));
+            timed("traversal", || common::traverse(&graph));
+        }
+        "single" => {
+            let graph = timed("compile", || graph::compile(&model));
+            timed("single_failures", || single::analyze(&graph));
+        }
+        "full" => {
+            timed("full_analysis", || analysis::analyze(&model));
+        }
+        "all" => {
+            let graph = timed("compile", || graph::compile(&model));
+            let s = common::stats(&graph);
+            println!(
+                "components {}, events {}, groups {}, edges {} ({} scoped)",
+                s.components, s.events, s.groups, s.edges, s.scoped_edges
+            );
+            timed("traversal", || common::traverse(&graph));
+            let single = timed("single_failures", || single::analyze(&graph));
+            let total: usize = single.component.iter().flatten().map(Vec::len).sum();
+            let largest = single.component.iter().flatten().map(Vec::len).max();
+            println!(
+                "single-failure sets: {total} entries over all phases and components, largest {largest:?}"
+            );
+            drop(single);
+            drop(graph);
+            let analysis = timed("full_analysis", || analysis::analyze(&model));
+            println!(
+                "events with an effect {}, SPOF events {}",
+                analysis.events.len(),
+                analysis.spofs().count()
+            );
+            drop(analysis);
+            let config = spof_engine::Config::default();
+            let report = timed("check", || spof_engine::check(&model, &config));
+            println!("findings {}", report.findings.len());
+        }
+        other => {
+            eprintln!("unknown mode {other}");
+            std::process::exit(2)
+        }
+    }
+}
