@@ -13,7 +13,7 @@
 //! causes (domains, shared dependencies, whole-component events) survive a k-of-n gate.
 
 use crate::evaluate::{Phase, primary_matters};
-use crate::graph::{EventId, FaultGraph};
+use crate::graph::{ComponentNode, EventId, FaultGraph};
 use spof_model::{ComponentId, DomainId};
 
 /// A sorted set of event ids.
@@ -46,6 +46,20 @@ pub fn analyze(graph: &FaultGraph) -> SingleFailures {
     for (c, node) in graph.components.iter().enumerate() {
         keep_groups[c] |= node.no_health_check;
     }
+    // The k-of-n over the groups' own domains is the same in every phase, and is the
+    // whole group part when a component has no scoped dependencies: count it once.
+    let base: Vec<EventSet> = graph
+        .components
+        .iter()
+        .map(|node| {
+            let sets: Vec<&[EventId]> = node
+                .groups
+                .iter()
+                .map(|g| g.domain_events.as_slice())
+                .collect();
+            kofn(node, &sets, &mut scratch)
+        })
+        .collect();
     for (p, &phase) in Phase::ALL.iter().enumerate() {
         let mut state = State {
             sets: vec![Vec::new(); graph.components.len()],
@@ -56,7 +70,15 @@ pub fn analyze(graph: &FaultGraph) -> SingleFailures {
             loop {
                 let mut changed = false;
                 for &c in scc {
-                    let computed = component_set(graph, c, phase, &state, &mut scratch);
+                    let computed = component_set(
+                        graph,
+                        c,
+                        phase,
+                        &state,
+                        &mut scratch,
+                        keep_groups[c],
+                        &base[c],
+                    );
                     if computed.full != state.sets[c] {
                         state.sets[c] = computed.full;
                         changed = true;
@@ -119,58 +141,112 @@ fn component_set(
     phase: Phase,
     state: &State,
     scratch: &mut Counter,
+    keep: bool,
+    base: &EventSet,
 ) -> Computed {
     let node = &graph.components[c];
-    let group_sets: Vec<EventSet> = node
-        .groups
-        .iter()
-        .map(|g| {
-            if node.scoped.is_empty() {
-                return g.domain_events.clone();
+    if node.scoped.is_empty() {
+        // No per-group copies unless the group sets are kept.
+        let mut full = base.clone();
+        let mut direct = base.clone();
+        if primary_matters(node, phase, &|_| false) {
+            let p = node.primary as usize;
+            let own: Vec<EventId> = graph.instance_event(c, p).into_iter().collect();
+            let g = node.group_of[p] as usize;
+            let dom = node.groups[g].domain_events.as_slice();
+            full = union([full.as_slice(), own.as_slice(), dom]);
+            direct = union([direct.as_slice(), own.as_slice(), dom]);
+        }
+        let shared = shared_set(graph, c, &state.sets);
+        return Computed {
+            full: union([full.as_slice(), shared.as_slice()]),
+            direct: union([direct.as_slice(), node.wide_events.as_slice()]),
+            groups: if keep {
+                node.groups
+                    .iter()
+                    .map(|g| g.domain_events.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        };
+    }
+    // One scoped set per distinct tuple of scope domains, not one per group; count that set
+    // once, weighted by the members of every group that uses it, and
+    // each group's own domains (those not already in it) per group.
+    let mut keys: Vec<&[Option<DomainId>]> = Vec::new();
+    let mut key_of: Vec<u32> = Vec::with_capacity(node.groups.len());
+    for g in &node.groups {
+        let k = match keys.iter().position(|k| *k == g.scope_domains.as_slice()) {
+            Some(k) => k,
+            None => {
+                keys.push(g.scope_domains.as_slice());
+                keys.len() - 1
             }
-            let scoped: Vec<EventSet> = node
+        };
+        key_of.push(k as u32);
+    }
+    let key_sets: Vec<EventSet> = keys
+        .iter()
+        .map(|key| {
+            let parts: Vec<EventSet> = node
                 .scoped
                 .iter()
-                .zip(&g.scope_domains)
+                .zip(key.iter())
                 .map(|((target, _), domain)| scoped_set(graph, *target, *domain, state, scratch))
                 .collect();
-            union(
-                std::iter::once(g.domain_events.as_slice()).chain(scoped.iter().map(Vec::as_slice)),
-            )
+            union(parts.iter().map(Vec::as_slice))
         })
         .collect();
-    let kofn = |group_sets: &[&[EventId]], scratch: &mut Counter| -> EventSet {
-        let mut out = if node.threshold == 1 {
-            union(group_sets.iter().copied())
-        } else {
-            for (g, set) in node.groups.iter().zip(group_sets) {
-                scratch.add_all(set, g.members.len());
-            }
-            scratch.drain_at_least(node.threshold)
-        };
-        if node.threshold == 1
-            && let Some(first) = node.first_instance_event
-        {
+    let group_set = |g: usize| -> EventSet {
+        union([
+            node.groups[g].domain_events.as_slice(),
+            key_sets[key_of[g] as usize].as_slice(),
+        ])
+    };
+    let mut full = if node.threshold == 1 {
+        let mut out = union(
+            node.groups
+                .iter()
+                .map(|g| g.domain_events.as_slice())
+                .chain(key_sets.iter().map(Vec::as_slice)),
+        );
+        if let Some(first) = node.first_instance_event {
             out.extend(first..first + node.n as EventId);
             out.sort_unstable();
         }
         out
+    } else {
+        let mut weight = vec![0usize; keys.len()];
+        for (g, group) in node.groups.iter().enumerate() {
+            weight[key_of[g] as usize] += group.members.len();
+        }
+        for (k, set) in key_sets.iter().enumerate() {
+            scratch.add_all(set, weight[k]);
+        }
+        for (g, group) in node.groups.iter().enumerate() {
+            let set = &key_sets[key_of[g] as usize];
+            for &e in &group.domain_events {
+                if set.binary_search(&e).is_err() {
+                    scratch.add_all(&[e], group.members.len());
+                }
+            }
+        }
+        scratch.drain_at_least(node.threshold)
     };
-    let full_groups: Vec<&[EventId]> = group_sets.iter().map(Vec::as_slice).collect();
-    let direct_groups: Vec<&[EventId]> = node
-        .groups
-        .iter()
-        .map(|g| g.domain_events.as_slice())
-        .collect();
-    let mut full = kofn(&full_groups, scratch);
-    let mut direct = kofn(&direct_groups, scratch);
+    let group_sets: Vec<EventSet> = if keep {
+        (0..node.groups.len()).map(group_set).collect()
+    } else {
+        Vec::new()
+    };
+    let mut direct = base.clone();
     // Single events never include a person together with a primary, so only the fixed part
     // of the manual phase matters here.
     if primary_matters(node, phase, &|_| false) {
         let p = node.primary as usize;
         let own: Vec<EventId> = graph.instance_event(c, p).into_iter().collect();
         let g = node.group_of[p] as usize;
-        full = union([full.as_slice(), own.as_slice(), group_sets[g].as_slice()]);
+        full = union([full.as_slice(), own.as_slice(), group_set(g).as_slice()]);
         direct = union([
             direct.as_slice(),
             own.as_slice(),
@@ -299,4 +375,22 @@ impl Counter {
         out.sort_unstable();
         out
     }
+}
+
+fn kofn(node: &ComponentNode, group_sets: &[&[EventId]], scratch: &mut Counter) -> EventSet {
+    let mut out = if node.threshold == 1 {
+        union(group_sets.iter().copied())
+    } else {
+        for (g, set) in node.groups.iter().zip(group_sets) {
+            scratch.add_all(set, g.members.len());
+        }
+        scratch.drain_at_least(node.threshold)
+    };
+    if node.threshold == 1
+        && let Some(first) = node.first_instance_event
+    {
+        out.extend(first..first + node.n as EventId);
+        out.sort_unstable();
+    }
+    out
 }
