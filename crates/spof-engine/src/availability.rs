@@ -136,3 +136,75 @@ pub fn event_unavailability(model: &Model, graph: &FaultGraph, event: EventId) -
         EventKind::Person(_) => PERSON_AWAY,
     }
 }
+
+/// Importance of a basic event for a journey (Birnbaum, Fussell-Vesely, risk achievement and
+/// risk reduction worth), from the exact unavailability.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Importance {
+    pub birnbaum: f64,
+    pub fussell_vesely: f64,
+    pub raw: f64,
+    pub rrw: f64,
+}
+
+/// Each journey's exact unavailability after automatic failovers, and the importance of every
+/// basic event for it.
+#[derive(Clone, Debug)]
+pub struct JourneyAvailability {
+    pub journey: usize,
+    pub unavailability: f64,
+    /// Indexed by event id.
+    pub importance: Vec<Importance>,
+}
+
+/// Availability of every journey, or `None` when the structure is too large for a decision
+/// diagram within `node_limit` nodes.
+pub fn availability(
+    model: &Model,
+    graph: &FaultGraph,
+    node_limit: usize,
+) -> Option<Vec<JourneyAvailability>> {
+    let structure = crate::risks::Structure::build_with_limit(model, graph, node_limit).ok()?;
+    let q: Vec<f64> = structure
+        .order
+        .iter()
+        .map(|&e| event_unavailability(model, graph, e))
+        .collect();
+    Some(
+        structure
+            .journeys
+            .iter()
+            .enumerate()
+            .map(|(j, &f)| {
+                let u = structure.bdd.probability(f, &q);
+                let birnbaum = structure.bdd.birnbaum(f, &q);
+                let mut importance = vec![Importance::default(); graph.event_count()];
+                for (v, &e) in structure.order.iter().enumerate() {
+                    let b = birnbaum[v];
+                    let qe = q[v];
+                    let with = u + (1.0 - qe) * b;
+                    let without = u - qe * b;
+                    importance[e as usize] = Importance {
+                        birnbaum: b,
+                        fussell_vesely: if u > 0.0 {
+                            (qe * b / u).clamp(0.0, 1.0)
+                        } else {
+                            0.0
+                        },
+                        raw: if u > 0.0 { with / u } else { 1.0 },
+                        rrw: if without > 0.0 {
+                            u / without
+                        } else {
+                            f64::INFINITY
+                        },
+                    };
+                }
+                JourneyAvailability {
+                    journey: j,
+                    unavailability: u,
+                    importance,
+                }
+            })
+            .collect(),
+    )
+}

@@ -289,8 +289,10 @@ pub fn hard_closure(components: &[ComponentNode], path: &[ComponentId]) -> Vec<C
     out
 }
 
-/// Strongly connected sets of the hard-dependency graph in dependency order (Tarjan's
-/// algorithm emits them dependencies first). Members are sorted so the order is stable.
+/// Strongly connected sets of the hard-dependency graph in dependency order (Kosaraju's
+/// algorithm, like Tarjan's, emits them dependencies first; petgraph's Tarjan recurses per node
+/// and overflows the stack on a long dependency chain). Members are sorted so the order is
+/// stable.
 fn dependency_order(components: &[ComponentNode]) -> Vec<Vec<ComponentId>> {
     use petgraph::graph::DiGraph;
     let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(components.len(), 0);
@@ -300,7 +302,7 @@ fn dependency_order(components: &[ComponentNode]) -> Vec<Vec<ComponentId>> {
             graph.add_edge(nodes[c], nodes[t], ());
         }
     }
-    petgraph::algo::tarjan_scc(&graph)
+    petgraph::algo::kosaraju_scc(&graph)
         .into_iter()
         .map(|scc| {
             let mut members: Vec<ComponentId> = scc.into_iter().map(|n| n.index()).collect();

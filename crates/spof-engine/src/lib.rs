@@ -18,12 +18,28 @@ pub use findings::{Finding, Severity};
 pub struct Report {
     pub analysis: Analysis,
     pub findings: Vec<Finding>,
+    /// Exact availability and importance per journey; `None` when the model is too large for
+    /// the decision diagram (the single-failure analysis does not need it).
+    pub availability: Option<Vec<availability::JourneyAvailability>>,
 }
+
+/// Models with more basic events than this skip the exact availability in `check`.
+pub const AVAILABILITY_EVENT_LIMIT: usize = 50_000;
 
 pub fn check(model: &spof_model::Model, config: &Config) -> Report {
     let analysis = analysis::analyze(model);
-    let findings = findings::find(model, &analysis, config.today);
-    Report { analysis, findings }
+    let availability = (analysis.graph.event_count() <= AVAILABILITY_EVENT_LIMIT)
+        .then(|| availability::availability(model, &analysis.graph, 5_000_000))
+        .flatten();
+    let mut findings = findings::find(model, &analysis, config.today);
+    if let Some(journeys) = &availability {
+        findings::rank_by_importance(model, &mut findings, journeys);
+    }
+    Report {
+        analysis,
+        findings,
+        availability,
+    }
 }
 pub mod dd;
 pub mod fta;

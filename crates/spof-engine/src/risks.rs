@@ -151,6 +151,15 @@ pub struct Structure {
 
 impl Structure {
     pub fn build(model: &Model, graph: &FaultGraph) -> Result<Structure, TooLarge> {
+        Structure::build_with_limit(model, graph, 50_000_000)
+    }
+
+    /// As `build`, giving up past `node_limit` nodes.
+    pub fn build_with_limit(
+        model: &Model,
+        graph: &FaultGraph,
+        node_limit: usize,
+    ) -> Result<Structure, TooLarge> {
         // Variables: domains first (outermost first, they are shared most), then each
         // component's events in dependency order, then people.
         let mut order: Vec<EventId> = Vec::new();
@@ -173,6 +182,7 @@ impl Structure {
             var_of[e as usize] = v as Var;
         }
         let mut bdd = Bdd::new();
+        bdd.node_limit = node_limit;
         let mut comp: Vec<Ref> = vec![dd::FALSE; graph.components.len()];
         for scc in &graph.order {
             // A cycle: iterate from everything up to the least fixed point.

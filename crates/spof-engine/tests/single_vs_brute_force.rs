@@ -191,6 +191,7 @@ fn build(spec: &Spec) -> Model {
             owner: None,
             source: None,
             failures_per_year: None,
+            cost_per_month: None,
             span: Span::default(),
             placement_span: None,
         });

@@ -134,6 +134,7 @@ fn placeholder(name: &Sp<String>) -> Component {
         owner: None,
         source: None,
         failures_per_year: None,
+        cost_per_month: None,
         span: name.span,
         placement_span: None,
     }
@@ -197,6 +198,9 @@ fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -
             domain.restore_time = fields
                 .get("restore_time")
                 .and_then(|n| cx.duration(n, "`restore_time`"));
+            domain.failures_per_year = fields
+                .get("failures_per_year")
+                .and_then(|n| cx.number(n, "`failures_per_year`", 0.0, 1e6));
         }
         domains.push(domain);
         parent_spans.push(parent_span);
@@ -289,6 +293,10 @@ fn decode_component(
         .get("owner")
         .and_then(|n| cx.string(n, "`owner`"))
         .map(|s| s.value);
+    component.source = fields
+        .get("source")
+        .and_then(|n| cx.string(n, "`source`"))
+        .map(|s| s.value);
     component.managed = fields
         .get("managed")
         .and_then(|n| cx.boolean(n, "`managed`"))
@@ -304,6 +312,12 @@ fn decode_component(
     component.restore_time = fields
         .get("restore_time")
         .and_then(|n| cx.duration(n, "`restore_time`"));
+    component.failures_per_year = fields
+        .get("failures_per_year")
+        .and_then(|n| cx.number(n, "`failures_per_year`", 0.0, 1e6));
+    component.cost_per_month = fields
+        .get("cost_per_month")
+        .and_then(|n| cx.number(n, "`cost_per_month`", 0.0, 1e12));
     component.deploy = fields
         .get("deploy")
         .and_then(|n| cx.choice(n, "`deploy`", schema::DEPLOYS))
@@ -710,6 +724,10 @@ fn decode_dependency(cx: &mut Cx, item: &Node, names: &Names) -> Option<Dependen
         .get("cache")
         .and_then(|n| cx.boolean(n, "`cache`"))
         .unwrap_or(false);
+    dep.inferred = fields
+        .get("inferred")
+        .and_then(|n| cx.string(n, "`inferred`"))
+        .map(|s| s.value);
     if let Some(retries) = fields.get("retries") {
         dep.retries = match retries.value {
             Value::Map(_) => {

@@ -86,6 +86,12 @@ pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    // Names are at most 256 characters and keywords are short: a longer value (a 20 MB
+    // scalar) is no typo of any of them, and comparing it would cost its length times each
+    // candidate's.
+    if name.len() > 1024 {
+        return None;
+    }
     let mut best: Option<(f64, &'a str)> = None;
     for candidate in candidates {
         if candidate == name {

@@ -292,6 +292,8 @@ pub struct Component {
     pub source: Option<String>,
     /// How often one instance fails; `None` takes the default of its kind.
     pub failures_per_year: Option<f64>,
+    /// What one instance costs a month.
+    pub cost_per_month: Option<f64>,
     /// The component's name in the file.
     pub span: Span,
     /// Where the placement of its instances is written, for findings about zones.

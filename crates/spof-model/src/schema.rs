@@ -260,6 +260,11 @@ pub static COMPONENT: Object = Object {
             "How often one instance fails, for availability and risk ranking (default per kind; see docs/availability.md).",
         ),
         f(
+            "cost_per_month",
+            Ty::Money,
+            "What one instance costs a month: the price of the redundancy that would remove a SPOF.",
+        ),
+        f(
             "source",
             Ty::Str,
             "Where the component was imported from (`file:line` or a resource address); findings point there.",

@@ -2,7 +2,9 @@
 //! journey when none is declared, and dependency cycles (warned about, with their meaning).
 
 use crate::{Diagnostic, Journey, Model, Span};
-use petgraph::algo::tarjan_scc;
+// Kosaraju's, not Tarjan's: petgraph's Tarjan recurses once per node of a dependency chain
+// and overflows the stack on a long one (a generated model of 20,000 chained components).
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::DiGraph;
 
 /// The name of the journey spof makes up when the model declares none.
@@ -30,7 +32,7 @@ pub fn complete(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
 /// reached only through optional edges stays optional.
 fn entry_points(model: &Model) -> Vec<usize> {
     let graph = dependency_graph(model, true);
-    let sccs = tarjan_scc(&graph);
+    let sccs = kosaraju_scc(&graph);
     let mut scc_of = vec![0; model.components.len()];
     for (i, scc) in sccs.iter().enumerate() {
         for node in scc {
@@ -81,7 +83,7 @@ fn dependency_graph(model: &Model, include_optional: bool) -> DiGraph<(), Span> 
 /// It is still worth a warning: such a system cannot cold-start without breaking the cycle.
 fn warn_cycles(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
     let graph = dependency_graph(model, false);
-    let mut sccs = tarjan_scc(&graph);
+    let mut sccs = kosaraju_scc(&graph);
     for scc in &mut sccs {
         scc.sort_unstable();
     }

@@ -183,3 +183,19 @@ fn steps_name_a_verb_and_a_component() {
     assert!(diags[1].4.contains("did you mean `db`?"), "{diags:#?}");
     assert!(diags[2].4.contains("VERB:COMPONENT"), "{diags:#?}");
 }
+
+#[test]
+fn every_later_key_reaches_the_model() {
+    let yaml = "domains:\n  z: {kind: zone, failures_per_year: 0.5, restore_time: 2h}\ncomponents:\n  app:\n    kind: service\n    source: deploy.yaml:3\n    failures_per_year: 3\n    cost_per_month: 42\n    in: [z]\n    depends_on:\n      - {component: db, inferred: env DB_HOST=db}\n  db: {kind: database}\n";
+    let parsed = parse_model(yaml, &ParseLimits::default());
+    let model = parsed.model.expect("a model");
+    let app = &model.components[0];
+    assert_eq!(app.source.as_deref(), Some("deploy.yaml:3"));
+    assert_eq!(app.failures_per_year, Some(3.0));
+    assert_eq!(app.cost_per_month, Some(42.0));
+    assert_eq!(
+        app.depends_on[0].inferred.as_deref(),
+        Some("env DB_HOST=db")
+    );
+    assert_eq!(model.domains[0].failures_per_year, Some(0.5));
+}

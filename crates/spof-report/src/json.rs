@@ -54,6 +54,20 @@ struct SpofJson {
     components_down: Vec<String>,
     components_interrupted: Vec<String>,
     recovery: RecoveryJson,
+    /// Exact availability figures, when computed (see `journeys[].unavailability`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    importance: Option<ImportanceJson>,
+}
+
+#[derive(Serialize)]
+struct ImportanceJson {
+    birnbaum: f64,
+    fussell_vesely: f64,
+    risk_achievement_worth: f64,
+    risk_reduction_worth: Option<f64>,
+    downtime_hours_per_year: f64,
+    downtime_cost_per_year: f64,
+    redundancy_cost_per_month: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -127,6 +141,9 @@ struct JourneyJson<'a> {
     meets_target: Option<bool>,
     spofs: usize,
     weight: f64,
+    unavailability: Option<f64>,
+    downtime_hours_per_year: Option<f64>,
+    downtime_cost_per_year: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -165,7 +182,7 @@ struct SummaryJson {
 
 pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diagnostic]) -> String {
     let spofs: Vec<SpofJson> = selected_spofs(model, report, options)
-        .map(|e| event_json(model, e))
+        .map(|e| event_json(model, report, e))
         .collect();
     let findings: Vec<&Finding> = selected_findings(report, options).collect();
     let by_severity = Severity::ALL
@@ -222,6 +239,10 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
                     meets_target: j.meets_target,
                     spofs: j.spofs,
                     weight: round(j.weight),
+                    unavailability: availability_of(report, j.journey),
+                    downtime_hours_per_year: availability_of(report, j.journey).map(|u| u * 8760.0),
+                    downtime_cost_per_year: availability_of(report, j.journey)
+                        .and_then(|u| journey.downtime_cost_per_hour.map(|c| u * 8760.0 * c)),
                 }
             })
             .collect(),
@@ -255,7 +276,7 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
                         .journey
                         .is_none_or(|j| e.effects.iter().any(|x| x.journey == j))
             })
-            .map(|e| event_json(model, e))
+            .map(|e| event_json(model, report, e))
             .collect(),
         warnings: warnings
             .iter()
@@ -329,6 +350,13 @@ pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) 
     })
 }
 
+fn availability_of(report: &Report, journey: usize) -> Option<f64> {
+    report
+        .availability
+        .as_ref()
+        .map(|journeys| journeys[journey].unavailability)
+}
+
 fn to_string<T: Serialize>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value).expect("report types serialise");
     text.push('\n');
@@ -359,8 +387,12 @@ fn event_kind_name(kind: EventKind) -> &'static str {
     }
 }
 
-fn event_json(model: &Model, event: &EventReport) -> SpofJson {
+fn event_json(model: &Model, report: &Report, event: &EventReport) -> SpofJson {
     SpofJson {
+        importance: report
+            .availability
+            .as_ref()
+            .map(|journeys| importance_json(model, journeys, event)),
         event: event_id(model, event.kind),
         kind: event_kind_name(event.kind),
         description: describe_event(model, event.kind),
@@ -387,6 +419,31 @@ fn event_json(model: &Model, event: &EventReport) -> SpofJson {
             .map(|&c| model.components[c].name.clone())
             .collect(),
         recovery: recovery_json(model, event.worst()),
+    }
+}
+
+fn importance_json(
+    model: &Model,
+    journeys: &[spof_engine::availability::JourneyAvailability],
+    event: &EventReport,
+) -> ImportanceJson {
+    let best = journeys
+        .iter()
+        .filter(|j| model.journeys[j.journey].critical)
+        .map(|j| j.importance[event.event as usize])
+        .max_by(|a, b| a.fussell_vesely.total_cmp(&b.fussell_vesely))
+        .unwrap_or_default();
+    let (hours, cost) = crate::text::spof_downtime(model, journeys, event.event);
+    ImportanceJson {
+        birnbaum: best.birnbaum,
+        fussell_vesely: best.fussell_vesely,
+        risk_achievement_worth: best.raw,
+        risk_reduction_worth: best.rrw.is_finite().then_some(best.rrw),
+        downtime_hours_per_year: hours,
+        downtime_cost_per_year: cost,
+        redundancy_cost_per_month: event
+            .component()
+            .and_then(|c| model.components[c].cost_per_month),
     }
 }
 

@@ -233,6 +233,8 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
         );
     }
 
+    out.push_str(&availability_section(model, report, options, &spofs, &p));
+
     let _ = writeln!(
         out,
         "\n{} {}",
@@ -300,6 +302,132 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
     }
     let _ = writeln!(out, "{}", p.heading(&summary));
     out
+}
+
+fn money(amount: f64) -> String {
+    let whole = amount.round() as u128;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Each journey's exact availability, and what each SPOF costs a year against the monthly
+/// price of the redundancy that would remove it.
+fn availability_section(
+    model: &Model,
+    report: &Report,
+    options: &Options,
+    spofs: &[&spof_engine::analysis::EventReport],
+    p: &Painter,
+) -> String {
+    let mut out = String::new();
+    let Some(journeys) = &report.availability else {
+        let _ = writeln!(out, "\n{}", p.heading("Availability"));
+        let _ = writeln!(
+            out,
+            "  not computed: the model is too large for an exact decision diagram here (see spof risks)"
+        );
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        p.heading("Availability"),
+        p.dim("(exact, after automatic failovers; failure figures: docs/availability.md)")
+    );
+    let width = model
+        .journeys
+        .iter()
+        .map(|j| j.name.len())
+        .max()
+        .unwrap_or(0);
+    for availability in journeys
+        .iter()
+        .filter(|a| options.journey.is_none_or(|j| j == a.journey))
+    {
+        let journey = &model.journeys[availability.journey];
+        let hours = availability.unavailability * 8760.0;
+        let cost = journey
+            .downtime_cost_per_hour
+            .map_or(String::new(), |c| format!(", {} a year", money(c * hours)));
+        let _ = writeln!(
+            out,
+            "  {:width$}  {:.4}%  {:.1} h down a year{cost}",
+            journey.name,
+            100.0 * (1.0 - availability.unavailability),
+            hours
+        );
+    }
+    if spofs.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        p.dim("what each SPOF costs a year, against the redundancy that removes it:")
+    );
+    let id_width = spofs
+        .iter()
+        .map(|e| event_id(model, e.kind).len())
+        .max()
+        .unwrap_or(0);
+    for event in spofs {
+        let (hours, cost) = spof_downtime(model, journeys, event.event);
+        let redundancy = event
+            .component()
+            .and_then(|c| {
+                model.components[c].cost_per_month.map(|m| {
+                    format!(
+                        "one more {}: {} a month",
+                        model.components[c].name,
+                        money(m)
+                    )
+                })
+            })
+            .unwrap_or_else(|| "no cost given (cost_per_month)".into());
+        let cost = if cost > 0.0 {
+            format!(", {} a year", money(cost))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "    {:id_width$}  {:.2} h down a year{cost}; {redundancy}",
+            event_id(model, event.kind),
+            hours
+        );
+    }
+    out
+}
+
+/// The downtime a year that cut sets containing the event account for, over critical journeys
+/// (Fussell-Vesely × unavailability), and its cost where journeys give one.
+pub fn spof_downtime(
+    model: &Model,
+    journeys: &[spof_engine::availability::JourneyAvailability],
+    event: u32,
+) -> (f64, f64) {
+    let mut hours: f64 = 0.0;
+    let mut cost = 0.0;
+    for availability in journeys
+        .iter()
+        .filter(|a| model.journeys[a.journey].critical)
+    {
+        let h = availability.importance[event as usize].fussell_vesely
+            * availability.unavailability
+            * 8760.0;
+        hours = hours.max(h);
+        cost += h * model.journeys[availability.journey]
+            .downtime_cost_per_hour
+            .unwrap_or(0.0);
+    }
+    (hours, cost)
 }
 
 fn outcome_words(outcome: Outcome) -> &'static str {

@@ -245,6 +245,7 @@ pub fn model_sized(instances: usize, per_component: usize) -> Model {
             owner: Some(format!("team-{}", c % 17)),
             source: None,
             failures_per_year: None,
+            cost_per_month: None,
             span: Span::default(),
             placement_span: None,
         });

@@ -123,6 +123,7 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
             }),
             layer: Layer::Operations,
             decision: None,
+            importance: None,
         });
     }
 }

@@ -82,6 +82,8 @@ pub struct Finding {
     pub span: Option<Span>,
     pub layer: Layer,
     pub decision: Option<DecisionState>,
+    /// For a SPOF event: its importance for the critical journey where it matters most.
+    pub importance: Option<crate::availability::Importance>,
 }
 
 impl Finding {
@@ -220,6 +222,25 @@ pub fn find(model: &Model, analysis: &Analysis, today: Option<Date>) -> Vec<Find
     findings
 }
 
+/// Attaches each SPOF finding's importance (the largest Fussell-Vesely over critical journeys)
+/// and orders findings of the same severity by it, so the worst are fixed first.
+pub fn rank_by_importance(
+    model: &Model,
+    findings: &mut [Finding],
+    journeys: &[crate::availability::JourneyAvailability],
+) {
+    for finding in findings.iter_mut() {
+        let Some(event) = finding.event else { continue };
+        finding.importance = journeys
+            .iter()
+            .filter(|j| model.journeys[j.journey].critical)
+            .map(|j| j.importance[event as usize])
+            .max_by(|a, b| a.fussell_vesely.total_cmp(&b.fussell_vesely));
+    }
+    let key = |f: &Finding| f.importance.map_or(0.0, |i| i.fussell_vesely);
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(key(b).total_cmp(&key(a))));
+}
+
 fn first_name<'m>(model: &'m Model, finding: &Finding) -> &'m str {
     finding
         .components
@@ -289,6 +310,7 @@ fn spof_finding(
         span,
         layer,
         decision: None,
+        importance: None,
     }
 }
 
@@ -334,6 +356,7 @@ fn check_finding(
         fix,
         span,
         decision: None,
+        importance: None,
     }
 }
 
