@@ -29,7 +29,7 @@ pub const AVAILABILITY_EVENT_LIMIT: usize = 50_000;
 pub fn check(model: &spof_model::Model, config: &Config) -> Report {
     let analysis = analysis::analyze(model);
     let availability = (analysis.graph.event_count() <= AVAILABILITY_EVENT_LIMIT)
-        .then(|| availability::availability(model, &analysis.graph, 5_000_000))
+        .then(|| availability::availability(model, &analysis.graph, 1_000_000))
         .flatten();
     let mut findings = findings::find(model, &analysis, config.today);
     if let Some(journeys) = &availability {
