@@ -192,6 +192,7 @@ fn build(spec: &Spec) -> Model {
             source: None,
             failures_per_year: None,
             cost_per_month: None,
+            capacity: None,
             span: Span::default(),
             placement_span: None,
         });
@@ -220,6 +221,7 @@ fn build(spec: &Spec) -> Model {
             rto_target: None,
             traffic: None,
             downtime_cost_per_hour: None,
+            load: None,
             declared: true,
             span: Span::default(),
         });

@@ -135,6 +135,7 @@ fn placeholder(name: &Sp<String>) -> Component {
         source: None,
         failures_per_year: None,
         cost_per_month: None,
+        capacity: None,
         span: name.span,
         placement_span: None,
     }
@@ -318,6 +319,9 @@ fn decode_component(
     component.cost_per_month = fields
         .get("cost_per_month")
         .and_then(|n| cx.number(n, "`cost_per_month`", 0.0, 1e12));
+    component.capacity = fields
+        .get("capacity")
+        .and_then(|n| cx.number(n, "`capacity`", 0.0, 1e15));
     component.deploy = fields
         .get("deploy")
         .and_then(|n| cx.choice(n, "`deploy`", schema::DEPLOYS))
@@ -926,6 +930,9 @@ fn decode_journey(cx: &mut Cx, name: &Sp<String>, node: &Node, names: &Names) ->
         downtime_cost_per_hour: fields
             .get("downtime_cost_per_hour")
             .and_then(|n| cx.number(n, "`downtime_cost_per_hour`", 0.0, 1e15)),
+        load: fields
+            .get("load")
+            .and_then(|n| cx.number(n, "`load`", 0.0, 1e15)),
         declared: true,
         span: name.span,
     })

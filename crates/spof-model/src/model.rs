@@ -294,6 +294,8 @@ pub struct Component {
     pub failures_per_year: Option<f64>,
     /// What one instance costs a month.
     pub cost_per_month: Option<f64>,
+    /// What one instance can carry, in the unit of the journeys' `load`.
+    pub capacity: Option<f64>,
     /// The component's name in the file.
     pub span: Span,
     /// Where the placement of its instances is written, for findings about zones.
@@ -412,6 +414,8 @@ pub struct Journey {
     pub rto_target: Option<Duration>,
     pub traffic: Option<f64>,
     pub downtime_cost_per_hour: Option<f64>,
+    /// The load the journey puts on each component it uses.
+    pub load: Option<f64>,
     /// False for the journey spof makes up when the model declares none.
     pub declared: bool,
     pub span: Span,

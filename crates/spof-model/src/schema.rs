@@ -260,6 +260,11 @@ pub static COMPONENT: Object = Object {
             "How often one instance fails, for availability and risk ranking (default per kind; see docs/availability.md).",
         ),
         f(
+            "capacity",
+            Ty::Money,
+            "What one instance can carry (requests a second, or any unit the journeys' `load` uses).",
+        ),
+        f(
             "cost_per_month",
             Ty::Money,
             "What one instance costs a month: the price of the redundancy that would remove a SPOF.",
@@ -440,6 +445,11 @@ pub static JOURNEY: Object = Object {
             "traffic",
             Ty::Fraction,
             "The journey's share of traffic, 0 to 1.",
+        ),
+        f(
+            "load",
+            Ty::Money,
+            "The journey's load on each component it uses, in the unit of their `capacity`.",
         ),
         f(
             "downtime_cost_per_hour",

@@ -21,6 +21,7 @@ pub fn complete(model: &mut Model, diagnostics: &mut Vec<Diagnostic>) {
             rto_target: None,
             traffic: None,
             downtime_cost_per_hour: None,
+            load: None,
             declared: false,
             span: Span::default(),
         });

@@ -246,6 +246,7 @@ pub fn model_sized(instances: usize, per_component: usize) -> Model {
             source: None,
             failures_per_year: None,
             cost_per_month: None,
+            capacity: None,
             span: Span::default(),
             placement_span: None,
         });
@@ -265,6 +266,7 @@ pub fn model_sized(instances: usize, per_component: usize) -> Model {
             rto_target: Some(Duration(1800)),
             traffic: None,
             downtime_cost_per_hour: None,
+            load: None,
             declared: true,
             span: Span::default(),
         });

@@ -8,6 +8,7 @@
 //! event shows (an external call without a timeout, a record with one address).
 
 mod calls;
+mod capacity;
 mod certificates;
 mod decisions;
 mod dns;
@@ -174,6 +175,7 @@ pub static RULES: &[&Rule] = &[
     &operations::BUS_FACTOR_ONE,
     &operations::NO_HEALTH_CHECK,
     &operations::RTO_OVER_TARGET,
+    &capacity::AFTER_DOMAIN_LOSS,
     &decisions::UNMATCHED_DECISION,
 ];
 
