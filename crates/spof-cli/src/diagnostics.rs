@@ -11,6 +11,8 @@ struct Shown<'a> {
     diagnostic: &'a Diagnostic,
     source: &'a NamedSource<String>,
     text_len: usize,
+    /// Whether the source excerpt is shown (see `fits`).
+    snippet: bool,
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -56,11 +58,12 @@ impl MietteDiagnostic for Shown<'_> {
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.diagnostic
             .span
+            .filter(|_| self.snippet)
             .map(|_| self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary = self.diagnostic.span?;
+        let primary = self.diagnostic.span.filter(|_| self.snippet)?;
         let label = if self.diagnostic.label.is_empty() {
             None
         } else {
@@ -97,9 +100,14 @@ pub fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: bool) -
             diagnostic,
             source: &source,
             text_len: text.len(),
+            snippet: fits(diagnostic, text),
         };
-        if diagnostic.span.is_none() {
-            out.push_str(&format!("{file}: "));
+        match diagnostic.span {
+            None => out.push_str(&format!("{file}: ")),
+            Some(span) if !shown.snippet => {
+                out.push_str(&format!("{file}:{}:{}: ", span.line, span.column))
+            }
+            Some(_) => {}
         }
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &shown).is_ok() {
@@ -108,4 +116,49 @@ pub fn render(diagnostics: &[Diagnostic], file: &str, text: &str, color: bool) -
         out.push('\n');
     }
     out
+}
+
+/// Source lines longer than this are not shown: the renderer prints a line whole (all of a
+/// 20 MB scalar), and panics on a label past column 65,535.
+const MAX_SHOWN_LINE: usize = 1000;
+
+/// Whether the excerpt of every labelled place (its lines and one on each side) is short
+/// enough to show. When not, the diagnostic is shown as `file:line:column:` and the message.
+fn fits(diagnostic: &Diagnostic, text: &str) -> bool {
+    let mut spans = diagnostic
+        .span
+        .iter()
+        .chain(diagnostic.related.iter().map(|l| &l.span));
+    spans.all(|span| {
+        let start = span.offset.min(text.len());
+        let end = start.saturating_add(span.len).min(text.len());
+        if end - start > MAX_SHOWN_LINE {
+            return false;
+        }
+        // Two line breaks back and forward at most: the context line on each side.
+        let mut before = text.as_bytes()[..start]
+            .iter()
+            .rev()
+            .take(2 * MAX_SHOWN_LINE + 2);
+        let mut after = text.as_bytes()[end..].iter().take(2 * MAX_SHOWN_LINE + 2);
+        let short = |bytes: &mut dyn Iterator<Item = &u8>| {
+            let (mut breaks, mut run) = (0, 0);
+            for &b in bytes {
+                if b == b'\n' {
+                    breaks += 1;
+                    run = 0;
+                    if breaks == 2 {
+                        return true;
+                    }
+                } else {
+                    run += 1;
+                    if run > MAX_SHOWN_LINE {
+                        return false;
+                    }
+                }
+            }
+            true
+        };
+        short(&mut before) && short(&mut after)
+    })
 }

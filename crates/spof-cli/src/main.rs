@@ -5,6 +5,7 @@
 mod diagnostics;
 mod examples;
 mod files;
+mod importing;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spof_engine::analysis::what_if;
@@ -49,6 +50,10 @@ enum Command {
     Whatif(WhatIfArgs),
     /// Write a commented template of every model key.
     Init(InitArgs),
+    /// Import a model from the files a team already has: Kubernetes manifests, docker-compose
+    /// files, Terraform JSON, Backstage catalogs, Structurizr workspaces. Prints what was
+    /// mapped, what was inferred and from where, and what could not be mapped and why.
+    Import(ImportArgs),
     /// Risk groups: the minimal sets of two or more events that together take a journey down
     /// (shared dependencies: two zones behind one NAT gateway, replicas on one host).
     Risks(RisksArgs),
@@ -78,10 +83,19 @@ struct ModelArgs {
 #[derive(Args)]
 struct CheckArgs {
     /// The model file (default spof.yaml).
-    #[arg(value_name = "MODEL", conflicts_with = "model")]
+    #[arg(value_name = "MODEL", conflicts_with_all = ["model", "from"])]
     path: Option<String>,
     #[command(flatten)]
     model: ModelArgs,
+    /// Analyse files of another format directly, without writing a model: `[FORMAT:]PATH`
+    /// (kubernetes, compose, terraform, backstage, structurizr; detected when not given). A
+    /// folder is read whole. Repeat for several inputs.
+    #[arg(long, value_name = "[FORMAT:]PATH", conflicts_with_all = ["model", "example"])]
+    from: Vec<String>,
+    /// An overlay applied to the imported model: journeys, hard or optional calls, external
+    /// services, people, decisions, attributes (see docs/importers.md). Repeatable.
+    #[arg(long, value_name = "FILE", requires = "from")]
+    overlay: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -183,6 +197,26 @@ struct FtaArgs {
 }
 
 #[derive(Args)]
+struct ImportArgs {
+    /// The format (kubernetes, compose, terraform, backstage, structurizr; detected from the
+    /// content when left out), then the files or folders to read.
+    #[arg(required = true, value_name = "[FORMAT] PATH")]
+    inputs: Vec<String>,
+    /// Where to write the model; `-` for standard output.
+    #[arg(short, long, value_name = "FILE", default_value = "spof.yaml")]
+    output: String,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+    /// Also write the import report as JSON to this file.
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<String>,
+    /// An overlay to apply before writing (see docs/importers.md). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    overlay: Vec<String>,
+}
+
+#[derive(Args)]
 struct InitArgs {
     /// Where to write the template.
     #[arg(default_value = "spof.yaml")]
@@ -217,6 +251,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => run_explain(args, color, stderr_color),
         Command::Whatif(args) => run_whatif(args, color, stderr_color),
         Command::Init(args) => run_init(args),
+        Command::Import(args) => run_import(args, stderr_color),
         Command::Fta(args) => run_fta(args),
         Command::Risks(args) => run_risks(args, color, stderr_color),
         Command::Schema => {
@@ -306,7 +341,18 @@ fn load(path: Option<String>, args: &ModelArgs, json: bool, stderr_color: bool) 
 
 fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
     let json = args.format == Format::Json;
-    let loaded = load(args.path, &args.model, json, stderr_color)?;
+    let (loaded, imported) = if args.from.is_empty() {
+        (load(args.path, &args.model, json, stderr_color)?, None)
+    } else {
+        let inputs: Vec<importing::Input> = args
+            .from
+            .iter()
+            .map(|f| importing::Input::parse(f))
+            .collect();
+        let (loaded, imported) =
+            load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
+        (loaded, Some(imported))
+    };
     let model = &loaded.model;
     let journey = match &args.journey {
         Some(name) => Some(model.journey(name).ok_or_else(|| {
@@ -318,28 +364,219 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         })?),
         None => None,
     };
-    let report = check(
+    let mut report = check(
         model,
         &Config {
             today: loaded.today,
         },
     );
+    if imported.is_some() {
+        // The model's text is made on the fly: its lines mean nothing to the reader, who is
+        // shown each finding's source in the input instead.
+        for finding in &mut report.findings {
+            finding.span = None;
+        }
+    }
     let options = Options {
         file: loaded.file.clone(),
         journey,
         fail_on: args.fail_on.severity(),
         color,
     };
-    let text = match args.format {
+    let mut text = match args.format {
         Format::Text => spof_report::text::check(model, &report, &options),
         Format::Json => spof_report::json::check(model, &report, &options, &loaded.warnings),
     };
+    if let (Format::Json, Some(imported)) = (args.format, &imported) {
+        text = with_import_json(&text, &imported.report, &imported.notes);
+    }
     out(&text);
     Ok(if spof_report::fails(&report, &options) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The check report's JSON with the import report under an `import` key (the check report is
+/// one pretty-printed object: the key goes before its closing brace).
+fn with_import_json(text: &str, report: &spof_import::ImportReport, notes: &[String]) -> String {
+    #[derive(serde::Serialize)]
+    struct ImportJson<'a> {
+        #[serde(flatten)]
+        report: &'a spof_import::ImportReport,
+        overlay_notes: &'a [String],
+    }
+    let value = serde_json::to_string_pretty(&ImportJson {
+        report,
+        overlay_notes: notes,
+    })
+    .expect("the import report serialises");
+    let body = text.trim_end();
+    let Some(body) = body.strip_suffix('}') else {
+        return text.to_string();
+    };
+    let indented = value.replace('\n', "\n  ");
+    format!("{},\n  \"import\": {indented}\n}}\n", body.trim_end())
+}
+
+/// Imports the inputs (with overlays), prints the import report on stderr, and reads the
+/// result as a model; errors in it are shown against the model's text, each with the import or
+/// overlay that produced the line.
+fn load_imported(
+    inputs: &[importing::Input],
+    overlays: &[String],
+    args: &ModelArgs,
+    json: bool,
+    stderr_color: bool,
+) -> Result<(Loaded, importing::Imported)> {
+    let imported = importing::run(inputs, overlays).map_err(Failure)?;
+    err(&importing::report_text(&imported.report, &imported.notes));
+    err("\n");
+    let file = inputs
+        .iter()
+        .map(|i| i.path.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let today = match &args.today {
+        Some(text) => Some(Date::parse(text).map_err(|e| Failure(format!("--today: {e}")))?),
+        None => Some(files::system_today()),
+    };
+    let model = read_imported(&imported, &file, json, stderr_color)?;
+    let (model, warnings) = model;
+    Ok((
+        Loaded {
+            model,
+            file,
+            warnings,
+            today,
+        },
+        imported,
+    ))
+}
+
+/// Reads an imported model's text with the model reader.
+fn read_imported(
+    imported: &importing::Imported,
+    file: &str,
+    json: bool,
+    stderr_color: bool,
+) -> Result<(Model, Vec<spof_model::Diagnostic>)> {
+    let shown_name = format!("the model imported from {file}");
+    let parsed = parse_model(&imported.text, &ParseLimits::default());
+    let (errors, warnings): (Vec<_>, Vec<_>) = parsed
+        .diagnostics
+        .into_iter()
+        .partition(|d| d.severity == spof_model::Severity::Error);
+    let shown: Vec<_> = errors.iter().chain(warnings.iter()).cloned().collect();
+    if imported.components == 0 {
+        return Err(Failure(format!(
+            "the import of {file} found no component to analyse; the report above says what it read"
+        )));
+    }
+    if !shown.is_empty() {
+        // A large import can have many warnings (cycles): the first ones are shown in full.
+        const SHOWN: usize = 20;
+        let first = &shown[..shown.len().min(SHOWN)];
+        err(&diagnostics::render(
+            first,
+            &shown_name,
+            &imported.text,
+            stderr_color,
+        ));
+        let mut origins = String::new();
+        for d in first {
+            if let Some(span) = d.span
+                && let Some(origin) = imported.origin(span.line)
+            {
+                origins.push_str(&format!(
+                    "note: line {} ({}) comes from {origin}\n",
+                    span.line, d.message
+                ));
+            }
+        }
+        if shown.len() > SHOWN {
+            origins.push_str(&format!(
+                "note: {} more diagnostics not shown\n",
+                shown.len() - SHOWN
+            ));
+        }
+        err(&origins);
+    }
+    match parsed.model {
+        Some(model) if errors.is_empty() => Ok((model, warnings)),
+        _ => {
+            if json {
+                out(&spof_report::json::diagnostics(&shown, &shown_name));
+            }
+            let count = errors.len();
+            Err(Failure(format!(
+                "{shown_name}: {count} error{} in the model (run `spof import` to see its text)",
+                if count == 1 { "" } else { "s" }
+            )))
+        }
+    }
+}
+
+fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
+    // `spof import [FORMAT] PATH...`: a first word that names a format and is not a file.
+    let mut words = args.inputs.iter();
+    let first = &args.inputs[0];
+    let format = spof_import::Format::parse(first)
+        .filter(|_| args.inputs.len() > 1 || !std::path::Path::new(first).exists());
+    if format.is_some() {
+        words.next();
+    }
+    let inputs: Vec<importing::Input> = words
+        .map(|w| {
+            let mut input = importing::Input::parse(w);
+            if input.format.is_none() {
+                input.format = format;
+            }
+            input
+        })
+        .collect();
+    if inputs.is_empty() {
+        return Err(Failure(format!(
+            "no path to import after the format `{first}`"
+        )));
+    }
+    let imported = importing::run(&inputs, &args.overlay).map_err(Failure)?;
+    err(&importing::report_text(&imported.report, &imported.notes));
+    if let Some(path) = &args.report {
+        #[derive(serde::Serialize)]
+        struct ReportJson<'a> {
+            #[serde(flatten)]
+            report: &'a spof_import::ImportReport,
+            overlay_notes: &'a [String],
+        }
+        let mut json = serde_json::to_string_pretty(&ReportJson {
+            report: &imported.report,
+            overlay_notes: &imported.notes,
+        })
+        .expect("the import report serialises");
+        json.push('\n');
+        files::write_new(path, &json, args.force).map_err(Failure)?;
+    }
+    let file = inputs
+        .iter()
+        .map(|i| i.path.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (model, _) = read_imported(&imported, &file, false, stderr_color)?;
+    if args.output == "-" {
+        out(&imported.text);
+    } else {
+        files::write_new(&args.output, &imported.text, args.force).map_err(Failure)?;
+        err(&format!(
+            "\nwrote {} ({} components, {} journeys); edit it, then run `spof check {}`\n",
+            args.output,
+            model.components.len(),
+            model.journeys.iter().filter(|j| j.declared).count(),
+            args.output
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {

@@ -1,0 +1,1337 @@
+//! docker-compose files (and Docker Swarm stack files) to a model.
+//!
+//! - Each service is a component: `deploy.replicas` or `scale` (default 1), `deploy.mode:
+//!   global`, a `healthcheck` (without one, a dead replica keeps getting traffic), a restart
+//!   policy (without one, a crashed container stays down: its repair time is unknown).
+//! - Dependencies: `depends_on` in both forms (a list, or a map with conditions: a service that
+//!   must complete successfully is a start-up task, not a runtime dependency; `required: false`
+//!   is optional), `links`, `network_mode: service:x`, and service names in environment
+//!   values, commands and the files a service reads (`env_file`, `configs`) when they are in
+//!   the input; each marked as inferred with its evidence. Names resolve to service names,
+//!   `container_name`s, network aliases and link aliases, never to `hostname` (Compose DNS does
+//!   not resolve it).
+//! - Placement: every container on one Docker host (a `host` domain), unless the file deploys
+//!   to a swarm (a stack file, swarm-only `deploy` keys, or several replicas publishing one
+//!   host port): then placement is per swarm node, unknown.
+//! - Services that are copies of each other (the same definition but for their names, host
+//!   names and ports) and serve the same callers are one component with an instance each.
+//! - Journeys: one per service that publishes a port, and one per service that nothing calls
+//!   and no published port reaches (background work); services only started with a profile
+//!   are on none.
+
+use crate::infer::{self, HostRef};
+use crate::{
+    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
+    InstanceDoc, JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved, Yaml, YamlValue,
+    parse_yaml_documents,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How long Docker takes to restart a container with a restart policy.
+const CONTAINER_RESTART: &str = "1m";
+/// Swarm nodes assumed for a global service.
+const ASSUMED_SWARM_NODES: u64 = 2;
+/// The domain every container of a single-host deployment shares.
+const HOST: &str = "host";
+
+/// Kinds whose loss of data on a restart matters.
+const DATA_KINDS: &[&str] = &[
+    "database",
+    "cache",
+    "queue",
+    "search",
+    "object_storage",
+    "file_storage",
+];
+
+/// Runs the importer. Files without a top-level `services:` mapping are read only when a
+/// service refers to them (`env_file`, `configs`); others are reported as not mapped.
+pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
+    let mut report = ImportReport {
+        format: "compose".into(),
+        ..ImportReport::default()
+    };
+    let mut composes: Vec<(&SourceFile, Yaml)> = Vec::new();
+    let mut others: Vec<&SourceFile> = Vec::new();
+    for file in files {
+        let documents = parse_yaml_documents(&file.path, &file.text);
+        let document = match documents {
+            Ok(mut documents) if documents.len() == 1 && documents[0].get("services").is_some() => {
+                documents.remove(0)
+            }
+            Ok(documents) if documents.iter().any(|d| d.get("services").is_some()) => {
+                return Err(ImportError {
+                    file: file.path.clone(),
+                    line: documents.get(1).map(|d| d.line),
+                    column: None,
+                    message: "a compose file is one YAML document".into(),
+                });
+            }
+            Err(e) if detect_compose(&file.text) => return Err(e),
+            _ => {
+                others.push(file);
+                continue;
+            }
+        };
+        if !document.get("services").is_some_and(Yaml::is_map) {
+            return Err(ImportError {
+                file: file.path.clone(),
+                line: document.get("services").map(|s| s.line),
+                column: document.get("services").map(|s| s.column),
+                message: "`services` must be a mapping of service names to definitions".into(),
+            });
+        }
+        composes.push((file, document));
+    }
+    if composes.is_empty() {
+        return Err(ImportError {
+            file: files.first().map(|f| f.path.clone()).unwrap_or_default(),
+            line: None,
+            column: None,
+            message: "no compose file (a YAML file with a top-level `services:` mapping)".into(),
+        });
+    }
+    let mut importer = Importer::new(&composes, &others, &mut report);
+    importer.run();
+    let doc = std::mem::take(&mut importer.doc);
+    let used = std::mem::take(&mut importer.used_files);
+    for file in others {
+        if !used.contains(&file.path) {
+            report.unmapped.push(Unmapped {
+                object: file.path.clone(),
+                why: "not a compose file (no top-level `services:`), and no service reads it"
+                    .into(),
+                source: file.path.clone(),
+            });
+        }
+    }
+    Ok(Import { model: doc, report })
+}
+
+/// The files that the services of compose files read (`env_file`, `configs` with a `file`),
+/// as paths joined to each compose file's folder: the caller reads those that exist and passes
+/// them in too, so that host names in them are seen.
+pub fn referenced_files(files: &[SourceFile]) -> Vec<String> {
+    let mut found = BTreeSet::new();
+    for file in files {
+        let Ok(documents) = parse_yaml_documents(&file.path, &file.text) else {
+            continue;
+        };
+        let folder = folder_of(&file.path);
+        for document in &documents {
+            for (_, service) in document
+                .get("services")
+                .map(Yaml::entries)
+                .unwrap_or_default()
+            {
+                match service.get("env_file") {
+                    Some(Yaml {
+                        value: YamlValue::Str(path),
+                        ..
+                    }) => {
+                        found.insert(join(&folder, path));
+                    }
+                    Some(list) => {
+                        for item in list.items() {
+                            if let Some(path) = item
+                                .text()
+                                .or_else(|| item.get("path").and_then(Yaml::text))
+                            {
+                                found.insert(join(&folder, &path));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+            for (_, config) in document
+                .get("configs")
+                .map(Yaml::entries)
+                .unwrap_or_default()
+            {
+                if let Some(path) = config.get("file").and_then(Yaml::text) {
+                    found.insert(join(&folder, &path));
+                }
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+fn detect_compose(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("services:"))
+}
+
+/// A service, from one or more files (later files override earlier keys, as
+/// `docker compose -f a -f b` does).
+struct Service<'a> {
+    name: String,
+    /// The definitions, in file order, with their file.
+    definitions: Vec<(&'a str, &'a Yaml)>,
+    /// Where the service is first named.
+    source: String,
+    /// The file's folder, for relative paths.
+    folder: String,
+}
+
+impl<'a> Service<'a> {
+    /// A key's value in the last definition that has it.
+    fn get(&self, key: &str) -> Option<(&'a str, &'a Yaml)> {
+        self.definitions
+            .iter()
+            .rev()
+            .find_map(|(file, d)| d.get(key).map(|v| (*file, v)))
+    }
+
+    /// A key's values in every definition (lists and maps that add up).
+    fn all(&self, key: &str) -> Vec<(&'a str, &'a Yaml)> {
+        self.definitions
+            .iter()
+            .filter_map(|(file, d)| d.get(key).map(|v| (*file, v)))
+            .collect()
+    }
+
+    fn at(&self, path: &[&str]) -> Option<(&'a str, &'a Yaml)> {
+        self.definitions
+            .iter()
+            .rev()
+            .find_map(|(file, d)| d.at(path).map(|v| (*file, v)))
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(|(_, v)| v.text())
+    }
+}
+
+struct Importer<'a, 'r> {
+    services: Vec<Service<'a>>,
+    /// Top-level sections merged over the files: volumes, configs.
+    volumes: BTreeMap<String, &'a Yaml>,
+    configs: BTreeMap<String, (&'a str, &'a Yaml)>,
+    others: &'a [&'a SourceFile],
+    report: &'r mut ImportReport,
+    doc: ModelDoc,
+    swarm: Option<String>,
+    /// Names that resolve to a service: service names, container names, aliases.
+    names: BTreeMap<String, usize>,
+    /// (from, to) -> evidence and whether optional.
+    edges: BTreeMap<(usize, usize), (Vec<String>, bool)>,
+    unresolved: BTreeMap<(String, String), String>,
+    used_files: BTreeSet<String>,
+    /// Services only started with a profile.
+    profiled: BTreeSet<usize>,
+    /// Services that publish a port, and how.
+    published: BTreeMap<usize, String>,
+    /// Component name of each service (pools share one).
+    component_of: Vec<String>,
+}
+
+impl<'a, 'r> Importer<'a, 'r> {
+    fn new(
+        composes: &'a [(&'a SourceFile, Yaml)],
+        others: &'a [&'a SourceFile],
+        report: &'r mut ImportReport,
+    ) -> Self {
+        let mut services: Vec<Service<'a>> = Vec::new();
+        let mut volumes = BTreeMap::new();
+        let mut configs = BTreeMap::new();
+        for (file, document) in composes {
+            let folder = folder_of(&file.path);
+            for (key, value) in document
+                .get("services")
+                .map(Yaml::entries)
+                .unwrap_or_default()
+            {
+                let Some(name) = key.text() else { continue };
+                let place = format!("{}:{}", file.path, key.line);
+                if !value.is_map() {
+                    report.unmapped.push(Unmapped {
+                        object: format!("service {name}"),
+                        why: format!("a service is a mapping, not {}", value.type_name()),
+                        source: place,
+                    });
+                    continue;
+                }
+                match services.iter_mut().find(|s| s.name == name) {
+                    Some(s) => s.definitions.push((&file.path, value)),
+                    None => services.push(Service {
+                        name,
+                        definitions: vec![(&file.path, value)],
+                        source: place,
+                        folder: folder.clone(),
+                    }),
+                }
+            }
+            for (key, value) in document
+                .get("volumes")
+                .map(Yaml::entries)
+                .unwrap_or_default()
+            {
+                if let Some(name) = key.text() {
+                    volumes.insert(name, value);
+                }
+            }
+            for (key, value) in document
+                .get("configs")
+                .map(Yaml::entries)
+                .unwrap_or_default()
+            {
+                if let Some(name) = key.text() {
+                    configs.insert(name, (file.path.as_str(), value));
+                }
+            }
+            for unsupported in ["include", "extends"] {
+                if let Some(node) = document.get(unsupported) {
+                    report.not_modelled.push(format!(
+                        "`{unsupported}` ({}:{}) is not followed: pass the other files too",
+                        file.path, node.line
+                    ));
+                }
+            }
+        }
+        let count = services.len();
+        Importer {
+            services,
+            volumes,
+            configs,
+            others,
+            report,
+            doc: ModelDoc {
+                version: 1,
+                ..ModelDoc::default()
+            },
+            swarm: None,
+            names: BTreeMap::new(),
+            edges: BTreeMap::new(),
+            unresolved: BTreeMap::new(),
+            used_files: BTreeSet::new(),
+            profiled: BTreeSet::new(),
+            published: BTreeMap::new(),
+            component_of: vec![String::new(); count],
+        }
+    }
+
+    fn run(&mut self) {
+        self.swarm = self.detect_swarm();
+        self.index_names();
+        for s in 0..self.services.len() {
+            self.dependencies(s);
+        }
+        self.pools();
+        for s in 0..self.services.len() {
+            self.component(s);
+        }
+        self.write_edges();
+        self.placement();
+        self.journeys();
+        self.finish();
+    }
+
+    /// Why the file deploys to a swarm, if it does.
+    fn detect_swarm(&self) -> Option<String> {
+        for service in &self.services {
+            for (file, definition) in &service.definitions {
+                let name = file.rsplit('/').next().unwrap_or(file).to_ascii_lowercase();
+                if name.contains("stack") {
+                    return Some(format!("{file} is a stack file"));
+                }
+                let Some(deploy) = definition.get("deploy") else {
+                    continue;
+                };
+                for key in [
+                    "placement",
+                    "update_config",
+                    "rollback_config",
+                    "endpoint_mode",
+                ] {
+                    if let Some(node) = deploy.get(key) {
+                        return Some(format!(
+                            "service {} has deploy.{key} ({file}:{}), which only a swarm uses",
+                            service.name, node.line
+                        ));
+                    }
+                }
+                if deploy.get("mode").and_then(Yaml::as_str) == Some("global") {
+                    return Some(format!(
+                        "service {} has deploy.mode: global ({file}), which only a swarm uses",
+                        service.name
+                    ));
+                }
+            }
+            let replicas = service
+                .at(&["deploy", "replicas"])
+                .and_then(|(_, v)| v.as_int())
+                .unwrap_or(1);
+            if replicas > 1
+                && let Some(port) = fixed_host_port(service)
+            {
+                return Some(format!(
+                    "service {} runs {replicas} replicas that publish host port {port}: only a swarm's routing mesh allows that",
+                    service.name
+                ));
+            }
+        }
+        None
+    }
+
+    /// The names each service answers to on the network.
+    fn index_names(&mut self) {
+        let mut names = BTreeMap::new();
+        for (s, service) in self.services.iter().enumerate() {
+            names.insert(service.name.to_ascii_lowercase(), s);
+        }
+        for (s, service) in self.services.iter().enumerate() {
+            if let Some(container) = service.text("container_name") {
+                names.entry(container.to_ascii_lowercase()).or_insert(s);
+            }
+            for (_, networks) in service.all("networks") {
+                for (_, network) in networks.entries() {
+                    for alias in network.get("aliases").map(Yaml::items).unwrap_or_default() {
+                        if let Some(alias) = alias.text() {
+                            names.entry(alias.to_ascii_lowercase()).or_insert(s);
+                        }
+                    }
+                }
+            }
+        }
+        self.names = names;
+    }
+
+    // --- dependencies ----------------------------------------------------------------------
+
+    fn dependencies(&mut self, s: usize) {
+        let service = &self.services[s];
+        let mut found: Vec<(usize, String, bool)> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        let mut inferred: Vec<Inferred> = Vec::new();
+        // depends_on, both forms.
+        for (file, depends) in service.all("depends_on") {
+            for item in depends.items() {
+                if let Some(target) = item.text() {
+                    match self.services.iter().position(|x| x.name == target) {
+                        Some(t) => found.push((
+                            t,
+                            format!("depends_on {target} ({file}:{})", item.line),
+                            false,
+                        )),
+                        None => notes.push(format!(
+                            "{}: depends_on {target} ({file}:{}) names no service of the input",
+                            service.name, item.line
+                        )),
+                    }
+                }
+            }
+            for (key, value) in depends.entries() {
+                let Some(target) = key.text() else { continue };
+                let condition = value
+                    .get("condition")
+                    .and_then(Yaml::text)
+                    .unwrap_or_else(|| "service_started".into());
+                let required = value
+                    .get("required")
+                    .and_then(Yaml::as_bool)
+                    .unwrap_or(true);
+                let Some(t) = self.services.iter().position(|x| x.name == target) else {
+                    notes.push(format!(
+                        "{}: depends_on {target} ({file}:{}) names no service of the input",
+                        service.name, key.line
+                    ));
+                    continue;
+                };
+                if condition == "service_completed_successfully" {
+                    inferred.push(Inferred {
+                        from: service.name.clone(),
+                        to: format!("not a dependency: {target}"),
+                        evidence: format!(
+                            "depends_on {target} with condition service_completed_successfully: a start-up task that has finished, not needed at run time"
+                        ),
+                        source: format!("{file}:{}", key.line),
+                    });
+                    continue;
+                }
+                found.push((
+                    t,
+                    format!(
+                        "depends_on {target} (condition {condition}{}) ({file}:{})",
+                        if required { "" } else { ", required: false" },
+                        key.line
+                    ),
+                    !required,
+                ));
+            }
+        }
+        // links: `service` or `service:alias`.
+        for (file, links) in service.all("links") {
+            for item in links.items() {
+                let Some(text) = item.text() else { continue };
+                let target = text.split(':').next().unwrap_or_default();
+                if let Some(t) = self.services.iter().position(|x| x.name == target) {
+                    found.push((t, format!("links {text} ({file}:{})", item.line), false));
+                }
+            }
+        }
+        // network_mode: service:x shares x's network: x down, its network is gone.
+        if let Some((file, mode)) = service.get("network_mode")
+            && let Some(target) = mode.as_str().and_then(|m| m.strip_prefix("service:"))
+            && let Some(t) = self.services.iter().position(|x| x.name == target)
+        {
+            found.push((
+                t,
+                format!("network_mode service:{target} ({file}:{})", mode.line),
+                false,
+            ));
+        }
+        // Host names in values.
+        let mut values: Vec<Scanned> = Vec::new();
+        for (file, environment) in service.all("environment") {
+            for item in environment.items() {
+                if let Some(text) = item.text()
+                    && let Some((var, value)) = text.split_once('=')
+                {
+                    values.push(Scanned::value(
+                        format!("environment {var}"),
+                        var,
+                        value,
+                        format!("{file}:{}", item.line),
+                    ));
+                }
+            }
+            for (key, value) in environment.entries() {
+                if let (Some(var), Some(text)) = (key.text(), value.text()) {
+                    values.push(Scanned::value(
+                        format!("environment {var}"),
+                        &var,
+                        &text,
+                        format!("{file}:{}", key.line),
+                    ));
+                }
+            }
+        }
+        for key in ["command", "entrypoint"] {
+            if let Some((file, node)) = service.get(key) {
+                command_values(key, file, node, &mut values);
+            }
+        }
+        // Files the service reads, when they are in the input.
+        let mut read: Vec<(String, String)> = Vec::new();
+        for (file, env_files) in service.all("env_file") {
+            let paths: Vec<String> = match &env_files.value {
+                YamlValue::Str(p) => vec![p.clone()],
+                _ => env_files
+                    .items()
+                    .iter()
+                    .filter_map(|i| i.text().or_else(|| i.get("path").and_then(Yaml::text)))
+                    .collect(),
+            };
+            for path in paths {
+                read.push((format!("env_file {path} ({file})"), path));
+            }
+        }
+        for (_, configs) in service.all("configs") {
+            for item in configs.items() {
+                let name = item
+                    .text()
+                    .or_else(|| item.get("source").and_then(Yaml::text));
+                if let Some(name) = name
+                    && let Some((file, config)) = self.configs.get(&name)
+                    && let Some(path) = config.get("file").and_then(Yaml::text)
+                {
+                    read.push((format!("config {name} ({path}, {file})"), path));
+                }
+            }
+        }
+        for (label, path) in read {
+            let full = join(&service.folder, &path);
+            match self.others.iter().find(|f| normalise(&f.path) == full) {
+                Some(file) => {
+                    self.used_files.insert(file.path.clone());
+                    let env_file = label.starts_with("env_file");
+                    for (i, line) in file.text.lines().enumerate() {
+                        let place = format!("{}:{}", file.path, i + 1);
+                        match line.split_once('=') {
+                            Some((var, value)) if env_file && !var.trim().starts_with('#') => {
+                                values.push(Scanned::value(
+                                    format!("{label} {}", var.trim()),
+                                    var.trim(),
+                                    value.trim(),
+                                    place,
+                                ));
+                            }
+                            _ if !line.trim().is_empty() => values.push(Scanned {
+                                label: label.clone(),
+                                text: line.trim().to_string(),
+                                whole: false,
+                                hint: false,
+                                report: false,
+                                place,
+                            }),
+                            _ => {}
+                        }
+                    }
+                }
+                None => notes.push(format!(
+                    "{}: reads {label}, which is not in the input: host names in it are not seen (pass the file too, or declare the dependencies in an overlay)",
+                    service.name
+                )),
+            }
+        }
+        for value in &values {
+            for host in infer::hosts_in(&value.text, value.whole) {
+                match self.names.get(&host.host) {
+                    Some(&t) if t != s => {
+                        found.push((t, value.evidence(&host), false));
+                    }
+                    Some(_) => {}
+                    None => {
+                        if value.report && (host.strict || value.hint) {
+                            let why = if host.host.contains('.') {
+                                "a host outside the input (an external service?)"
+                            } else {
+                                "no service of that name in the input"
+                            };
+                            self.unresolved
+                                .entry((service.name.clone(), host.host.clone()))
+                                .or_insert_with(|| format!("{}: {why}", value.evidence(&host)));
+                        }
+                    }
+                }
+            }
+        }
+        let name = service.name.clone();
+        for (t, evidence, optional) in found {
+            let entry = self.edges.entry((s, t)).or_insert((Vec::new(), true));
+            entry.0.push(evidence);
+            entry.1 &= optional;
+        }
+        for note in notes {
+            self.report.not_modelled.push(note);
+        }
+        self.report.inferred.extend(inferred);
+        let _ = name;
+    }
+
+    /// Services that are copies of each other (not data stores) and serve the same callers
+    /// become one component.
+    fn pools(&mut self) {
+        let mut groups: BTreeMap<(String, Vec<usize>), Vec<usize>> = BTreeMap::new();
+        for (s, service) in self.services.iter().enumerate() {
+            let callers: Vec<usize> = self
+                .edges
+                .keys()
+                .filter(|(_, to)| *to == s)
+                .map(|(from, _)| *from)
+                .collect();
+            // Copies of a data store hold different data: they are not interchangeable.
+            let data_store = service
+                .text("image")
+                .and_then(|i| infer::kind_from_image(&i))
+                .is_some_and(|(kind, _)| DATA_KINDS.contains(&kind));
+            if callers.is_empty() || data_store {
+                continue;
+            }
+            groups
+                .entry((canonical_service(service), callers))
+                .or_default()
+                .push(s);
+        }
+        for (s, service) in self.services.iter().enumerate() {
+            self.component_of[s] = service.name.clone();
+        }
+        for ((_, callers), members) in groups {
+            if members.len() < 2 {
+                continue;
+            }
+            let names: Vec<&str> = members
+                .iter()
+                .map(|&m| self.services[m].name.as_str())
+                .collect();
+            let prefix = common_prefix(&names);
+            let name = if prefix.len() >= 2 && !self.services.iter().any(|x| x.name == prefix) {
+                prefix
+            } else {
+                names.join("-")
+            };
+            let callers: Vec<&str> = callers
+                .iter()
+                .map(|&c| self.services[c].name.as_str())
+                .collect();
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: format!("instances: {}", names.join(", ")),
+                evidence: format!(
+                    "services {} have the same definition (but for names, host names and ports) and the same callers ({}): copies of one component, modelled as its instances",
+                    names.join(" and "),
+                    callers.join(", ")
+                ),
+                source: self.services[members[0]].source.clone(),
+            });
+            for &m in &members {
+                self.component_of[m] = name.clone();
+            }
+        }
+    }
+
+    // --- components ------------------------------------------------------------------------
+
+    fn component(&mut self, s: usize) {
+        let service = &self.services[s];
+        let name = self.component_of[s].clone();
+        let pooled = name != service.name;
+        self.report.mapped.push(Mapped {
+            object: format!("service {}", service.name),
+            component: name.clone(),
+            source: service.source.clone(),
+        });
+        if pooled && let Some(existing) = self.doc.components.get_mut(&name) {
+            existing.instances.push(InstanceDoc {
+                name: service.name.clone(),
+                ..InstanceDoc::default()
+            });
+            return;
+        }
+        let mut c = ComponentDoc {
+            kind: "service".into(),
+            source: Some(service.source.clone()),
+            ..ComponentDoc::default()
+        };
+        if pooled {
+            c.instances.push(InstanceDoc {
+                name: service.name.clone(),
+                ..InstanceDoc::default()
+            });
+        }
+        let mut description = format!("compose service {}", service.name);
+        let image = service.text("image");
+        if let Some(image) = &image {
+            description.push_str(&format!("; image {image}"));
+        } else if let Some((_, build)) = service.get("build") {
+            let context = build
+                .text()
+                .or_else(|| build.get("context").and_then(Yaml::text))
+                .unwrap_or_else(|| ".".into());
+            description.push_str(&format!("; built from {context}"));
+        }
+        if let Some(image) = &image
+            && let Some((kind, word)) = infer::kind_from_image(image)
+        {
+            c.kind = kind.into();
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: format!("kind: {kind}"),
+                evidence: format!("guessed from image {image} ({word})"),
+                source: service.source.clone(),
+            });
+        }
+        if let Some(port) = published_port(service) {
+            self.published.insert(s, port.clone());
+            if c.kind == "service" {
+                c.kind = "web".into();
+                self.report.inferred.push(Inferred {
+                    from: name.clone(),
+                    to: "kind: web".into(),
+                    evidence: format!("it publishes port {port}"),
+                    source: service.source.clone(),
+                });
+            }
+        }
+        if let Some((file, profiles)) = service.get("profiles") {
+            self.profiled.insert(s);
+            let list: Vec<String> = profiles.items().iter().filter_map(Yaml::text).collect();
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: "journey: none".into(),
+                evidence: format!(
+                    "only started with profile {} ({file}:{}): not part of the running system by default",
+                    list.join(", "),
+                    profiles.line
+                ),
+                source: service.source.clone(),
+            });
+        }
+
+        // Replicas.
+        let mut replicas = 1u64;
+        let mut evidence = None;
+        if let Some((file, r)) = service.at(&["deploy", "replicas"]) {
+            replicas = r.as_int().unwrap_or(1).clamp(1, i128::from(u32::MAX)) as u64;
+            evidence = Some(format!("deploy.replicas ({file}:{})", r.line));
+        } else if let Some((file, r)) = service.get("scale") {
+            replicas = r.as_int().unwrap_or(1).clamp(1, i128::from(u32::MAX)) as u64;
+            evidence = Some(format!("scale ({file}:{})", r.line));
+        }
+        if service
+            .at(&["deploy", "mode"])
+            .and_then(|(_, m)| m.as_str())
+            == Some("global")
+        {
+            replicas = if self.swarm.is_some() {
+                ASSUMED_SWARM_NODES
+            } else {
+                1
+            };
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: format!("replicas: {replicas}"),
+                evidence: format!(
+                    "deploy.mode global runs one task per node; the number of nodes is not in the input (assumed {replicas})"
+                ),
+                source: service.source.clone(),
+            });
+        }
+        if replicas > 1 && service.get("container_name").is_some() {
+            self.report.not_modelled.push(format!(
+                "{name}: container_name fixes the container's name, so its {replicas} replicas cannot all start"
+            ));
+        }
+        if !pooled {
+            c.replicas = Some(replicas);
+        }
+        let _ = evidence;
+
+        // Health checks.
+        let health = service.get("healthcheck").is_some_and(|(_, h)| {
+            h.get("disable").and_then(Yaml::as_bool) != Some(true)
+                && h.get("test")
+                    .is_some_and(|t| t.items().first().and_then(Yaml::as_str) != Some("NONE"))
+        });
+        if replicas > 1 && !health {
+            c.health_check = Some(false);
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: "health_check: false".into(),
+                evidence: "no healthcheck: a replica that hangs keeps getting traffic".into(),
+                source: service.source.clone(),
+            });
+        }
+
+        // Restarts.
+        let restart = service.text("restart");
+        let policy = service
+            .at(&["deploy", "restart_policy", "condition"])
+            .and_then(|(_, c)| c.text());
+        let restarts = match (&restart, &policy) {
+            (_, Some(p)) => p != "none",
+            (Some(r), None) => r != "no",
+            (None, None) => self.swarm.is_some(),
+        };
+        if restarts {
+            c.restore_time = Some(CONTAINER_RESTART.into());
+        } else {
+            self.report.not_modelled.push(format!(
+                "{name}: no restart policy: a crashed container stays down until someone starts it; its repair time is unknown"
+            ));
+        }
+
+        // Data.
+        let mut data = Vec::new();
+        for (_, volumes) in service.all("volumes") {
+            for volume in volumes.items() {
+                let (source, kind) = match volume.text() {
+                    Some(text) => {
+                        let source = text.split(':').next().unwrap_or_default().to_string();
+                        (
+                            source,
+                            if text.contains(':') {
+                                "volume"
+                            } else {
+                                "anonymous"
+                            },
+                        )
+                    }
+                    None => (
+                        volume
+                            .get("source")
+                            .and_then(Yaml::text)
+                            .unwrap_or_default(),
+                        match volume.get("type").and_then(Yaml::as_str) {
+                            Some("tmpfs") => "tmpfs",
+                            Some("bind") => "bind",
+                            _ => "volume",
+                        },
+                    ),
+                };
+                let bind = source.starts_with('.')
+                    || source.starts_with('/')
+                    || source.starts_with('~')
+                    || kind == "bind";
+                if kind == "tmpfs" {
+                    if DATA_KINDS.contains(&c.kind.as_str()) {
+                        data.push(
+                            "data in a tmpfs mount is lost when the container restarts".to_string(),
+                        );
+                    }
+                } else if !bind && kind == "volume" && self.volumes.contains_key(&source) {
+                    let external = self.volumes[&source]
+                        .get("external")
+                        .and_then(Yaml::as_bool)
+                        .unwrap_or(false);
+                    let driver = self.volumes[&source]
+                        .get("driver")
+                        .and_then(Yaml::text)
+                        .unwrap_or_else(|| "local".into());
+                    if driver == "local" && !external {
+                        data.push(if self.swarm.is_some() {
+                            format!("data in volume {source} (local driver) stays on the node that ran the task: a task rescheduled to another node starts with an empty volume")
+                        } else {
+                            format!("data in volume {source} is on the Docker host's disk")
+                        });
+                    }
+                }
+            }
+        }
+        if !data.is_empty() {
+            description.push_str(". ");
+            description.push_str(&data.join("; "));
+            for note in &data {
+                self.report
+                    .not_modelled
+                    .push(format!("{name}: {note} ({})", service.source));
+            }
+        }
+        if let Some((file, mode)) = service.get("network_mode")
+            && mode.as_str() == Some("host")
+        {
+            self.report.not_modelled.push(format!(
+                "{name}: network_mode host ({file}:{}): it uses the host's network directly",
+                mode.line
+            ));
+        }
+        c.description = Some(description);
+        self.doc.components.insert(name, c);
+    }
+
+    fn write_edges(&mut self) {
+        let mut merged: BTreeMap<(String, String), (Vec<String>, bool)> = BTreeMap::new();
+        for ((from, to), (evidence, optional)) in std::mem::take(&mut self.edges) {
+            let (from, to) = (
+                self.component_of[from].clone(),
+                self.component_of[to].clone(),
+            );
+            if from == to {
+                continue;
+            }
+            let entry = merged.entry((from, to)).or_insert((Vec::new(), true));
+            entry.0.extend(evidence);
+            entry.1 &= optional;
+        }
+        for ((from, to), (mut evidence, optional)) in merged {
+            evidence.dedup();
+            let monitoring = self
+                .doc
+                .components
+                .get(&to)
+                .is_some_and(|c| c.kind == "monitoring");
+            let mut text = evidence[0].clone();
+            if evidence.len() > 1 {
+                text.push_str(&format!(" (and {} more)", evidence.len() - 1));
+            }
+            if monitoring {
+                text.push_str(
+                    "; optional: monitoring (traces, metrics) is not on the request path",
+                );
+            }
+            self.report.inferred.push(Inferred {
+                from: from.clone(),
+                to: to.clone(),
+                evidence: text.clone(),
+                source: evidence[0]
+                    .rsplit_once(" (")
+                    .map(|(_, place)| place.trim_end_matches(')').to_string())
+                    .unwrap_or_default(),
+            });
+            if let Some(c) = self.doc.components.get_mut(&from) {
+                c.depends_on.push(DependencyDoc {
+                    component: to,
+                    optional: (optional || monitoring).then_some(true),
+                    inferred: Some(text),
+                    ..DependencyDoc::default()
+                });
+            }
+        }
+    }
+
+    /// One host for everything, unless the file deploys to a swarm.
+    fn placement(&mut self) {
+        match &self.swarm {
+            None => {
+                self.doc.domains.insert(
+                    HOST.into(),
+                    DomainDoc {
+                        kind: "host".into(),
+                        description: Some(
+                            "the Docker host: every container, volume and published port of the file runs on it".into(),
+                        ),
+                        ..DomainDoc::default()
+                    },
+                );
+                for c in self.doc.components.values_mut() {
+                    c.domains = vec![HOST.into()];
+                }
+                self.report.inferred.push(Inferred {
+                    from: "every component".into(),
+                    to: format!("in: {HOST}"),
+                    evidence: "a compose file runs on one Docker host".into(),
+                    source: self.services[0].source.clone(),
+                });
+            }
+            Some(why) => {
+                self.report.inferred.push(Inferred {
+                    from: "every component".into(),
+                    to: "placement: swarm nodes".into(),
+                    evidence: format!("a swarm deployment: {why}"),
+                    source: self.services[0].source.clone(),
+                });
+                self.report.not_modelled.push(
+                    "swarm placement: which node runs which task is not in the file (no node names or count); nodes are not modelled, so a node failure takes one task".into(),
+                );
+            }
+        }
+    }
+
+    /// One journey per published port; one per service that nothing calls and nothing
+    /// published reaches; none for services only started with a profile, clients of a
+    /// published service, and monitoring.
+    fn journeys(&mut self) {
+        let mut journeys: Vec<(String, JourneyDoc)> = Vec::new();
+        let mut entry_components = BTreeSet::new();
+        for (&s, port) in &self.published {
+            if self.profiled.contains(&s) {
+                continue;
+            }
+            let name = self.component_of[s].clone();
+            if self.doc.components[&name].kind == "monitoring"
+                || !entry_components.insert(name.clone())
+            {
+                continue;
+            }
+            journeys.push((
+                name.clone(),
+                JourneyDoc {
+                    path: vec![name.clone()],
+                    description: Some(format!(
+                        "entry point: service {} publishes port {port}",
+                        self.services[s].name
+                    )),
+                    ..JourneyDoc::default()
+                },
+            ));
+        }
+        let mut reached = BTreeSet::new();
+        let mut stack: Vec<String> = entry_components.iter().cloned().collect();
+        while let Some(c) = stack.pop() {
+            if reached.insert(c.clone())
+                && let Some(component) = self.doc.components.get(&c)
+            {
+                stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
+            }
+        }
+        let called: BTreeSet<String> = self
+            .doc
+            .components
+            .values()
+            .flat_map(|c| c.depends_on.iter().map(|d| d.component.clone()))
+            .collect();
+        let profiled: BTreeSet<String> = self
+            .profiled
+            .iter()
+            .map(|&s| self.component_of[s].clone())
+            .collect();
+        for (name, component) in &self.doc.components {
+            if reached.contains(name)
+                || called.contains(name)
+                || profiled.contains(name)
+                || matches!(component.kind.as_str(), "monitoring" | "deploy_pipeline")
+            {
+                continue;
+            }
+            // A client (a load generator, a test) calls only the system's user-facing
+            // entry points; a service calling infrastructure that publishes a port (service
+            // discovery, a database) is not one.
+            let client = !component.depends_on.is_empty()
+                && component.depends_on.iter().all(|d| {
+                    entry_components.contains(&d.component)
+                        && self.doc.components.get(&d.component).is_some_and(|c| {
+                            matches!(
+                                c.kind.as_str(),
+                                "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
+                            )
+                        })
+                });
+            if client && let Some(entry) = component.depends_on.first() {
+                self.report.inferred.push(Inferred {
+                    from: name.clone(),
+                    to: "journey: none".into(),
+                    evidence: format!(
+                        "it calls {}, which publishes a port: a client of the system (a load generator, a test), not part of a journey",
+                        entry.component
+                    ),
+                    source: component.source.clone().unwrap_or_default(),
+                });
+                continue;
+            }
+            journeys.push((
+                name.clone(),
+                JourneyDoc {
+                    path: vec![name.clone()],
+                    description: Some(
+                        "background work: nothing in the file calls it and it publishes no port"
+                            .into(),
+                    ),
+                    ..JourneyDoc::default()
+                },
+            ));
+        }
+        if journeys.is_empty() {
+            self.report.not_modelled.push(
+                "journeys: no service publishes a port, so the whole system is one journey; declare journeys in an overlay".into(),
+            );
+            return;
+        }
+        journeys.sort_by(|a, b| a.0.cmp(&b.0));
+        for (name, journey) in journeys {
+            self.doc.journeys.insert(name, journey);
+        }
+        self.report.not_modelled.push(
+            "journeys: one per published port and one per service that nothing calls (background work); the real user journeys are not in the file: declare them in an overlay".into(),
+        );
+    }
+
+    fn finish(&mut self) {
+        for ((from, reference), source) in std::mem::take(&mut self.unresolved) {
+            self.report.unresolved.push(Unresolved {
+                reference,
+                from,
+                source,
+            });
+        }
+        let edges: usize = self
+            .doc
+            .components
+            .values()
+            .map(|c| c.depends_on.len())
+            .sum();
+        if edges == 0 {
+            self.report.not_modelled.push(
+                "dependencies: none found (no depends_on, links or service names in environment values and commands); the calls are in the application's code: declare them in an overlay".into(),
+            );
+        } else {
+            self.report.not_modelled.push(
+                "hard or optional: depends_on is a start-up order, taken as a hard dependency at run time, like every other dependency found (except on monitoring); say in an overlay which calls the code tolerates losing (optional)".into(),
+            );
+        }
+        self.report.not_modelled.push(
+            "networks say which services can talk, not which do: no dependency is inferred from them".into(),
+        );
+    }
+}
+
+/// A value in which host names are looked for.
+struct Scanned {
+    label: String,
+    text: String,
+    whole: bool,
+    hint: bool,
+    report: bool,
+    place: String,
+}
+
+impl Scanned {
+    fn value(label: String, var: &str, value: &str, place: String) -> Scanned {
+        Scanned {
+            label,
+            text: value.to_string(),
+            whole: true,
+            hint: infer::names_an_address(var),
+            report: true,
+            place,
+        }
+    }
+
+    fn evidence(&self, host: &HostRef) -> String {
+        let _ = host;
+        if self.whole {
+            format!(
+                "{}={} ({})",
+                self.label,
+                infer::redact(&self.text),
+                self.place
+            )
+        } else {
+            format!(
+                "{}: {} ({})",
+                self.label,
+                infer::redact(&self.text),
+                self.place
+            )
+        }
+    }
+}
+
+/// The values of a `command` or `entrypoint` (a string or a list).
+fn command_values(key: &str, file: &str, node: &Yaml, values: &mut Vec<Scanned>) {
+    let items: Vec<&Yaml> = match &node.value {
+        YamlValue::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    let mut host_flag = false;
+    for item in items {
+        let Some(text) = item.text() else { continue };
+        for (i, line) in text.lines().enumerate() {
+            for word in line.split_whitespace() {
+                let (flag, value) = match word.split_once('=') {
+                    Some((flag, value)) if flag.starts_with('-') => (Some(flag), value),
+                    _ => (None, word),
+                };
+                let hint = host_flag || flag.is_some_and(infer::is_host_flag);
+                values.push(Scanned {
+                    label: key.to_string(),
+                    text: value.to_string(),
+                    whole: hint,
+                    hint,
+                    report: true,
+                    place: format!("{file}:{}", item.line as usize + i),
+                });
+                host_flag = flag.is_none() && infer::is_host_flag(word);
+            }
+        }
+    }
+}
+
+/// The first published port of a service (`8080:80`, `80`, or the long form).
+fn published_port(service: &Service) -> Option<String> {
+    let (_, ports) = service.get("ports")?;
+    ports.items().iter().find_map(|p| {
+        p.text().or_else(|| {
+            let target = p.get("target").and_then(Yaml::text)?;
+            Some(match p.get("published").and_then(Yaml::text) {
+                Some(published) => format!("{published}:{target}"),
+                None => target,
+            })
+        })
+    })
+}
+
+/// A host port published with a fixed number (`8080:80`), which two containers of one host
+/// cannot share.
+fn fixed_host_port(service: &Service) -> Option<String> {
+    let (_, ports) = service.get("ports")?;
+    ports.items().iter().find_map(|p| match p.text() {
+        Some(text) => {
+            let parts: Vec<&str> = text.split(':').collect();
+            (parts.len() >= 2).then(|| parts[parts.len() - 2].to_string())
+        }
+        None => p.get("published").and_then(Yaml::text),
+    })
+}
+
+/// A service's definition without what differs between copies of one component (names, host
+/// names, published ports, labels), for comparison.
+fn canonical_service(service: &Service) -> String {
+    let mut out = String::new();
+    for (_, definition) in &service.definitions {
+        for (key, value) in definition.entries() {
+            let key = key.text().unwrap_or_default();
+            if matches!(
+                key.as_str(),
+                "hostname" | "container_name" | "ports" | "labels" | "expose" | "domainname"
+            ) {
+                continue;
+            }
+            out.push_str(&key);
+            out.push('=');
+            canonical(value, &mut out);
+            out.push(';');
+        }
+    }
+    out
+}
+
+fn canonical(node: &Yaml, out: &mut String) {
+    match &node.value {
+        YamlValue::Null => out.push('~'),
+        YamlValue::Bool(b) => out.push_str(&b.to_string()),
+        YamlValue::Int(i) => out.push_str(&i.to_string()),
+        YamlValue::Float(f) => out.push_str(&f.to_string()),
+        YamlValue::Str(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        YamlValue::Seq(items) => {
+            out.push('[');
+            for item in items {
+                canonical(item, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        YamlValue::Map(entries) => {
+            out.push('{');
+            for (k, v) in entries {
+                canonical(k, out);
+                out.push(':');
+                canonical(v, out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// The longest common prefix of names, without trailing digits and separators
+/// (`web1`, `web2` -> `web`).
+fn common_prefix(names: &[&str]) -> String {
+    let first = names.first().copied().unwrap_or_default();
+    let mut end = first.len();
+    for name in &names[1..] {
+        end = end.min(
+            first
+                .bytes()
+                .zip(name.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    first[..end]
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_' || c == '.')
+        .to_string()
+}
+
+fn folder_of(path: &str) -> String {
+    match path.rfind('/') {
+        Some(i) => path[..i].to_string(),
+        None => String::new(),
+    }
+}
+
+/// A relative path joined to a folder, normalised (`./`, `../`).
+fn join(folder: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        return normalise(path);
+    }
+    if folder.is_empty() {
+        normalise(path)
+    } else {
+        normalise(&format!("{folder}/{path}"))
+    }
+}
+
+fn normalise(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}

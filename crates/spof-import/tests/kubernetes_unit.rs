@@ -1,0 +1,441 @@
+//! The Kubernetes importer on small manifests: each mapping rule, inference and report entry.
+
+use spof_import::{Import, SourceFile};
+
+fn import(text: &str) -> Import {
+    let import = spof_import::kubernetes::import(&[SourceFile {
+        path: "m.yaml".into(),
+        text: text.into(),
+    }])
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Every import with components reads back as a valid model.
+    if import.model.components.is_empty() {
+        return import;
+    }
+    let yaml = import.model.to_yaml("test");
+    let parsed = spof_model::parse_model(&yaml, &spof_model::ParseLimits::default());
+    assert!(
+        parsed
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != spof_model::Severity::Error),
+        "{:#?}\n{yaml}",
+        parsed.diagnostics
+    );
+    import
+}
+
+fn deployment(name: &str, extra_spec: &str, pod: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n{extra_spec}  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n{pod}"
+    )
+}
+
+fn service(name: &str, selector: &str, kind: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: {kind}\n  selector:\n    app: {selector}\n  ports:\n  - port: 80\n"
+    )
+}
+
+fn container(image: &str, env: &[(&str, &str)]) -> String {
+    let mut text = format!("      containers:\n      - name: main\n        image: {image}\n");
+    if !env.is_empty() {
+        text.push_str("        env:\n");
+        for (k, v) in env {
+            text.push_str(&format!("        - name: {k}\n          value: \"{v}\"\n"));
+        }
+    }
+    text
+}
+
+fn targets(import: &Import, component: &str) -> Vec<String> {
+    import.model.components[component]
+        .depends_on
+        .iter()
+        .map(|d| d.component.clone())
+        .collect()
+}
+
+#[test]
+fn host_names_resolve_in_every_form() {
+    let mut docs = Vec::new();
+    for name in ["redis", "db", "api", "queue", "search"] {
+        docs.push(deployment(name, "", &container("busybox", &[])));
+        docs.push(format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  selector:\n    app: {name}\n"
+        ));
+    }
+    docs.push(deployment(
+        "web",
+        "",
+        &container(
+            "example/web:1",
+            &[
+                ("REDIS_HOST", "redis"),
+                ("DB_URL", "postgres://user:secret@db.shop:5432/app"),
+                ("API", "http://api.shop.svc.cluster.local:8080/v1"),
+                ("QUEUE_ADDR", "queue.shop.svc:5672"),
+                ("SEARCH", "search:9200"),
+                ("PORT", "8080"),
+                ("MODE", "production"),
+            ],
+        ),
+    ));
+    let import = import(&docs.join("---\n"));
+    assert_eq!(
+        targets(&import, "web"),
+        ["api", "db", "queue", "redis", "search"]
+    );
+    let db = import.model.components["web"]
+        .depends_on
+        .iter()
+        .find(|d| d.component == "db")
+        .unwrap();
+    let evidence = db.inferred.as_deref().unwrap();
+    // Where it was found, and never the password.
+    assert!(
+        evidence.starts_with("env DB_URL=postgres://***@db.shop:5432/app (m.yaml:"),
+        "{evidence}"
+    );
+    assert!(!evidence.contains("secret"));
+    assert!(
+        import.report.unresolved.is_empty(),
+        "{:#?}",
+        import.report.unresolved
+    );
+}
+
+#[test]
+fn names_nothing_has_are_unresolved_and_plain_words_are_not() {
+    let text = deployment(
+        "web",
+        "",
+        &container(
+            "example/web:1",
+            &[
+                ("CART_SERVICE_ADDR", "cartservice:7070"),
+                ("PAYMENT_HOST", "payments"),
+                ("STRIPE_URL", "https://api.stripe.com/v1"),
+                ("LOG_LEVEL", "debug"),
+                ("GREETING", "hello"),
+                ("LISTEN", "0.0.0.0:8080"),
+                ("LOCAL", "localhost:6379"),
+            ],
+        ),
+    );
+    let import = import(&text);
+    let unresolved: Vec<(&str, &str)> = import
+        .report
+        .unresolved
+        .iter()
+        .map(|u| (u.from.as_str(), u.reference.as_str()))
+        .collect();
+    assert_eq!(
+        unresolved,
+        [
+            ("web", "api.stripe.com"),
+            ("web", "cartservice"),
+            ("web", "payments")
+        ]
+    );
+    assert!(
+        import.report.unresolved[0]
+            .source
+            .contains("an external service?")
+    );
+    assert!(import.model.components["web"].depends_on.is_empty());
+}
+
+#[test]
+fn an_autoscaler_raises_replicas_and_a_budget_sets_min_healthy() {
+    let text = [
+        deployment("api", "  replicas: 1\n", &container("example/api:1", &[])),
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: api\n  minReplicas: 4\n  maxReplicas: 10\n".to_string(),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  minAvailable: 50%\n  selector:\n    matchLabels:\n      app: api\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    let api = &import.model.components["api"];
+    assert_eq!(api.replicas, Some(4));
+    assert_eq!(api.min_healthy, Some(2));
+    let inferred: Vec<&str> = import
+        .report
+        .inferred
+        .iter()
+        .map(|i| i.to.as_str())
+        .collect();
+    assert!(inferred.contains(&"replicas: 4"), "{inferred:?}");
+    assert!(inferred.contains(&"min_healthy: 2"), "{inferred:?}");
+    let mapped: Vec<(&str, &str)> = import
+        .report
+        .mapped
+        .iter()
+        .map(|m| (m.object.as_str(), m.component.as_str()))
+        .collect();
+    assert!(mapped.contains(&("HorizontalPodAutoscaler/api", "api")));
+    assert!(mapped.contains(&("PodDisruptionBudget/api", "api")));
+}
+
+#[test]
+fn max_unavailable_gives_min_healthy_too() {
+    let text = [
+        deployment("api", "  replicas: 5\n", &container("example/api:1", &[])),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: api\n".to_string(),
+    ]
+    .join("---\n");
+    assert_eq!(import(&text).model.components["api"].min_healthy, Some(4));
+}
+
+#[test]
+fn without_a_readiness_probe_a_dead_replica_gets_traffic() {
+    let probe = "        readinessProbe:\n          httpGet:\n            path: /ready\n            port: 8080\n";
+    let text = [
+        deployment("bare", "  replicas: 3\n", &container("example/a:1", &[])),
+        deployment(
+            "probed",
+            "  replicas: 3\n",
+            &format!("{}{probe}", container("example/b:1", &[])),
+        ),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(import.model.components["bare"].health_check, Some(false));
+    assert_eq!(import.model.components["probed"].health_check, None);
+}
+
+#[test]
+fn volumes_say_where_the_data_lives() {
+    let empty_dir = format!(
+        "{}        volumeMounts:\n        - name: data\n          mountPath: /data\n      volumes:\n      - name: data\n        emptyDir: {{}}\n",
+        container("redis:7", &[])
+    );
+    let claim = format!(
+        "{}      volumes:\n      - name: files\n        persistentVolumeClaim:\n          claimName: files\n",
+        container("example/uploads:1", &[])
+    );
+    let host_path = format!(
+        "{}      volumes:\n      - name: db\n        hostPath:\n          path: /srv/db\n",
+        container("mongo:7", &[])
+    );
+    let text = [
+        deployment("cache", "", &empty_dir),
+        deployment("uploads", "  replicas: 3\n", &claim),
+        deployment("mongo", "", &host_path),
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: files\nspec:\n  accessModes: [ReadWriteOnce]\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    let cache = &import.model.components["cache"];
+    assert_eq!(cache.kind, "cache");
+    assert!(
+        cache
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("emptyDir volume data is lost")
+    );
+    assert!(
+        import.model.components["mongo"]
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("hostPath volume db (/srv/db)")
+    );
+    // Three replicas sharing a ReadWriteOnce claim run on one node: a domain they share.
+    let uploads = &import.model.components["uploads"];
+    assert_eq!(uploads.domains, ["uploads-node"]);
+    assert_eq!(import.model.domains["uploads-node"].kind, "host");
+}
+
+#[test]
+fn required_zone_spread_spreads_replicas_over_assumed_zones() {
+    let spread = format!(
+        "{}      topologySpreadConstraints:\n      - maxSkew: 1\n        topologyKey: topology.kubernetes.io/zone\n        whenUnsatisfiable: DoNotSchedule\n        labelSelector:\n          matchLabels:\n            app: api\n",
+        container("example/api:1", &[])
+    );
+    let soft = format!(
+        "{}      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n          - weight: 100\n            podAffinityTerm:\n              topologyKey: kubernetes.io/hostname\n              labelSelector:\n                matchLabels:\n                  app: soft\n",
+        container("example/soft:1", &[])
+    );
+    let pinned = format!(
+        "{}      nodeSelector:\n        topology.kubernetes.io/zone: eu-west-1a\n",
+        container("example/pinned:1", &[])
+    );
+    let text = [
+        deployment("api", "  replicas: 4\n", &spread),
+        deployment("soft", "  replicas: 2\n", &soft),
+        deployment("pinned", "  replicas: 2\n", &pinned),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(
+        import.model.components["api"].spread,
+        ["zone-1", "zone-2", "zone-3"]
+    );
+    assert_eq!(import.model.domains["zone-1"].kind, "zone");
+    assert_eq!(import.model.components["pinned"].domains, ["eu-west-1a"]);
+    assert!(import.model.components["soft"].spread.is_empty());
+    assert!(
+        import
+            .report
+            .not_modelled
+            .iter()
+            .any(|n| n.starts_with("soft: the spread of its 2 pods is only preferred")),
+        "{:#?}",
+        import.report.not_modelled
+    );
+}
+
+#[test]
+fn config_maps_and_secrets_carry_addresses() {
+    let pod = "      containers:\n      - name: main\n        image: example/web:1\n        env:\n        - name: REDIS_SERVER\n          valueFrom:\n            configMapKeyRef:\n              name: params\n              key: redis.server\n        - name: REPO_SERVER\n          valueFrom:\n            configMapKeyRef:\n              name: params\n              key: repo.server\n              optional: true\n        envFrom:\n        - secretRef:\n            name: db\n";
+    let text = [
+        deployment("web", "", pod),
+        deployment("redis", "", &container("redis:7", &[])),
+        deployment("postgres", "", &container("postgres:16", &[])),
+        service("redis", "redis", "ClusterIP"),
+        service("postgres", "postgres", "ClusterIP"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: params\ndata:\n  redis.server: redis:6379\n".to_string(),
+        // DATABASE_URL = postgres://app:pw@postgres:5432/app, base64.
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  DATABASE_URL: cG9zdGdyZXM6Ly9hcHA6cHdAcG9zdGdyZXM6NTQzMi9hcHA=\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(targets(&import, "web"), ["postgres", "redis"]);
+    let postgres = &import.model.components["web"].depends_on[0];
+    let evidence = postgres.inferred.as_deref().unwrap();
+    assert!(
+        evidence.contains("from Secret db names postgres"),
+        "{evidence}"
+    );
+    assert!(
+        !evidence.contains("pw"),
+        "a secret's value is never shown: {evidence}"
+    );
+    // The key that the ConfigMap does not set: the address is a default in the program.
+    assert!(
+        import.report.not_modelled.iter().any(|n| n.starts_with(
+            "web: env REPO_SERVER reads key repo.server of ConfigMap params, which does not set it"
+        )),
+        "{:#?}",
+        import.report.not_modelled
+    );
+}
+
+#[test]
+fn entry_points_are_journeys_and_clients_are_not() {
+    let text = [
+        deployment("frontend", "", &container("example/frontend:1", &[("API_ADDR", "api:80")])),
+        deployment("api", "", &container("example/api:1", &[])),
+        deployment("worker", "", &container("example/worker:1", &[])),
+        deployment("loadgen", "", &container("example/loadgen:1", &[("FRONTEND_ADDR", "frontend:80")])),
+        service("frontend", "frontend", "ClusterIP"),
+        service("api", "api", "ClusterIP"),
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: frontend\n            port:\n              number: 80\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    let journeys: Vec<(&str, Vec<&str>)> = import
+        .model
+        .journeys
+        .iter()
+        .map(|(n, j)| (n.as_str(), j.path.iter().map(String::as_str).collect()))
+        .collect();
+    // The Ingress; the worker nothing calls (background work); not the load generator.
+    assert_eq!(
+        journeys,
+        [("shop", vec!["frontend"]), ("worker", vec!["worker"])]
+    );
+    assert_eq!(import.model.components["frontend"].kind, "web");
+    assert!(
+        import
+            .report
+            .inferred
+            .iter()
+            .any(|i| i.from == "loadgen" && i.to == "journey: none")
+    );
+}
+
+#[test]
+fn owned_objects_are_part_of_their_owner_and_lists_are_read() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: api\n  spec:\n    replicas: 2\n    selector:\n      matchLabels: {app: api}\n    template:\n      metadata:\n        labels: {app: api}\n      spec:\n        containers:\n        - name: main\n          image: example/api:1\n- apiVersion: apps/v1\n  kind: ReplicaSet\n  metadata:\n    name: api-5d8f\n    ownerReferences:\n    - {kind: Deployment, name: api}\n  spec:\n    replicas: 2\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: api-5d8f-x1\n    labels: {app: api, pod-template-hash: 5d8f}\n    ownerReferences:\n    - {kind: ReplicaSet, name: api-5d8f}\n  spec:\n    containers:\n    - {name: main, image: example/api:1}\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: orphan-7c9-a\n    labels: {app: orphan, pod-template-hash: 7c9}\n    ownerReferences:\n    - {kind: ReplicaSet, name: orphan-7c9}\n  spec:\n    containers:\n    - {name: main, image: example/orphan:1}\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: orphan-7c9-b\n    labels: {app: orphan, pod-template-hash: 7c9}\n    ownerReferences:\n    - {kind: ReplicaSet, name: orphan-7c9}\n  spec:\n    containers:\n    - {name: main, image: example/orphan:1}\n";
+    let import = import(text);
+    let names: Vec<&str> = import.model.components.keys().map(String::as_str).collect();
+    assert_eq!(names, ["api", "orphan"]);
+    assert_eq!(import.model.components["orphan"].replicas, Some(2));
+    assert!(
+        import
+            .report
+            .mapped
+            .iter()
+            .any(|m| m.object == "Pod/api-5d8f-x1" && m.component == "api")
+    );
+}
+
+#[test]
+fn a_statefulset_pod_service_selects_the_statefulset() {
+    let text = [
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: redis}\n  template:\n    metadata:\n      labels: {app: redis}\n    spec:\n      containers:\n      - {name: redis, image: redis:7}\n".to_string(),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: redis-0\nspec:\n  selector:\n    app: redis\n    statefulset.kubernetes.io/pod-name: redis-0\n".to_string(),
+        deployment("proxy", "", &container("haproxy:3", &[("BACKEND", "redis-0:6379")])),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(targets(&import, "proxy"), ["redis"]);
+    assert_eq!(import.model.components["proxy"].kind, "load_balancer");
+}
+
+#[test]
+fn what_is_not_a_component_is_said_why() {
+    let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n---\nkind: ConfigMap\nmetadata:\n  name: unused\ndata:\n  x: y\n---\n- just a list\n";
+    let import = import(text);
+    let unmapped: Vec<(&str, &str)> = import
+        .report
+        .unmapped
+        .iter()
+        .map(|u| (u.object.as_str(), u.source.as_str()))
+        .collect();
+    assert_eq!(
+        unmapped,
+        [
+            ("document at line 17", "m.yaml:17"),
+            ("ServiceAccount/a", "m.yaml:2"),
+            ("Widget/w", "m.yaml:7"),
+            ("ConfigMap/unused", "m.yaml:11"),
+        ]
+    );
+    assert!(
+        import.report.unmapped[2]
+            .why
+            .contains("kind Widget is not modelled")
+    );
+}
+
+#[test]
+fn a_broken_manifest_is_a_located_error() {
+    let error = spof_import::kubernetes::import(&[SourceFile {
+        path: "bad.yaml".into(),
+        text: "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n".into(),
+    }])
+    .unwrap_err();
+    assert_eq!(error.file, "bad.yaml");
+    assert!(error.line.is_some(), "{error}");
+    let helm = spof_import::kubernetes::import(&[SourceFile {
+        path: "t.yaml".into(),
+        text: "{{- if .Values.enabled }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: x\n{{- end }}\n".into(),
+    }])
+    .unwrap_err();
+    assert!(helm.message.contains("helm template"), "{helm}");
+}
+
+#[test]
+fn external_name_services_are_external_components() {
+    let text = [
+        deployment("api", "", &container("example/api:1", &[("PAYMENTS_URL", "https://payments/v1")])),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: payments\nspec:\n  type: ExternalName\n  externalName: api.payments.example.com\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(targets(&import, "api"), ["payments"]);
+    assert_eq!(import.model.components["payments"].kind, "external");
+}

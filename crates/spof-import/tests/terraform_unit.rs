@@ -1,0 +1,438 @@
+//! The Terraform importer on small inline plans and states: instances paired by `count.index`,
+//! NAT gateways per zone and one NAT gateway serving two zones, Multi-AZ and single-AZ
+//! databases, auto scaling groups spread over zones, links by known values in a state, module
+//! variables and outputs, and the indexed references of newer Terraform versions.
+
+mod corpus_check;
+
+use corpus_check::{read_model, set, spofs};
+use serde_json::{Value, json};
+use spof_import::{Import, SourceFile, terraform};
+use std::collections::BTreeSet;
+
+fn resource(address: &str, values: Value) -> Value {
+    json!({"address": address, "mode": "managed", "values": values})
+}
+
+fn plan(resources: Vec<Value>, config: Vec<Value>) -> String {
+    json!({
+        "format_version": "0.1",
+        "planned_values": {"root_module": {"resources": resources}},
+        "configuration": {
+            "provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}}},
+            "root_module": {"resources": config}
+        }
+    })
+    .to_string()
+}
+
+fn refs(list: &[&str]) -> Value {
+    json!({ "references": list })
+}
+
+fn config(address: &str, expressions: Value) -> Value {
+    json!({"address": address, "mode": "managed", "expressions": expressions})
+}
+
+fn import(text: &str) -> Import {
+    terraform::import(&[SourceFile {
+        path: "plan.json".into(),
+        text: text.into(),
+    }])
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The SPOFs of an import, region events left out.
+fn spofs_of(import: &Import) -> BTreeSet<String> {
+    let model = read_model(&import.model.to_yaml("test"));
+    spofs(&model)
+        .into_iter()
+        .filter(|s| !s.starts_with("region:"))
+        .collect()
+}
+
+/// Two zones, private and public subnets, an auto scaling group over the private ones, and
+/// `nats` NAT gateways (route tables per NAT gateway, as terraform-aws-modules/vpc makes them).
+fn network_plan(nats: usize) -> String {
+    let mut resources = vec![
+        resource(
+            "aws_subnet.private[0]",
+            json!({"availability_zone": "us-east-1a"}),
+        ),
+        resource(
+            "aws_subnet.private[1]",
+            json!({"availability_zone": "us-east-1b"}),
+        ),
+        resource(
+            "aws_subnet.public[0]",
+            json!({"availability_zone": "us-east-1a"}),
+        ),
+        resource(
+            "aws_subnet.public[1]",
+            json!({"availability_zone": "us-east-1b"}),
+        ),
+        resource("aws_route_table_association.private[0]", Value::Null),
+        resource("aws_route_table_association.private[1]", Value::Null),
+        resource(
+            "aws_autoscaling_group.app",
+            json!({"min_size": 2, "max_size": 4, "health_check_type": "ELB"}),
+        ),
+    ];
+    for i in 0..nats {
+        resources.push(resource(&format!("aws_nat_gateway.this[{i}]"), json!({})));
+        resources.push(resource(
+            &format!("aws_route_table.private[{i}]"),
+            json!({}),
+        ));
+        resources.push(resource(
+            &format!("aws_route.private_nat[{i}]"),
+            json!({"destination_cidr_block": "0.0.0.0/0"}),
+        ));
+    }
+    let config = vec![
+        config(
+            "aws_nat_gateway.this",
+            json!({"subnet_id": refs(&["aws_subnet.public", "var.single_nat_gateway", "count.index"])}),
+        ),
+        config(
+            "aws_route.private_nat",
+            json!({
+                "nat_gateway_id": refs(&["aws_nat_gateway.this", "count.index"]),
+                "route_table_id": refs(&["aws_route_table.private", "count.index"]),
+            }),
+        ),
+        config(
+            "aws_route_table_association.private",
+            json!({
+                "subnet_id": refs(&["aws_subnet.private", "count.index"]),
+                "route_table_id": refs(&["aws_route_table.private", "var.single_nat_gateway", "count.index"]),
+            }),
+        ),
+        config(
+            "aws_autoscaling_group.app",
+            json!({"vpc_zone_identifier": refs(&["aws_subnet.private"])}),
+        ),
+    ];
+    plan(resources, config)
+}
+
+#[test]
+fn nat_gateway_per_zone_is_one_component_used_per_zone() {
+    let import = import(&network_plan(2));
+    let nat = &import.model.components["aws_nat_gateway.this"];
+    let zones: Vec<&str> = nat
+        .instances
+        .iter()
+        .map(|i| i.domains[0].as_str())
+        .collect();
+    assert_eq!(zones, ["us-east-1a", "us-east-1b"]);
+    let app = &import.model.components["aws_autoscaling_group.app"];
+    assert_eq!(app.replicas, Some(2));
+    assert_eq!(app.spread, ["us-east-1a", "us-east-1b"]);
+    let dep = &app.depends_on[0];
+    assert_eq!(dep.component, "aws_nat_gateway.this");
+    assert_eq!(dep.per.as_deref(), Some("zone"));
+    assert!(
+        dep.inferred
+            .as_deref()
+            .is_some_and(|e| e.contains("count.index")),
+        "{dep:?}"
+    );
+    // Pairing by count.index is reported as inferred.
+    assert!(
+        import
+            .report
+            .inferred
+            .iter()
+            .any(|i| i.from == "aws_nat_gateway.this[1]" && i.evidence.contains("count.index")),
+        "{:#?}",
+        import.report.inferred
+    );
+    assert_eq!(spofs_of(&import), set(&[]));
+}
+
+#[test]
+fn one_nat_gateway_serving_two_zones_is_found() {
+    let import = import(&network_plan(1));
+    let nat = &import.model.components["aws_nat_gateway.this[0]"];
+    assert_eq!(nat.domains, ["us-east-1a"]);
+    assert!(
+        nat.description
+            .as_deref()
+            .is_some_and(|d| d.contains("serves subnets in 2 zones")),
+        "{nat:?}"
+    );
+    assert!(
+        import
+            .report
+            .inferred
+            .iter()
+            .any(|i| i.to == "aws_nat_gateway.this[0]"
+                && i.evidence
+                    .contains("serves subnets in other zones (us-east-1b)")),
+        "{:#?}",
+        import.report.inferred
+    );
+    let app = &import.model.components["aws_autoscaling_group.app"];
+    assert_eq!(app.depends_on[0].component, "aws_nat_gateway.this[0]");
+    assert_eq!(app.depends_on[0].per, None);
+    // Zone a takes the only NAT gateway, hence the app in both zones.
+    assert_eq!(spofs_of(&import), set(&["zone:us-east-1a"]));
+}
+
+#[test]
+fn multi_az_database_fails_over_and_single_az_does_not() {
+    let text = plan(
+        vec![
+            resource("aws_subnet.a", json!({"availability_zone": "us-east-1a"})),
+            resource("aws_subnet.b", json!({"availability_zone": "us-east-1b"})),
+            resource("aws_db_subnet_group.main", json!({"name": "main"})),
+            resource(
+                "aws_db_instance.main",
+                json!({"engine": "postgres", "multi_az": true, "backup_retention_period": 7}),
+            ),
+            resource(
+                "aws_db_instance.single",
+                json!({"engine": "mysql", "multi_az": false, "backup_retention_period": 7,
+                       "availability_zone": "us-east-1a"}),
+            ),
+        ],
+        vec![
+            config(
+                "aws_db_subnet_group.main",
+                json!({"subnet_ids": refs(&["aws_subnet.a", "aws_subnet.b"])}),
+            ),
+            config(
+                "aws_db_instance.main",
+                json!({"db_subnet_group_name": refs(&["aws_db_subnet_group.main"])}),
+            ),
+        ],
+    );
+    let import = import(&text);
+    let main = &import.model.components["aws_db_instance.main"];
+    assert_eq!(main.managed, Some(true));
+    assert_eq!(main.failover.as_deref(), Some("automatic"));
+    assert_eq!(main.spread, ["us-east-1a", "us-east-1b"]);
+    let single = &import.model.components["aws_db_instance.single"];
+    assert_eq!(single.domains, ["us-east-1a"]);
+    assert_eq!(single.restore_time.as_deref(), Some("1h"));
+    assert_eq!(single.backups, Some(true));
+    assert_eq!(
+        spofs_of(&import),
+        set(&["aws_db_instance.single", "zone:us-east-1a"])
+    );
+}
+
+#[test]
+fn aurora_and_elasticache_read_their_instances_and_failover() {
+    let text = plan(
+        vec![
+            resource(
+                "aws_rds_cluster.db",
+                json!({"engine": "aurora-postgresql",
+                "availability_zones": ["us-east-1a", "us-east-1b"]}),
+            ),
+            resource(
+                "aws_rds_cluster_instance.db[0]",
+                json!({"availability_zone": "us-east-1a"}),
+            ),
+            resource(
+                "aws_rds_cluster_instance.db[1]",
+                json!({"availability_zone": "us-east-1b"}),
+            ),
+            resource(
+                "aws_elasticache_replication_group.cache",
+                json!({
+                "engine": "redis", "num_cache_clusters": 2, "automatic_failover_enabled": true,
+                "preferred_cache_cluster_azs": ["us-east-1a", "us-east-1b"]}),
+            ),
+            resource(
+                "aws_elasticache_replication_group.lonely",
+                json!({
+                "engine": "redis", "num_cache_clusters": 1, "automatic_failover_enabled": false,
+                "preferred_cache_cluster_azs": ["us-east-1a"]}),
+            ),
+        ],
+        vec![config(
+            "aws_rds_cluster_instance.db",
+            json!({"cluster_identifier": refs(&["aws_rds_cluster.db"])}),
+        )],
+    );
+    let import = import(&text);
+    let db = &import.model.components["aws_rds_cluster.db"];
+    assert_eq!(db.failover.as_deref(), Some("automatic"));
+    assert_eq!(db.instances.len(), 2);
+    let cache = &import.model.components["aws_elasticache_replication_group.cache"];
+    assert_eq!(cache.replicas, Some(2));
+    assert_eq!(cache.failover.as_deref(), Some("automatic"));
+    assert_eq!(cache.spread, ["us-east-1a", "us-east-1b"]);
+    assert_eq!(
+        spofs_of(&import),
+        set(&[
+            "aws_elasticache_replication_group.lonely",
+            "zone:us-east-1a"
+        ])
+    );
+}
+
+/// A state as `terraform show -json` prints it: every id known, links by value.
+#[test]
+fn state_links_by_known_values_and_route53_alias() {
+    let text = json!({
+        "format_version": "1.0",
+        "values": {"root_module": {"resources": [
+            resource("aws_subnet.a", json!({"id": "subnet-a", "availability_zone": "eu-west-1a"})),
+            resource("aws_subnet.b", json!({"id": "subnet-b", "availability_zone": "eu-west-1b"})),
+            resource("aws_lb.web", json!({"arn": "arn:lb", "dns_name": "web-1.elb.amazonaws.com",
+                "load_balancer_type": "application", "subnets": ["subnet-a", "subnet-b"]})),
+            resource("aws_lb_target_group.web", json!({"arn": "arn:tg",
+                "health_check": [{"enabled": true, "path": "/health"}]})),
+            resource("aws_lb_listener.web", json!({"load_balancer_arn": "arn:lb",
+                "default_action": [{"type": "forward", "target_group_arn": "arn:tg"}]})),
+            resource("aws_autoscaling_group.web", json!({"min_size": 2, "max_size": 4,
+                "vpc_zone_identifier": ["subnet-a", "subnet-b"], "target_group_arns": ["arn:tg"]})),
+            resource("aws_route53_zone.main", json!({"zone_id": "Z1", "name": "example.com"})),
+            resource("aws_route53_record.www", json!({"zone_id": "Z1", "name": "www",
+                "fqdn": "www.example.com", "type": "A",
+                "alias": [{"name": "web-1.elb.amazonaws.com", "evaluate_target_health": true}]})),
+        ]}}
+    })
+    .to_string();
+    let import = import(&text);
+    let lb = &import.model.components["aws_lb.web"];
+    assert_eq!(lb.depends_on[0].component, "aws_autoscaling_group.web");
+    assert_eq!(lb.depends_on[0].inferred, None);
+    assert_eq!(lb.spread, ["eu-west-1a", "eu-west-1b"]);
+    let web = &import.model.components["aws_autoscaling_group.web"];
+    assert_eq!(web.health_check, Some(true));
+    let dns = &import.model.components["aws_route53_zone.main"];
+    assert_eq!(dns.depends_on[0].component, "aws_lb.web");
+    let record = &dns.dns.as_ref().expect("records").records["www.example.com"];
+    assert_eq!(record.health_check, Some(true));
+    assert_eq!(spofs_of(&import), set(&[]));
+}
+
+/// Module variables and outputs are followed; an indexed reference wins over the bare one
+/// newer Terraform lists beside it.
+#[test]
+fn module_variables_outputs_and_indexed_references() {
+    let text = json!({
+        "format_version": "1.2",
+        "planned_values": {"root_module": {
+            "resources": [
+                resource("aws_subnet.s[0]", json!({"availability_zone": "us-west-2a"})),
+                resource("aws_subnet.s[1]", json!({"availability_zone": "us-west-2b"})),
+                resource("aws_instance.pinned", json!({"instance_type": "t3.micro"})),
+            ],
+            "child_modules": [{"address": "module.app", "resources": [
+                resource("module.app.aws_instance.web", json!({"instance_type": "t3.micro"})),
+                resource("module.app.aws_db_instance.db", json!({"engine": "postgres", "multi_az": false,
+                    "availability_zone": "us-west-2b"})),
+            ]}]
+        }},
+        "configuration": {"root_module": {
+            "resources": [config("aws_instance.pinned", json!({
+                "subnet_id": refs(&["aws_subnet.s[1].id", "aws_subnet.s[1]", "aws_subnet.s"]),
+                "user_data": refs(&["module.app.db_address", "module.app"]),
+            }))],
+            "module_calls": {"app": {
+                "expressions": {"subnet": refs(&["aws_subnet.s[0].id", "aws_subnet.s[0]", "aws_subnet.s"])},
+                "module": {
+                    "resources": [config("aws_instance.web", json!({
+                        "subnet_id": refs(&["var.subnet"]),
+                        "user_data": refs(&["aws_db_instance.db.address", "aws_db_instance.db"]),
+                    }))],
+                    "outputs": {"db_address": {"expression": refs(&["aws_db_instance.db.address", "aws_db_instance.db"])}}
+                }
+            }}
+        }}
+    })
+    .to_string();
+    let import = import(&text);
+    let web = &import.model.components["module.app.aws_instance.web"];
+    assert_eq!(web.domains, ["us-west-2a"]);
+    assert_eq!(web.depends_on[0].component, "module.app.aws_db_instance.db");
+    let pinned = &import.model.components["aws_instance.pinned"];
+    assert_eq!(pinned.domains, ["us-west-2b"]);
+    assert_eq!(
+        pinned.depends_on[0].component,
+        "module.app.aws_db_instance.db"
+    );
+}
+
+/// A raw state file (format version 4) reads like `terraform show -json`.
+#[test]
+fn raw_state_file() {
+    let text = json!({
+        "version": 4,
+        "terraform_version": "1.5.0",
+        "resources": [
+            {"mode": "managed", "type": "aws_subnet", "name": "a", "instances": [
+                {"attributes": {"id": "subnet-1", "availability_zone": "ap-south-1a"}}]},
+            {"mode": "managed", "type": "aws_instance", "name": "box", "instances": [
+                {"index_key": 0, "attributes": {"id": "i-1", "subnet_id": "subnet-1"}},
+                {"index_key": 1, "attributes": {"id": "i-2", "subnet_id": "subnet-1"}}]},
+        ]
+    })
+    .to_string();
+    let import = import(&text);
+    let boxes = &import.model.components["aws_instance.box"];
+    assert_eq!(boxes.replicas, Some(2));
+    assert_eq!(boxes.domains, ["ap-south-1a"]);
+    assert_eq!(spofs_of(&import), set(&["zone:ap-south-1a"]));
+}
+
+#[test]
+fn unmapped_resources_are_grouped_with_a_reason() {
+    let text = plan(
+        vec![
+            resource("aws_iam_role.a", json!({})),
+            resource("aws_iam_role.b", json!({})),
+            resource("aws_s3_bucket.logs", json!({"bucket": "logs"})),
+            resource("google_compute_instance.x", json!({})),
+        ],
+        vec![],
+    );
+    // Add something to model, so that the import is not empty.
+    let mut value: Value = serde_json::from_str(&text).expect("json");
+    value["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .expect("resources")
+        .push(resource(
+            "aws_instance.box",
+            json!({"availability_zone": "us-east-1a"}),
+        ));
+    let import = import(&value.to_string());
+    let unmapped: Vec<(&str, &str)> = import
+        .report
+        .unmapped
+        .iter()
+        .map(|u| (u.object.as_str(), u.why.as_str()))
+        .collect();
+    assert!(
+        unmapped
+            .iter()
+            .any(|(o, w)| *o == "aws_iam_role (2)" && w.contains("access control"))
+    );
+    assert!(
+        unmapped
+            .iter()
+            .any(|(o, w)| *o == "aws_s3_bucket" && w.contains("nothing in the input uses"))
+    );
+    assert!(
+        unmapped
+            .iter()
+            .any(|(o, w)| *o == "google_compute_instance" && w.contains("provider not supported"))
+    );
+    assert_eq!(import.model.components.len(), 1);
+    // With nothing to model, the import says so.
+    let e = terraform::import(&[SourceFile {
+        path: "plan.json".into(),
+        text: text.clone(),
+    }])
+    .unwrap_err();
+    assert!(
+        e.message.contains("nothing to model") && e.message.contains("aws_iam_role"),
+        "{e}"
+    );
+}
