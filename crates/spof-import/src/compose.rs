@@ -19,7 +19,7 @@
 //!   and no published port reaches (background work); services only started with a profile
 //!   are on none.
 
-use crate::infer::{self, HostRef};
+use crate::infer;
 use crate::{
     ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
     InstanceDoc, JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved, Yaml, YamlValue,
@@ -579,7 +579,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             for host in infer::hosts_in(&value.text, value.whole) {
                 match self.names.get(&host.host) {
                     Some(&t) if t != s => {
-                        found.push((t, value.evidence(&host), false));
+                        found.push((t, value.evidence(), false));
                     }
                     Some(_) => {}
                     None => {
@@ -591,13 +591,12 @@ impl<'a, 'r> Importer<'a, 'r> {
                             };
                             self.unresolved
                                 .entry((service.name.clone(), host.host.clone()))
-                                .or_insert_with(|| format!("{}: {why}", value.evidence(&host)));
+                                .or_insert_with(|| format!("{}: {why}", value.evidence()));
                         }
                     }
                 }
             }
         }
-        let name = service.name.clone();
         for (t, evidence, optional) in found {
             let entry = self.edges.entry((s, t)).or_insert((Vec::new(), true));
             entry.0.push(evidence);
@@ -607,7 +606,6 @@ impl<'a, 'r> Importer<'a, 'r> {
             self.report.not_modelled.push(note);
         }
         self.report.inferred.extend(inferred);
-        let _ = name;
     }
 
     /// Services that are copies of each other (not data stores) and serve the same callers
@@ -751,13 +749,18 @@ impl<'a, 'r> Importer<'a, 'r> {
 
         // Replicas.
         let mut replicas = 1u64;
-        let mut evidence = None;
-        if let Some((file, r)) = service.at(&["deploy", "replicas"]) {
-            replicas = r.as_int().unwrap_or(1).clamp(1, i128::from(u32::MAX)) as u64;
-            evidence = Some(format!("deploy.replicas ({file}:{})", r.line));
-        } else if let Some((file, r)) = service.get("scale") {
-            replicas = r.as_int().unwrap_or(1).clamp(1, i128::from(u32::MAX)) as u64;
-            evidence = Some(format!("scale ({file}:{})", r.line));
+        let stated = service
+            .at(&["deploy", "replicas"])
+            .or_else(|| service.get("scale"));
+        if let Some((file, r)) = stated {
+            let count = r.as_int().unwrap_or(1);
+            if count < 1 {
+                self.report.not_modelled.push(format!(
+                    "{name}: {count} replicas ({file}:{}): it does not run; modelled with one",
+                    r.line
+                ));
+            }
+            replicas = count.clamp(1, i128::from(u32::MAX)) as u64;
         }
         if service
             .at(&["deploy", "mode"])
@@ -786,7 +789,6 @@ impl<'a, 'r> Importer<'a, 'r> {
         if !pooled {
             c.replicas = Some(replicas);
         }
-        let _ = evidence;
 
         // Health checks.
         let health = service.get("healthcheck").is_some_and(|(_, h)| {
@@ -952,6 +954,9 @@ impl<'a, 'r> Importer<'a, 'r> {
 
     /// One host for everything, unless the file deploys to a swarm.
     fn placement(&mut self) {
+        if self.doc.components.is_empty() {
+            return;
+        }
         match &self.swarm {
             None => {
                 self.doc.domains.insert(
@@ -971,7 +976,11 @@ impl<'a, 'r> Importer<'a, 'r> {
                     from: "every component".into(),
                     to: format!("in: {HOST}"),
                     evidence: "a compose file runs on one Docker host".into(),
-                    source: self.services[0].source.clone(),
+                    source: self
+                        .services
+                        .first()
+                        .map(|s| s.source.clone())
+                        .unwrap_or_default(),
                 });
             }
             Some(why) => {
@@ -979,7 +988,11 @@ impl<'a, 'r> Importer<'a, 'r> {
                     from: "every component".into(),
                     to: "placement: swarm nodes".into(),
                     evidence: format!("a swarm deployment: {why}"),
-                    source: self.services[0].source.clone(),
+                    source: self
+                        .services
+                        .first()
+                        .map(|s| s.source.clone())
+                        .unwrap_or_default(),
                 });
                 self.report.not_modelled.push(
                     "swarm placement: which node runs which task is not in the file (no node names or count); nodes are not modelled, so a node failure takes one task".into(),
@@ -1147,8 +1160,7 @@ impl Scanned {
         }
     }
 
-    fn evidence(&self, host: &HostRef) -> String {
-        let _ = host;
+    fn evidence(&self) -> String {
         if self.whole {
             format!(
                 "{}={} ({})",

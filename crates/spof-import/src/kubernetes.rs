@@ -680,6 +680,7 @@ impl Importer {
         }
         let all: Vec<usize> = (0..self.workloads.len()).collect();
         let mut selected = HashMap::new();
+        let mut notes = Vec::new();
         for s in services {
             let o = &self.objects[s];
             let selector: BTreeMap<String, String> = o
@@ -708,9 +709,22 @@ impl Importer {
                     same_namespace(&w.namespace, &o.namespace) && selects(&selector, w)
                 })
                 .collect();
+            if chosen.len() > 1 {
+                let names: Vec<&str> = chosen
+                    .iter()
+                    .map(|&w| self.workloads[w].name.as_str())
+                    .collect();
+                notes.push(format!(
+                    "Service {} ({}) selects the pods of several workloads ({}): any of them can answer, but a call to it is modelled as needing each",
+                    o.name,
+                    o.source(),
+                    names.join(", ")
+                ));
+            }
             selected.insert(s, chosen);
         }
         self.selected = selected;
+        self.report.not_modelled.extend(notes);
     }
 
     /// Finds the entry points and marks the workloads behind them.
@@ -1793,8 +1807,8 @@ impl Importer {
             let mut components: BTreeSet<String> = self.used.get(&i).cloned().unwrap_or_default();
             match o.kind.as_str() {
                 "Service" => {
-                    if let Some(name) = self.externals.get(&i) {
-                        let _ = name;
+                    if self.externals.contains_key(&i) {
+                        // Mapped when its external component was made.
                         continue;
                     }
                     if o.node.at(&["spec", "type"]).and_then(Yaml::as_str) == Some("ExternalName") {

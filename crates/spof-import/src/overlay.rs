@@ -485,17 +485,8 @@ impl Cx {
                 );
                 continue;
             }
-            let extra: &[&str] = if section == "components" {
-                &["depends_on"]
-            } else {
-                &[]
-            };
-            self.check_keys(entry, object, extra, &format!("{singular} `{name}`"));
-            if exists {
-                let target = model
-                    .get_mut(section)
-                    .and_then(|s| s.get_mut(&name))
-                    .expect("the entry exists");
+            self.check_keys(entry, object, &[], &format!("{singular} `{name}`"));
+            if exists && let Some(target) = model.get_mut(section).and_then(|s| s.get_mut(&name)) {
                 let description = format!("{section}.{name}");
                 self.merge_entry(target, entry, &description);
                 match section {
@@ -1023,11 +1014,10 @@ impl Emitter {
             Value::Seq(items) if items.is_empty() => {
                 self.line(format!("{pad}- []"), &item.origin, files)
             }
-            Value::Seq(items) => {
+            Value::Seq(_) => {
                 // A list in a list: flow style keeps it simple.
                 let mut text = String::new();
                 item.write_flow(&mut text);
-                let _ = items;
                 self.line(format!("{pad}- {text}"), &item.origin, files);
             }
         }

@@ -1,7 +1,7 @@
 //! The Backstage importer on the corpus (`shared/corpus/backstage`): the Janus IDP showcase
 //! catalog imports without error (the unreferenced OpenAPI JSON skipped), renders to a model the
 //! reader accepts, and its SPOFs are compared with EXPECTED.md from the import alone (recall and
-//! precision recorded in docs/importers-terraform-backstage-structurizr.md) and with the
+//! precision recorded in docs/importers.md) and with the
 //! overlay, which must match exactly.
 
 mod corpus_check;

@@ -1,7 +1,7 @@
 //! The Structurizr importer on the corpus (`shared/corpus/structurizr`): the Big Bank plc
 //! workspace imports without error, renders to a model the reader accepts, and its SPOFs are
 //! compared with EXPECTED.md from the import alone (recall and precision recorded in
-//! docs/importers-terraform-backstage-structurizr.md) and with the overlay, which must match
+//! docs/importers.md) and with the overlay, which must match
 //! exactly.
 
 mod corpus_check;

@@ -1,7 +1,7 @@
 //! The Terraform importer on the corpus (`shared/corpus/terraform`): every data set imports
 //! without error into a model the reader accepts, and the SPOFs the engine finds are compared
 //! with the data set's EXPECTED.md twice: from the import alone (recall and precision recorded
-//! in docs/importers-terraform-backstage-structurizr.md, asserted only where they are a
+//! in docs/importers.md, asserted only where they are a
 //! guarantee) and with the data set's overlay (tests/overlays), which must match exactly.
 //!
 //! Region events are compared apart: every single-region plan has its region as a SPOF, and
