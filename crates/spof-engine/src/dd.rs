@@ -29,51 +29,24 @@ pub enum Op {
     Xor,
 }
 
-/// A lossy computed table: a direct-mapped array of recent results. Losing an entry only
-/// costs a recomputation; a table that never grows keeps memory bounded and lookups cheap.
+/// The computed table of `apply`. It keeps every result: a lossy table (direct-mapped, as
+/// some BDD packages use) makes `apply` recompute shared sub-results, which is exponential on
+/// some real trees (edf9206 went from half a second to over a minute).
 struct Cache {
-    keys: Vec<u64>,
-    values: Vec<Ref>,
-    mask: usize,
+    map: FxHashMap<u64, Ref>,
 }
 
 impl Cache {
-    fn new(bits: u32) -> Cache {
-        Cache {
-            keys: vec![u64::MAX; 1 << bits],
-            values: vec![0; 1 << bits],
-            mask: (1 << bits) - 1,
-        }
-    }
-
-    fn slot(&self, key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20) as usize & self.mask
+    fn new() -> Cache {
+        Cache { map: FxHashMap::default() }
     }
 
     fn get(&self, key: u64) -> Option<Ref> {
-        let slot = self.slot(key);
-        (self.keys[slot] == key).then(|| self.values[slot])
-    }
-
-    fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// Four times the size, keeping what it holds.
-    fn grow(&mut self) {
-        let mut bigger = Cache::new(self.keys.len().trailing_zeros() + 2);
-        for (key, value) in self.keys.iter().zip(&self.values) {
-            if *key != u64::MAX {
-                bigger.put(*key, *value);
-            }
-        }
-        *self = bigger;
+        self.map.get(&key).copied()
     }
 
     fn put(&mut self, key: u64, value: Ref) {
-        let slot = self.slot(key);
-        self.keys[slot] = key;
-        self.values[slot] = value;
+        self.map.insert(key, value);
     }
 }
 
@@ -114,7 +87,7 @@ impl Bdd {
         Bdd {
             nodes: vec![terminal(0), terminal(1)],
             unique: FxHashMap::default(),
-            apply_cache: Cache::new(12),
+            apply_cache: Cache::new(),
             not_cache: FxHashMap::default(),
             node_limit: 50_000_000,
         }
@@ -154,10 +127,6 @@ impl Bdd {
         let r = self.nodes.len() as Ref;
         self.nodes.push(node);
         self.unique.insert(node, r);
-        // The computed table grows with the diagram, up to 2^24 entries (200 MB).
-        if self.nodes.len() > self.apply_cache.len() && self.apply_cache.len() < 1 << 24 {
-            self.apply_cache.grow();
-        }
         Ok(r)
     }
 
