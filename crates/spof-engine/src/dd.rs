@@ -38,7 +38,9 @@ struct Cache {
 
 impl Cache {
     fn new() -> Cache {
-        Cache { map: FxHashMap::default() }
+        Cache {
+            map: FxHashMap::default(),
+        }
     }
 
     fn get(&self, key: u64) -> Option<Ref> {
