@@ -9,12 +9,12 @@ use std::path::Path;
 const MAX_MODEL_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn read_model(path: &str) -> Result<String, String> {
-    read_text(path, &["yaml", "yml"])
+    read_text(path)
 }
 
 /// Reads a text input, refusing folders, huge files, binary content and invalid UTF-8 with a
 /// clear message. A gzip-compressed file is named as such.
-pub fn read_text(path: &str, _kinds: &[&str]) -> Result<String, String> {
+pub fn read_text(path: &str) -> Result<String, String> {
     let metadata =
         std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {}", describe(&e)))?;
     if metadata.is_dir() {

@@ -76,7 +76,7 @@ pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
         }
         let explicit_file = paths.len() == 1 && paths[0] == input.path;
         for path in paths {
-            let text = crate::files::read_text(&path, EXTENSIONS)?;
+            let text = crate::files::read_text(&path)?;
             let format = input.format.or_else(|| spof_import::detect(&path, &text));
             match format {
                 Some(format) => by_format
@@ -114,7 +114,7 @@ pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
             if known || !Path::new(&path).is_file() {
                 continue;
             }
-            let text = crate::files::read_text(&path, EXTENSIONS)?;
+            let text = crate::files::read_text(&path)?;
             skipped.retain(|s| !same_path(&s.object, &path));
             files.push(SourceFile { path, text });
         }
@@ -165,7 +165,7 @@ pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
     let files: Vec<SourceFile> = overlays
         .iter()
         .map(|path| {
-            crate::files::read_text(path, &["yaml", "yml"]).map(|text| SourceFile {
+            crate::files::read_text(path).map(|text| SourceFile {
                 path: path.clone(),
                 text,
             })

@@ -705,7 +705,7 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
     let texts: Vec<(String, String)> = args
         .files
         .iter()
-        .map(|path| files::read_text(path, &["xml"]).map(|text| (path.clone(), text)))
+        .map(|path| files::read_text(path).map(|text| (path.clone(), text)))
         .collect::<std::result::Result<_, _>>()
         .map_err(Failure)?;
     let inputs: Vec<spof_mef::Input> = texts

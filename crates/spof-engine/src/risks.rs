@@ -6,7 +6,7 @@
 use crate::analysis::{WhatIf, what_if};
 use crate::availability::event_unavailability;
 use crate::dd::{self, Bdd, Op, Ref, TooLarge, Var, Zbdd};
-use crate::graph::{EventId, EventKind, FaultGraph};
+use crate::graph::{EventId, FaultGraph};
 use spof_model::{ComponentId, DomainId, Failover, JourneyId, Model};
 
 #[derive(Clone, Debug)]
@@ -189,7 +189,7 @@ impl Structure {
             loop {
                 let mut changed = false;
                 for &c in scc {
-                    let r = component_bdd(model, graph, c, &comp, &var_of, &mut bdd)?;
+                    let r = component_bdd(graph, c, &comp, &var_of, &mut bdd)?;
                     if r != comp[c] {
                         comp[c] = r;
                         changed = true;
@@ -217,7 +217,6 @@ impl Structure {
 }
 
 fn component_bdd(
-    model: &Model,
     graph: &FaultGraph,
     c: ComponentId,
     comp: &[Ref],
@@ -264,7 +263,6 @@ fn component_bdd(
     if node.active_passive == Some(Failover::Manual) {
         down = bdd.apply(Op::Or, down, instances[node.primary as usize])?;
     }
-    let _ = model;
     Ok(down)
 }
 
@@ -309,9 +307,4 @@ fn scoped_bdd(
         all = bdd.apply(Op::And, all, f)?;
     }
     Ok(if any { all } else { comp[target] })
-}
-
-/// Describes a group's events by kind, for people: "zone a and zone b".
-pub fn member_kinds(graph: &FaultGraph, events: &[EventId]) -> Vec<EventKind> {
-    events.iter().map(|&e| graph.events[e as usize]).collect()
 }

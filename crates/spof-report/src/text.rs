@@ -450,7 +450,6 @@ pub fn explain_component(
 ) -> String {
     let p = Painter { color };
     let component = &model.components[c];
-    let node = &report.analysis.graph.components[c];
     let level = report.analysis.components[c].failover_level;
     let mut out = String::new();
     let _ = writeln!(
@@ -623,7 +622,6 @@ pub fn explain_component(
             listed(interrupted)
         );
     }
-    let _ = node;
     let codes: Vec<String> = report
         .findings
         .iter()
