@@ -1,0 +1,75 @@
+//! Checks shared by the importer targets: what an import may return for any text, and what
+//! its model document must be. Each target uses some of them.
+
+#![allow(dead_code)]
+
+use spof_import::{Import, ImportError, SourceFile};
+use spof_model::{ParseLimits, Severity, parse_model};
+
+/// The input as UTF-8 text; `None` (skip it) otherwise: the CLI refuses files that are not
+/// UTF-8 before any importer sees them.
+pub fn text(data: &[u8]) -> Option<&str> {
+    std::str::from_utf8(data).ok()
+}
+
+/// One input file named `path` holding `text`.
+pub fn file(path: &str, text: &str) -> [SourceFile; 1] {
+    [SourceFile {
+        path: path.to_string(),
+        text: text.to_string(),
+    }]
+}
+
+/// The result of importing the single file `path` holding `text`:
+///
+/// - an error names that file, says something and, when it has a line, the line is in the
+///   text (or just past its end);
+/// - an import's model document renders to YAML that the model reader reads: a valid model
+///   whenever the import has a component, and otherwise YAML whose only error is that the
+///   model has no components (the CLI stops on that case with its own message);
+/// - every model that comes back is analysed with `spof_engine::check`.
+pub fn check_import(result: Result<Import, ImportError>, path: &str, text: &str) {
+    let import = match result {
+        Ok(import) => import,
+        Err(error) => {
+            check_error(&error, path, text);
+            return;
+        }
+    };
+    let yaml = import.model.to_yaml("fuzz");
+    let parsed = parse_model(&yaml, &ParseLimits::default());
+    let errors: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if import.model.components.is_empty() {
+        assert!(
+            errors.iter().all(|d| d.code == "empty"),
+            "an import without components has other errors: {errors:#?}\n{yaml}"
+        );
+        return;
+    }
+    assert!(
+        errors.is_empty(),
+        "the import is not a valid model: {errors:#?}\n{yaml}"
+    );
+    let model = parsed.model.expect("a model when there is no error");
+    let _report = spof_engine::check(&model, &spof_engine::Config::default());
+}
+
+/// An import error is located in the file it names.
+pub fn check_error(error: &ImportError, path: &str, text: &str) {
+    assert_eq!(error.file, path, "an error names another file: {error}");
+    assert!(
+        !error.message.trim().is_empty(),
+        "an empty message: {error:?}"
+    );
+    if let Some(line) = error.line {
+        let lines = text.lines().count() + 1;
+        assert!(
+            line >= 1 && line as usize <= lines,
+            "an error outside the text ({lines} lines): {error}"
+        );
+    }
+}

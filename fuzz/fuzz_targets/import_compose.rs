@@ -1,0 +1,20 @@
+//! Fuzzes the docker-compose importer with compose files.
+//! Any text gives an error located in the file, or an import whose model document the model
+//! reader accepts, and the engine analyses that model (see `common.rs`). Nothing may panic,
+//! hang or run out of memory.
+
+#![no_main]
+
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+const PATH: &str = "compose.yaml";
+
+fuzz_target!(|data: &[u8]| {
+    let Some(text) = common::text(data) else {
+        return;
+    };
+    let result = spof_import::compose::import(&common::file(PATH, text));
+    common::check_import(result, PATH, text);
+});
