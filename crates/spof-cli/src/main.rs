@@ -6,6 +6,7 @@ mod diagnostics;
 mod examples;
 mod files;
 mod importing;
+mod progress;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spof_engine::analysis::what_if;
@@ -57,6 +58,10 @@ enum Command {
     /// Risk groups: the minimal sets of two or more events that together take a journey down
     /// (shared dependencies: two zones behind one NAT gateway, replicas on one host).
     Risks(RisksArgs),
+    /// The remediation plan: candidate fixes chosen by effect per cost and applied one at a
+    /// time to a copy of the model; each frame shows the SPOFs left, journey availability,
+    /// downtime cost and redundancy cost.
+    Plan(PlanArgs),
     /// Analyse Open-PSA MEF fault trees: the top event's probability (exact, rare-event,
     /// min-cut upper bound), the minimal cut sets counted by order, the most probable ones.
     Fta(FtaArgs),
@@ -178,6 +183,21 @@ struct RisksArgs {
 }
 
 #[derive(Args)]
+struct PlanArgs {
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL", conflicts_with = "model")]
+    path: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// At most this many fixes.
+    #[arg(long, default_value_t = 40)]
+    max_steps: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
 struct FtaArgs {
     /// The MEF files, read as one model (a tree and the file of its basic events, say).
     #[arg(required = true, value_name = "FILE")]
@@ -254,6 +274,7 @@ fn main() -> ExitCode {
         Command::Import(args) => run_import(args, stderr_color),
         Command::Fta(args) => run_fta(args),
         Command::Risks(args) => run_risks(args, color, stderr_color),
+        Command::Plan(args) => run_plan(args, color, stderr_color),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema())
                 .expect("the schema serialises");
@@ -696,6 +717,26 @@ fn run_risks(args: RisksArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     let text = match args.format {
         Format::Text => spof_report::risks::text(model, &graph, &results, config.max_order, color),
         Format::Json => spof_report::risks::json(model, &graph, &results, config.max_order),
+    };
+    out(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_plan(args: PlanArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let json = args.format == Format::Json;
+    let loaded = load(args.path, &args.model, json, stderr_color)?;
+    let config = spof_engine::plan::PlanConfig {
+        today: loaded.today,
+        max_steps: args.max_steps,
+    };
+    let bar = progress::Bar::new("planning");
+    let plan = spof_engine::plan::plan(&loaded.model, &config, &|step, done, total| {
+        bar.set(&format!("fix {}", step + 1), done as u64, total as u64);
+    });
+    bar.finish();
+    let text = match args.format {
+        Format::Text => spof_report::plan::text(&plan, color),
+        Format::Json => spof_report::plan::json(&plan),
     };
     out(&text);
     Ok(ExitCode::SUCCESS)

@@ -213,3 +213,106 @@ fn journey_filter_and_fail_on() {
     let (code, _, _) = spof(&["check", "--example", "three-tier", "--fail-on", "never"]);
     assert_eq!(code, 0);
 }
+
+/// `spof plan --example three-tier`: the frames run from four SPOFs to none, in the order of
+/// the lesson (two app servers, a standby load balancer with a floating address, a database
+/// standby with automatic failover, a second zone), and every frame's figures improve.
+#[test]
+fn plan_of_the_three_tier_lesson() {
+    let (code, json, stderr) = spof(&["plan", "--example", "three-tier", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let plan: Value = serde_json::from_str(&json).unwrap();
+    let frames = plan["frames"].as_array().unwrap();
+    let kinds: Vec<(&str, Vec<&str>)> = frames[1..]
+        .iter()
+        .map(|f| {
+            (
+                f["fix"]["kind"].as_str().unwrap(),
+                f["fix"]["components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("add-replicas", vec!["app"]),
+            ("add-standby", vec!["lb"]),
+            ("add-standby", vec!["db"]),
+            ("spread", vec!["lb", "app", "db"]),
+        ]
+    );
+    let spofs: Vec<usize> = frames
+        .iter()
+        .map(|f| f["spofs"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(spofs, [4, 3, 2, 1, 0]);
+    let availability: Vec<f64> = frames
+        .iter()
+        .map(|f| f["journeys"][0]["availability"].as_f64().unwrap())
+        .collect();
+    assert!(
+        availability.windows(2).all(|w| w[1] > w[0]),
+        "{availability:?}"
+    );
+    let redundancy: Vec<f64> = frames
+        .iter()
+        .map(|f| f["redundancy_cost_per_month"].as_f64().unwrap())
+        .collect();
+    assert_eq!(redundancy, [0.0, 50.0, 200.0, 900.0, 900.0]);
+    assert!(plan["left"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn plans_of_the_other_examples_remove_every_spof() {
+    for (name, first) in [
+        ("ecommerce-2009", 4),
+        ("nat-gateway", 2),
+        ("deploy-and-monitoring", 2),
+    ] {
+        let (code, json, stderr) = spof(&["plan", "--example", name, "--format", "json"]);
+        assert_eq!(code, 0, "{stderr}");
+        let plan: Value = serde_json::from_str(&json).unwrap();
+        let frames = plan["frames"].as_array().unwrap();
+        let spofs = |f: &Value| f["spofs"].as_array().unwrap().len();
+        assert_eq!(spofs(&frames[0]), first, "{name}");
+        assert_eq!(spofs(frames.last().unwrap()), 0, "{name}");
+        assert!(
+            frames.windows(2).all(|w| spofs(&w[1]) <= spofs(&w[0])),
+            "{name}"
+        );
+    }
+    // The NAT gateway story is fixed by a gateway per zone.
+    let (_, json, _) = spof(&["plan", "--example", "nat-gateway", "--format", "json"]);
+    let plan: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(plan["frames"][1]["fix"]["kind"], "nat-gateway-per-zone");
+    // The deployment story by rolling deploys.
+    let (_, json, _) = spof(&[
+        "plan",
+        "--example",
+        "deploy-and-monitoring",
+        "--format",
+        "json",
+    ]);
+    let plan: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(plan["frames"][1]["fix"]["kind"], "rolling-deploy");
+}
+
+#[test]
+fn snapshots_of_plans() {
+    for name in [
+        "ecommerce-2009",
+        "three-tier",
+        "nat-gateway",
+        "deploy-and-monitoring",
+    ] {
+        let (code, text, _) = spof(&["plan", "--example", name]);
+        insta::assert_snapshot!(format!("plan_text_{name}"), format!("exit {code}\n{text}"));
+    }
+    let (_, json, _) = spof(&["plan", "--example", "three-tier", "--format", "json"]);
+    insta::assert_snapshot!("plan_json_three-tier", json);
+}

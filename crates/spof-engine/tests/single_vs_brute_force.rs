@@ -339,3 +339,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// The plan on random models: every frame's model is valid for the engine (checking it
+    /// again gives the frame's SPOFs), SPOFs never come back, and each fix improves what it
+    /// claims (the expected downtime, the SPOFs, or the findings).
+    #[test]
+    fn plan_frames_hold(spec in spec()) {
+        use spof_engine::plan::{PlanConfig, plan};
+        let model = build(&spec);
+        let config = PlanConfig { today: None, max_steps: 12 };
+        let result = plan(&model, &config, &|_, _, _| {});
+        for pair in result.frames.windows(2) {
+            let (before, after) = (&pair[0], &pair[1]);
+            prop_assert!(after.spofs.iter().all(|s| before.spofs.contains(s)), "{:?} -> {:?}", before.spofs, after.spofs);
+            let downtime = |f: &spof_engine::plan::Frame| f.journeys.iter().filter_map(|j| j.downtime_hours).sum::<f64>();
+            prop_assert!(downtime(after) <= downtime(before) * (1.0 + 1e-9) + 1e-12 || after.spofs.len() < before.spofs.len(),
+                "downtime rose: {} -> {}", downtime(before), downtime(after));
+        }
+        for frame in &result.frames {
+            let report = spof_engine::check(&frame.model, &spof_engine::Config { today: None });
+            let spofs: Vec<String> = report
+                .analysis
+                .spofs()
+                .map(|e| spof_engine::graph::event_id(&frame.model, e.kind))
+                .collect();
+            prop_assert_eq!(&spofs, &frame.spofs);
+            // The frame's model is a model the engine accepts: instances place consistently.
+            for c in &frame.model.components {
+                prop_assert!(c.min_healthy >= 1 && c.min_healthy <= c.instances.len());
+                prop_assert!(c.primary < c.instances.len());
+            }
+        }
+    }
+}

@@ -72,4 +72,5 @@ pub fn fails(report: &Report, options: &Options) -> bool {
     selected_findings(report, options).any(|f| f.severity >= level && !f.is_decided())
 }
 pub mod fta;
+pub mod plan;
 pub mod risks;

@@ -12,8 +12,8 @@ use spof_engine::{Report, Severity};
 use spof_model::{ComponentId, Model};
 use std::fmt::Write;
 
-struct Painter {
-    color: bool,
+pub(crate) struct Painter {
+    pub(crate) color: bool,
 }
 
 impl Painter {
@@ -25,11 +25,11 @@ impl Painter {
         }
     }
 
-    fn heading(&self, text: &str) -> String {
+    pub(crate) fn heading(&self, text: &str) -> String {
         self.paint(text, Style::new().bold())
     }
 
-    fn dim(&self, text: &str) -> String {
+    pub(crate) fn dim(&self, text: &str) -> String {
         self.paint(text, Style::new().dimmed())
     }
 
@@ -304,7 +304,7 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
     out
 }
 
-fn money(amount: f64) -> String {
+pub(crate) fn money(amount: f64) -> String {
     let whole = amount.round() as u128;
     let digits = whole.to_string();
     let mut out = String::new();

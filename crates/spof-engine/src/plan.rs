@@ -1,0 +1,1255 @@
+//! The remediation plan: candidate fixes for what the check found, chosen greedily by effect
+//! per cost and applied one at a time to a copy of the model. Each step is a frame: the SPOFs
+//! left, each journey's availability, the downtime cost and the redundancy cost so far.
+//!
+//! A fix is a change to the validated model that keeps its invariants (indices exist, counts
+//! are at least one, one domain of each kind per instance), so every frame is checked by the
+//! same analysis as the user's own model. The effect of a fix is measured, never estimated:
+//! the copy is checked with the fix applied.
+//!
+//! Ranking, at each step, among the fixes that add no SPOF:
+//! 1. fixes that lower the expected downtime (money where every journey has a downtime cost,
+//!    else hours weighted by the journeys' weights), by that reduction per monthly cost;
+//! 2. then fixes that remove SPOFs without a measured availability gain (when availability is
+//!    out of reach for the decision diagram), by SPOFs removed per cost;
+//! 3. then fixes that only clear findings (monitoring, guards on calls), by severity cleared
+//!    per cost.
+//!
+//! Costs are the added instances at the component's `cost_per_month`, or at the default of
+//! its kind ([`default_cost`], estimates from public list prices) when the model gives none.
+
+use crate::analysis::{Config, journey_weights};
+use crate::findings::Severity;
+use crate::graph::{EventKind, event_id};
+use crate::{Report, check};
+use spof_model::{
+    Backoff, ComponentId, DeployStrategy, Domain, DomainId, DomainKind, Duration, Failover,
+    Instance, Kind, Model, Person, Redundancy, Renewal, Scope, Step,
+};
+use std::collections::BTreeSet;
+
+/// A default monthly price of one more instance of a kind, with where the figure comes from.
+#[derive(Clone, Copy, Debug)]
+pub struct CostDefault {
+    pub per_month: f64,
+    pub source: &'static str,
+}
+
+const VM: CostDefault = CostDefault {
+    per_month: 70.0,
+    source: "a general-purpose 2-vCPU, 8 GiB virtual machine on demand (AWS m5.large, us-east-1: $0.096/h)",
+};
+
+/// What one more instance of a kind costs a month when the model does not say.
+pub fn default_cost(kind: Kind) -> CostDefault {
+    match kind {
+        Kind::LoadBalancer => CostDefault {
+            per_month: 30.0,
+            source: "a small 2-vCPU virtual machine for HAProxy/keepalived (AWS t3.medium, us-east-1: $0.0416/h)",
+        },
+        Kind::Database | Kind::Search => CostDefault {
+            per_month: 125.0,
+            source: "a 2-vCPU, 8 GiB managed database instance (AWS RDS db.m5.large, us-east-1: $0.171/h)",
+        },
+        Kind::Cache => CostDefault {
+            per_month: 115.0,
+            source: "a 2-vCPU cache node (AWS ElastiCache cache.m5.large, us-east-1: $0.156/h)",
+        },
+        Kind::NatGateway => CostDefault {
+            per_month: 33.0,
+            source: "one NAT gateway before data charges (AWS, us-east-1: $0.045/h)",
+        },
+        Kind::Dns => CostDefault {
+            per_month: 25.0,
+            source: "estimate: an entry plan of a second authoritative DNS provider",
+        },
+        Kind::ObjectStorage | Kind::FileStorage => CostDefault {
+            per_month: 25.0,
+            source: "estimate: a second copy of about a terabyte in another place (object storage list prices)",
+        },
+        _ => VM,
+    }
+}
+
+/// What a fix does, with the components and domains it touches.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fix {
+    /// Active-active replicas (health-checked) up to `to` instances.
+    AddReplicas {
+        component: ComponentId,
+        to: usize,
+    },
+    /// A standby that takes over automatically (a floating address for a load balancer).
+    AddStandby {
+        component: ComponentId,
+    },
+    /// A manual failover made automatic.
+    AutomateFailover {
+        component: ComponentId,
+    },
+    HealthCheck {
+        component: ComponentId,
+    },
+    /// Move the replicas confined to a domain so they alternate with new sibling domains.
+    Spread {
+        domain: DomainId,
+        components: Vec<ComponentId>,
+        domains: usize,
+    },
+    /// One NAT gateway per zone its callers run in, each zone routed through its own.
+    NatPerZone {
+        component: ComponentId,
+    },
+    SecondDnsProvider {
+        component: ComponentId,
+    },
+    HealthCheckedRecord {
+        component: ComponentId,
+        record: usize,
+    },
+    RollingDeploy {
+        component: ComponentId,
+    },
+    AutomatedRenewal {
+        component: ComponentId,
+    },
+    /// A second person able to perform the steps only one person (or nobody) can.
+    SecondPerson {
+        steps: Vec<Step>,
+    },
+    /// The caller keeps a local copy of configuration or secrets.
+    LocalCache {
+        caller: ComponentId,
+        target: ComponentId,
+    },
+    /// A timeout and a circuit breaker on a call to an external service.
+    GuardCall {
+        caller: ComponentId,
+        target: ComponentId,
+    },
+    /// Monitoring moved out of the failure domains it shares with what it watches.
+    MonitorFromOutside {
+        component: ComponentId,
+    },
+}
+
+impl Fix {
+    /// A stable short name of the kind of fix, for JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fix::AddReplicas { .. } => "add-replicas",
+            Fix::AddStandby { .. } => "add-standby",
+            Fix::AutomateFailover { .. } => "automate-failover",
+            Fix::HealthCheck { .. } => "health-check",
+            Fix::Spread { .. } => "spread",
+            Fix::NatPerZone { .. } => "nat-gateway-per-zone",
+            Fix::SecondDnsProvider { .. } => "second-dns-provider",
+            Fix::HealthCheckedRecord { .. } => "health-checked-record",
+            Fix::RollingDeploy { .. } => "rolling-deploy",
+            Fix::AutomatedRenewal { .. } => "automated-renewal",
+            Fix::SecondPerson { .. } => "second-person",
+            Fix::LocalCache { .. } => "local-cache",
+            Fix::GuardCall { .. } => "guard-call",
+            Fix::MonitorFromOutside { .. } => "monitor-from-outside",
+        }
+    }
+}
+
+/// A fix chosen for a frame: what it is, in words, and what it costs.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub fix: Fix,
+    /// One sentence, with names, as a reviewer would write it.
+    pub title: String,
+    pub components: Vec<ComponentId>,
+    /// The added monthly cost.
+    pub cost_per_month: f64,
+    /// True when some of the cost is a default of the kind, not the model's `cost_per_month`.
+    pub cost_estimated: bool,
+}
+
+/// One journey in a frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JourneyFrame {
+    pub journey: usize,
+    /// Exact unavailability after automatic failovers; `None` when out of reach.
+    pub unavailability: Option<f64>,
+    /// Expected hours down a year.
+    pub downtime_hours: Option<f64>,
+    /// Their cost, when the journey has `downtime_cost_per_hour`.
+    pub downtime_cost: Option<f64>,
+    pub spofs: usize,
+    pub rto: Option<Duration>,
+    pub meets_target: Option<bool>,
+}
+
+/// The state of the system after the fixes so far.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// The fix that made this frame; `None` for the model as written.
+    pub step: Option<Change>,
+    /// The model after the fixes so far.
+    pub model: Model,
+    /// SPOF events, as ids (`lb/1`, `zone:a`).
+    pub spofs: Vec<String>,
+    /// Findings not covered by a decision, by severity (critical first).
+    pub findings: [usize; 5],
+    pub journeys: Vec<JourneyFrame>,
+    /// Expected downtime cost a year over the journeys that give one.
+    pub downtime_cost: Option<f64>,
+    /// The redundancy added so far, a month.
+    pub redundancy_cost: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlanConfig {
+    pub today: Option<spof_model::Date>,
+    /// At most this many fixes.
+    pub max_steps: usize,
+}
+
+impl Default for PlanConfig {
+    fn default() -> Self {
+        PlanConfig {
+            today: None,
+            max_steps: 40,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub frames: Vec<Frame>,
+    /// SPOFs left at the end that no candidate fix removes, with why.
+    pub left: Vec<(String, String)>,
+}
+
+/// What a checked model scores.
+struct Score {
+    spofs: BTreeSet<String>,
+    downtime: Option<f64>,
+    severity: f64,
+}
+
+fn severity_weight(s: Severity) -> f64 {
+    match s {
+        Severity::Critical => 8.0,
+        Severity::High => 4.0,
+        Severity::Medium => 2.0,
+        Severity::Low => 1.0,
+        Severity::Info => 0.0,
+    }
+}
+
+fn score(model: &Model, report: &Report) -> Score {
+    let spofs = report
+        .analysis
+        .spofs()
+        .map(|e| event_id(model, e.kind))
+        .collect();
+    let weights = journey_weights(model);
+    let money = model
+        .journeys
+        .iter()
+        .all(|j| j.downtime_cost_per_hour.is_some());
+    let downtime = report.availability.as_ref().map(|journeys| {
+        journeys
+            .iter()
+            .map(|a| {
+                let journey = &model.journeys[a.journey];
+                let rate = if money {
+                    journey.downtime_cost_per_hour.unwrap_or(0.0)
+                } else {
+                    weights[a.journey]
+                };
+                a.unavailability * 8760.0 * rate
+            })
+            .sum()
+    });
+    let severity = report
+        .findings
+        .iter()
+        .filter(|f| !f.is_decided())
+        .map(|f| severity_weight(f.severity))
+        .sum();
+    Score {
+        spofs,
+        downtime,
+        severity,
+    }
+}
+
+fn frame(model: Model, report: &Report, step: Option<Change>, redundancy_cost: f64) -> Frame {
+    let mut findings = [0; 5];
+    for f in report.findings.iter().filter(|f| !f.is_decided()) {
+        let index = match f.severity {
+            Severity::Critical => 0,
+            Severity::High => 1,
+            Severity::Medium => 2,
+            Severity::Low => 3,
+            Severity::Info => 4,
+        };
+        findings[index] += 1;
+    }
+    let journeys: Vec<JourneyFrame> = report
+        .analysis
+        .journeys
+        .iter()
+        .map(|j| {
+            let unavailability = report
+                .availability
+                .as_ref()
+                .and_then(|a| a.iter().find(|x| x.journey == j.journey))
+                .map(|a| a.unavailability);
+            let downtime_hours = unavailability.map(|u| u * 8760.0);
+            JourneyFrame {
+                journey: j.journey,
+                unavailability,
+                downtime_hours,
+                downtime_cost: downtime_hours
+                    .zip(model.journeys[j.journey].downtime_cost_per_hour)
+                    .map(|(h, c)| h * c),
+                spofs: j.spofs,
+                rto: j.rto,
+                meets_target: j.meets_target,
+            }
+        })
+        .collect();
+    let costs: Vec<f64> = journeys.iter().filter_map(|j| j.downtime_cost).collect();
+    let downtime_cost = (!costs.is_empty()).then(|| costs.iter().sum());
+    let spofs = report
+        .analysis
+        .spofs()
+        .map(|e| event_id(&model, e.kind))
+        .collect();
+    Frame {
+        step,
+        model,
+        spofs,
+        findings,
+        journeys,
+        downtime_cost,
+        redundancy_cost,
+    }
+}
+
+/// Builds the plan. `progress` is told (step, candidates checked, candidates) as the work goes.
+pub fn plan(model: &Model, config: &PlanConfig, progress: &dyn Fn(usize, usize, usize)) -> Plan {
+    let check_config = Config {
+        today: config.today,
+    };
+    let mut current = model.clone();
+    let mut report = check(&current, &check_config);
+    let mut current_score = score(&current, &report);
+    let mut total_cost = 0.0;
+    let mut frames = vec![frame(current.clone(), &report, None, 0.0)];
+    let mut tried: Vec<Fix> = Vec::new();
+    for step in 0..config.max_steps {
+        let candidates: Vec<Fix> = candidates(&current, &report)
+            .into_iter()
+            .filter(|f| !tried.contains(f))
+            .collect();
+        let mut best: Option<(Rank, Fix, Model, Report, Score)> = None;
+        for (i, fix) in candidates.iter().enumerate() {
+            progress(step, i, candidates.len());
+            let mut next = current.clone();
+            apply(&mut next, fix);
+            let next_report = check(&next, &check_config);
+            let next_score = score(&next, &next_report);
+            let (cost, _) = cost_of(&current, fix);
+            let Some(rank) = rank(&current_score, &next_score, cost) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|(r, ..)| rank > *r) {
+                best = Some((rank, fix.clone(), next, next_report, next_score));
+            }
+        }
+        progress(step, candidates.len(), candidates.len());
+        let Some((_, fix, next, next_report, next_score)) = best else {
+            break;
+        };
+        let (cost, estimated) = cost_of(&current, &fix);
+        total_cost += cost;
+        let step = Change {
+            title: describe(&current, &fix),
+            components: touched(&fix),
+            fix: fix.clone(),
+            cost_per_month: cost,
+            cost_estimated: estimated,
+        };
+        tried.push(fix);
+        current = next;
+        report = next_report;
+        current_score = next_score;
+        frames.push(frame(current.clone(), &report, Some(step), total_cost));
+    }
+    let left = report
+        .analysis
+        .spofs()
+        .map(|e| {
+            (
+                event_id(&current, e.kind),
+                why_left(&current, e.kind).to_string(),
+            )
+        })
+        .collect();
+    Plan { frames, left }
+}
+
+/// Why no fix of the plan removes a SPOF that is left.
+fn why_left(model: &Model, kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Instance { component, .. }
+            if model.components[component].kind == Kind::External =>
+        {
+            "an external service: make the call optional with a fallback, or add a second provider"
+        }
+        EventKind::Domain(_) => {
+            "components with one instance in it, or placed in it through a host or rack: spread them by hand"
+        }
+        _ => "no candidate fix improves it without adding another SPOF; see `spof explain`",
+    }
+}
+
+/// Ranking key of a candidate: tier first, then benefit per cost, then benefit.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+struct Rank(u8, f64, f64);
+
+fn rank(before: &Score, after: &Score, cost: f64) -> Option<Rank> {
+    if !after.spofs.is_subset(&before.spofs) {
+        return None;
+    }
+    let per = |benefit: f64| benefit / cost.max(1.0);
+    if let (Some(b), Some(a)) = (before.downtime, after.downtime) {
+        let gain = b - a;
+        if gain > b.abs() * 1e-9 && gain > 0.0 {
+            return Some(Rank(3, per(gain), gain));
+        }
+    }
+    let removed = (before.spofs.len() - after.spofs.len()) as f64;
+    if removed > 0.0 {
+        return Some(Rank(2, per(removed), removed));
+    }
+    let cleared = before.severity - after.severity;
+    (cleared > 0.0).then(|| Rank(1, per(cleared), cleared))
+}
+
+fn instance_cost(model: &Model, c: ComponentId) -> (f64, bool) {
+    let component = &model.components[c];
+    match component.cost_per_month {
+        Some(cost) => (cost, false),
+        None => (default_cost(component.kind).per_month, true),
+    }
+}
+
+/// The added monthly cost of a fix on `model`, and whether a default price went into it.
+pub fn cost_of(model: &Model, fix: &Fix) -> (f64, bool) {
+    let added = |c: ComponentId, n: usize| {
+        let (cost, estimated) = instance_cost(model, c);
+        (cost * n as f64, estimated && n > 0)
+    };
+    match fix {
+        Fix::AddReplicas { component, to } => added(
+            *component,
+            to - model.components[*component].instances.len(),
+        ),
+        Fix::AddStandby { component } | Fix::SecondDnsProvider { component } => {
+            added(*component, 1)
+        }
+        Fix::NatPerZone { component } => {
+            let zones = nat_zones(model, *component).len();
+            added(
+                *component,
+                zones.saturating_sub(model.components[*component].instances.len()),
+            )
+        }
+        _ => (0.0, false),
+    }
+}
+
+fn touched(fix: &Fix) -> Vec<ComponentId> {
+    match fix {
+        Fix::AddReplicas { component, .. }
+        | Fix::AddStandby { component }
+        | Fix::AutomateFailover { component }
+        | Fix::HealthCheck { component }
+        | Fix::NatPerZone { component }
+        | Fix::SecondDnsProvider { component }
+        | Fix::HealthCheckedRecord { component, .. }
+        | Fix::RollingDeploy { component }
+        | Fix::AutomatedRenewal { component }
+        | Fix::MonitorFromOutside { component } => vec![*component],
+        Fix::Spread { components, .. } => components.clone(),
+        Fix::SecondPerson { steps } => {
+            let mut c: Vec<_> = steps.iter().map(|s| s.component()).collect();
+            c.sort_unstable();
+            c.dedup();
+            c
+        }
+        Fix::LocalCache { caller, target } | Fix::GuardCall { caller, target } => {
+            vec![*caller, *target]
+        }
+    }
+}
+
+fn quoted(model: &Model, components: &[ComponentId]) -> String {
+    let names: Vec<String> = components
+        .iter()
+        .map(|&c| format!("`{}`", model.components[c].name))
+        .collect();
+    crate::findings::join_and(&names.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// The fix in one sentence, with names, on the model it applies to.
+pub fn describe(model: &Model, fix: &Fix) -> String {
+    let name = |c: ComponentId| model.components[c].name.as_str();
+    match fix {
+        Fix::AddReplicas { component, to } => {
+            let n = model.components[*component].instances.len();
+            if n == 1 {
+                format!(
+                    "run `{}` on {to} health-checked instances",
+                    name(*component)
+                )
+            } else {
+                format!(
+                    "add {} to `{}` ({n} → {to}): one loss leaves enough",
+                    plural(to - n, "instance"),
+                    name(*component)
+                )
+            }
+        }
+        Fix::AddStandby { component } => {
+            let c = &model.components[*component];
+            let (_, time) = standby_settings(c.kind);
+            if c.kind == Kind::LoadBalancer {
+                format!(
+                    "give `{}` a standby with a floating address and automatic failover ({time})",
+                    c.name
+                )
+            } else {
+                format!(
+                    "give `{}` a replicated standby with automatic failover ({time})",
+                    c.name
+                )
+            }
+        }
+        Fix::AutomateFailover { component } => {
+            let (_, time) = standby_settings(model.components[*component].kind);
+            format!(
+                "make the failover of `{}` automatic ({time})",
+                name(*component)
+            )
+        }
+        Fix::HealthCheck { component } => format!(
+            "health-check the instances of `{}` so a dead one leaves the rotation",
+            name(*component)
+        ),
+        Fix::Spread {
+            domain,
+            components,
+            domains,
+        } => {
+            let d = &model.domains[*domain];
+            let names = sibling_names(model, *domain, *domains);
+            let mut all = vec![format!("`{}`", d.name)];
+            all.extend(names.iter().map(|n| format!("`{n}` (new)")));
+            format!(
+                "spread {} across {} {}",
+                quoted(model, components),
+                plural_kind(d.kind.as_str()),
+                crate::findings::join_and(&all.iter().map(String::as_str).collect::<Vec<_>>())
+            )
+        }
+        Fix::NatPerZone { component } => {
+            let zones: Vec<String> = nat_zones(model, *component)
+                .into_iter()
+                .map(|z| format!("`{}`", model.domains[z].name))
+                .collect();
+            format!(
+                "run a NAT gateway `{}` in each of {} and route each zone through its own",
+                name(*component),
+                crate::findings::join_and(&zones.iter().map(String::as_str).collect::<Vec<_>>())
+            )
+        }
+        Fix::SecondDnsProvider { component } => format!(
+            "serve the zone of `{}` from a second DNS provider",
+            name(*component)
+        ),
+        Fix::HealthCheckedRecord { component, record } => {
+            let record = &model.components[*component]
+                .dns
+                .as_ref()
+                .expect("a record fix is made for a dns config")
+                .records[*record];
+            format!(
+                "publish `{}` with health-checked failover between redundant addresses",
+                record.name
+            )
+        }
+        Fix::RollingDeploy { component } => format!(
+            "deploy `{}` in rolling batches instead of all at once",
+            name(*component)
+        ),
+        Fix::AutomatedRenewal { component } => format!(
+            "renew the certificate `{}` automatically (ACME)",
+            name(*component)
+        ),
+        Fix::SecondPerson { steps } => {
+            let steps: Vec<String> = steps
+                .iter()
+                .map(|s| format!("{}:{}", s.verb(), name(s.component())))
+                .collect();
+            format!(
+                "train a second person for {}",
+                crate::findings::join_and(&steps.iter().map(String::as_str).collect::<Vec<_>>())
+            )
+        }
+        Fix::LocalCache { caller, target } => format!(
+            "have `{}` keep a local copy of what it reads from `{}`",
+            name(*caller),
+            name(*target)
+        ),
+        Fix::GuardCall { caller, target } => format!(
+            "give the call from `{}` to `{}` a timeout and a circuit breaker",
+            name(*caller),
+            name(*target)
+        ),
+        Fix::MonitorFromOutside { component } => format!(
+            "run `{}` outside the failure domains it watches (another cluster, or a hosted service)",
+            name(*component)
+        ),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("one {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn plural_kind(kind: &str) -> String {
+    format!("{kind}s")
+}
+
+/// The failover time of an automatic standby of a kind.
+fn standby_settings(kind: Kind) -> (Duration, &'static str) {
+    match kind {
+        Kind::LoadBalancer => (Duration(5), "5s"),
+        Kind::Cache => (Duration(10), "10s"),
+        _ => (Duration(30), "30s"),
+    }
+}
+
+fn stateful(kind: Kind) -> bool {
+    kind.holds_shared_state() || kind == Kind::LoadBalancer
+}
+
+/// The candidate fixes for a checked model.
+pub fn candidates(model: &Model, report: &Report) -> Vec<Fix> {
+    let mut out: Vec<Fix> = Vec::new();
+    let mut push = |fix: Fix| {
+        if !out.contains(&fix) {
+            out.push(fix);
+        }
+    };
+    let graph = &report.analysis.graph;
+    for event in report.analysis.spofs() {
+        match event.kind {
+            EventKind::Instance { component, .. } => {
+                for fix in component_fixes(model, graph, component) {
+                    push(fix);
+                }
+            }
+            EventKind::Domain(d) => {
+                if let Some(fix) = spread_fix(model, d) {
+                    push(fix);
+                }
+                for &c in &event.components_down {
+                    if model.components[c].kind == Kind::NatGateway && nat_zones(model, c).len() > 1
+                    {
+                        push(Fix::NatPerZone { component: c });
+                    }
+                }
+            }
+            EventKind::Deploy(c) => push(Fix::RollingDeploy { component: c }),
+            EventKind::Expiry(c) => push(Fix::AutomatedRenewal { component: c }),
+            EventKind::Person(_) => {}
+        }
+    }
+    for finding in report.findings.iter().filter(|f| !f.is_decided()) {
+        match finding.code {
+            "SPOF003" | "SPOF004" | "SPOF011" | "SPOF014" | "SPOF016" | "SPOF020" | "SPOF023" => {
+                for &c in &finding.components {
+                    for fix in component_fixes(model, graph, c) {
+                        push(fix);
+                    }
+                }
+            }
+            "SPOF013" => {
+                for &c in &finding.components {
+                    push(Fix::NatPerZone { component: c });
+                }
+            }
+            "SPOF005" => {
+                for &c in &finding.components {
+                    push(Fix::SecondDnsProvider { component: c });
+                }
+            }
+            "SPOF006" => {
+                for &c in finding.components.iter().take(1) {
+                    if let Some(dns) = &model.components[c].dns {
+                        for (r, record) in dns.records.iter().enumerate() {
+                            if record.address_count <= 1 && !record.health_check {
+                                push(Fix::HealthCheckedRecord {
+                                    component: c,
+                                    record: r,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            "SPOF008" => {
+                for &c in &finding.components {
+                    if model.components[c].kind == Kind::Certificate {
+                        push(Fix::AutomatedRenewal { component: c });
+                    }
+                }
+            }
+            "SPOF017" => {
+                for &c in &finding.components {
+                    push(Fix::RollingDeploy { component: c });
+                }
+            }
+            "SPOF010" | "SPOF012" => {
+                for (caller, component) in model.components.iter().enumerate() {
+                    for dep in &component.depends_on {
+                        if !finding.components.contains(&dep.target)
+                            || !finding.components.contains(&caller)
+                        {
+                            continue;
+                        }
+                        let target_kind = model.components[dep.target].kind;
+                        if finding.code == "SPOF012"
+                            && matches!(target_kind, Kind::Config | Kind::Secrets)
+                            && !dep.local_cache
+                        {
+                            push(Fix::LocalCache {
+                                caller,
+                                target: dep.target,
+                            });
+                        }
+                        if finding.code == "SPOF010"
+                            && target_kind == Kind::External
+                            && (dep.timeout.is_none() || !dep.circuit_breaker)
+                        {
+                            push(Fix::GuardCall {
+                                caller,
+                                target: dep.target,
+                            });
+                        }
+                    }
+                }
+            }
+            "SPOF018" => {
+                for &c in &finding.components {
+                    if model.components[c].kind == Kind::Monitoring {
+                        push(Fix::MonitorFromOutside { component: c });
+                    }
+                }
+            }
+            "SPOF015" => {
+                for &c in &finding.components {
+                    let zones: BTreeSet<DomainId> = model.components[c]
+                        .instances
+                        .iter()
+                        .flat_map(|i| i.domains.iter())
+                        .flat_map(|&d| model.domain_chain(d))
+                        .filter(|&d| model.domains[d].kind == DomainKind::Zone)
+                        .collect();
+                    if let [zone] = zones.into_iter().collect::<Vec<_>>()[..]
+                        && let Some(fix) = spread_fix(model, zone)
+                    {
+                        push(fix);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(fix) = people_fix(model) {
+        push(fix);
+    }
+    out
+}
+
+/// The fixes for a component whose instances take a journey down.
+fn component_fixes(model: &Model, graph: &crate::graph::FaultGraph, c: ComponentId) -> Vec<Fix> {
+    let component = &model.components[c];
+    let node = &graph.components[c];
+    let mut out = Vec::new();
+    if component.managed || matches!(component.kind, Kind::External | Kind::Certificate) {
+        return out;
+    }
+    let n = component.instances.len();
+    if component.kind == Kind::Dns && component.dns.is_some() && n == 1 {
+        out.push(Fix::SecondDnsProvider { component: c });
+        return out;
+    }
+    if component.kind == Kind::NatGateway && nat_zones(model, c).len() > 1 {
+        out.push(Fix::NatPerZone { component: c });
+    }
+    match component.redundancy {
+        Redundancy::ActivePassive {
+            failover: Failover::Manual,
+            ..
+        } if n > 1 => out.push(Fix::AutomateFailover { component: c }),
+        Redundancy::ActiveActive {
+            health_check: false,
+        } if n > 1 => out.push(Fix::HealthCheck { component: c }),
+        _ => {}
+    }
+    if n == 1 && (stateful(component.kind) || component.is_active_passive()) {
+        out.push(Fix::AddStandby { component: c });
+    } else if n == 1 || node.threshold == 1 || component.spare() == 0 {
+        // One more than needed; a single instance of a stateless kind gets a second one.
+        let to = (component.min_healthy + 1).max(n + 1).max(2);
+        if !component.is_active_passive() || n > 1 {
+            out.push(Fix::AddReplicas { component: c, to });
+        }
+    }
+    out
+}
+
+/// A spread of the replicated components confined to a domain, or `None` when no component
+/// with several instances is confined there.
+fn spread_fix(model: &Model, domain: DomainId) -> Option<Fix> {
+    let mut components = Vec::new();
+    let mut most = 0;
+    for (c, component) in model.components.iter().enumerate() {
+        if component.instances.len() < 2 {
+            continue;
+        }
+        let inside = |i: &Instance| {
+            i.domains
+                .iter()
+                .any(|&d| model.domain_chain(d).any(|x| x == domain))
+        };
+        if component.instances.iter().all(inside) {
+            components.push(c);
+            most = most.max(component.instances.len());
+        }
+    }
+    // Zones, racks and hosts: one per replica, up to three (two zones at 60% load do not
+    // survive the loss of one); any other kind of domain (a cluster, a power feed): a second.
+    let domains = if model.domains[domain].kind.rank().is_some_and(|r| r <= 2) {
+        most.min(3)
+    } else {
+        2
+    };
+    (!components.is_empty()).then_some(Fix::Spread {
+        domain,
+        components,
+        domains,
+    })
+}
+
+/// The zones the callers of a NAT gateway run in, through unplaced components (an external
+/// API reached through the gateway).
+fn nat_zones(model: &Model, nat: ComponentId) -> Vec<DomainId> {
+    let mut seen = vec![false; model.components.len()];
+    let mut queue = vec![nat];
+    let mut zones = BTreeSet::new();
+    seen[nat] = true;
+    while let Some(target) = queue.pop() {
+        for (c, component) in model.components.iter().enumerate() {
+            if !component.depends_on.iter().any(|d| d.target == target) || seen[c] {
+                continue;
+            }
+            seen[c] = true;
+            let placed: Vec<DomainId> = zones_of(model, c);
+            if placed.is_empty() {
+                queue.push(c);
+            } else {
+                zones.extend(placed);
+            }
+        }
+    }
+    zones.into_iter().collect()
+}
+
+fn zones_of(model: &Model, c: ComponentId) -> Vec<DomainId> {
+    let zones: BTreeSet<DomainId> = model.components[c]
+        .instances
+        .iter()
+        .flat_map(|i| i.domains.iter())
+        .flat_map(|&d| model.domain_chain(d))
+        .filter(|&d| model.domains[d].kind == DomainKind::Zone)
+        .collect();
+    zones.into_iter().collect()
+}
+
+/// A second person for the steps that only one person, or nobody, can perform, when the
+/// model has people.
+fn people_fix(model: &Model) -> Option<Fix> {
+    if !model.has_people() {
+        return None;
+    }
+    let mut steps: BTreeSet<Step> = BTreeSet::new();
+    for (c, component) in model.components.iter().enumerate() {
+        let mut needed = Vec::new();
+        if matches!(
+            component.redundancy,
+            Redundancy::ActivePassive {
+                failover: Failover::Manual,
+                ..
+            }
+        ) && component.instances.len() > 1
+        {
+            needed.push(Step::Failover(c));
+        }
+        if component
+            .certificate
+            .as_ref()
+            .is_some_and(|cert| cert.renewal == Some(Renewal::Manual))
+        {
+            needed.push(Step::Renew(c));
+        }
+        for person in &model.people {
+            for &step in &person.can {
+                if step.component() == c {
+                    needed.push(step);
+                }
+            }
+        }
+        for step in needed {
+            if model.people_for(&step).len() < 2 {
+                steps.insert(step);
+            }
+        }
+    }
+    (!steps.is_empty()).then(|| Fix::SecondPerson {
+        steps: steps.into_iter().collect(),
+    })
+}
+
+/// Applies a fix to the model, keeping its invariants.
+pub fn apply(model: &mut Model, fix: &Fix) {
+    match fix {
+        Fix::AddReplicas { component, to } => {
+            let c = &mut model.components[*component];
+            grow(c, *to);
+            if let Redundancy::ActiveActive { health_check } = &mut c.redundancy {
+                *health_check = true;
+            }
+        }
+        Fix::AddStandby { component } => {
+            let c = &mut model.components[*component];
+            let (time, _) = standby_settings(c.kind);
+            let n = c.instances.len();
+            grow(c, n + 1);
+            c.redundancy = Redundancy::ActivePassive {
+                failover: Failover::Automatic,
+                failover_time: time,
+            };
+            c.min_healthy = 1;
+            if c.kind == Kind::LoadBalancer {
+                c.floating_address = true;
+            }
+        }
+        Fix::AutomateFailover { component } => {
+            let c = &mut model.components[*component];
+            let (time, _) = standby_settings(c.kind);
+            c.redundancy = Redundancy::ActivePassive {
+                failover: Failover::Automatic,
+                failover_time: time,
+            };
+            if c.kind == Kind::LoadBalancer {
+                c.floating_address = true;
+            }
+        }
+        Fix::HealthCheck { component } => {
+            if let Redundancy::ActiveActive { health_check } =
+                &mut model.components[*component].redundancy
+            {
+                *health_check = true;
+            }
+        }
+        Fix::Spread {
+            domain,
+            components,
+            domains,
+        } => spread(model, *domain, components, *domains),
+        Fix::NatPerZone { component } => nat_per_zone(model, *component),
+        Fix::SecondDnsProvider { component } => {
+            let c = &mut model.components[*component];
+            let mut name = "secondary".to_string();
+            while c.instances.iter().any(|i| i.name == name) {
+                name.push('-');
+                name.push('2');
+            }
+            let template = c.instances[0].clone();
+            c.instances.push(Instance { name, ..template });
+            if let Some(dns) = &mut c.dns {
+                dns.providers.push("secondary".into());
+            }
+            if let Redundancy::ActiveActive { health_check } = &mut c.redundancy {
+                *health_check = true;
+            }
+        }
+        Fix::HealthCheckedRecord { component, record } => {
+            if let Some(dns) = &mut model.components[*component].dns {
+                dns.records[*record].health_check = true;
+            }
+        }
+        Fix::RollingDeploy { component } => {
+            model.components[*component].deploy = Some(DeployStrategy::Rolling);
+        }
+        Fix::AutomatedRenewal { component } => {
+            if let Some(cert) = &mut model.components[*component].certificate {
+                cert.renewal = Some(Renewal::Automated);
+            }
+        }
+        Fix::SecondPerson { steps } => {
+            let mut name = "second-on-call".to_string();
+            let mut k = 2;
+            while model.person(&name).is_some() {
+                k += 1;
+                name = format!("on-call-{k}");
+            }
+            let span = model.people.first().map(|p| p.span).unwrap_or_default();
+            model.people.push(Person {
+                name,
+                can: steps.clone(),
+                on_call: true,
+                span,
+            });
+        }
+        Fix::LocalCache { caller, target } => {
+            for dep in &mut model.components[*caller].depends_on {
+                if dep.target == *target {
+                    dep.local_cache = true;
+                }
+            }
+        }
+        Fix::GuardCall { caller, target } => {
+            for dep in &mut model.components[*caller].depends_on {
+                if dep.target == *target {
+                    dep.timeout.get_or_insert(Duration(3));
+                    dep.circuit_breaker = true;
+                    dep.retries.get_or_insert((1, Backoff::Exponential));
+                }
+            }
+        }
+        Fix::MonitorFromOutside { component } => {
+            let watched: Vec<ComponentId> = match &model.components[*component].monitoring {
+                Some(m) if !m.watches.is_empty() => m.watches.clone(),
+                _ => (0..model.components.len())
+                    .filter(|&c| c != *component)
+                    .collect(),
+            };
+            let shared: BTreeSet<DomainId> = watched
+                .iter()
+                .flat_map(|&w| model.components[w].instances.iter())
+                .flat_map(|i| i.domains.iter())
+                .flat_map(|&d| model.domain_chain(d))
+                .collect();
+            let leave: BTreeSet<DomainId> = (0..model.domains.len())
+                .filter(|&d| model.domain_chain(d).any(|x| shared.contains(&x)))
+                .collect();
+            for instance in &mut model.components[*component].instances {
+                instance.domains.retain(|d| !leave.contains(d));
+            }
+        }
+    }
+}
+
+/// Adds instances up to `to`, each placed like an existing one in turn, with new names.
+fn grow(c: &mut spof_model::Component, to: usize) {
+    let existing = c.instances.len();
+    let mut next = existing + 1;
+    while c.instances.len() < to {
+        let template = c.instances[(c.instances.len() - existing) % existing].clone();
+        while c.instances.iter().any(|i| i.name == next.to_string()) {
+            next += 1;
+        }
+        c.instances.push(Instance {
+            name: next.to_string(),
+            ..template
+        });
+        next += 1;
+    }
+}
+
+/// Names for `count - 1` new siblings of a domain: `us-east-1a` → `us-east-1b`, `h1` → `h2`,
+/// else `name-2`; never one that exists.
+fn sibling_names(model: &Model, domain: DomainId, count: usize) -> Vec<String> {
+    let base = &model.domains[domain].name;
+    let mut names = Vec::new();
+    let mut taken: BTreeSet<String> = model.domains.iter().map(|d| d.name.clone()).collect();
+    let mut candidate = base.clone();
+    for _ in 1..count {
+        let mut tries = 0;
+        loop {
+            candidate = next_name(&candidate, base, tries);
+            tries += 1;
+            if !taken.contains(&candidate) {
+                break;
+            }
+        }
+        taken.insert(candidate.clone());
+        names.push(candidate.clone());
+    }
+    names
+}
+
+fn next_name(previous: &str, base: &str, tries: usize) -> String {
+    if tries > 50 {
+        return format!("{base}-{}", tries);
+    }
+    let digits = previous.len()
+        - previous
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .len();
+    if digits > 0 && digits < 10 {
+        let (head, number) = previous.split_at(previous.len() - digits);
+        let n: u64 = number.parse().unwrap_or(0);
+        return format!("{head}{}", n + 1);
+    }
+    // A trailing letter is a zone letter when it stands alone or follows a digit or a
+    // separator (`a`, `us-east-1a`, `zone-a`); `prod` is a name, not a letter.
+    let mut chars = previous.chars().rev();
+    let last = chars.next();
+    let before = chars.next();
+    match (last, before) {
+        (Some(ch), before)
+            if ch.is_ascii_alphabetic()
+                && !matches!(ch, 'z' | 'Z')
+                && before.is_none_or(|b| b.is_ascii_digit() || b == '-' || b == '_') =>
+        {
+            format!(
+                "{}{}",
+                &previous[..previous.len() - 1],
+                (ch as u8 + 1) as char
+            )
+        }
+        _ => format!("{base}-{}", tries + 2),
+    }
+}
+
+/// A copy of `domain` (kind, parent, figures) under a new name.
+fn add_sibling(
+    model: &mut Model,
+    domain: DomainId,
+    name: String,
+    parent: Option<DomainId>,
+) -> DomainId {
+    let original = &model.domains[domain];
+    let copy = Domain {
+        name,
+        kind: original.kind.clone(),
+        parent,
+        restore_time: original.restore_time,
+        failures_per_year: original.failures_per_year,
+        span: original.span,
+    };
+    model.domains.push(copy);
+    model.domains.len() - 1
+}
+
+fn spread(model: &mut Model, domain: DomainId, components: &[ComponentId], count: usize) {
+    let names = sibling_names(model, domain, count);
+    let parent = model.domains[domain].parent;
+    let mut targets = vec![domain];
+    for name in names {
+        targets.push(add_sibling(model, domain, name, parent));
+    }
+    // Domains inside `domain` that the moved instances use are mirrored under each sibling:
+    // (original, sibling index) -> copy.
+    let mut mirrors: Vec<((DomainId, usize), DomainId)> = Vec::new();
+    for &c in components {
+        for i in 0..model.components[c].instances.len() {
+            let target = i % targets.len();
+            if target == 0 {
+                continue;
+            }
+            let domains = model.components[c].instances[i].domains.clone();
+            let mut placed = Vec::new();
+            for d in domains {
+                let path: Vec<DomainId> = model.domain_chain(d).collect();
+                let Some(pos) = path.iter().position(|&x| x == domain) else {
+                    placed.push(d);
+                    continue;
+                };
+                // Mirror the path below `domain`, outermost first.
+                let mut under = targets[target];
+                for &inner in path[..pos].iter().rev() {
+                    under = match mirrors.iter().find(|(k, _)| *k == (inner, target)) {
+                        Some(&(_, copy)) => copy,
+                        None => {
+                            let name = format!(
+                                "{}-{}",
+                                model.domains[inner].name, model.domains[targets[target]].name
+                            );
+                            let copy = add_sibling(model, inner, name, Some(under));
+                            mirrors.push(((inner, target), copy));
+                            copy
+                        }
+                    };
+                }
+                placed.push(under);
+            }
+            placed.sort_unstable();
+            placed.dedup();
+            model.components[c].instances[i].domains = placed;
+        }
+    }
+}
+
+/// A NAT gateway instance in each zone its callers use, and the callers' dependencies on it
+/// scoped to their zone.
+fn nat_per_zone(model: &mut Model, nat: ComponentId) {
+    let zones = nat_zones(model, nat);
+    let c = &mut model.components[nat];
+    let template = c.instances[0].clone();
+    let mut instances = Vec::new();
+    for (k, &zone) in zones.iter().enumerate() {
+        let mut domains: Vec<DomainId> = template
+            .domains
+            .iter()
+            .copied()
+            .filter(|&d| model.domains[d].kind.rank().is_none())
+            .collect();
+        domains.push(zone);
+        domains.sort_unstable();
+        domains.dedup();
+        instances.push(Instance {
+            name: c
+                .instances
+                .get(k)
+                .map(|i| i.name.clone())
+                .unwrap_or_else(|| (k + 1).to_string()),
+            domains,
+            span: template.span,
+        });
+    }
+    let mut seen = BTreeSet::new();
+    instances.retain(|i| seen.insert(i.name.clone()));
+    c.instances = instances;
+    c.min_healthy = 1;
+    c.redundancy = Redundancy::ActiveActive { health_check: true };
+    // Callers placed in zones use the gateway of their own zone.
+    for caller in 0..model.components.len() {
+        if zones_of(model, caller).is_empty() {
+            continue;
+        }
+        for dep in &mut model.components[caller].depends_on {
+            if dep.target == nat {
+                dep.scope = Some(Scope::Zone);
+            }
+        }
+    }
+}
