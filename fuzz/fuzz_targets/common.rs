@@ -66,10 +66,22 @@ pub fn check_error(error: &ImportError, path: &str, text: &str) {
         "an empty message: {error:?}"
     );
     if let Some(line) = error.line {
-        let lines = text.lines().count() + 1;
+        let lines = lines(text);
         assert!(
             line >= 1 && line as usize <= lines,
             "an error outside the text ({lines} lines): {error}"
         );
     }
+}
+
+/// The lines of a text as YAML counts them (a line break is `\n`, `\r\n` or a lone `\r`),
+/// plus one: an error at the end of the text is on the line after its last break.
+fn lines(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let breaks = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks + 1
 }
