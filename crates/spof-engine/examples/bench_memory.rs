@@ -6,6 +6,7 @@
 //! - `traversal`: compile and the baseline traversal;
 //! - `single`: compile and the single-failure analysis;
 //! - `full`: `analysis::analyze` (compile, single-failure analysis, per-event effects);
+//! - `risks`: compile and the risk groups of two events (`spof risks --max-order 2`);
 //! - `all` (default): every phase in turn, timed, with the baseline traversal.
 //!
 //! Peak RSS: run under `/usr/bin/time -v`; the peak so far (VmHWM) is also printed after each
@@ -95,6 +96,35 @@ fn main() {
             let config = spof_engine::Config::default();
             let report = timed("check", || spof_engine::check(&model, &config));
             println!("findings {}", report.findings.len());
+        }
+        "risks" => {
+            // Risk groups of two events (`spof risks --max-order 2`).
+            let graph = timed("compile", || graph::compile(&model));
+            let config = spof_engine::risks::RiskConfig {
+                max_order: 2,
+                top: 10,
+            };
+            let budget = spof_engine::pairs::Budget { limit: 50_000_000 };
+            let _ = timed("pair_families", || {
+                spof_engine::pairs::families(&graph, &budget).map(|f| f.journeys.len())
+            });
+            let risks = timed("risk_groups", || {
+                spof_engine::risks::risks(&model, &graph, &config)
+            });
+            match risks {
+                Ok(journeys) => {
+                    for j in &journeys {
+                        println!(
+                            "journey {}: {} SPOFs, {} groups of two, most probable {:?}",
+                            j.journey,
+                            j.singles.len(),
+                            j.by_order.get(2).copied().unwrap_or(0),
+                            j.groups.first().map(|g| g.probability)
+                        );
+                    }
+                }
+                Err(_) => println!("risk groups: too large"),
+            }
         }
         other => {
             eprintln!("unknown mode {other}");

@@ -7,6 +7,7 @@ pub mod availability;
 pub mod evaluate;
 pub mod findings;
 pub mod graph;
+pub mod pairs;
 pub mod plan;
 pub mod risks;
 pub mod single;

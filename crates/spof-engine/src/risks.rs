@@ -44,9 +44,18 @@ pub struct JourneyRisks {
     pub groups: Vec<RiskGroup>,
     /// The single events that take the journey down (its SPOFs), for context.
     pub singles: Vec<EventId>,
-    /// The exact probability that the journey is down (after automatic failovers).
-    pub unavailability: f64,
+    /// The exact probability that the journey is down (after automatic failovers); `None`
+    /// when the structure is too large for a decision diagram and the groups (of at most two
+    /// events) were found without one.
+    pub unavailability: Option<f64>,
 }
+
+/// Decision diagrams larger than this give up in favour of the explicit families of
+/// `pairs.rs`, when the groups asked for have at most two events.
+pub const BDD_NODE_LIMIT_FOR_PAIRS: usize = 4_000_000;
+
+/// Explicit families of more sets than this give up.
+pub const PAIR_LIMIT: usize = 50_000_000;
 
 /// Risk groups of every journey.
 pub fn risks(
@@ -54,7 +63,17 @@ pub fn risks(
     graph: &FaultGraph,
     config: &RiskConfig,
 ) -> Result<Vec<JourneyRisks>, TooLarge> {
-    let structure = Structure::build(model, graph)?;
+    let structure =
+        if config.max_order <= 2 && graph.event_count() > crate::AVAILABILITY_EVENT_LIMIT {
+            return pair_risks(model, graph, config);
+        } else if config.max_order <= 2 {
+            match Structure::build_with_limit(model, graph, BDD_NODE_LIMIT_FOR_PAIRS) {
+                Ok(s) => s,
+                Err(TooLarge) => return pair_risks(model, graph, config),
+            }
+        } else {
+            Structure::build(model, graph)?
+        };
     let q: Vec<f64> = structure
         .order
         .iter()
@@ -96,10 +115,62 @@ pub fn risks(
             by_order,
             groups,
             singles,
-            unavailability,
+            unavailability: Some(unavailability),
         });
     }
     Ok(out)
+}
+
+/// Risk groups of two events from the explicit families of `pairs.rs`: the same groups as
+/// the decision diagrams give at order two, without the exact unavailability.
+pub fn pair_risks(
+    model: &Model,
+    graph: &FaultGraph,
+    config: &RiskConfig,
+) -> Result<Vec<JourneyRisks>, TooLarge> {
+    let budget = crate::pairs::Budget { limit: PAIR_LIMIT };
+    let crate::pairs::Families { local, journeys } = crate::pairs::families(graph, &budget)?;
+    let q: Vec<f64> = (0..graph.event_count() as EventId)
+        .map(|e| event_unavailability(model, graph, e))
+        .collect();
+    Ok(journeys
+        .into_iter()
+        .enumerate()
+        .map(|(j, family)| {
+            let mut ranked: Vec<(f64, (EventId, EventId))> = family
+                .pairs
+                .iter()
+                .map(|&(a, b)| (q[a as usize] * q[b as usize], (a, b)))
+                .collect();
+            let top = config.top.min(ranked.len());
+            if top > 0 && top < ranked.len() {
+                ranked.select_nth_unstable_by(top - 1, |x, y| {
+                    y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                });
+            }
+            ranked.truncate(top);
+            ranked.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            let groups = ranked
+                .into_iter()
+                .map(|(probability, (a, b))| {
+                    let events = vec![a, b];
+                    let together = crate::pairs::together(graph, &local, (a, b));
+                    RiskGroup {
+                        events,
+                        probability,
+                        together,
+                    }
+                })
+                .collect();
+            JourneyRisks {
+                journey: j,
+                by_order: vec![0, 0, family.pairs.len() as u128],
+                groups,
+                singles: family.singles,
+                unavailability: None,
+            }
+        })
+        .collect())
 }
 
 /// The sets of at least `k` elements of a family.

@@ -375,3 +375,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Groups of two without a decision diagram (`pairs.rs`, used when the BDD is too large)
+    /// against brute force: every minimal set of one or two events that takes a journey down.
+    #[test]
+    fn pair_families_match_brute_force(spec in spec()) {
+        let model = build(&spec);
+        let graph = compile(&model);
+        prop_assume!(graph.components.iter().all(|c| c.scoped.iter().all(|(t, _)| graph.components[*t].scoped.is_empty())));
+        prop_assume!(graph.event_count() <= 60);
+        let budget = spof_engine::pairs::Budget { limit: 1_000_000 };
+        let families = spof_engine::pairs::families(&graph, &budget).unwrap().journeys;
+        for (j, family) in families.iter().enumerate() {
+            let expected = brute_force_cut_sets(&graph, j, 2);
+            let mut got: Vec<Vec<u32>> = family.singles.iter().map(|&e| vec![e]).collect();
+            got.extend(family.pairs.iter().map(|&(a, b)| vec![a, b]));
+            got.sort();
+            let expected: Vec<Vec<u32>> = expected.into_iter().filter(|s| !s.is_empty()).collect();
+            prop_assert_eq!(got, expected, "journey {}", j);
+        }
+        // And `spof risks` gives the same groups whichever way it finds them.
+        let config = spof_engine::risks::RiskConfig { max_order: 2, top: 100_000 };
+        let by_pairs = spof_engine::risks::pair_risks(&model, &graph, &config).unwrap();
+        let by_bdd = spof_engine::risks::risks(&model, &graph, &config).unwrap();
+        for (a, b) in by_pairs.iter().zip(&by_bdd) {
+            let sets = |r: &spof_engine::risks::JourneyRisks| {
+                let mut v: Vec<(Vec<u32>, Vec<usize>)> = r.groups.iter().map(|g| (g.events.clone(), g.together.clone())).collect();
+                v.sort();
+                v
+            };
+            prop_assert_eq!(sets(a), sets(b));
+            prop_assert_eq!(&a.singles, &b.singles);
+            prop_assert_eq!(a.by_order.get(2).copied().unwrap_or(0), b.by_order.get(2).copied().unwrap_or(0));
+        }
+    }
+}

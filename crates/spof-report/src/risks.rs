@@ -48,12 +48,14 @@ pub fn text(
             .skip(2)
             .map(|(k, n)| format!("{n} of {k}"))
             .collect();
+        let unavailability = match result.unavailability {
+            Some(u) => format!("unavailability {u:.3e} ({:.1} h a year)", u * 8760.0),
+            None => "unavailability not computed (too large for a decision diagram; groups found without one)".to_string(),
+        };
         let _ = writeln!(
             out,
-            "\njourney {}: unavailability {:.3e} ({:.1} h a year); risk groups: {}",
+            "\njourney {}: {unavailability}; risk groups: {}",
             journey.name,
-            result.unavailability,
-            result.unavailability * 8760.0,
             if counts.is_empty() {
                 "none".to_string()
             } else {
@@ -105,7 +107,8 @@ struct RisksJson<'a> {
 #[derive(Serialize)]
 struct JourneyJson<'a> {
     journey: &'a str,
-    unavailability: f64,
+    /// `null` when the model is too large for the exact figure.
+    unavailability: Option<f64>,
     by_order: Vec<u128>,
     singles: Vec<String>,
     groups: Vec<GroupJson<'a>>,
