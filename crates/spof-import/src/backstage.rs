@@ -128,7 +128,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         names: BTreeMap::new(),
     };
     builder.build(entities);
-    let import = builder.finish(files);
+    let mut import = builder.finish(files);
+    import.make_names_usable();
     if import.model.components.is_empty() {
         return Err(ImportError {
             file: files[0].path.clone(),

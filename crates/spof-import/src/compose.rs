@@ -105,7 +105,9 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             });
         }
     }
-    Ok(Import { model: doc, report })
+    let mut import = Import { model: doc, report };
+    import.make_names_usable();
+    Ok(import)
 }
 
 /// The files that the services of compose files read (`env_file`, `configs` with a `file`),

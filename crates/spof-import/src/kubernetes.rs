@@ -106,7 +106,9 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             collect(&file.path, document, &mut objects, &mut report);
         }
     }
-    Ok(Importer::new(objects, report).run())
+    let mut import = Importer::new(objects, report).run();
+    import.make_names_usable();
+    Ok(import)
 }
 
 /// A Kubernetes object of the input.

@@ -12,6 +12,7 @@
 pub mod backstage;
 pub mod compose;
 pub mod kubernetes;
+mod names;
 pub mod overlay;
 pub mod structurizr;
 pub mod terraform;

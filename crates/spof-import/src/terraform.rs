@@ -39,7 +39,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     let tf = Tf::new(&docs);
     let mut builder = Builder::new(&tf);
     builder.run();
-    let import = builder.finish();
+    let mut import = builder.finish();
+    import.make_names_usable();
     if import.model.components.is_empty() {
         let mut types: Vec<&str> = tf
             .res

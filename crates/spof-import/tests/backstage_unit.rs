@@ -185,3 +185,14 @@ fn broken_yaml_is_a_located_error() {
     assert_eq!(e.file, "c.yaml");
     assert!(e.line.is_some(), "{e}");
 }
+
+#[test]
+fn names_the_model_reader_refuses_are_renamed() {
+    let import = import(&[file(
+        "c.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: \"a\\tb\"}\nspec: {type: service, dependsOn: [\"resource:c\\td\"]}\n---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: \"c\\td\"}\nspec: {type: database}\n",
+    )]);
+    let a = &import.model.components["a\\tb"];
+    assert_eq!(a.depends_on[0].component, "c\\td");
+    read_model(&import.model.to_yaml("test"));
+}

@@ -260,3 +260,18 @@ fn broken_files_are_located_errors() {
         "compose.yaml:1:1: `services` must be a mapping of service names to definitions"
     );
 }
+
+/// A service name the model reader refuses (a control character) is renamed, and the edges
+/// and journeys that name it follow.
+#[test]
+fn names_the_model_reader_refuses_are_renamed_with_their_references() {
+    let import = import(
+        "services:\n  \"we\\tb\":\n    image: nginx:1\n    ports: [\"80:80\"]\n    depends_on: [\"d\\u007fb\"]\n  \"d\\u007fb\":\n    image: postgres:16\n",
+    );
+    assert_eq!(edges(&import, "we\\tb"), [("d\\u{7f}b".to_string(), false)]);
+    assert!(
+        import.model.journeys.values().any(|j| j.path == ["we\\tb"]),
+        "{:#?}",
+        import.model.journeys
+    );
+}

@@ -439,3 +439,30 @@ fn external_name_services_are_external_components() {
     assert_eq!(targets(&import, "api"), ["payments"]);
     assert_eq!(import.model.components["payments"].kind, "external");
 }
+
+/// Found by fuzzing: a name with a tab became a component name the model reader refuses.
+#[test]
+fn names_the_model_reader_refuses_are_renamed_and_reported() {
+    let tabbed = import("V:\nkind: Deployment\nmetadata:\n  name: fr\te 8\n");
+    assert!(tabbed.model.components.contains_key("fr\\te 8"));
+    assert!(
+        tabbed
+            .report
+            .not_modelled
+            .iter()
+            .any(|n| n.starts_with("component `fr\\te 8`: not a usable name")),
+        "{:#?}",
+        tabbed.report.not_modelled
+    );
+    // A name too long for the model is cut, and one cut name does not take another's place.
+    let long = "a".repeat(300);
+    let text = [
+        deployment(&long, "", &container("example/a:1", &[])),
+        deployment(&format!("{long}b"), "", &container("example/b:1", &[])),
+    ]
+    .join("---\n");
+    let long = import(&text);
+    let names: Vec<&String> = long.model.components.keys().collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| n.len() <= 256), "{names:?}");
+}

@@ -1,0 +1,132 @@
+//! Names the model reader accepts. Importers name components, domains, journeys and DNS
+//! records after what the input calls them, and an input can call them anything; the model
+//! reader takes 1 to 256 printable characters, not all blank. Before an import is returned,
+//! a name it would refuse is renamed (control characters written as escapes, a long name cut,
+//! a blank one `unnamed`), kept unique, every reference follows, and the report says so.
+
+use crate::{Import, ModelDoc};
+use indexmap::IndexMap;
+use std::collections::{HashMap, HashSet};
+
+/// The longest name the model reader takes, in bytes.
+const MAX: usize = 256;
+
+/// Whether the model reader takes `name` as a name.
+fn usable(name: &str) -> bool {
+    !name.trim().is_empty() && name.len() <= MAX && !name.chars().any(char::is_control)
+}
+
+impl Import {
+    /// Renames what the model reader would refuse as a name; see the module's documentation.
+    pub(crate) fn make_names_usable(&mut self) {
+        let notes = &mut self.report.not_modelled;
+        let model: &mut ModelDoc = &mut self.model;
+        let components = rename(&mut model.components, "component", notes);
+        let domains = rename(&mut model.domains, "domain", notes);
+        rename(&mut model.journeys, "journey", notes);
+        for domain in model.domains.values_mut() {
+            if let Some(parent) = &mut domain.parent {
+                follow(&domains, parent);
+            }
+        }
+        for component in model.components.values_mut() {
+            component
+                .domains
+                .iter_mut()
+                .chain(&mut component.spread)
+                .chain(component.instances.iter_mut().flat_map(|i| &mut i.domains))
+                .for_each(|d| follow(&domains, d));
+            for dependency in &mut component.depends_on {
+                follow(&components, &mut dependency.component);
+            }
+            if let Some(dns) = &mut component.dns {
+                rename(&mut dns.records, "DNS record", notes);
+                for record in dns.records.values_mut() {
+                    if let Some(crate::DnsAddressesDoc::Components(targets)) = &mut record.addresses
+                    {
+                        targets.iter_mut().for_each(|t| follow(&components, t));
+                    }
+                }
+            }
+        }
+        for journey in model.journeys.values_mut() {
+            journey.path.iter_mut().for_each(|c| follow(&components, c));
+        }
+    }
+}
+
+/// Renames the keys of `map` that are not usable names, in place and in order; returns the
+/// renames.
+fn rename<V>(
+    map: &mut IndexMap<String, V>,
+    what: &str,
+    notes: &mut Vec<String>,
+) -> HashMap<String, String> {
+    if map.keys().all(|k| usable(k)) {
+        return HashMap::new();
+    }
+    let mut taken: HashSet<String> = map.keys().filter(|k| usable(k)).cloned().collect();
+    let mut renames = HashMap::new();
+    for (name, value) in std::mem::take(map) {
+        if usable(&name) {
+            map.insert(name, value);
+            continue;
+        }
+        let new = usable_name(&name, &taken);
+        notes.push(format!(
+            "{what} `{}`: not a usable name (names are 1 to {MAX} printable characters); named `{new}`",
+            shown(&name)
+        ));
+        taken.insert(new.clone());
+        renames.insert(name, new.clone());
+        map.insert(new, value);
+    }
+    renames
+}
+
+fn follow(renames: &HashMap<String, String>, name: &mut String) {
+    if let Some(new) = renames.get(name.as_str()) {
+        name.clone_from(new);
+    }
+}
+
+/// A usable name for `name`, not in `taken`: control characters escaped (`\t`, `\u{7f}`),
+/// cut to leave room for a ` (2)`, `unnamed` when blank.
+fn usable_name(name: &str, taken: &HashSet<String>) -> String {
+    let mut base = String::new();
+    for c in name.chars() {
+        if c.is_control() {
+            base.extend(c.escape_debug());
+        } else {
+            base.push(c);
+        }
+    }
+    if base.len() > MAX - 16 {
+        let mut cut = MAX - 16;
+        while !base.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        base.truncate(cut);
+    }
+    if base.trim().is_empty() {
+        base = "unnamed".into();
+    }
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base} ({n})");
+        n += 1;
+    }
+    candidate
+}
+
+/// A name as shown in a note: escaped, at most 80 characters.
+fn shown(name: &str) -> String {
+    let escaped: String = name.chars().flat_map(char::escape_debug).collect();
+    if escaped.chars().count() > 80 {
+        let cut: String = escaped.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        escaped
+    }
+}
