@@ -316,7 +316,21 @@ pub struct Zbdd {
     unique: FxHashMap<Node, Ref>,
     without_cache: FxHashMap<(Ref, Ref), Ref>,
     minsol_cache: FxHashMap<(Ref, u32), Ref>,
+    union_cache: FxHashMap<(Ref, Ref), Ref>,
+    product_cache: FxHashMap<(Ref, Ref, u32), Ref>,
+    truncate_cache: FxHashMap<(Ref, u32), Ref>,
+    substitute_cache: FxHashMap<(Ref, u32), Ref>,
     pub node_limit: usize,
+}
+
+/// One less than an order limit; `u32::MAX` stands for no limit and stays so (which also
+/// keeps one cache entry per node instead of one per depth).
+fn less_one(max_order: u32) -> u32 {
+    if max_order == u32::MAX {
+        max_order
+    } else {
+        max_order - 1
+    }
 }
 
 /// The empty family.
@@ -342,6 +356,10 @@ impl Zbdd {
             unique: FxHashMap::default(),
             without_cache: FxHashMap::default(),
             minsol_cache: FxHashMap::default(),
+            union_cache: FxHashMap::default(),
+            product_cache: FxHashMap::default(),
+            truncate_cache: FxHashMap::default(),
+            substitute_cache: FxHashMap::default(),
             node_limit: 50_000_000,
         }
     }
@@ -455,10 +473,142 @@ impl Zbdd {
         }
         let (var, lo, hi) = (bdd.var_of(f), bdd.lo(f), bdd.hi(f));
         let lo_sets = self.minimal_solutions(bdd, lo, max_order)?;
-        let hi_sets = self.minimal_solutions(bdd, hi, max_order - 1)?;
+        let hi_sets = self.minimal_solutions(bdd, hi, less_one(max_order))?;
         let hi_sets = self.without(hi_sets, lo_sets)?;
         let r = self.make(var, lo_sets, hi_sets)?;
         self.minsol_cache.insert((f, max_order), r);
+        Ok(r)
+    }
+
+    /// Forgets what `minimal_solutions` remembers of the BDD it was given, before it is given
+    /// another (the memo is keyed by that BDD's nodes).
+    pub fn forget_bdd(&mut self) {
+        self.minsol_cache = FxHashMap::default();
+    }
+
+    /// `F ∪ G`.
+    pub fn union(&mut self, f: Ref, g: Ref) -> Result<Ref, TooLarge> {
+        if f == EMPTY || f == g {
+            return Ok(g);
+        }
+        if g == EMPTY {
+            return Ok(f);
+        }
+        let (f, g) = if f < g { (f, g) } else { (g, f) };
+        if let Some(&r) = self.union_cache.get(&(f, g)) {
+            return Ok(r);
+        }
+        let (nf, ng) = (self.nodes[f as usize], self.nodes[g as usize]);
+        let var = nf.var.min(ng.var);
+        let (f0, f1) = if nf.var == var {
+            (nf.lo, nf.hi)
+        } else {
+            (f, EMPTY)
+        };
+        let (g0, g1) = if ng.var == var {
+            (ng.lo, ng.hi)
+        } else {
+            (g, EMPTY)
+        };
+        let lo = self.union(f0, g0)?;
+        let hi = self.union(f1, g1)?;
+        let r = self.make(var, lo, hi)?;
+        self.union_cache.insert((f, g), r);
+        Ok(r)
+    }
+
+    /// The sets of `f` with at most `max_order` elements.
+    pub fn truncate(&mut self, f: Ref, max_order: u32) -> Result<Ref, TooLarge> {
+        if f <= BASE || max_order == u32::MAX {
+            return Ok(f);
+        }
+        if max_order == 0 {
+            return Ok(if self.contains_empty(f) { BASE } else { EMPTY });
+        }
+        if let Some(&r) = self.truncate_cache.get(&(f, max_order)) {
+            return Ok(r);
+        }
+        let Node { var, lo, hi } = self.nodes[f as usize];
+        let lo = self.truncate(lo, max_order)?;
+        let hi = self.truncate(hi, max_order - 1)?;
+        let r = self.make(var, lo, hi)?;
+        self.truncate_cache.insert((f, max_order), r);
+        Ok(r)
+    }
+
+    /// `{ s ∪ t : s ∈ F, t ∈ G }` limited to sets of at most `max_order` elements. Minimal
+    /// when F and G are minimal families on disjoint variables, the case it is meant for.
+    pub fn product(&mut self, f: Ref, g: Ref, max_order: u32) -> Result<Ref, TooLarge> {
+        if f == EMPTY || g == EMPTY {
+            return Ok(EMPTY);
+        }
+        if f == BASE {
+            return self.truncate(g, max_order);
+        }
+        if g == BASE {
+            return self.truncate(f, max_order);
+        }
+        if max_order == 0 {
+            let both = self.contains_empty(f) && self.contains_empty(g);
+            return Ok(if both { BASE } else { EMPTY });
+        }
+        let (f, g) = if f < g { (f, g) } else { (g, f) };
+        if let Some(&r) = self.product_cache.get(&(f, g, max_order)) {
+            return Ok(r);
+        }
+        let (nf, ng) = (self.nodes[f as usize], self.nodes[g as usize]);
+        let less = less_one(max_order);
+        let r = if nf.var == ng.var {
+            // (f0 ∪ v·f1)(g0 ∪ v·g1) = f0·g0 ∪ v·(f0·g1 ∪ f1·g0 ∪ f1·g1)
+            let lo = self.product(nf.lo, ng.lo, max_order)?;
+            let a = self.product(nf.lo, ng.hi, less)?;
+            let b = self.product(nf.hi, ng.lo, less)?;
+            let c = self.product(nf.hi, ng.hi, less)?;
+            let ab = self.union(a, b)?;
+            let hi = self.union(ab, c)?;
+            self.make(nf.var, lo, hi)?
+        } else {
+            let (first, other) = if nf.var < ng.var { (nf, g) } else { (ng, f) };
+            let lo = self.product(first.lo, other, max_order)?;
+            let hi = self.product(first.hi, other, less)?;
+            self.make(first.var, lo, hi)?
+        };
+        self.product_cache.insert((f, g, max_order), r);
+        Ok(r)
+    }
+
+    /// Replaces each variable `m` of `families` by its family: a set `s ∪ {m}` of `f` becomes
+    /// `s ∪ t` for every `t` of `families[m]`; sets of more than `max_order` elements are
+    /// dropped. Every substituted family must lack the empty set and hold only variables
+    /// after `m`, and must not change between calls (results are remembered). With families
+    /// on variables disjoint from the rest of `f` (independent modules), minimal families stay
+    /// minimal.
+    pub fn substitute(
+        &mut self,
+        f: Ref,
+        families: &FxHashMap<Var, Ref>,
+        max_order: u32,
+    ) -> Result<Ref, TooLarge> {
+        if f <= BASE {
+            return Ok(f);
+        }
+        if max_order == 0 {
+            return Ok(if self.contains_empty(f) { BASE } else { EMPTY });
+        }
+        if let Some(&r) = self.substitute_cache.get(&(f, max_order)) {
+            return Ok(r);
+        }
+        let Node { var, lo, hi } = self.nodes[f as usize];
+        let lo = self.substitute(lo, families, max_order)?;
+        let hi = self.substitute(hi, families, less_one(max_order))?;
+        let r = match families.get(&var) {
+            None => self.make(var, lo, hi)?,
+            Some(&family) => {
+                let product = self.product(hi, family, max_order)?;
+                self.union(lo, product)?
+            }
+        };
+        self.substitute_cache.insert((f, max_order), r);
         Ok(r)
     }
 

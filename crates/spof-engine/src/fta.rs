@@ -7,7 +7,8 @@
 //! function with negative literals dropped, as SCRAM defines them: `a ∧ ¬b` has the cut set
 //! `{a}`, `a ∧ ¬a` has none, `a ∨ ¬a` has the empty one.
 
-use crate::dd::{self, Bdd, Op, Ref, TooLarge, Zbdd};
+use crate::dd::{self, Bdd, Op, Ref, TooLarge, Var, Zbdd};
+use rustc_hash::FxHashMap;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Formula {
@@ -150,21 +151,86 @@ pub struct FtaResult {
 }
 
 /// Analyses the fault tree under `top_gate`.
+///
+/// The tree is cut into independent modules first (Dutuit and Rauzy's linear-time
+/// algorithm): a gate whose subtree shares no event or gate with the rest of the tree. Each
+/// module gets its own BDD, in which the modules below it are single variables (their
+/// probability is a number by then), so no diagram holds more than one module's function and
+/// each is dropped once done. The minimal cut sets of a module are found on its BDD in terms
+/// of those variables, and each module variable is then replaced by the module's own family
+/// (a product of families on disjoint variables, under the order cut-off), which gives the
+/// same family as the whole tree's BDD would. A module true when all its events are false
+/// (possible in non-coherent trees) stands for its complement instead, so that substitution
+/// keeps the minimal solutions minimal.
 pub fn analyze(
     tree: &FaultTree,
     top_gate: usize,
     config: &FtaConfig,
 ) -> Result<FtaResult, TooLarge> {
-    let started = std::time::Instant::now();
-    let (order, var_of_event) = variable_order(tree, top_gate);
-    let mut bdd = Bdd::new();
-    let top = build(tree, top_gate, &var_of_event, &mut bdd)?;
-    let bdd_time = started.elapsed();
-    let started = std::time::Instant::now();
-    let p: Vec<f64> = order.iter().map(|&e| tree.events[e].probability).collect();
-    let probability = bdd.probability(top, &p);
+    analyze_with(tree, top_gate, config, true)
+}
+
+/// `analyze`, with the tree cut into modules or (for tests) solved whole.
+fn analyze_with(
+    tree: &FaultTree,
+    top_gate: usize,
+    config: &FtaConfig,
+    modules: bool,
+) -> Result<FtaResult, TooLarge> {
+    let plan_started = std::time::Instant::now();
+    let plan = Plan::new(tree, top_gate, modules);
+    // Probabilities by variable: events', then modules' as they are solved.
+    let mut p: Vec<f64> = plan
+        .event_of_var
+        .iter()
+        .map(|e| e.map_or(f64::NAN, |e| tree.events[e].probability))
+        .collect();
+    let mut values: FxHashMap<usize, ModuleValue> = FxHashMap::default();
+    let mut families: FxHashMap<Var, Ref> = FxHashMap::default();
     let mut zbdd = Zbdd::new();
-    let sets = zbdd.minimal_solutions(&bdd, top, config.max_order)?;
+    let mut bdd_time = plan_started.elapsed();
+    let mut cut_set_time = std::time::Duration::ZERO;
+    let mut bdd_nodes = 0;
+    let mut probability = f64::NAN;
+    let mut sets = dd::EMPTY;
+    for &module in &plan.modules {
+        let bdd_started = std::time::Instant::now();
+        let mut bdd = Bdd::new();
+        let root = build(tree, module, &plan, &values, &mut bdd)?;
+        let module_probability = bdd.probability(root, &p);
+        bdd_nodes += bdd.len();
+        let zbdd_started = std::time::Instant::now();
+        bdd_time += zbdd_started - bdd_started;
+        // A module below the top that is true with no event is solved as its complement.
+        let negated = module != top_gate && root > dd::TRUE && bdd.true_at_zero(root);
+        let function = if negated { bdd.not(root)? } else { root };
+        zbdd.forget_bdd();
+        let own = zbdd.minimal_solutions(&bdd, function, config.max_order)?;
+        let family = zbdd.substitute(own, &families, config.max_order)?;
+        drop(bdd);
+        cut_set_time += zbdd_started.elapsed();
+        if module == top_gate {
+            probability = module_probability;
+            sets = family;
+            break;
+        }
+        let value = match root {
+            dd::FALSE => ModuleValue::Constant(false),
+            dd::TRUE => ModuleValue::Constant(true),
+            _ => {
+                let var = plan.module_var[&module];
+                p[var as usize] = if negated {
+                    1.0 - module_probability
+                } else {
+                    module_probability
+                };
+                families.insert(var, family);
+                ModuleValue::Var { var, negated }
+            }
+        };
+        values.insert(module, value);
+    }
+    let sets_started = std::time::Instant::now();
     let cut_sets = zbdd.count(sets);
     let by_order = zbdd.count_by_order(sets);
     // Clamped at 1, as a probability (the sum over many likely sets exceeds it).
@@ -177,15 +243,17 @@ pub fn analyze(
             .sum();
         1.0 - log_survival.exp()
     });
+    let event = |v: Var| plan.event_of_var[v as usize].expect("cut sets hold events only");
     let most_probable = zbdd
         .most_probable(sets, &p, config.top)
         .into_iter()
         .map(|(vars, probability)| {
-            let mut events: Vec<usize> = vars.iter().map(|&v| order[v as usize]).collect();
+            let mut events: Vec<usize> = vars.iter().map(|&v| event(v)).collect();
             events.sort_unstable();
             (events, probability)
         })
         .collect();
+    cut_set_time += sets_started.elapsed();
     Ok(FtaResult {
         top_gate,
         probability,
@@ -194,91 +262,187 @@ pub fn analyze(
         cut_sets,
         by_order,
         most_probable,
-        bdd_nodes: bdd.len(),
+        bdd_nodes,
         zbdd_nodes: zbdd.len(),
         bdd_time,
-        cut_set_time: started.elapsed(),
+        cut_set_time,
     })
 }
 
-/// Variables in the order events are first met depth-first from the top, a good order for
-/// trees whose related events sit under the same gates. Returns the events in variable order
-/// and each event's variable (`u32::MAX` when the top does not reach it).
-fn variable_order(tree: &FaultTree, top_gate: usize) -> (Vec<usize>, Vec<u32>) {
-    let mut var_of_event = vec![u32::MAX; tree.events.len()];
-    let mut order = Vec::new();
-    let mut seen_gate = vec![false; tree.gates.len()];
-    // An explicit stack of formulas, children pushed in reverse to visit them in order.
-    let mut stack: Vec<&Formula> = vec![&tree.gates[top_gate].formula];
-    seen_gate[top_gate] = true;
-    while let Some(formula) = stack.pop() {
-        match formula {
-            Formula::Event(e) => {
-                if var_of_event[*e] == u32::MAX {
-                    var_of_event[*e] = order.len() as u32;
-                    order.push(*e);
-                }
-            }
-            Formula::Gate(g) => {
-                if !std::mem::replace(&mut seen_gate[*g], true) {
-                    stack.push(&tree.gates[*g].formula);
-                }
-            }
-            Formula::Constant(_) => {}
-            Formula::And(args)
-            | Formula::Or(args)
-            | Formula::AtLeast(_, args)
-            | Formula::Cardinality(_, _, args)
-            | Formula::Xor(args)
-            | Formula::Nand(args)
-            | Formula::Nor(args)
-            | Formula::Iff(args) => {
-                stack.extend(args.iter().rev());
-            }
-            Formula::Not(arg) => stack.push(arg),
-            Formula::Imply(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-        }
-    }
-    (order, var_of_event)
+/// What a solved module is to the diagrams of the gates above it.
+#[derive(Clone, Copy, Debug)]
+enum ModuleValue {
+    Constant(bool),
+    /// Its variable, standing for the module or (`negated`) for its complement.
+    Var {
+        var: Var,
+        negated: bool,
+    },
 }
 
-/// The BDD of a gate, gates below it first (iteratively: trees can be thousands deep).
+/// The modules of the tree under a top gate and the variable order.
+struct Plan {
+    /// The variable of each event under the top (`u32::MAX` for the others).
+    var_of_event: Vec<u32>,
+    /// The variable of each module other than the top.
+    module_var: FxHashMap<usize, Var>,
+    /// The event of each variable; `None` for a module's.
+    event_of_var: Vec<Option<usize>>,
+    /// The modules, each after the modules below it: the top gate last.
+    modules: Vec<usize>,
+    /// Whether each gate is an independent module (the top gate is).
+    is_module: Vec<bool>,
+}
+
+impl Plan {
+    fn new(tree: &FaultTree, top: usize, modules: bool) -> Plan {
+        let events = tree.events.len();
+        // Children of each gate: events as `e`, gates as `events + g`, in formula order.
+        let children: Vec<Vec<usize>> = tree
+            .gates
+            .iter()
+            .map(|gate| {
+                let mut out = Vec::new();
+                visit_refs(&gate.formula, &mut |f| match f {
+                    Formula::Event(e) => out.push(*e),
+                    Formula::Gate(g) => out.push(events + *g),
+                    _ => {}
+                });
+                out
+            })
+            .collect();
+        // Dutuit and Rauzy: date the first and last visit of every node in one depth-first
+        // walk (a node met again is not walked again, but dated) and the exit of every gate.
+        // A gate is a module when every node below it is first met after the gate and last
+        // met before its exit.
+        let mut first = vec![0u32; events + tree.gates.len()];
+        let mut last = first.clone();
+        let mut exit = vec![0u32; tree.gates.len()];
+        let mut post_order = Vec::new();
+        let mut time = 1;
+        first[events + top] = time;
+        last[events + top] = time;
+        let mut stack = vec![(top, 0usize)];
+        while let Some((g, next)) = stack.last_mut() {
+            let g = *g;
+            time += 1;
+            if let Some(&c) = children[g].get(*next) {
+                *next += 1;
+                if first[c] == 0 {
+                    first[c] = time;
+                    if c >= events {
+                        stack.push((c - events, 0));
+                    }
+                }
+                last[c] = time;
+            } else {
+                exit[g] = time;
+                post_order.push(g);
+                stack.pop();
+            }
+        }
+        let mut is_module = vec![false; tree.gates.len()];
+        let mut earliest = vec![u32::MAX; tree.gates.len()];
+        let mut latest = vec![0u32; tree.gates.len()];
+        for &g in &post_order {
+            let (mut lo, mut hi) = (u32::MAX, 0);
+            for &c in &children[g] {
+                lo = lo.min(first[c]);
+                hi = hi.max(last[c]);
+                if c >= events {
+                    lo = lo.min(earliest[c - events]);
+                    hi = hi.max(latest[c - events]);
+                }
+            }
+            earliest[g] = lo;
+            latest[g] = hi;
+            is_module[g] = g == top || (modules && lo > first[events + g] && hi < exit[g]);
+        }
+        let modules: Vec<usize> = post_order.into_iter().filter(|&g| is_module[g]).collect();
+        // Variables in the order nodes are first met depth-first from the top, a good order
+        // for trees whose related events sit under the same gates; a module's variable comes
+        // just before the variables under it.
+        let mut var_of_event = vec![u32::MAX; events];
+        let mut module_var = FxHashMap::default();
+        let mut event_of_var = Vec::new();
+        let mut seen_gate = vec![false; tree.gates.len()];
+        let mut stack = vec![events + top];
+        while let Some(c) = stack.pop() {
+            if c < events {
+                if var_of_event[c] == u32::MAX {
+                    var_of_event[c] = event_of_var.len() as u32;
+                    event_of_var.push(Some(c));
+                }
+                continue;
+            }
+            let g = c - events;
+            if std::mem::replace(&mut seen_gate[g], true) {
+                continue;
+            }
+            if is_module[g] && g != top {
+                module_var.insert(g, event_of_var.len() as Var);
+                event_of_var.push(None);
+            }
+            stack.extend(children[g].iter().rev());
+        }
+        Plan {
+            var_of_event,
+            module_var,
+            event_of_var,
+            modules,
+            is_module,
+        }
+    }
+}
+
+/// The BDD of a module, gates below it first (iteratively: trees can be thousands deep), the
+/// modules below it as their variables.
 fn build(
     tree: &FaultTree,
-    top_gate: usize,
-    var_of_event: &[u32],
+    module: usize,
+    plan: &Plan,
+    values: &FxHashMap<usize, ModuleValue>,
     bdd: &mut Bdd,
 ) -> Result<Ref, TooLarge> {
-    let mut done: Vec<Option<Ref>> = vec![None; tree.gates.len()];
-    let mut stack = vec![(top_gate, false)];
+    let mut done: FxHashMap<usize, Ref> = FxHashMap::default();
+    let mut stack = vec![(module, false)];
     while let Some((g, children_done)) = stack.pop() {
-        if done[g].is_some() {
+        if done.contains_key(&g) {
+            continue;
+        }
+        if g != module && plan.is_module[g] {
+            let r = match values[&g] {
+                ModuleValue::Constant(false) => dd::FALSE,
+                ModuleValue::Constant(true) => dd::TRUE,
+                ModuleValue::Var { var, negated } => {
+                    let r = bdd.var(var)?;
+                    if negated { bdd.not(r)? } else { r }
+                }
+            };
+            done.insert(g, r);
             continue;
         }
         if !children_done {
             stack.push((g, true));
             visit_refs(&tree.gates[g].formula, &mut |f| {
                 if let Formula::Gate(child) = f
-                    && done[*child].is_none()
+                    && !done.contains_key(child)
                 {
                     stack.push((*child, false));
                 }
             });
             continue;
         }
-        let r = formula_bdd(&tree.gates[g].formula, var_of_event, &done, bdd)?;
-        done[g] = Some(r);
+        let r = formula_bdd(&tree.gates[g].formula, &plan.var_of_event, &done, bdd)?;
+        done.insert(g, r);
     }
-    Ok(done[top_gate].expect("the top gate was built"))
+    Ok(done[&module])
 }
 
 fn formula_bdd(
     formula: &Formula,
     var_of_event: &[u32],
-    gates: &[Option<Ref>],
+    gates: &FxHashMap<usize, Ref>,
     bdd: &mut Bdd,
 ) -> Result<Ref, TooLarge> {
     let all = |args: &[Formula], bdd: &mut Bdd| -> Result<Vec<Ref>, TooLarge> {
@@ -292,7 +456,7 @@ fn formula_bdd(
     };
     Ok(match formula {
         Formula::Event(e) => bdd.var(var_of_event[*e])?,
-        Formula::Gate(g) => gates[*g].expect("gates are built children first"),
+        Formula::Gate(g) => gates[g],
         Formula::Constant(true) => dd::TRUE,
         Formula::Constant(false) => dd::FALSE,
         Formula::And(args) => {
@@ -344,4 +508,123 @@ fn formula_bdd(
             bdd.apply(Op::Or, not_a, b)?
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &str, probability: f64) -> BasicEvent {
+        BasicEvent {
+            name: name.into(),
+            probability,
+        }
+    }
+
+    /// a ∨ ¬b with ¬b its own gate (a module true with no event): the empty cut set.
+    #[test]
+    fn module_true_with_no_event() {
+        let tree = FaultTree {
+            events: vec![event("a", 0.1), event("b", 0.2)],
+            gates: vec![
+                Gate {
+                    name: "top".into(),
+                    formula: Formula::Or(vec![Formula::Event(0), Formula::Gate(1)]),
+                },
+                Gate {
+                    name: "not b".into(),
+                    formula: Formula::Not(Box::new(Formula::Event(1))),
+                },
+            ],
+        };
+        let result = analyze(&tree, 0, &FtaConfig::default()).unwrap();
+        assert!((result.probability - 0.82).abs() < 1e-12);
+        assert_eq!(result.by_order, vec![1]);
+    }
+
+    /// Random trees with shared events, negations and every connective: the modular
+    /// analysis agrees with the BDD of the whole tree on P, the cut sets and the best ones.
+    #[test]
+    fn modules_agree_with_the_whole_tree() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut with_modules = 0;
+        for round in 0..400 {
+            let events = 3 + next(10);
+            let gates = 2 + next(12);
+            let tree = FaultTree {
+                events: (0..events)
+                    .map(|e| event(&format!("e{e}"), 0.05 + 0.9 * next(100) as f64 / 100.0))
+                    .collect(),
+                gates: (0..gates)
+                    .map(|g| {
+                        // Children: gates after this one (no cycles) or events, some negated;
+                        // an event reused nearby often, to make both modules and shared parts.
+                        let width = 1 + next(4);
+                        let args: Vec<Formula> = (0..width)
+                            .map(|_| {
+                                let arg = if g + 1 < gates && next(3) == 0 {
+                                    Formula::Gate(g + 1 + next(gates - g - 1))
+                                } else {
+                                    Formula::Event((g + next(3)) % events)
+                                };
+                                if next(6) == 0 {
+                                    Formula::Not(Box::new(arg))
+                                } else {
+                                    arg
+                                }
+                            })
+                            .collect();
+                        let formula = match next(if round % 2 == 0 { 3 } else { 8 }) {
+                            0 => Formula::And(args),
+                            1 => Formula::Or(args),
+                            2 => Formula::AtLeast(1 + next(args.len()), args),
+                            3 => Formula::Xor(args),
+                            4 => Formula::Nand(args),
+                            5 => Formula::Nor(args),
+                            6 => Formula::Not(Box::new(Formula::Or(args))),
+                            _ => Formula::Cardinality(1, 1 + next(2), args),
+                        };
+                        Gate {
+                            name: format!("g{g}"),
+                            formula,
+                        }
+                    })
+                    .collect(),
+            };
+            if Plan::new(&tree, 0, true).modules.len() > 1 {
+                with_modules += 1;
+            }
+            for max_order in [1, 2, 3, u32::MAX] {
+                let config = FtaConfig {
+                    max_order,
+                    top: 5,
+                    mcub_limit: 1000,
+                };
+                let whole = analyze_with(&tree, 0, &config, false).unwrap();
+                let cut = analyze_with(&tree, 0, &config, true).unwrap();
+                let context = format!("round {round}, -l {max_order}: {tree:?}");
+                assert!(
+                    (whole.probability - cut.probability).abs() < 1e-12,
+                    "{context}"
+                );
+                assert_eq!(whole.cut_sets, cut.cut_sets, "{context}");
+                assert_eq!(whole.by_order, cut.by_order, "{context}");
+                assert!(
+                    (whole.rare_event - cut.rare_event).abs() < 1e-12,
+                    "{context}"
+                );
+                let sets = |r: &FtaResult| -> Vec<Vec<usize>> {
+                    r.most_probable.iter().map(|(s, _)| s.clone()).collect()
+                };
+                assert_eq!(sets(&whole), sets(&cut), "{context}");
+            }
+        }
+        assert!(with_modules > 100, "{with_modules} trees with modules");
+    }
 }
