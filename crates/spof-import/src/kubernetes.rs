@@ -25,7 +25,7 @@
 use crate::infer::{self, HostRef};
 use crate::{
     ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
-    JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved, Yaml, YamlValue,
+    JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unread, Unresolved, Yaml, YamlValue,
     parse_yaml_documents_without,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -49,17 +49,51 @@ const WORKLOADS: &[&str] = &[
     "Rollout",
 ];
 
-/// Keys whose values the importer never reads, left out while parsing: in a `kubectl get`
-/// dump, `managedFields` and the last-applied annotation can be most of the text.
-const UNREAD: &[&str] = &[
-    "managedFields",
-    "annotations",
-    "status",
-    "resources",
-    "securityContext",
-    "livenessProbe",
-    "startupProbe",
-];
+/// What the importer never reads, left out while parsing: in a `kubectl get` dump,
+/// `managedFields` and the last-applied annotation can be most of the text. A key read one day
+/// must leave this list. ConfigMap and Secret `data` are kept whole (their keys are data).
+pub(crate) const UNREAD: Unread = Unread {
+    keys: &[
+        "managedFields",
+        "annotations",
+        "status",
+        "resources",
+        "securityContext",
+        "livenessProbe",
+        "startupProbe",
+        "apiVersion",
+        "ports",
+        "volumeMounts",
+        "tolerations",
+        "imagePullPolicy",
+        "imagePullSecrets",
+        "terminationMessagePath",
+        "terminationMessagePolicy",
+        "terminationGracePeriodSeconds",
+        "dnsPolicy",
+        "schedulerName",
+        "lifecycle",
+        "creationTimestamp",
+        "resourceVersion",
+        "uid",
+        "generation",
+        "selfLink",
+        "finalizers",
+        "strategy",
+        "updateStrategy",
+        "revisionHistoryLimit",
+        "progressDeadlineSeconds",
+        "clusterIP",
+        "clusterIPs",
+        "ipFamilies",
+        "ipFamilyPolicy",
+        "sessionAffinity",
+        "internalTrafficPolicy",
+    ],
+    // Only whether a container has one is read.
+    presence: &["readinessProbe"],
+    verbatim: &["data", "stringData"],
+};
 
 /// Kinds whose loss of data on a restart matters.
 const DATA_KINDS: &[&str] = &[
@@ -94,7 +128,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     };
     for file in files {
         let documents =
-            parse_yaml_documents_without(&file.path, &file.text, UNREAD).map_err(|mut e| {
+            parse_yaml_documents_without(&file.path, &file.text, &UNREAD).map_err(|mut e| {
                 if file.text.contains("{{") {
                     e.message.push_str(
                         " (this looks like an unrendered Helm template: run `helm template` first)",

@@ -17,8 +17,10 @@ pub mod overlay;
 pub mod structurizr;
 pub mod terraform;
 mod types;
+mod yaml;
 
 pub use types::*;
+pub use yaml::*;
 
 /// The input formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -323,6 +323,24 @@ fn config_maps_and_secrets_carry_addresses() {
 }
 
 #[test]
+fn config_map_keys_are_read_whatever_their_names() {
+    // Keys such as `status` or `ports` are left out of manifests while reading (nothing reads
+    // them), but in a ConfigMap's data they are data.
+    let pod = "      containers:\n      - name: main\n        image: example/web:1\n        envFrom:\n        - configMapRef:\n            name: params\n";
+    let text = [
+        deployment("web", "", pod),
+        deployment("redis", "", &container("redis:7", &[])),
+        deployment("api", "", &container("example/api:1", &[])),
+        service("redis", "redis", "ClusterIP"),
+        service("api", "api", "ClusterIP"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: params\ndata:\n  status: redis:6379\n  ports: http://api:8080\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(targets(&import, "web"), ["api", "redis"]);
+}
+
+#[test]
 fn entry_points_are_journeys_and_clients_are_not() {
     let text = [
         deployment("frontend", "", &container("example/frontend:1", &[("API_ADDR", "api:80")])),
