@@ -316,6 +316,7 @@ pub struct Zbdd {
     unique: FxHashMap<Node, Ref>,
     without_cache: FxHashMap<(Ref, Ref), Ref>,
     minsol_cache: FxHashMap<(Ref, u32), Ref>,
+    minimize_cache: FxHashMap<Ref, Ref>,
     union_cache: FxHashMap<(Ref, Ref), Ref>,
     product_cache: FxHashMap<(Ref, Ref, u32), Ref>,
     truncate_cache: FxHashMap<(Ref, u32), Ref>,
@@ -356,6 +357,7 @@ impl Zbdd {
             unique: FxHashMap::default(),
             without_cache: FxHashMap::default(),
             minsol_cache: FxHashMap::default(),
+            minimize_cache: FxHashMap::default(),
             union_cache: FxHashMap::default(),
             product_cache: FxHashMap::default(),
             truncate_cache: FxHashMap::default(),
@@ -484,6 +486,23 @@ impl Zbdd {
     /// another (the memo is keyed by that BDD's nodes).
     pub fn forget_bdd(&mut self) {
         self.minsol_cache = FxHashMap::default();
+    }
+
+    /// The minimal sets of `f` (no set of the result contains another).
+    pub fn minimize(&mut self, f: Ref) -> Result<Ref, TooLarge> {
+        if f <= BASE {
+            return Ok(f);
+        }
+        if let Some(&r) = self.minimize_cache.get(&f) {
+            return Ok(r);
+        }
+        let Node { var, lo, hi } = self.nodes[f as usize];
+        let lo = self.minimize(lo)?;
+        let hi = self.minimize(hi)?;
+        let hi = self.without(hi, lo)?;
+        let r = self.make(var, lo, hi)?;
+        self.minimize_cache.insert(f, r);
+        Ok(r)
     }
 
     /// `F ∪ G`.

@@ -44,11 +44,18 @@ pub fn text(
     );
     for result in results {
         let _ = writeln!(out, "\ntop event {}", tree.gates[result.top_gate].name);
-        let _ = writeln!(
-            out,
-            "  probability       {} (exact)",
-            probability(result.probability)
-        );
+        if result.exact {
+            let _ = writeln!(
+                out,
+                "  probability       {} (exact)",
+                probability(result.probability)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  probability       not computed (the BDD grew past its limit of nodes; cut sets built without it)"
+            );
+        }
         let _ = writeln!(
             out,
             "  rare-event        {}",
