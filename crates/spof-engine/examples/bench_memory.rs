@@ -6,6 +6,7 @@
 //! - `traversal`: compile and the baseline traversal;
 //! - `single`: compile and the single-failure analysis;
 //! - `full`: `analysis::analyze` (compile, single-failure analysis, per-event effects);
+//! - `availability`: compile and the bounds on each journey's unavailability;
 //! - `risks`: compile and the risk groups of two events (`spof risks --max-order 2`);
 //! - `all` (default): every phase in turn, timed, with the baseline traversal.
 //!
@@ -96,6 +97,17 @@ fn main() {
             let config = spof_engine::Config::default();
             let report = timed("check", || spof_engine::check(&model, &config));
             println!("findings {}", report.findings.len());
+        }
+        "availability" => {
+            // Bounds on each journey's unavailability (exact is out of reach at this size).
+            let graph = timed("compile", || graph::compile(&model));
+            let bounds = timed("bounds", || spof_engine::bounds::bounds(&model, &graph));
+            for b in bounds.iter().flatten() {
+                println!(
+                    "journey {}: unavailability between {:.4e} and {:.4e}",
+                    b.journey, b.lower, b.upper
+                );
+            }
         }
         "risks" => {
             // Risk groups of two events (`spof risks --max-order 2`).

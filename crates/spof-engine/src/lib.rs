@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod availability;
+pub mod bounds;
 pub mod evaluate;
 pub mod findings;
 pub mod graph;
@@ -23,6 +24,8 @@ pub struct Report {
     /// Exact availability and importance per journey; `None` when the model is too large for
     /// the decision diagram (the single-failure analysis does not need it).
     pub availability: Option<Vec<availability::JourneyAvailability>>,
+    /// Bounds on each journey's unavailability, when the exact figure is out of reach.
+    pub availability_bounds: Option<Vec<bounds::JourneyBounds>>,
 }
 
 /// Models with more basic events than this skip the exact availability in `check`.
@@ -33,6 +36,10 @@ pub fn check(model: &spof_model::Model, config: &Config) -> Report {
     let availability = (analysis.graph.event_count() <= AVAILABILITY_EVENT_LIMIT)
         .then(|| availability::availability(model, &analysis.graph, 1_000_000))
         .flatten();
+    let availability_bounds = availability
+        .is_none()
+        .then(|| bounds::bounds(model, &analysis.graph))
+        .flatten();
     let mut findings = findings::find(model, &analysis, config.today);
     if let Some(journeys) = &availability {
         findings::rank_by_importance(model, &mut findings, journeys);
@@ -41,6 +48,7 @@ pub fn check(model: &spof_model::Model, config: &Config) -> Report {
         analysis,
         findings,
         availability,
+        availability_bounds,
     }
 }
 pub mod dd;

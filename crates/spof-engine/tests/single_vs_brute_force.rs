@@ -413,3 +413,42 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// The bounds for models too large for one decision diagram hold the exact
+    /// unavailability of the whole structure's BDD.
+    #[test]
+    fn availability_bounds_hold_the_exact_value(spec in spec()) {
+        let model = build(&spec);
+        let graph = compile(&model);
+        prop_assume!(graph.components.iter().all(|c| c.scoped.iter().all(|(t, _)| graph.components[*t].scoped.is_empty())));
+        let Some(exact) = spof_engine::availability::availability(&model, &graph, 1_000_000) else {
+            return Ok(());
+        };
+        let bounds = spof_engine::bounds::bounds(&model, &graph).unwrap();
+        for (e, b) in exact.iter().zip(&bounds) {
+            let u = e.unavailability;
+            prop_assert!(b.lower <= u * (1.0 + 1e-9) + 1e-15, "lower {} > exact {}", b.lower, u);
+            prop_assert!(u <= b.upper * (1.0 + 1e-9) + 1e-15, "exact {} > upper {}", u, b.upper);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// The counting over the placement tree gives each component's local gate the same
+    /// probability as its decision diagram.
+    #[test]
+    fn tree_counting_matches_the_local_diagram(spec in spec()) {
+        let model = build(&spec);
+        let graph = compile(&model);
+        for c in 0..graph.components.len() {
+            let Some(by_tree) = spof_engine::bounds::local_probability(&model, &graph, c, true) else { continue };
+            let by_bdd = spof_engine::bounds::local_probability(&model, &graph, c, false).unwrap();
+            prop_assert!((by_tree - by_bdd).abs() <= 1e-12 + 1e-9 * by_bdd, "component {}: tree {} bdd {}", c, by_tree, by_bdd);
+        }
+    }
+}

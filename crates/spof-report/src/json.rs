@@ -144,6 +144,9 @@ struct JourneyJson<'a> {
     unavailability: Option<f64>,
     downtime_hours_per_year: Option<f64>,
     downtime_cost_per_year: Option<f64>,
+    /// `[lower, upper]` on the unavailability when the exact figure is out of reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unavailability_bounds: Option<[f64; 2]>,
 }
 
 #[derive(Serialize)]
@@ -243,6 +246,10 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
                     downtime_hours_per_year: availability_of(report, j.journey).map(|u| u * 8760.0),
                     downtime_cost_per_year: availability_of(report, j.journey)
                         .and_then(|u| journey.downtime_cost_per_hour.map(|c| u * 8760.0 * c)),
+                    unavailability_bounds: report.availability_bounds.as_ref().map(|b| {
+                        let b = &b[j.journey];
+                        [b.lower, b.upper]
+                    }),
                 }
             })
             .collect(),

@@ -329,10 +329,48 @@ fn availability_section(
     let mut out = String::new();
     let Some(journeys) = &report.availability else {
         let _ = writeln!(out, "\n{}", p.heading("Availability"));
+        let Some(bounds) = &report.availability_bounds else {
+            let _ = writeln!(
+                out,
+                "  not computed: the model is too large for an exact decision diagram here (see spof risks)"
+            );
+            return out;
+        };
         let _ = writeln!(
             out,
-            "  not computed: the model is too large for an exact decision diagram here (see spof risks)"
+            "  {}",
+            p.dim(
+                "bounds (the model is too large for one exact decision diagram; docs/analysis.md):"
+            )
         );
+        let width = model
+            .journeys
+            .iter()
+            .map(|j| j.name.len())
+            .max()
+            .unwrap_or(0);
+        for b in bounds
+            .iter()
+            .filter(|b| options.journey.is_none_or(|j| j == b.journey))
+        {
+            let journey = &model.journeys[b.journey];
+            let cost = journey.downtime_cost_per_hour.map_or(String::new(), |c| {
+                format!(
+                    ", {} to {} a year",
+                    money(c * b.lower * 8760.0),
+                    money(c * b.upper * 8760.0)
+                )
+            });
+            let _ = writeln!(
+                out,
+                "  {:width$}  {:.4}% to {:.4}%  {:.1} to {:.1} h down a year{cost}",
+                journey.name,
+                100.0 * (1.0 - b.upper),
+                100.0 * (1.0 - b.lower),
+                b.lower * 8760.0,
+                b.upper * 8760.0
+            );
+        }
         return out;
     };
     let _ = writeln!(
