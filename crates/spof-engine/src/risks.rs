@@ -52,7 +52,7 @@ pub struct JourneyRisks {
 
 /// Decision diagrams larger than this give up in favour of the explicit families of
 /// `pairs.rs`, when the groups asked for have at most two events.
-pub const BDD_NODE_LIMIT_FOR_PAIRS: usize = 4_000_000;
+pub const BDD_NODE_LIMIT_FOR_PAIRS: usize = 1_000_000;
 
 /// Explicit families of more sets than this give up.
 pub const PAIR_LIMIT: usize = 50_000_000;
