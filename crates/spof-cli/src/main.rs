@@ -695,6 +695,7 @@ fn run_risks(args: RisksArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         None => None,
     };
     let graph = spof_engine::graph::compile(model);
+    let spinner = progress::Spinner::new("finding risk groups");
     let config = spof_engine::risks::RiskConfig {
         max_order: args.max_order.max(2),
         top: args.top,
@@ -710,6 +711,7 @@ fn run_risks(args: RisksArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     .map_err(|_| {
         Failure("the decision diagram grew past its limit of nodes; try a lower --max-order".into())
     })?;
+    drop(spinner);
     let results: Vec<_> = results
         .into_iter()
         .filter(|r| journey.is_none_or(|j| j == r.journey))
@@ -764,6 +766,7 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
         ..Default::default()
     };
     // Decision diagrams recurse as deep as there are variables: give them room.
+    let spinner = progress::Spinner::new("building the decision diagrams");
     let results = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(1 << 30)
@@ -780,6 +783,7 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
     .map_err(|_| {
         Failure("the decision diagram grew past its limit of nodes; try a lower --max-order".into())
     })?;
+    drop(spinner);
     let names: Vec<&str> = args.files.iter().map(String::as_str).collect();
     let text = match args.format {
         Format::Text => spof_report::fta::text(&tree, &results, &names, args.max_order),

@@ -54,3 +54,42 @@ impl Bar {
         }
     }
 }
+
+/// A spinner with the time elapsed, for work that reports no counts (a decision diagram being
+/// built); shown after a moment on a terminal only, cleared when dropped.
+pub struct Spinner {
+    bar: Option<ProgressBar>,
+}
+
+impl Spinner {
+    pub fn new(message: &str) -> Spinner {
+        let bar = (std::io::stderr().is_terminal()
+            && std::env::var_os("SPOF_NO_PROGRESS").is_none())
+        .then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                    .expect("the template is valid"),
+            );
+            bar.set_message(message.to_string());
+            let shown = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(DELAY);
+                if !shown.is_finished() {
+                    shown.set_draw_target(ProgressDrawTarget::stderr());
+                    shown.enable_steady_tick(Duration::from_millis(120));
+                }
+            });
+            bar
+        });
+        Spinner { bar }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

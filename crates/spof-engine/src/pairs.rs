@@ -191,9 +191,12 @@ pub fn at_least(k: usize, inputs: &[Input], budget: &Budget) -> Result<Family, T
     }
     // Pairs that the inputs' own pairs help over the line.
     // (Hash order does not reach the result: it is sorted below.)
-    pairs.extend(by_pair.keys().copied().filter(|&(a, b)| {
-        ((alone(a) + alone(b)) as usize) < k && failed(a, b) as usize >= k
-    }));
+    pairs.extend(
+        by_pair
+            .keys()
+            .copied()
+            .filter(|&(a, b)| ((alone(a) + alone(b)) as usize) < k && failed(a, b) as usize >= k),
+    );
     pairs.sort_unstable();
     pairs.dedup();
     if pairs.len() + singles.len() > budget.limit {
