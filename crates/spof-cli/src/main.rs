@@ -185,10 +185,16 @@ struct RisksArgs {
 #[derive(Args)]
 struct PlanArgs {
     /// The model file (default spof.yaml).
-    #[arg(value_name = "MODEL", conflicts_with = "model")]
+    #[arg(value_name = "MODEL", conflicts_with_all = ["model", "from"])]
     path: Option<String>,
     #[command(flatten)]
     model: ModelArgs,
+    /// Plan for files of another format directly, as `spof check --from` does.
+    #[arg(long, value_name = "[FORMAT:]PATH", conflicts_with_all = ["model", "example"])]
+    from: Vec<String>,
+    /// An overlay applied to the imported model (see docs/importers.md). Repeatable.
+    #[arg(long, value_name = "FILE", requires = "from")]
+    overlay: Vec<String>,
     /// At most this many fixes.
     #[arg(long, default_value_t = 40)]
     max_steps: usize,
@@ -726,7 +732,16 @@ fn run_risks(args: RisksArgs, color: bool, stderr_color: bool) -> Result<ExitCod
 
 fn run_plan(args: PlanArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
     let json = args.format == Format::Json;
-    let loaded = load(args.path, &args.model, json, stderr_color)?;
+    let loaded = if args.from.is_empty() {
+        load(args.path, &args.model, json, stderr_color)?
+    } else {
+        let inputs: Vec<importing::Input> = args
+            .from
+            .iter()
+            .map(|f| importing::Input::parse(f))
+            .collect();
+        load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?.0
+    };
     let config = spof_engine::plan::PlanConfig {
         today: loaded.today,
         max_steps: args.max_steps,
