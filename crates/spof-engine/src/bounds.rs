@@ -82,6 +82,9 @@ pub fn bounds(model: &Model, graph: &FaultGraph) -> Option<Vec<JourneyBounds>> {
             .iter()
             .enumerate()
             .map(|(j, closure)| {
+                // Only a gate of the cause closure takes the journey down by itself; the
+                // targets added for the upper bound do not.
+                let causes = crate::pairs::cause_closure(graph, &graph.journey_paths[j]);
                 let mut lower = 0.0;
                 let mut upper = 1.0 - covered;
                 for (s, scenario) in scenarios.iter().enumerate() {
@@ -90,7 +93,9 @@ pub fn bounds(model: &Model, graph: &FaultGraph) -> Option<Vec<JourneyBounds>> {
                     for &c in closure {
                         let p = local[c].as_ref().expect("computed for every closure");
                         up *= 1.0 - p[s];
-                        largest = largest.max(p[s]);
+                        if causes.binary_search(&c).is_ok() {
+                            largest = largest.max(p[s]);
+                        }
                     }
                     upper += scenario.probability * (1.0 - up);
                     lower += scenario.probability * largest;
@@ -136,36 +141,20 @@ pub fn local_probability(
 /// in its domain (those instances need the whole target: its failure is counted with the
 /// target's own gates, and the local gate takes the group as never failing).
 fn bound_closure(graph: &FaultGraph, roots: &[ComponentId]) -> Vec<ComponentId> {
-    let mut seen = vec![false; graph.components.len()];
-    let mut stack: Vec<ComponentId> = roots.to_vec();
-    let mut out = Vec::new();
-    while let Some(c) = stack.pop() {
-        if std::mem::replace(&mut seen[c], true) {
-            continue;
-        }
-        out.push(c);
+    crate::pairs::closure(graph, roots, &|c, k| {
         let node = &graph.components[c];
-        stack.extend(node.hard.iter().copied());
-        for (k, (t, _)) in node.scoped.iter().enumerate() {
-            let target = &graph.components[*t];
-            stack.extend(target.hard.iter().copied());
-            let missing = node.groups.iter().any(|g| match g.scope_domains[k] {
-                None => true,
-                Some(d) => {
-                    let e = graph.domain_events[d];
-                    !target
-                        .groups
-                        .iter()
-                        .any(|tg| tg.domain_events.binary_search(&e).is_ok())
-                }
-            });
-            if missing {
-                stack.push(*t);
+        let target = &graph.components[node.scoped[k].0];
+        node.groups.iter().any(|g| match g.scope_domains[k] {
+            None => true,
+            Some(d) => {
+                let e = graph.domain_events[d];
+                !target
+                    .groups
+                    .iter()
+                    .any(|tg| tg.domain_events.binary_search(&e).is_ok())
             }
-        }
-    }
-    out.sort_unstable();
-    out
+        })
+    })
 }
 
 struct Scenario {

@@ -263,6 +263,16 @@ pub fn together(
 /// only its instances in the caller's domain, which the caller's local family holds), with
 /// theirs in turn. Sorted.
 pub fn cause_closure(graph: &FaultGraph, roots: &[ComponentId]) -> Vec<ComponentId> {
+    closure(graph, roots, &|_, _| false)
+}
+
+/// As `cause_closure`, also taking in the scoped target `k` of component `c` itself when
+/// `whole(c, k)`.
+pub fn closure(
+    graph: &FaultGraph,
+    roots: &[ComponentId],
+    whole: &dyn Fn(ComponentId, usize) -> bool,
+) -> Vec<ComponentId> {
     let mut seen = vec![false; graph.components.len()];
     let mut stack: Vec<ComponentId> = roots.to_vec();
     let mut out = Vec::new();
@@ -273,8 +283,11 @@ pub fn cause_closure(graph: &FaultGraph, roots: &[ComponentId]) -> Vec<Component
         out.push(c);
         let node = &graph.components[c];
         stack.extend(node.hard.iter().copied());
-        for (t, _) in &node.scoped {
+        for (k, (t, _)) in node.scoped.iter().enumerate() {
             stack.extend(graph.components[*t].hard.iter().copied());
+            if whole(c, k) {
+                stack.push(*t);
+            }
         }
     }
     out.sort_unstable();

@@ -231,6 +231,17 @@ fn component_set(
                     scratch.add_all(&[e], group.members.len());
                 }
             }
+            // An instance's own event fails it, and through a cycle of scoped dependencies
+            // it may fail others too: count it for its own instance unless its group's set
+            // already holds it.
+            if let Some(first) = node.first_instance_event {
+                for &m in &group.members {
+                    let own = first + m;
+                    if set.binary_search(&own).is_err() {
+                        scratch.add_all(&[own], 1);
+                    }
+                }
+            }
         }
         scratch.drain_at_least(node.threshold)
     };
@@ -283,14 +294,19 @@ fn scoped_set(
         return state.sets[target].clone();
     }
     for &g in &local {
-        scratch.add_all(&state.groups[target][g], node.groups[g].members.len());
+        let set = &state.groups[target][g];
+        scratch.add_all(set, node.groups[g].members.len());
+        // Each member's own event fails it (and, through a cycle, maybe the others).
+        if let Some(first) = node.first_instance_event {
+            for &m in &node.groups[g].members {
+                let own = first + m;
+                if set.binary_search(&own).is_err() {
+                    scratch.add_all(&[own], 1);
+                }
+            }
+        }
     }
-    let mut out = scratch.drain_at_least(members);
-    if members == 1
-        && let Some(first) = node.first_instance_event
-    {
-        out.push(first + node.groups[local[0]].members[0]);
-    }
+    let out = scratch.drain_at_least(members);
     union([
         out.as_slice(),
         shared_set(graph, target, &state.sets).as_slice(),
