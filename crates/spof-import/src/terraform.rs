@@ -1674,6 +1674,31 @@ impl<'t, 'a> Builder<'t, 'a> {
             for &m in &members {
                 let subnets = self.subnets(m, &[&["subnet_id"]], &name);
                 let mut zones = self.zones_of(&subnets);
+                if zones.len() > 1
+                    && let Some(z) = self.res(m).str_value("availability_zone")
+                {
+                    // An instance is in one subnet; its own zone, when known, says which.
+                    let z = z.to_string();
+                    zones = vec![self.ensure_zone(&z, file, None)];
+                }
+                if zones.len() > 1 {
+                    // A `subnet_id` naming subnets in several zones (a conditional) leaves
+                    // the instance's zone unknown.
+                    self.notes.push(format!(
+                        "`{}`: `subnet_id` names subnets in {} zones ({}); the instance is in one of them, not known which: placed in the region only",
+                        self.res(m).address,
+                        zones.len(),
+                        zones.join(", ")
+                    ));
+                    let regions: IndexSet<Option<String>> = zones
+                        .iter()
+                        .map(|z| self.zones.get(z).and_then(|d| d.parent.clone()))
+                        .collect();
+                    zones = match regions.first() {
+                        Some(Some(region)) if regions.len() == 1 => vec![region.clone()],
+                        _ => self.region_placement(m),
+                    };
+                }
                 if zones.is_empty()
                     && let Some(z) = self.res(m).str_value("availability_zone")
                 {

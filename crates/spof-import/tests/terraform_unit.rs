@@ -436,3 +436,56 @@ fn unmapped_resources_are_grouped_with_a_reason() {
         "{e}"
     );
 }
+
+/// Found by fuzzing: an instance whose `subnet_id` names subnets in two zones (as a
+/// conditional does) was placed in both zones at once, which the model reader refuses.
+#[test]
+fn an_instance_whose_subnet_may_be_in_two_zones_is_placed_in_the_region() {
+    let subnets = || {
+        vec![
+            resource(
+                "aws_subnet.s[0]",
+                json!({"availability_zone": "us-west-2a"}),
+            ),
+            resource(
+                "aws_subnet.s[1]",
+                json!({"availability_zone": "us-west-2b"}),
+            ),
+        ]
+    };
+    let either = || {
+        vec![config(
+            "aws_instance.pinned",
+            json!({"subnet_id": refs(&["aws_subnet.s[0].id", "aws_subnet.s[1]", "aws_subnet.s"])}),
+        )]
+    };
+    let mut resources = subnets();
+    resources.push(resource(
+        "aws_instance.pinned",
+        json!({"instance_type": "t3.micro"}),
+    ));
+    let unknown = import(&plan(resources, either()));
+    let pinned = &unknown.model.components["aws_instance.pinned"];
+    assert_eq!(pinned.domains, ["us-west-2"]);
+    assert!(
+        unknown
+            .report
+            .not_modelled
+            .iter()
+            .any(|n| n.contains("names subnets in 2 zones (us-west-2a, us-west-2b)")),
+        "{:#?}",
+        unknown.report.not_modelled
+    );
+    read_model(&unknown.model.to_yaml("test"));
+    // The instance's own zone, when the plan knows it, says which subnet.
+    let mut resources = subnets();
+    resources.push(resource(
+        "aws_instance.pinned",
+        json!({"instance_type": "t3.micro", "availability_zone": "us-west-2b"}),
+    ));
+    let known = import(&plan(resources, either()));
+    assert_eq!(
+        known.model.components["aws_instance.pinned"].domains,
+        ["us-west-2b"]
+    );
+}
