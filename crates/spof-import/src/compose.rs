@@ -518,7 +518,7 @@ impl<'a, 'r> Importer<'a, 'r> {
         let mut read: Vec<(String, String)> = Vec::new();
         for (file, env_files) in service.all("env_file") {
             let paths: Vec<String> = match &env_files.value {
-                YamlValue::Str(p) => vec![p.clone()],
+                YamlValue::Str(p) => vec![p.to_string()],
                 _ => env_files
                     .items()
                     .iter()

@@ -343,6 +343,8 @@ struct Scanned {
     /// `env REDIS_ADDR`, `args`, `ConfigMap c key k`.
     label: String,
     text: String,
+    /// The host names in it (values without any are not kept).
+    found: Vec<HostRef>,
     /// The whole value is one name (an environment value): a bare name counts.
     whole: bool,
     /// The variable's name says it is an address, so a bare unknown name is worth reporting.
@@ -374,7 +376,7 @@ struct Importer {
     report: ImportReport,
     workloads: Vec<Workload>,
     /// Services by (namespace, name).
-    services: HashMap<(String, String), usize>,
+    services: Index2<usize>,
     namespaces: BTreeSet<String>,
     /// What each Service selects.
     selected: HashMap<usize, Vec<usize>>,
@@ -392,7 +394,7 @@ struct Importer {
     unknown_placement: Vec<String>,
     missing_keys: BTreeSet<String>,
     /// Objects by kind and name (any namespace), for lookups in large inputs.
-    by_name: HashMap<(String, String), Vec<usize>>,
+    by_name: Index2<Vec<usize>>,
     /// HorizontalPodAutoscalers by the name of what they scale.
     autoscalers: HashMap<String, Vec<usize>>,
     /// PodDisruptionBudgets by a label their selector requires, and those without one.
@@ -404,18 +406,15 @@ struct Importer {
 
 impl Importer {
     fn new(objects: Vec<Object>, report: ImportReport) -> Self {
-        let mut services = HashMap::new();
+        let mut services = Index2::default();
         let mut namespaces = BTreeSet::new();
-        let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        let mut by_name: Index2<Vec<usize>> = Index2::default();
         let mut autoscalers: HashMap<String, Vec<usize>> = HashMap::new();
         let mut budgets_by_label: HashMap<(String, String), Vec<usize>> = HashMap::new();
         let mut budgets_other = Vec::new();
         let mut volumes = Vec::new();
         for (i, o) in objects.iter().enumerate() {
-            by_name
-                .entry((o.kind.clone(), o.name.clone()))
-                .or_default()
-                .push(i);
+            by_name.entry(&o.kind, &o.name).push(i);
             match o.kind.as_str() {
                 "HorizontalPodAutoscaler" => {
                     if let Some(target) = o
@@ -447,7 +446,7 @@ impl Importer {
                 namespaces.insert(o.name.clone());
             }
             if o.kind == "Service" {
-                services.insert((o.namespace.clone(), o.name.clone()), i);
+                *services.entry(&o.namespace, &o.name) = i;
             }
         }
         Importer {
@@ -853,16 +852,13 @@ impl Importer {
 
     /// The Service named `name` as seen from `namespace`.
     fn service(&self, namespace: &str, name: &str) -> Option<usize> {
-        if let Some(&s) = self
-            .services
-            .get(&(namespace.to_string(), name.to_string()))
-        {
+        if let Some(&s) = self.services.get(namespace, name) {
             return Some(s);
         }
         // Manifests without namespaces are applied to one namespace: an unset namespace
         // matches any.
         self.by_name
-            .get(&("Service".to_string(), name.to_string()))?
+            .get("Service", name)?
             .iter()
             .copied()
             .find(|&s| same_namespace(&self.objects[s].namespace, namespace))
@@ -1325,11 +1321,10 @@ impl Importer {
                 used.push(i);
                 let source = &self.objects[i];
                 for (key, value, line) in data_entries(source) {
-                    let label = format!("{kind} {object} key {key} (mounted)");
                     if value.contains('\n') {
                         push_lines(
                             &mut values,
-                            &label,
+                            &format!("{kind} {object} key {key} (mounted)"),
                             &value,
                             line,
                             &source.file,
@@ -1337,8 +1332,13 @@ impl Importer {
                         );
                         continue;
                     }
+                    let found = infer::hosts_in(&value, true);
+                    if found.is_empty() {
+                        continue;
+                    }
                     values.push(Scanned {
-                        label,
+                        label: format!("{kind} {object} key {key} (mounted)"),
+                        found,
                         hint: infer::names_an_address(&key),
                         whole: true,
                         report: true,
@@ -1356,8 +1356,8 @@ impl Importer {
             self.missing_keys.insert(format!("{name}: {note}"));
         }
         for value in values {
-            for found in infer::hosts_in(&value.text, value.whole) {
-                self.reference(w, &name, &namespace, &value, &found);
+            for found in &value.found {
+                self.reference(w, &name, &namespace, &value, found);
             }
         }
     }
@@ -1378,8 +1378,13 @@ impl Importer {
             };
             if let Some(value) = env.get("value") {
                 if let Some(text) = value.text() {
+                    let found = infer::hosts_in(&text, true);
+                    if found.is_empty() {
+                        continue;
+                    }
                     values.push(Scanned {
                         label: format!("env {var}"),
+                        found,
                         hint: infer::names_an_address(&var),
                         whole: true,
                         report: true,
@@ -1412,8 +1417,13 @@ impl Importer {
                 match entry {
                     Some((i, (_, text, line))) => {
                         used.push(i);
+                        let found = infer::hosts_in(&text, true);
+                        if found.is_empty() {
+                            continue;
+                        }
                         values.push(Scanned {
                             label: format!("env {var} from {kind} {object} key {key}"),
+                            found,
                             hint: infer::names_an_address(&var) || infer::names_an_address(&key),
                             whole: true,
                             report: true,
@@ -1458,8 +1468,13 @@ impl Importer {
                 };
                 used.push(i);
                 for (key, text, line) in data_entries(&self.objects[i]) {
+                    let found = infer::hosts_in(&text, true);
+                    if found.is_empty() {
+                        continue;
+                    }
                     values.push(Scanned {
                         label: format!("env {prefix}{key} from {kind} {object}"),
+                        found,
                         hint: infer::names_an_address(&key),
                         whole: true,
                         report: true,
@@ -1488,16 +1503,24 @@ impl Importer {
                     _ => (None, text.clone()),
                 };
                 let flag_hint = flag.as_deref().is_some_and(infer::is_host_flag);
+                let whole = !multi_line && (host_flag || flag_hint);
+                let found = infer::hosts_in(&value, whole);
+                let next_flag = !multi_line && flag.is_none() && infer::is_host_flag(&text);
+                if found.is_empty() {
+                    host_flag = next_flag;
+                    continue;
+                }
                 values.push(Scanned {
                     label: key.to_string(),
+                    found,
                     hint: host_flag || flag_hint,
-                    whole: !multi_line && (host_flag || flag_hint),
+                    whole,
                     report: !multi_line,
                     secret: false,
                     text: value,
                     place: o.at(item),
                 });
-                host_flag = !multi_line && flag.is_none() && infer::is_host_flag(&text);
+                host_flag = next_flag;
             }
         }
     }
@@ -1505,7 +1528,7 @@ impl Importer {
     /// A ConfigMap or Secret by name, as seen from a namespace.
     fn find(&self, kind: &str, name: &str, namespace: &str) -> Option<usize> {
         self.by_name
-            .get(&(kind.to_string(), name.to_string()))?
+            .get(kind, name)?
             .iter()
             .copied()
             .find(|&i| same_namespace(&self.objects[i].namespace, namespace))
@@ -1520,17 +1543,24 @@ impl Importer {
         value: &Scanned,
         found: &HostRef,
     ) {
-        let written = if value.secret {
-            found.host.clone()
-        } else {
-            infer::redact(&value.text)
-        };
-        let evidence = if value.secret {
-            format!("{} names {} ({})", value.label, written, value.place)
-        } else if value.whole {
-            format!("{}={} ({})", value.label, written, value.place)
-        } else {
-            format!("{}: {} ({})", value.label, written, value.place)
+        let evidence = || {
+            if value.secret {
+                format!("{} names {} ({})", value.label, found.host, value.place)
+            } else if value.whole {
+                format!(
+                    "{}={} ({})",
+                    value.label,
+                    infer::redact(&value.text),
+                    value.place
+                )
+            } else {
+                format!(
+                    "{}: {} ({})",
+                    value.label,
+                    infer::redact(&value.text),
+                    value.place
+                )
+            }
         };
         match self.resolve(&found.host, namespace) {
             Resolution::Service {
@@ -1542,12 +1572,14 @@ impl Importer {
                         self.unresolved.insert(
                             (name.to_string(), found.host.clone()),
                             format!(
-                                "{evidence}: Service {service} selects no workload in the input"
+                                "{}: Service {service} selects no workload in the input",
+                                evidence()
                             ),
                         );
                     }
                     return;
                 }
+                let evidence = evidence();
                 for target in workloads {
                     if target == w {
                         continue;
@@ -1560,7 +1592,10 @@ impl Importer {
                 }
             }
             Resolution::External(component) => {
-                self.edges.entry((w, component)).or_default().push(evidence);
+                self.edges
+                    .entry((w, component))
+                    .or_default()
+                    .push(evidence());
             }
             Resolution::Nothing { cluster } => {
                 if !value.report || !(found.strict || value.hint || cluster) {
@@ -1573,7 +1608,7 @@ impl Importer {
                 };
                 self.unresolved
                     .entry((name.to_string(), found.host.clone()))
-                    .or_insert_with(|| format!("{evidence}: {why}"));
+                    .or_insert_with(|| format!("{}: {why}", evidence()));
             }
         }
     }
@@ -1605,21 +1640,13 @@ impl Importer {
         for (svc, ns) in candidates {
             let found = match ns {
                 None => self.service(namespace, svc),
-                Some(ns) => self
-                    .services
-                    .get(&(ns.to_string(), svc.to_string()))
-                    .copied()
-                    .or_else(|| {
-                        // Manifests without namespaces: trust a namespace that the input names, the
-                        // cluster suffix, or `default`.
-                        (cluster || ns == "default" || self.namespaces.contains(ns))
-                            .then(|| {
-                                self.services
-                                    .get(&(String::new(), svc.to_string()))
-                                    .copied()
-                            })
-                            .flatten()
-                    }),
+                Some(ns) => self.services.get(ns, svc).copied().or_else(|| {
+                    // Manifests without namespaces: trust a namespace that the input names, the
+                    // cluster suffix, or `default`.
+                    (cluster || ns == "default" || self.namespaces.contains(ns))
+                        .then(|| self.services.get("", svc).copied())
+                        .flatten()
+                }),
             };
             let Some(s) = found else { continue };
             if let Some(component) = self.external_service(s) {
@@ -1953,6 +1980,37 @@ impl Importer {
 }
 
 // --- helpers ---------------------------------------------------------------------------------
+
+/// A map keyed by two strings (kind and name, namespace and name), looked up without making a
+/// key.
+struct Index2<V>(HashMap<String, HashMap<String, V>>);
+
+impl<V> Default for Index2<V> {
+    fn default() -> Self {
+        Index2(HashMap::new())
+    }
+}
+
+impl<V: Default> Index2<V> {
+    fn get(&self, a: &str, b: &str) -> Option<&V> {
+        self.0.get(a)?.get(b)
+    }
+
+    fn entry(&mut self, a: &str, b: &str) -> &mut V {
+        if !self.0.contains_key(a) {
+            self.0.insert(a.to_string(), HashMap::new());
+        }
+        let inner = self.0.get_mut(a).expect("inserted above");
+        if !inner.contains_key(b) {
+            inner.insert(b.to_string(), V::default());
+        }
+        inner.get_mut(b).expect("inserted above")
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.values().flat_map(HashMap::values)
+    }
+}
 
 /// The pod spec of a workload object.
 fn pod_spec(o: &Object) -> Option<&Yaml> {
@@ -2331,11 +2389,13 @@ fn push_lines(
     secret: bool,
 ) {
     for (i, content) in text.lines().enumerate() {
-        if content.trim().is_empty() {
+        let found = infer::hosts_in(content.trim(), false);
+        if found.is_empty() {
             continue;
         }
         values.push(Scanned {
             label: label.to_string(),
+            found,
             hint: false,
             whole: false,
             report: false,

@@ -481,13 +481,26 @@ pub(crate) mod infer {
 
     fn kind_of_name(name: &str) -> Option<(&'static str, String)> {
         let tokens: Vec<&str> = name.split(['-', '_', '.']).collect();
+        // The letters of the name and the first letters of its tokens: most words start with
+        // none of them.
+        let (mut present, mut firsts) = ([false; 256], [false; 256]);
+        for &b in name.as_bytes() {
+            present[usize::from(b)] = true;
+        }
+        for t in &tokens {
+            if let Some(&b) = t.as_bytes().first() {
+                firsts[usize::from(b)] = true;
+            }
+        }
         for (kind, words) in KINDS {
             for word in *words {
-                let hit = if word.contains('-') {
-                    name.contains(word)
-                } else {
-                    tokens.iter().any(|t| t.starts_with(word))
-                };
+                let first = usize::from(word.as_bytes()[0]);
+                let hit = present[first]
+                    && if word.contains('-') {
+                        name.contains(word)
+                    } else {
+                        firsts[first] && tokens.iter().any(|t| t.starts_with(word))
+                    };
                 if hit {
                     return Some((kind, (*word).to_string()));
                 }

@@ -265,7 +265,7 @@ impl Node {
 
     fn scalar_text(&self) -> Option<String> {
         match &self.value {
-            Value::Scalar(YamlValue::Str(s)) => Some(s.clone()),
+            Value::Scalar(YamlValue::Str(s)) => Some(s.to_string()),
             Value::Scalar(YamlValue::Int(i)) => Some(i.to_string()),
             Value::Scalar(YamlValue::Float(f)) => Some(f.to_string()),
             Value::Scalar(YamlValue::Bool(b)) => Some(b.to_string()),
@@ -519,10 +519,9 @@ impl Cx {
                             origin: here.clone(),
                         },
                         Node {
-                            value: Value::Scalar(YamlValue::Str(format!(
-                                "{}:{}",
-                                self.files[self.file], entry_key.line
-                            ))),
+                            value: Value::Scalar(YamlValue::Str(
+                                format!("{}:{}", self.files[self.file], entry_key.line).into(),
+                            )),
                             origin: here,
                         },
                     ));
@@ -637,7 +636,7 @@ impl Cx {
         let from = description.trim_start_matches("components.");
         for item in value.items() {
             let (target, fields): (String, Option<&Yaml>) = match &item.value {
-                YamlValue::Str(name) => (name.clone(), None),
+                YamlValue::Str(name) => (name.to_string(), None),
                 YamlValue::Map(_) => {
                     self.check_keys(item, &schema::DEPENDENCY, &["remove"], "a dependency");
                     match item.get("component").and_then(Yaml::text) {
@@ -966,7 +965,7 @@ impl Emitter {
     /// `key: value`, or `key:` and the nested block. `prefix` is what precedes the key on its
     /// line (indentation, or `- ` for the first key of a list item).
     fn entry(&mut self, prefix: &str, key: &Key, value: &Node, indent: usize, files: &[String]) {
-        let key_text = scalar_text(&YamlValue::Str(key.name.clone()));
+        let key_text = scalar_text(&YamlValue::Str(key.name.clone().into()));
         match &value.value {
             Value::Scalar(scalar) => self.line(
                 format!("{prefix}{key_text}: {}", scalar_text(scalar)),
@@ -1044,7 +1043,11 @@ impl Node {
                     if i > 0 {
                         out.push_str(", ");
                     }
-                    let _ = write!(out, "{}: ", scalar_text(&YamlValue::Str(k.name.clone())));
+                    let _ = write!(
+                        out,
+                        "{}: ",
+                        scalar_text(&YamlValue::Str(k.name.clone().into()))
+                    );
                     v.write_flow(out);
                 }
                 out.push('}');
@@ -1089,7 +1092,7 @@ fn scalar_text(value: &YamlValue) -> String {
                         | "inf"
                 );
             if plain {
-                s.clone()
+                s.to_string()
             } else {
                 serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
             }

@@ -4,6 +4,7 @@
 //! fully understand to serde-saphyr.
 
 use crate::ImportError;
+use std::borrow::Cow;
 use std::fmt;
 
 mod fast;
@@ -22,7 +23,8 @@ pub enum YamlValue {
     Bool(bool),
     Int(i128),
     Float(f64),
-    Str(String),
+    /// Common words (keys such as `name` and `image`) are shared, not allocated.
+    Str(Cow<'static, str>),
     Seq(Vec<Yaml>),
     Map(Vec<(Yaml, Yaml)>),
 }
@@ -56,7 +58,7 @@ impl Yaml {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            YamlValue::Str(s) => Some(s),
+            YamlValue::Str(s) => Some(s.as_ref()),
             _ => None,
         }
     }
@@ -64,7 +66,7 @@ impl Yaml {
     /// A scalar as text: strings as they are, numbers and booleans written out.
     pub fn text(&self) -> Option<String> {
         match &self.value {
-            YamlValue::Str(s) => Some(s.clone()),
+            YamlValue::Str(s) => Some(s.to_string()),
             YamlValue::Int(i) => Some(i.to_string()),
             YamlValue::Float(f) => Some(f.to_string()),
             YamlValue::Bool(b) => Some(b.to_string()),
@@ -167,6 +169,74 @@ impl Unread {
     fn is_empty(&self) -> bool {
         self.keys.is_empty() && self.presence.is_empty()
     }
+
+    /// The keys as a table: [`DROP`], [`PRESENCE`] or [`VERBATIM`] for each.
+    fn words(&self) -> Words {
+        Words::new(
+            self.keys
+                .iter()
+                .map(|&k| (k, DROP))
+                .chain(self.presence.iter().map(|&k| (k, PRESENCE)))
+                .chain(self.verbatim.iter().map(|&k| (k, VERBATIM))),
+        )
+    }
+}
+
+/// What [`Unread::words`] says of a key.
+const DROP: u8 = 0;
+const PRESENCE: u8 = 1;
+const VERBATIM: u8 = 2;
+
+/// A set of words, each with a tag, looked up by a hash of its bytes (open addressing):
+/// one comparison for most lookups, where the importers look up every key they read.
+struct Words {
+    slots: Vec<Option<(&'static str, u8)>>,
+    shift: u32,
+}
+
+impl Words {
+    fn new(words: impl Iterator<Item = (&'static str, u8)>) -> Words {
+        let words: Vec<(&'static str, u8)> = words.collect();
+        // At most a quarter full.
+        let bits = (words.len() * 4)
+            .max(16)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut table = Words {
+            slots: vec![None; 1 << bits],
+            shift: 64 - bits,
+        };
+        for (word, tag) in words {
+            let mut i = table.index(word);
+            while let Some((other, _)) = table.slots[i] {
+                if other == word {
+                    break;
+                }
+                i = (i + 1) & (table.slots.len() - 1);
+            }
+            table.slots[i] = Some((word, tag));
+        }
+        table
+    }
+
+    fn index(&self, text: &str) -> usize {
+        let mut hash: u64 = 0;
+        for &b in text.as_bytes() {
+            hash = (hash.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        (hash >> self.shift) as usize
+    }
+
+    fn get(&self, text: &str) -> Option<(&'static str, u8)> {
+        let mut i = self.index(text);
+        loop {
+            match self.slots[i] {
+                None => return None,
+                Some((word, tag)) if word == text => return Some((word, tag)),
+                Some(_) => i = (i + 1) & (self.slots.len() - 1),
+            }
+        }
+    }
 }
 
 /// [`parse_yaml_documents`], leaving out what `unread` says: an importer that never reads
@@ -248,6 +318,7 @@ fn parse_piece(
         return parse_piece_saphyr(file, text, line, unread);
     }
     let max_documents = (text.len() / 8).max(1_024);
+    let words = unread.words();
     let mut documents = Vec::new();
     let mut document = Document {
         start: 0,
@@ -274,7 +345,7 @@ fn parse_piece(
                 &text[document.start..until],
                 &text[document.start..],
                 line,
-                unread,
+                (unread, &words),
                 &mut documents,
             )?;
             let body = l.strip_suffix('\n').unwrap_or(l);
@@ -296,7 +367,7 @@ fn parse_piece(
         &text[document.start..],
         &text[document.start..],
         line,
-        unread,
+        (unread, &words),
         &mut documents,
     )?;
     Ok(documents)
@@ -323,12 +394,12 @@ impl Document<'_> {
         text: &str,
         rest: &str,
         line: u32,
-        unread: Unread,
+        (unread, words): (Unread, &Words),
         documents: &mut Vec<Yaml>,
     ) -> Result<(), ImportError> {
         if self.plain_marker && !fast::has_unsupported_characters(text) {
             let first_line = line + self.start_line + u32::from(is_start_marker(text)) + 1;
-            if let Ok(document) = fast::document(&self.content, first_line, unread) {
+            if let Ok(document) = fast::document(&self.content, first_line, words) {
                 documents.extend(document);
                 return Ok(());
             }
@@ -536,15 +607,18 @@ impl<'de, const FULL: bool> serde::Deserialize<'de> for RawYaml<FULL> {
                 Ok(RawYaml(YamlValue::Float(v)))
             }
             fn visit_str<E>(self, v: &str) -> Result<RawYaml<FULL>, E> {
-                Ok(RawYaml(YamlValue::Str(v.to_owned())))
+                Ok(RawYaml(YamlValue::Str(shared(v))))
             }
             fn visit_string<E>(self, v: String) -> Result<RawYaml<FULL>, E> {
-                Ok(RawYaml(YamlValue::Str(v)))
+                Ok(RawYaml(YamlValue::Str(match common(&v) {
+                    Some(word) => Cow::Borrowed(word),
+                    None => Cow::Owned(v),
+                })))
             }
             fn visit_bytes<E>(self, v: &[u8]) -> Result<RawYaml<FULL>, E> {
-                Ok(RawYaml(YamlValue::Str(
+                Ok(RawYaml(YamlValue::Str(Cow::Owned(
                     String::from_utf8_lossy(v).into_owned(),
-                )))
+                ))))
             }
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
@@ -613,6 +687,150 @@ impl<'de, const FULL: bool> serde::Deserialize<'de> for RawYaml<FULL> {
     }
 }
 
+/// A string of the input as a value: shared when it is a common word.
+fn shared(text: &str) -> Cow<'static, str> {
+    match common(text) {
+        Some(word) => Cow::Borrowed(word),
+        None => Cow::Owned(text.to_string()),
+    }
+}
+
+/// The common word `text` is, if it is one.
+fn common(text: &str) -> Option<&'static str> {
+    static TABLE: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+    if text.len() > 32 {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| Words::new(COMMON.iter().map(|&w| (w, 0))));
+    table.get(text).map(|(word, _)| word)
+}
+
+/// Keys and values that most manifests, compose files and catalogs repeat, in sorted order:
+/// shared instead of allocated, they save a large input's reader most of its allocations.
+const COMMON: &[&str] = &[
+    "Always",
+    "ClusterIP",
+    "ConfigMap",
+    "Deployment",
+    "IfNotPresent",
+    "Prefix",
+    "Secret",
+    "Service",
+    "StatefulSet",
+    "TCP",
+    "accessModes",
+    "affinity",
+    "annotations",
+    "apiVersion",
+    "app",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/version",
+    "apps/v1",
+    "args",
+    "backend",
+    "build",
+    "claimName",
+    "command",
+    "component",
+    "condition",
+    "configMap",
+    "configMapKeyRef",
+    "configMapRef",
+    "consumesApis",
+    "containerPort",
+    "container_name",
+    "containers",
+    "context",
+    "cpu",
+    "data",
+    "dependsOn",
+    "depends_on",
+    "deploy",
+    "description",
+    "emptyDir",
+    "env",
+    "envFrom",
+    "environment",
+    "expose",
+    "false",
+    "fieldPath",
+    "fieldRef",
+    "healthcheck",
+    "host",
+    "hostname",
+    "http",
+    "httpGet",
+    "image",
+    "imagePullPolicy",
+    "initContainers",
+    "interval",
+    "items",
+    "key",
+    "kind",
+    "labelSelector",
+    "labels",
+    "lifecycle",
+    "limits",
+    "links",
+    "livenessProbe",
+    "matchExpressions",
+    "matchLabels",
+    "memory",
+    "metadata",
+    "mountPath",
+    "name",
+    "namespace",
+    "networks",
+    "nodeSelector",
+    "operator",
+    "owner",
+    "path",
+    "pathType",
+    "paths",
+    "persistentVolumeClaim",
+    "port",
+    "ports",
+    "protocol",
+    "providesApis",
+    "readOnly",
+    "readinessProbe",
+    "replicas",
+    "requests",
+    "resources",
+    "restart",
+    "rules",
+    "secret",
+    "secretKeyRef",
+    "secretName",
+    "secretRef",
+    "securityContext",
+    "selector",
+    "service",
+    "serviceAccountName",
+    "services",
+    "spec",
+    "status",
+    "system",
+    "targetPort",
+    "template",
+    "test",
+    "tier",
+    "timeout",
+    "true",
+    "type",
+    "v1",
+    "value",
+    "valueFrom",
+    "values",
+    "version",
+    "volumeMounts",
+    "volumes",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -627,7 +845,7 @@ mod tests {
         let mut first = 1u32;
         for (n, l) in text.split_inclusive('\n').enumerate() {
             if is_start_marker(l) || is_end_marker(l) {
-                if fast::document(&lines, first, unread).is_ok_and(|d| d.is_some()) {
+                if fast::document(&lines, first, &unread.words()).is_ok_and(|d| d.is_some()) {
                     read += 1;
                 }
                 lines.clear();
@@ -636,7 +854,7 @@ mod tests {
                 lines.push(l.strip_suffix('\n').unwrap_or(l));
             }
         }
-        if fast::document(&lines, first, unread).is_ok_and(|d| d.is_some()) {
+        if fast::document(&lines, first, &unread.words()).is_ok_and(|d| d.is_some()) {
             read += 1;
         }
         (format!("{fast:#?}"), format!("{saphyr:#?}"), read)
@@ -654,6 +872,14 @@ mod tests {
             "the readers differ, with keys left out, on:\n{text}"
         );
         read
+    }
+
+    #[test]
+    fn common_words_are_sorted() {
+        assert!(COMMON.windows(2).all(|w| w[0] < w[1]));
+        assert!(COMMON.iter().all(|w| w.len() <= 32));
+        assert_eq!(common("name"), Some("name"));
+        assert_eq!(common("nam"), None);
     }
 
     #[test]
@@ -769,6 +995,12 @@ after: end
             "a :  b\n",
             "a: 1 #c\n#c\n  #c\nb: 2\n",
             "a:\n- b\n- c:\n  - d\n",
+            // In values left out, as in those kept.
+            "status:\n  a: .inf\nb: 1\n",
+            "status:\n  1.5: x\n",
+            "ports:\n- 0x1F\n- 1e999\n",
+            "readinessProbe: {a: 1}\n",
+            "data:\n  status: .nan\n",
         ] {
             same(text);
         }

@@ -14,7 +14,8 @@
 //! integers without a leading zero (within 64 bits) are integers; everything else that could
 //! be a number (floats, hexadecimal, `+1`, `.inf`...) is refused; the rest are strings.
 
-use super::{Unread, Yaml, YamlValue};
+use super::{DROP, PRESENCE, VERBATIM, Words, Yaml, YamlValue, shared};
+use std::borrow::Cow;
 
 /// The document is not in the subset this reader knows: read it with serde-saphyr.
 #[derive(Debug)]
@@ -28,12 +29,12 @@ const MAX_DEPTH: usize = 48;
 const MAX_KEY: usize = 1000;
 
 /// Reads one document (its lines, without document markers; `first_line` is the 1-based line
-/// of the first). `Ok(None)` for a document with no content. What `unread` leaves out is
-/// read (so that errors in it are still found) but not kept.
+/// of the first). `Ok(None)` for a document with no content. What `unread` leaves out (see
+/// [`super::Unread::words`]) is read, so that errors in it are still found, but not kept.
 pub(super) fn document(
     lines: &[&str],
     first_line: u32,
-    unread: Unread,
+    unread: &Words,
 ) -> Result<Option<Yaml>, NotFast> {
     let mut reader = Reader {
         lines,
@@ -59,10 +60,13 @@ pub(super) fn document(
 /// Whether a document's text has anything this reader never accepts: tabs, carriage returns,
 /// control characters, a byte order mark, non-printable or line-breaking Unicode.
 pub(super) fn has_unsupported_characters(text: &str) -> bool {
-    if text
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\n') || b == 0x7f || b >= 0x80)
-    {
+    // Without a branch per byte, so that it runs over many bytes at a time.
+    let unusual = |chunk: &[u8]| {
+        chunk.iter().fold(false, |any, &b| {
+            any | ((b.wrapping_sub(0x20) >= 0x5f) & (b != b'\n'))
+        })
+    };
+    if text.as_bytes().chunks(256).any(unusual) {
         // Only non-ASCII text needs a closer look.
         return text.chars().any(|c| {
             (c < ' ' && c != '\n')
@@ -85,7 +89,7 @@ struct Reader<'a, 'b> {
     /// When the current line is the rest of a sequence entry (`- key: value`), the column where
     /// that rest starts, read as the line's indentation.
     virtual_indent: Option<usize>,
-    unread: Unread,
+    unread: &'b Words,
     /// Within a value that `unread` keeps whole.
     verbatim: bool,
     depth: usize,
@@ -197,17 +201,19 @@ impl<'a> Reader<'a, '_> {
             }
             let (key, rest) = split_key(content)?;
             let (line, column) = (self.line_number(), i as u32 + 1);
-            let name = match &key {
-                YamlValue::Str(k) => Some(k.as_str()),
-                _ => None,
-            };
-            let unread = if self.verbatim {
+            let name = (key.kind == Plain::Str).then_some(&*key.text);
+            let tag = if self.verbatim {
                 None
             } else {
-                name.and_then(|k| self.unread.of(k))
+                name.and_then(|k| self.unread.get(k)).map(|(_, tag)| tag)
             };
-            let verbatim =
-                !self.verbatim && name.is_some_and(|k| self.unread.verbatim.contains(&k));
+            // Left out (`Some(false)`), or kept as being there (`Some(true)`).
+            let unread = match tag {
+                Some(DROP) => Some(false),
+                Some(PRESENCE) => Some(true),
+                _ => None,
+            };
+            let verbatim = tag == Some(VERBATIM);
             if verbatim {
                 self.verbatim = true;
             }
@@ -218,7 +224,7 @@ impl<'a> Reader<'a, '_> {
             if build && unread != Some(false) {
                 self.entries.push((
                     Yaml {
-                        value: key,
+                        value: key.kind.value(&key.text),
                         line,
                         column,
                     },
@@ -292,7 +298,11 @@ impl<'a> Reader<'a, '_> {
                 if !is_end(rest) {
                     return Err(NotFast);
                 }
-                value
+                if build {
+                    YamlValue::Str(shared(&value))
+                } else {
+                    YamlValue::Null
+                }
             }
             b'[' | b'{' => {
                 let close = if first == b'[' { ']' } else { '}' };
@@ -308,7 +318,12 @@ impl<'a> Reader<'a, '_> {
             }
             _ => {
                 let scalar = plain_value(text)?;
-                typed(scalar)?
+                let kind = plain_type(scalar)?;
+                if build {
+                    kind.value(scalar)
+                } else {
+                    YamlValue::Null
+                }
             }
         };
         self.advance();
@@ -353,7 +368,7 @@ impl<'a> Reader<'a, '_> {
             }
             return Ok(Yaml {
                 value: if build {
-                    YamlValue::Str(String::new())
+                    YamlValue::Str(Cow::Borrowed(""))
                 } else {
                     YamlValue::Null
                 },
@@ -393,7 +408,7 @@ impl<'a> Reader<'a, '_> {
             if !strip {
                 text.push('\n');
             }
-            YamlValue::Str(text)
+            YamlValue::Str(Cow::Owned(text))
         } else {
             YamlValue::Null
         };
@@ -451,8 +466,14 @@ fn plain_key_end(text: &str) -> Option<usize> {
     None
 }
 
+/// A mapping entry's key: its text (quotes removed) and type.
+struct Key<'a> {
+    text: Cow<'a, str>,
+    kind: Plain,
+}
+
 /// A mapping entry's key and what follows its `:`.
-fn split_key(content: &str) -> Fast<(YamlValue, &str)> {
+fn split_key(content: &str) -> Fast<(Key<'_>, &str)> {
     let first = content.as_bytes()[0];
     if first == b'"' || first == b'\'' {
         let (key, rest) = quoted(content)?;
@@ -461,6 +482,10 @@ fn split_key(content: &str) -> Fast<(YamlValue, &str)> {
         if !(rest.is_empty() || rest.starts_with(' ')) || content.len() - rest.len() > MAX_KEY {
             return Err(NotFast);
         }
+        let key = Key {
+            text: key,
+            kind: Plain::Str,
+        };
         return Ok((key, rest));
     }
     if is_indicator(first) {
@@ -471,7 +496,11 @@ fn split_key(content: &str) -> Fast<(YamlValue, &str)> {
     if key.is_empty() || key.len() > MAX_KEY || key == "<<" {
         return Err(NotFast);
     }
-    Ok((typed(key)?, &content[end + 1..]))
+    let key = Key {
+        text: Cow::Borrowed(key),
+        kind: plain_type(key)?,
+    };
+    Ok((key, &content[end + 1..]))
 }
 
 /// Characters that cannot start a plain scalar here (or that start what this reader leaves to
@@ -501,7 +530,7 @@ fn is_indicator(b: u8) -> bool {
 }
 
 /// A quoted scalar on one line without escapes, and the text after its closing quote.
-fn quoted(text: &str) -> Fast<(YamlValue, &str)> {
+fn quoted(text: &str) -> Fast<(Cow<'_, str>, &str)> {
     let quote = text.as_bytes()[0];
     let body = &text[1..];
     if quote == b'"' {
@@ -509,8 +538,13 @@ fn quoted(text: &str) -> Fast<(YamlValue, &str)> {
         if body.as_bytes()[end] == b'\\' {
             return Err(NotFast);
         }
-        return Ok((YamlValue::Str(body[..end].to_string()), &body[end + 1..]));
+        return Ok((Cow::Borrowed(&body[..end]), &body[end + 1..]));
     }
+    let end = body.find('\'').ok_or(NotFast)?;
+    if !body[end + 1..].starts_with('\'') {
+        return Ok((Cow::Borrowed(&body[..end]), &body[end + 1..]));
+    }
+    // `''` is a quote.
     let mut value = String::new();
     let mut rest = body;
     loop {
@@ -520,7 +554,7 @@ fn quoted(text: &str) -> Fast<(YamlValue, &str)> {
             value.push('\'');
             rest = &rest[end + 2..];
         } else {
-            return Ok((YamlValue::Str(value), &rest[end + 1..]));
+            return Ok((Cow::Owned(value), &rest[end + 1..]));
         }
     }
 }
@@ -550,10 +584,32 @@ fn plain_value(text: &str) -> Fast<&str> {
     Ok(text[..end].trim_end_matches(' '))
 }
 
-/// A plain scalar's value, typed as serde-saphyr types an untyped value.
-fn typed(text: &str) -> Fast<YamlValue> {
+/// A plain scalar's type, as serde-saphyr types an untyped value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Plain {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Str,
+}
+
+impl Plain {
+    /// The value of a scalar of this type whose text is `text`.
+    fn value(self, text: &str) -> YamlValue {
+        match self {
+            Plain::Null => YamlValue::Null,
+            Plain::Bool(b) => YamlValue::Bool(b),
+            Plain::Int(i) => YamlValue::Int(i),
+            Plain::Str => YamlValue::Str(shared(text)),
+        }
+    }
+}
+
+/// The type of a plain scalar, or [`NotFast`] when it could be a number other than a plain
+/// integer.
+fn plain_type(text: &str) -> Fast<Plain> {
     match text {
-        "~" | "null" | "Null" | "NULL" => return Ok(YamlValue::Null),
+        "~" | "null" | "Null" | "NULL" => return Ok(Plain::Null),
         _ => {}
     }
     for (words, value) in [
@@ -561,7 +617,7 @@ fn typed(text: &str) -> Fast<YamlValue> {
         (["false", "no", "n", "off"], false),
     ] {
         if words.iter().any(|w| text.eq_ignore_ascii_case(w)) {
-            return Ok(YamlValue::Bool(value));
+            return Ok(Plain::Bool(value));
         }
     }
     let bytes = text.as_bytes();
@@ -573,26 +629,30 @@ fn typed(text: &str) -> Fast<YamlValue> {
         .first()
         .is_some_and(|&b| b.is_ascii_digit() || b == b'.');
     if !numeric {
-        return Ok(YamlValue::Str(text.to_string()));
+        return Ok(Plain::Str);
     }
-    if bytes[0] != b'+' && (unsigned == b"0" || unsigned[0] != b'0') {
-        let digits = std::str::from_utf8(unsigned).unwrap_or_default();
-        if unsigned.iter().all(u8::is_ascii_digit) {
-            if bytes[0] == b'-' {
-                if let Ok(n) = text.parse::<i64>()
-                    && unsigned != b"0"
-                {
-                    return Ok(YamlValue::Int(i128::from(n)));
-                }
-            } else if let Ok(n) = digits.parse::<u64>() {
-                return Ok(YamlValue::Int(i128::from(n)));
+    if bytes[0] != b'+'
+        && (unsigned == b"0" || unsigned[0] != b'0')
+        && unsigned.iter().all(u8::is_ascii_digit)
+    {
+        if bytes[0] == b'-' {
+            if let Ok(n) = text.parse::<i64>()
+                && unsigned != b"0"
+            {
+                return Ok(Plain::Int(i128::from(n)));
             }
-            return Err(NotFast);
+        } else if let Ok(n) = text.parse::<u64>() {
+            return Ok(Plain::Int(i128::from(n)));
         }
+        return Err(NotFast);
     }
     // What no number can contain makes it a string: `128Mi`, `10s`, `1:30`, `v1`.
-    let lower = text.to_ascii_lowercase();
-    if lower.contains(".inf") || lower.contains(".nan") {
+    let dot_word = |word: &[u8]| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    if dot_word(b".inf") || dot_word(b".nan") {
         return Err(NotFast);
     }
     let number_byte = |b: &u8| {
@@ -603,13 +663,13 @@ fn typed(text: &str) -> Fast<YamlValue> {
             )
     };
     if !bytes.iter().all(number_byte) {
-        return Ok(YamlValue::Str(text.to_string()));
+        return Ok(Plain::Str);
     }
     // An address (`10.0.0.1`) or a version (`1.2.3`): no number has two dots.
     if bytes.iter().filter(|&&b| b == b'.').count() >= 2
         && bytes.iter().all(|b| b.is_ascii_digit() || *b == b'.')
     {
-        return Ok(YamlValue::Str(text.to_string()));
+        return Ok(Plain::Str);
     }
     Err(NotFast)
 }
