@@ -3,8 +3,10 @@
 //! reader takes 1 to 256 printable characters, not all blank. Before an import is returned,
 //! a name it would refuse is renamed (control characters written as escapes, a long name cut,
 //! a blank one `unnamed`), kept unique, every reference follows, and the report says so.
+//! Instance names, any text to the reader, must differ within a component: a name listed
+//! twice gets a ` (2)`.
 
-use crate::{Import, ModelDoc};
+use crate::{Import, InstanceDoc, ModelDoc};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
@@ -29,7 +31,8 @@ impl Import {
                 follow(&domains, parent);
             }
         }
-        for component in model.components.values_mut() {
+        for (name, component) in &mut model.components {
+            distinct_instances(name, &mut component.instances, notes);
             component
                 .domains
                 .iter_mut()
@@ -82,6 +85,35 @@ fn rename<V>(
         map.insert(new, value);
     }
     renames
+}
+
+/// Renames the instances whose name an earlier instance of the component has.
+fn distinct_instances(component: &str, instances: &mut [InstanceDoc], notes: &mut Vec<String>) {
+    let taken: HashSet<String> = instances.iter().map(|i| i.name.clone()).collect();
+    if taken.len() == instances.len() {
+        return;
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    for instance in instances {
+        if seen.insert(instance.name.clone()) {
+            continue;
+        }
+        let mut n = 2;
+        let new = loop {
+            let candidate = format!("{} ({n})", instance.name);
+            if !taken.contains(&candidate) && !seen.contains(&candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        notes.push(format!(
+            "component `{}`: two instances named `{}`; the second is named `{new}`",
+            shown(component),
+            shown(&instance.name)
+        ));
+        seen.insert(new.clone());
+        instance.name = new;
+    }
 }
 
 fn follow(renames: &HashMap<String, String>, name: &mut String) {

@@ -489,3 +489,26 @@ fn an_instance_whose_subnet_may_be_in_two_zones_is_placed_in_the_region() {
         ["us-west-2b"]
     );
 }
+
+/// Found by fuzzing: in a (malformed) state, an instance without `index_key` and one with
+/// `index_key: 1` were both named `1`, which the model reader refuses.
+#[test]
+fn instances_with_the_same_label_get_distinct_names() {
+    let text = json!({
+        "version": 4,
+        "resources": [
+            {"mode": "managed", "type": "aws_instance", "name": "box", "instances": [
+                {"attributes": {"id": "i-1"}},
+                {"index_key": 1, "attributes": {"id": "i-2", "subnet_id": "subnet-0"}}]},
+        ]
+    })
+    .to_string();
+    let import = import(&text);
+    let names: Vec<&str> = import.model.components["aws_instance.box"]
+        .instances
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(names, ["1", "1 (2)"]);
+    read_model(&import.model.to_yaml("test"));
+}
