@@ -2,7 +2,7 @@
 //! `helm template` render them) to a model.
 //!
 //! - Workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers,
-//!   bare Pods, OpenShift DeploymentConfigs, Argo Rollouts) become components; objects owned by
+//!   bare Pods, OpenShift DeploymentConfigs, Argo Rollouts, Jobs, CronJobs) become components; objects owned by
 //!   another workload in the input (a Deployment's ReplicaSets and Pods) are part of it, and
 //!   pods whose owner is not in the input are grouped by owner.
 //! - Replicas: `spec.replicas` (default 1), the floor of a HorizontalPodAutoscaler
@@ -15,8 +15,12 @@
 //!   placement is unknown and the report says so.
 //! - Volumes: `emptyDir` data is lost on restart, `hostPath` and ReadWriteOnce claims pin the
 //!   data to a node; a ReadWriteOnce claim shared by several replicas puts them on one node.
-//! - Services map to the workloads they select; LoadBalancer and NodePort Services, Ingresses,
-//!   Gateway API routes and OpenShift Routes are entry points, each a journey.
+//! - Jobs and CronJobs are batch work: `worker` components (whatever their image) with a
+//!   journey each that is not critical, since a failed run is retried or runs again.
+//! - Services map to the workloads they select; a Service that selects the pods of several
+//!   workloads pools them into one component with all their instances (a call goes to any
+//!   ready pod). LoadBalancer and NodePort Services, Ingresses, Gateway API routes and
+//!   OpenShift Routes are entry points, each a journey.
 //! - Dependencies: service host names (`svc`, `svc.ns`, `svc.ns.svc.cluster.local`,
 //!   `host:port`, URLs) in environment values (also through ConfigMap and Secret keys),
 //!   arguments, commands and mounted ConfigMaps, each marked as inferred with its evidence;
@@ -47,7 +51,12 @@ const WORKLOADS: &[&str] = &[
     "Pod",
     "DeploymentConfig",
     "Rollout",
+    "Job",
+    "CronJob",
 ];
+
+/// Workloads that run to completion, once or on a schedule: batch work, not on a request path.
+const BATCH: &[&str] = &["Job", "CronJob"];
 
 /// What the importer never reads, left out while parsing: in a `kubectl get` dump,
 /// `managedFields` and the last-applied annotation can be most of the text. A key read one day
@@ -273,9 +282,6 @@ fn unmapped_reason(kind: &str) -> String {
         "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" | "APIService" => {
             "an API server extension; its failure modes are not modelled".into()
         }
-        "Job" | "CronJob" => {
-            "runs to completion (once or on a schedule), not on a request path".into()
-        }
         "Endpoints" | "EndpointSlice" => {
             "endpoints are kept by the cluster; Services and workloads are read instead".into()
         }
@@ -310,6 +316,8 @@ struct Workload {
     kind: String,
     /// The object's own name (pods of a StatefulSet are named after it).
     object_name: String,
+    /// A Job or CronJob (or pods one of them owns): batch work, not on a request path.
+    batch: bool,
 }
 
 /// Where a workload's pods run.
@@ -329,6 +337,17 @@ enum Placement {
     /// A spread that is only preferred.
     Preferred(String),
     Unknown,
+}
+
+/// Workloads pooled into one component: the pods a Service (or several with the same
+/// selection) sends calls to.
+struct Pool {
+    /// The Services, in input order; the first names the component.
+    services: Vec<usize>,
+    /// The workloads, in input order.
+    members: Vec<usize>,
+    /// The component's name, once chosen.
+    name: String,
 }
 
 /// An entry point: a journey's start.
@@ -380,6 +399,8 @@ struct Importer {
     namespaces: BTreeSet<String>,
     /// What each Service selects.
     selected: HashMap<usize, Vec<usize>>,
+    /// Workloads pooled behind a Service.
+    pools: Vec<Pool>,
     /// External components made from ExternalName Services: object -> component.
     externals: BTreeMap<usize, String>,
     entries: Vec<Entry>,
@@ -456,6 +477,7 @@ impl Importer {
             services,
             namespaces,
             selected: HashMap::new(),
+            pools: Vec::new(),
             externals: BTreeMap::new(),
             entries: Vec::new(),
             doc: ModelDoc {
@@ -487,6 +509,7 @@ impl Importer {
         for w in 0..self.workloads.len() {
             self.dependencies(w);
         }
+        self.merge_pools();
         self.write_edges();
         self.journeys();
         self.map_other_objects();
@@ -555,10 +578,25 @@ impl Importer {
         for i in top {
             let o = &self.objects[i];
             let replicas = spec_replicas(o);
+            let batch = BATCH.contains(&o.kind.as_str());
             if replicas == Some(0) && self.autoscaler(i).is_none() {
                 self.report.unmapped.push(Unmapped {
                     object: o.id(),
-                    why: "scaled to zero (replicas: 0): nothing runs".into(),
+                    why: if batch {
+                        "runs no pod (parallelism: 0)".into()
+                    } else {
+                        "scaled to zero (replicas: 0): nothing runs".into()
+                    },
+                    source: o.source(),
+                });
+                continue;
+            }
+            if o.kind == "CronJob"
+                && o.node.at(&["spec", "suspend"]).and_then(Yaml::as_bool) == Some(true)
+            {
+                self.report.unmapped.push(Unmapped {
+                    object: o.id(),
+                    why: "suspended (spec.suspend: true): it starts no Job".into(),
                     source: o.source(),
                 });
                 continue;
@@ -576,6 +614,7 @@ impl Importer {
                     entry: false,
                     kind: o.kind.clone(),
                     object_name: o.name.clone(),
+                    batch,
                 },
             ));
         }
@@ -612,6 +651,7 @@ impl Importer {
                     entry: false,
                     kind: "Pod".into(),
                     object_name: owner_name.clone(),
+                    batch: BATCH.contains(&owner_kind.as_str()),
                 },
             ));
         }
@@ -715,7 +755,6 @@ impl Importer {
         }
         let all: Vec<usize> = (0..self.workloads.len()).collect();
         let mut selected = HashMap::new();
-        let mut notes = Vec::new();
         for s in services {
             let o = &self.objects[s];
             let selector: BTreeMap<String, String> = o
@@ -744,21 +783,79 @@ impl Importer {
                     same_namespace(&w.namespace, &o.namespace) && selects(&selector, w)
                 })
                 .collect();
-            if chosen.len() > 1 {
-                let names: Vec<&str> = chosen
-                    .iter()
-                    .map(|&w| self.workloads[w].name.as_str())
-                    .collect();
-                notes.push(format!(
-                    "Service {} ({}) selects the pods of several workloads ({}): any of them can answer, but a call to it is modelled as needing each",
-                    o.name,
-                    o.source(),
-                    names.join(", ")
-                ));
-            }
             selected.insert(s, chosen);
         }
         self.selected = selected;
+        self.find_pools();
+    }
+
+    /// Services that select the pods of several workloads: a call to one goes to any ready
+    /// pod, so its workloads are pooled into one component with all their instances, unless
+    /// one of them is also selected apart from the others (another Service selects it alone
+    /// or with other workloads), or is batch work; then a call is modelled as needing each,
+    /// and the report says why.
+    fn find_pools(&mut self) {
+        let mut services: Vec<usize> = self.selected.keys().copied().collect();
+        services.sort_unstable();
+        let mut selecting: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &s in &services {
+            for &w in &self.selected[&s] {
+                selecting.entry(w).or_default().push(s);
+            }
+        }
+        let mut pools: Vec<Pool> = Vec::new();
+        let mut notes = Vec::new();
+        for &s in &services {
+            let chosen = &self.selected[&s];
+            if chosen.len() < 2 {
+                continue;
+            }
+            let o = &self.objects[s];
+            let names: Vec<&str> = chosen
+                .iter()
+                .map(|&w| self.workloads[w].name.as_str())
+                .collect();
+            let apart = chosen.iter().find_map(|&w| {
+                selecting[&w]
+                    .iter()
+                    .find(|&&other| self.selected[&other] != *chosen)
+                    .map(|&other| (w, other))
+            });
+            let batch = chosen.iter().find(|&&w| self.workloads[w].batch);
+            if let Some((w, other)) = apart {
+                notes.push(format!(
+                    "Service {} ({}) selects the pods of several workloads ({}): any of them can answer a call to it, but {} is also selected by Service {} without the others, so they are not pooled into one component and a call to {} is modelled as needing each",
+                    o.name,
+                    o.source(),
+                    names.join(", "),
+                    self.workloads[w].name,
+                    self.objects[other].name,
+                    o.name
+                ));
+                continue;
+            }
+            if let Some(&w) = batch {
+                notes.push(format!(
+                    "Service {} ({}) selects the pods of several workloads ({}), one of them batch work ({}): they are not pooled, and a call to {} is modelled as needing each",
+                    o.name,
+                    o.source(),
+                    names.join(", "),
+                    self.workloads[w].name,
+                    o.name
+                ));
+                continue;
+            }
+            match pools.iter_mut().find(|p| p.members == *chosen) {
+                // Another Service with the same pods (a headless one beside it).
+                Some(pool) => pool.services.push(s),
+                None => pools.push(Pool {
+                    services: vec![s],
+                    members: chosen.clone(),
+                    name: String::new(),
+                }),
+            }
+        }
+        self.pools = pools;
         self.report.not_modelled.extend(notes);
     }
 
@@ -897,6 +994,12 @@ impl Importer {
         if !wl.namespace.is_empty() {
             description.push_str(&format!(" in namespace {}", wl.namespace));
         }
+        let schedule = o.node.at(&["spec", "schedule"]).and_then(Yaml::text);
+        if o.kind == "CronJob"
+            && let Some(schedule) = &schedule
+        {
+            description.push_str(&format!(", on schedule \"{schedule}\""));
+        }
         if !images.is_empty() {
             description.push_str(&format!("; image {}", images.join(", ")));
         }
@@ -914,8 +1017,24 @@ impl Importer {
             });
         }
 
-        // Kind, from the main container's image.
-        if let Some(image) = images.first() {
+        // Kind, from the main container's image; batch work is a worker whatever it runs (a
+        // Job's image is the tool it uses: `postgres` for a dump, not a database).
+        if wl.batch {
+            c.kind = "worker".into();
+            let what = match (&wl.owner, o.kind.as_str(), &schedule) {
+                (Some(owner), _, _) => format!("pods of {owner} run to completion"),
+                (None, "CronJob", Some(schedule)) => {
+                    format!("a CronJob starts a Job on schedule \"{schedule}\"")
+                }
+                _ => format!("a {} runs its pods to completion", o.kind),
+            };
+            inferred.push(Inferred {
+                from: name.clone(),
+                to: "kind: worker".into(),
+                evidence: format!("{what}: batch work, not on a request path"),
+                source: o.source(),
+            });
+        } else if let Some(image) = images.first() {
             if let Some((kind, word)) = infer::kind_from_image(image) {
                 c.kind = kind.into();
                 inferred.push(Inferred {
@@ -998,7 +1117,7 @@ impl Importer {
 
         // Health checks.
         let readiness = containers.iter().any(|c| c.get("readinessProbe").is_some());
-        if replicas > 1 && !readiness && !containers.is_empty() {
+        if replicas > 1 && !readiness && !containers.is_empty() && !wl.batch {
             c.health_check = Some(false);
             inferred.push(Inferred {
                 from: name.clone(),
@@ -1698,9 +1817,143 @@ impl Importer {
         Some(name)
     }
 
-    /// Writes the dependencies into the components, each with its evidence.
-    fn write_edges(&mut self) {
+    /// Pools the workloads behind each Service of [`Importer::find_pools`] into one component
+    /// (named after the Service): all their instances, each in its workload's place, and all
+    /// their dependencies. The workloads take the pool's name, so that calls to them, entry
+    /// points and the report follow.
+    fn merge_pools(&mut self) {
+        if self.pools.is_empty() {
+            return;
+        }
+        let mut pools = std::mem::take(&mut self.pools);
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        let mut pooled: HashMap<String, (String, ComponentDoc)> = HashMap::new();
+        let members: BTreeSet<String> = pools
+            .iter()
+            .flat_map(|p| p.members.iter().map(|&w| self.workloads[w].name.clone()))
+            .collect();
+        let mut taken: BTreeSet<String> = self
+            .doc
+            .components
+            .keys()
+            .filter(|n| !members.contains(*n))
+            .cloned()
+            .collect();
+        for pool in &mut pools {
+            let service = &self.objects[pool.services[0]];
+            let mut name = service.name.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{}-{n}", service.name);
+                n += 1;
+            }
+            taken.insert(name.clone());
+            pool.name = name.clone();
+            let docs: Vec<(String, &ComponentDoc)> = pool
+                .members
+                .iter()
+                .map(|&w| {
+                    let member = &self.workloads[w].name;
+                    (member.clone(), &self.doc.components[member])
+                })
+                .collect();
+            let (doc, notes) = pool_doc(&name, service, &docs);
+            let member_names: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
+            let count: u64 = docs
+                .iter()
+                .map(|(_, d)| d.replicas.unwrap_or(1).max(d.instances.len() as u64))
+                .sum();
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: format!("pool: {}", member_names.join(", ")),
+                evidence: format!(
+                    "Service {} selects the pods of {}: a call to it goes to any ready pod, so they are one component of {count} instances",
+                    service.name,
+                    member_names.join(" and ")
+                ),
+                source: service.source(),
+            });
+            self.report.not_modelled.extend(notes);
+            for member in &member_names {
+                renamed.insert(member.clone(), name.clone());
+            }
+            pooled.insert(member_names[0].clone(), (name, doc));
+        }
+        // The pooled component takes its first workload's place among the components.
+        let components = std::mem::take(&mut self.doc.components);
+        for (name, doc) in components {
+            if let Some((pool, pooled)) = pooled.remove(&name) {
+                self.doc.components.insert(pool, pooled);
+            } else if !renamed.contains_key(&name) {
+                self.doc.components.insert(name, doc);
+            }
+        }
+        for pool in &pools {
+            for &w in &pool.members {
+                self.workloads[w].name = pool.name.clone();
+            }
+        }
+        let rename = |name: &mut String| {
+            if let Some(new) = renamed.get(name.as_str()) {
+                *name = new.clone();
+            }
+        };
+        for m in &mut self.report.mapped {
+            rename(&mut m.component);
+        }
+        for i in &mut self.report.inferred {
+            if let Some(new) = renamed.get(&i.from)
+                && *new != i.from
+            {
+                i.to = format!("{} (workload {})", i.to, i.from);
+                i.from = new.clone();
+            }
+        }
+        for components in self.used.values_mut() {
+            *components = std::mem::take(components)
+                .into_iter()
+                .map(|mut c| {
+                    rename(&mut c);
+                    c
+                })
+                .collect();
+        }
         let edges = std::mem::take(&mut self.edges);
+        for ((from, mut to), evidence) in edges {
+            rename(&mut to);
+            self.edges.entry((from, to)).or_default().extend(evidence);
+        }
+        let unresolved = std::mem::take(&mut self.unresolved);
+        for ((mut from, reference), evidence) in unresolved {
+            rename(&mut from);
+            self.unresolved.entry((from, reference)).or_insert(evidence);
+        }
+        let mut seen = BTreeSet::new();
+        for name in &mut self.unknown_placement {
+            rename(name);
+        }
+        self.unknown_placement.retain(|n| seen.insert(n.clone()));
+        self.pools = pools;
+    }
+
+    /// Writes the dependencies into the components, each with its evidence. The workloads of
+    /// a pool write theirs into the pool, in the order of its first workload.
+    fn write_edges(&mut self) {
+        let mut edges: BTreeMap<(usize, String), Vec<String>> = BTreeMap::new();
+        let first: HashMap<&str, usize> = self
+            .pools
+            .iter()
+            .map(|p| (p.name.as_str(), p.members[0]))
+            .collect();
+        for ((from, to), evidence) in std::mem::take(&mut self.edges) {
+            let name = &self.workloads[from].name;
+            if *name == to {
+                // Within a pool.
+                continue;
+            }
+            let from = first.get(name.as_str()).copied().unwrap_or(from);
+            edges.entry((from, to)).or_default().extend(evidence);
+        }
         for ((from, to), mut evidence) in edges {
             evidence.dedup();
             let name = self.workloads[from].name.clone();
@@ -1743,9 +1996,44 @@ impl Importer {
     /// One journey per entry point; with entry points, one more per component that nothing
     /// calls and no entry point reaches (background work), except clients of the system.
     fn journeys(&mut self) {
-        if self.entries.is_empty() {
+        let batch: Vec<String> = self
+            .workloads
+            .iter()
+            .filter(|w| w.batch)
+            .map(|w| w.name.clone())
+            .collect();
+        if self.entries.is_empty() && batch.is_empty() {
             self.report.not_modelled.push(
                 "journeys: no entry point (LoadBalancer or NodePort Service, Ingress, route) in the input, so the whole system is one journey; declare journeys in an overlay".into(),
+            );
+            return;
+        }
+        if self.entries.is_empty() {
+            // The whole system is one journey, as the model reader makes it when none is
+            // declared (every component nothing calls), but without the batch work, which has
+            // journeys of its own: declared here, since declaring those leaves no implicit one.
+            let batch_set: BTreeSet<&str> = batch.iter().map(String::as_str).collect();
+            let path: Vec<String> = roots(&self.doc)
+                .into_iter()
+                .filter(|c| !batch_set.contains(c.as_str()))
+                .collect();
+            let mut journeys = Vec::new();
+            if !path.is_empty() {
+                journeys.push((
+                    spof_model::validate::IMPLICIT_JOURNEY.to_string(),
+                    JourneyDoc {
+                        path,
+                        description: Some(
+                            "the whole system (no entry point in the input): every component nothing calls, batch work aside".into(),
+                        ),
+                        ..JourneyDoc::default()
+                    },
+                ));
+            }
+            journeys.extend(self.batch_journeys(&batch));
+            self.insert_journeys(journeys);
+            self.report.not_modelled.push(
+                "journeys: no entry point (LoadBalancer or NodePort Service, Ingress, route) in the input, so the whole system is one journey (system), and each Job and CronJob one that is not critical; declare journeys in an overlay".into(),
             );
             return;
         }
@@ -1791,6 +2079,7 @@ impl Importer {
             if reached.contains(name)
                 || called.contains(name.as_str())
                 || matches!(component.kind.as_str(), "monitoring" | "deploy_pipeline")
+                || batch.contains(name)
             {
                 continue;
             }
@@ -1839,6 +2128,47 @@ impl Importer {
                 },
             ));
         }
+        journeys.extend(self.batch_journeys(&batch));
+        self.insert_journeys(journeys);
+        self.report.not_modelled.push(
+            if batch.is_empty() {
+                "journeys: one per entry point, and one per component that nothing calls (background work); the real user journeys are not in the manifests: declare them in an overlay"
+            } else {
+                "journeys: one per entry point, one per component that nothing calls (background work), and one per Job and CronJob (not critical); the real user journeys are not in the manifests: declare them in an overlay"
+            }
+            .into(),
+        );
+    }
+
+    /// A journey for each Job and CronJob, not critical: a failed run is retried, or runs again
+    /// at the next schedule; it is not an outage of the request path. What only batch work
+    /// uses is therefore on no critical journey.
+    fn batch_journeys(&mut self, batch: &[String]) -> Vec<(String, JourneyDoc)> {
+        let mut journeys = Vec::new();
+        for name in batch {
+            let source = self.doc.components[name].source.clone().unwrap_or_default();
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: format!("journey: {name} (critical: false)"),
+                evidence: "batch work: a failed run is retried (backoffLimit) or runs again at the next schedule, not an outage of the request path; an overlay can make it critical".into(),
+                source,
+            });
+            journeys.push((
+                name.clone(),
+                JourneyDoc {
+                    path: vec![name.clone()],
+                    critical: Some(false),
+                    description: Some(
+                        "batch work (a Job or CronJob): losing a run is not an outage".into(),
+                    ),
+                },
+            ));
+        }
+        journeys
+    }
+
+    /// Adds journeys under names no other journey has.
+    fn insert_journeys(&mut self, journeys: Vec<(String, JourneyDoc)>) {
         for (name, journey) in journeys {
             let mut unique = name.clone();
             let mut n = 2;
@@ -1848,9 +2178,6 @@ impl Importer {
             }
             self.doc.journeys.insert(unique, journey);
         }
-        self.report.not_modelled.push(
-            "journeys: one per entry point, and one per component that nothing calls (background work); the real user journeys are not in the manifests: declare them in an overlay".into(),
-        );
     }
 
     // --- the rest of the input -------------------------------------------------------------
@@ -1981,6 +2308,168 @@ impl Importer {
 
 // --- helpers ---------------------------------------------------------------------------------
 
+/// The component of a pool: the instances of every workload, each where its workload places
+/// it, and what the workloads say of their pods when they agree; and the notes of what they do
+/// not agree on.
+fn pool_doc(
+    name: &str,
+    service: &Object,
+    docs: &[(String, &ComponentDoc)],
+) -> (ComponentDoc, Vec<String>) {
+    let mut notes = Vec::new();
+    let kinds: BTreeSet<&str> = docs.iter().map(|(_, d)| d.kind.as_str()).collect();
+    let kind = match kinds.len() {
+        1 => kinds.into_iter().next().unwrap_or("service").to_string(),
+        _ if kinds.contains("web") => "web".into(),
+        _ => "service".into(),
+    };
+    let placed = docs
+        .iter()
+        .any(|(_, d)| !d.domains.is_empty() || !d.spread.is_empty() || !d.instances.is_empty());
+    let mut c = ComponentDoc {
+        kind,
+        source: Some(service.source()),
+        ..ComponentDoc::default()
+    };
+    if placed {
+        for (member, d) in docs {
+            let count = d.replicas.unwrap_or(1);
+            for i in 0..count as usize {
+                let mut domains = d.domains.clone();
+                if !d.spread.is_empty() {
+                    domains.push(d.spread[i % d.spread.len()].clone());
+                }
+                c.instances.push(crate::InstanceDoc {
+                    name: format!("{member}-{}", i + 1),
+                    domains,
+                    role: None,
+                });
+            }
+        }
+    } else {
+        c.replicas = Some(docs.iter().map(|(_, d)| d.replicas.unwrap_or(1)).sum());
+    }
+    if docs.iter().any(|(_, d)| d.health_check == Some(false)) {
+        c.health_check = Some(false);
+    }
+    let restore: BTreeSet<Option<&String>> =
+        docs.iter().map(|(_, d)| d.restore_time.as_ref()).collect();
+    if restore.len() == 1 {
+        c.restore_time = restore.into_iter().next().flatten().cloned();
+    }
+    let with_budget: Vec<&str> = docs
+        .iter()
+        .filter(|(_, d)| d.min_healthy.is_some())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !with_budget.is_empty() {
+        notes.push(format!(
+            "{name}: the disruption budgets of {} are for their own pods; the pool of Service {} keeps no min_healthy",
+            with_budget.join(", "),
+            service.name
+        ));
+    }
+    c.description = Some(format!(
+        "the pods behind Service {}, any of which answers a call to it: {}",
+        service.name,
+        docs.iter()
+            .map(|(_, d)| d.description.as_deref().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
+    (c, notes)
+}
+
+/// The components nothing calls, as the model reader finds them for the implicit journey:
+/// those of the groups of mutually dependent components (strongly connected, optional calls
+/// counted) that no other group calls, monitoring and the deploy pipeline aside.
+fn roots(doc: &ModelDoc) -> Vec<String> {
+    let names: Vec<&String> = doc.components.keys().collect();
+    let index: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = doc
+        .components
+        .values()
+        .map(|c| {
+            c.depends_on
+                .iter()
+                .filter_map(|d| index.get(d.component.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let group = strongly_connected(&edges);
+    let mut called = vec![false; names.len()];
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            if group[from] != group[to] {
+                called[group[to]] = true;
+            }
+        }
+    }
+    doc.components
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, c))| {
+            !called[group[*i]] && !matches!(c.kind.as_str(), "monitoring" | "deploy_pipeline")
+        })
+        .map(|(_, (name, _))| name.clone())
+        .collect()
+}
+
+/// The strongly connected group of each node (Kosaraju's algorithm, without recursion).
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut reverse = vec![Vec::new(); n];
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            reverse[to].push(from);
+        }
+    }
+    // Nodes in the order their depth-first visits finish.
+    let mut order = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    for start in 0..n {
+        if seen[start] {
+            continue;
+        }
+        seen[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&to) = edges[node].get(next) {
+                stack.push((node, next + 1));
+                if !seen[to] {
+                    seen[to] = true;
+                    stack.push((to, 0));
+                }
+            } else {
+                order.push(node);
+            }
+        }
+    }
+    let mut group = vec![usize::MAX; n];
+    let mut groups = 0;
+    for &start in order.iter().rev() {
+        if group[start] != usize::MAX {
+            continue;
+        }
+        group[start] = groups;
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &from in &reverse[node] {
+                if group[from] == usize::MAX {
+                    group[from] = groups;
+                    stack.push(from);
+                }
+            }
+        }
+        groups += 1;
+    }
+    group
+}
+
 /// A map keyed by two strings (kind and name, namespace and name), looked up without making a
 /// key.
 struct Index2<V>(HashMap<String, HashMap<String, V>>);
@@ -2016,6 +2505,9 @@ impl<V: Default> Index2<V> {
 fn pod_spec(o: &Object) -> Option<&Yaml> {
     match o.kind.as_str() {
         "Pod" => o.node.get("spec"),
+        "CronJob" => o
+            .node
+            .at(&["spec", "jobTemplate", "spec", "template", "spec"]),
         _ => o.node.at(&["spec", "template", "spec"]),
     }
 }
@@ -2024,20 +2516,32 @@ fn pod_spec(o: &Object) -> Option<&Yaml> {
 fn pod_labels(o: &Object) -> BTreeMap<String, String> {
     let labels = match o.kind.as_str() {
         "Pod" => o.node.at(&["metadata", "labels"]),
+        "CronJob" => o.node.at(&[
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "metadata",
+            "labels",
+        ]),
         _ => o.node.at(&["spec", "template", "metadata", "labels"]),
     };
     labels.map(string_map).unwrap_or_default()
 }
 
+/// The pods a workload runs at a time: `spec.replicas`, or for a Job the pods it runs in
+/// parallel (`parallelism`, default 1).
 fn spec_replicas(o: &Object) -> Option<u64> {
-    match o.kind.as_str() {
-        "Pod" | "DaemonSet" => Some(1),
-        _ => o
-            .node
-            .at(&["spec", "replicas"])
-            .and_then(Yaml::as_int)
-            .map(|r| r.clamp(0, i128::from(u32::MAX)) as u64),
-    }
+    let path: &[&str] = match o.kind.as_str() {
+        "Pod" | "DaemonSet" => return Some(1),
+        "Job" => &["spec", "parallelism"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "parallelism"],
+        _ => &["spec", "replicas"],
+    };
+    o.node
+        .at(path)
+        .and_then(Yaml::as_int)
+        .map(|r| r.clamp(0, i128::from(u32::MAX)) as u64)
 }
 
 fn owner_refs(node: &Yaml) -> Vec<(String, String)> {

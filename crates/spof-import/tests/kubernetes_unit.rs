@@ -484,3 +484,260 @@ fn names_the_model_reader_refuses_are_renamed_and_reported() {
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.iter().all(|n| n.len() <= 256), "{names:?}");
 }
+
+/// The SPOFs the engine finds in an import: component names.
+fn spofs(import: &Import) -> Vec<String> {
+    let yaml = import.model.to_yaml("test");
+    let parsed = spof_model::parse_model(&yaml, &spof_model::ParseLimits::default());
+    let model = parsed.model.expect("a valid model");
+    let report = spof_engine::check(&model, &spof_engine::Config::default());
+    let mut names: Vec<String> = report
+        .analysis
+        .spofs()
+        .filter_map(|e| e.component().map(|c| model.components[c].name.clone()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn cron_job(name: &str, schedule: &str, extra_spec: &str, pod: &str) -> String {
+    format!(
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: {name}\nspec:\n  schedule: \"{schedule}\"\n{extra_spec}  jobTemplate:\n    spec:\n      template:\n        spec:\n{}",
+        pod.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    )
+}
+
+#[test]
+fn jobs_and_cron_jobs_are_batch_work_on_journeys_that_are_not_critical() {
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shop\nspec:\n  defaultBackend:\n    service:\n      name: web\n      port: {number: 80}\n";
+    let text = [
+        deployment(
+            "web",
+            "  replicas: 2\n",
+            &container("example/web:1", &[("DB_HOST", "db")]),
+        ),
+        service("web", "web", "ClusterIP"),
+        ingress.to_string(),
+        deployment("db", "", &container("postgres:16", &[])),
+        service("db", "db", "ClusterIP"),
+        deployment("reports", "", &container("example/reports:1", &[])),
+        service("reports", "reports", "ClusterIP"),
+        // pg_dump in a postgres image: a worker, not a database.
+        cron_job(
+            "backup",
+            "0 3 * * *",
+            "",
+            &container("postgres:16", &[("PGHOST", "db:5432")]),
+        ),
+        // Only a Job calls reports: it is on no critical journey.
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: monthly\nspec:\n  parallelism: 2\n  template:\n    spec:\n      containers:\n      - name: run\n        image: example/monthly:1\n        env:\n        - {name: REPORTS_URL, value: \"http://reports:8080\"}\n".to_string(),
+        cron_job("paused", "* * * * *", "  suspend: true\n", &container("busybox", &[])),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    let backup = &import.model.components["backup"];
+    assert_eq!(backup.kind, "worker");
+    assert!(
+        backup
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("on schedule \"0 3 * * *\""),
+        "{:?}",
+        backup.description
+    );
+    assert_eq!(targets(&import, "backup"), ["db"]);
+    assert_eq!(import.model.components["monthly"].replicas, Some(2));
+    assert_eq!(targets(&import, "monthly"), ["reports"]);
+    for job in ["backup", "monthly"] {
+        let journey = &import.model.journeys[job];
+        assert_eq!(journey.path, [job]);
+        assert_eq!(journey.critical, Some(false));
+    }
+    // Reports is called (by a Job): no journey of its own.
+    assert!(!import.model.journeys.contains_key("reports"));
+    let paused = import
+        .report
+        .unmapped
+        .iter()
+        .find(|u| u.object == "CronJob/paused")
+        .expect("the suspended CronJob is listed");
+    assert!(paused.why.contains("suspended"), "{}", paused.why);
+    // The single pods of the batch work, and what only it uses, are no SPOF; the database on
+    // the web journey is.
+    assert_eq!(spofs(&import), ["db"]);
+}
+
+#[test]
+fn jobs_of_a_cluster_dump_are_part_of_their_cron_job() {
+    let text = [
+        cron_job("sync", "*/5 * * * *", "", &container("example/sync:1", &[])),
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: sync-28890\n  ownerReferences:\n  - {kind: CronJob, name: sync}\nspec:\n  template:\n    spec:\n      containers:\n      - {name: sync, image: example/sync:1}\n".to_string(),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sync-28890-abcde\n  ownerReferences:\n  - {kind: Job, name: sync-28890}\nspec:\n  containers:\n  - {name: sync, image: example/sync:1}\n".to_string(),
+        // Pods of a Job that is not in the input: grouped, batch work too.
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: migrate-x1\n  ownerReferences:\n  - {kind: Job, name: migrate}\nspec:\n  containers:\n  - {name: m, image: example/migrate:1}\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    let names: Vec<&str> = import.model.components.keys().map(String::as_str).collect();
+    assert_eq!(names, ["sync", "migrate"]);
+    let parts: Vec<(&str, &str)> = import
+        .report
+        .mapped
+        .iter()
+        .map(|m| (m.object.as_str(), m.component.as_str()))
+        .collect();
+    assert!(parts.contains(&("Job/sync-28890", "sync")), "{parts:?}");
+    assert!(
+        parts.contains(&("Pod/sync-28890-abcde", "sync")),
+        "{parts:?}"
+    );
+    assert_eq!(import.model.components["migrate"].kind, "worker");
+    // No entry point: the system journey has no batch work, and each has its own.
+    assert!(!import.model.journeys.contains_key("system"));
+    assert_eq!(import.model.journeys["sync"].critical, Some(false));
+    assert!(spofs(&import).is_empty());
+}
+
+#[test]
+fn without_entry_points_the_system_journey_leaves_batch_work_out() {
+    let text = [
+        deployment(
+            "api",
+            "",
+            &container("example/api:1", &[("CACHE", "cache:6379")]),
+        ),
+        deployment("cache", "", &container("redis:7", &[])),
+        service("cache", "cache", "ClusterIP"),
+        cron_job(
+            "warm",
+            "@hourly",
+            "",
+            &container("example/warm:1", &[("CACHE", "cache:6379")]),
+        ),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(import.model.journeys["system"].path, ["api"]);
+    assert_eq!(import.model.journeys["system"].critical, None);
+    assert_eq!(import.model.journeys["warm"].critical, Some(false));
+    assert_eq!(spofs(&import), ["api", "cache"]);
+}
+
+fn labelled(name: &str, app: &str, extra_spec: &str, pod: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n{extra_spec}  selector:\n    matchLabels:\n      app: {app}\n      track: {name}\n  template:\n    metadata:\n      labels:\n        app: {app}\n        track: {name}\n    spec:\n{pod}"
+    )
+}
+
+#[test]
+fn a_service_over_several_workloads_pools_their_pods() {
+    // A stable and a canary Deployment behind one Service: a call goes to any ready pod.
+    let text = [
+        deployment(
+            "web",
+            "",
+            &container("example/web:1", &[("API", "http://api:8080")]),
+        ),
+        labelled(
+            "api-stable",
+            "api",
+            "  replicas: 2\n",
+            &container("example/api:1", &[("DB", "db:5432")]),
+        ),
+        labelled(
+            "api-canary",
+            "api",
+            "",
+            &format!(
+                "      nodeSelector:\n        topology.kubernetes.io/zone: eu-1a\n{}",
+                container(
+                    "example/api:2",
+                    &[("DB", "db:5432"), ("CACHE", "cache:6379")]
+                )
+            ),
+        ),
+        service("api", "api", "ClusterIP"),
+        deployment("db", "", &container("postgres:16", &[])),
+        service("db", "db", "ClusterIP"),
+        deployment("cache", "", &container("redis:7", &[])),
+        service("cache", "cache", "ClusterIP"),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    let names: Vec<&str> = import.model.components.keys().map(String::as_str).collect();
+    assert_eq!(names, ["web", "api", "db", "cache"]);
+    assert_eq!(targets(&import, "web"), ["api"]);
+    assert_eq!(targets(&import, "api"), ["cache", "db"]);
+    let api = &import.model.components["api"];
+    // Each pod where its workload runs: the canary's in its zone.
+    let instances: Vec<(&str, Vec<&str>)> = api
+        .instances
+        .iter()
+        .map(|i| {
+            (
+                i.name.as_str(),
+                i.domains.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        instances,
+        [
+            ("api-stable-1", vec![]),
+            ("api-stable-2", vec![]),
+            ("api-canary-1", vec!["eu-1a"])
+        ]
+    );
+    assert_eq!(api.source.as_deref(), Some("m.yaml:71"));
+    assert_eq!(text.lines().nth(70), Some("kind: Service"));
+    let mapped: Vec<(&str, &str)> = import
+        .report
+        .mapped
+        .iter()
+        .map(|m| (m.object.as_str(), m.component.as_str()))
+        .collect();
+    for object in [
+        "Deployment/api-stable",
+        "Deployment/api-canary",
+        "Service/api",
+    ] {
+        assert!(mapped.contains(&(object, "api")), "{object}: {mapped:?}");
+    }
+    assert!(
+        import
+            .report
+            .inferred
+            .iter()
+            .any(|i| i.from == "api" && i.to == "pool: api-stable, api-canary"),
+        "{:#?}",
+        import.report.inferred
+    );
+    // The canary's single pod is not a SPOF: the stable pods answer without it.
+    assert_eq!(spofs(&import), ["cache", "db", "web"]);
+}
+
+#[test]
+fn workloads_a_service_also_selects_apart_are_not_pooled() {
+    let text = [
+        deployment("web", "", &container("example/web:1", &[("API", "http://api:8080")])),
+        labelled("api-stable", "api", "  replicas: 2\n", &container("example/api:1", &[])),
+        labelled("api-canary", "api", "", &container("example/api:2", &[])),
+        service("api", "api", "ClusterIP"),
+        // The canary alone, for testers.
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: api-canary\nspec:\n  selector:\n    app: api\n    track: api-canary\n".to_string(),
+    ]
+    .join("---\n");
+    let import = import(&text);
+    assert_eq!(targets(&import, "web"), ["api-canary", "api-stable"]);
+    assert!(
+        import.report.not_modelled.iter().any(|n| n.contains(
+            "api-canary is also selected by Service api-canary without the others, so they are not pooled"
+        )),
+        "{:#?}",
+        import.report.not_modelled
+    );
+}
