@@ -129,7 +129,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     };
     builder.build(entities);
     let mut import = builder.finish(files);
-    import.make_names_usable();
+    import.make_usable();
     if import.model.components.is_empty() {
         return Err(ImportError {
             file: files[0].path.clone(),

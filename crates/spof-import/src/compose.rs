@@ -106,7 +106,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         }
     }
     let mut import = Import { model: doc, report };
-    import.make_names_usable();
+    import.make_usable();
     Ok(import)
 }
 

@@ -150,7 +150,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         }
     }
     let mut import = Importer::new(objects, report).run();
-    import.make_names_usable();
+    import.make_usable();
     Ok(import)
 }
 

@@ -12,11 +12,11 @@
 pub mod backstage;
 pub mod compose;
 pub mod kubernetes;
-mod names;
 pub mod overlay;
 pub mod structurizr;
 pub mod terraform;
 mod types;
+mod usable;
 mod yaml;
 
 pub use types::*;

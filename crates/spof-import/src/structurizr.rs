@@ -71,7 +71,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     let mut mapper = Mapper::new(&reader);
     mapper.run();
     let mut import = mapper.finish();
-    import.make_names_usable();
+    import.make_usable();
     if import.model.components.is_empty() {
         return Err(ImportError {
             file: file.path.clone(),

@@ -40,7 +40,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     let mut builder = Builder::new(&tf);
     builder.run();
     let mut import = builder.finish();
-    import.make_names_usable();
+    import.make_usable();
     if import.model.components.is_empty() {
         let mut types: Vec<&str> = tf
             .res

@@ -512,3 +512,32 @@ fn instances_with_the_same_label_get_distinct_names() {
     assert_eq!(names, ["1", "1 (2)"]);
     read_model(&import.model.to_yaml("test"));
 }
+
+/// Found by fuzzing: a node count beyond what the model reader takes (1 to 1,000,000
+/// replicas) went into the model as it was.
+#[test]
+fn counts_beyond_the_model_are_kept_within_it() {
+    let group = |count: u64| {
+        plan(
+            vec![resource(
+                "aws_elasticache_replication_group.cache",
+                json!({"engine": "redis", "num_cache_clusters": count,
+                       "automatic_failover_enabled": false}),
+            )],
+            vec![],
+        )
+    };
+    let huge = import(&group(199_999_999_979));
+    assert_eq!(
+        huge.model.components["aws_elasticache_replication_group.cache"].replicas,
+        Some(1_000_000)
+    );
+    assert!(
+        huge.report.not_modelled.iter().any(|n| n
+            .contains("`replicas` 199999999979 is outside what the model takes (1 to 1000000)")),
+        "{:#?}",
+        huge.report.not_modelled
+    );
+    read_model(&huge.model.to_yaml("test"));
+    read_model(&import(&group(0)).model.to_yaml("test"));
+}

@@ -1,17 +1,27 @@
-//! Names the model reader accepts. Importers name components, domains, journeys and DNS
-//! records after what the input calls them, and an input can call them anything; the model
-//! reader takes 1 to 256 printable characters, not all blank. Before an import is returned,
-//! a name it would refuse is renamed (control characters written as escapes, a long name cut,
-//! a blank one `unnamed`), kept unique, every reference follows, and the report says so.
-//! Instance names, any text to the reader, must differ within a component: a name listed
-//! twice gets a ` (2)`.
+//! What the model reader accepts, made sure of before an import is returned.
+//!
+//! - Names: importers name components, domains, journeys and DNS records after what the
+//!   input calls them, and an input can call them anything; the model reader takes 1 to 256
+//!   printable characters, not all blank. A name it would refuse is renamed (control
+//!   characters written as escapes, a long name cut, a blank one `unnamed`), kept unique,
+//!   and every reference follows. Instance names, any text to the reader, must differ within
+//!   a component: a name listed twice gets a ` (2)`.
+//! - Counts come from the input too (`replicas`, `num_cache_clusters`, a PodDisruptionBudget):
+//!   `replicas` and `min_healthy` are kept within the reader's 1 to 1,000,000 (and
+//!   `min_healthy` to the instances there are), a DNS record's address count within 1 to
+//!   1,000.
+//!
+//! Each change is said in the report's `not_modelled`.
 
-use crate::{Import, InstanceDoc, ModelDoc};
+use crate::{ComponentDoc, DnsAddressesDoc, Import, InstanceDoc, ModelDoc};
 use indexmap::IndexMap;
+use spof_model::schema::MAX_REPLICAS;
 use std::collections::{HashMap, HashSet};
 
 /// The longest name the model reader takes, in bytes.
 const MAX: usize = 256;
+/// The most addresses the model reader takes for a DNS record.
+const MAX_ADDRESSES: u64 = 1000;
 
 /// Whether the model reader takes `name` as a name.
 fn usable(name: &str) -> bool {
@@ -19,8 +29,8 @@ fn usable(name: &str) -> bool {
 }
 
 impl Import {
-    /// Renames what the model reader would refuse as a name; see the module's documentation.
-    pub(crate) fn make_names_usable(&mut self) {
+    /// Changes what the model reader would refuse; see the module's documentation.
+    pub(crate) fn make_usable(&mut self) {
         let notes = &mut self.report.not_modelled;
         let model: &mut ModelDoc = &mut self.model;
         let components = rename(&mut model.components, "component", notes);
@@ -33,6 +43,7 @@ impl Import {
         }
         for (name, component) in &mut model.components {
             distinct_instances(name, &mut component.instances, notes);
+            counts_in_range(name, component, notes);
             component
                 .domains
                 .iter_mut()
@@ -44,10 +55,16 @@ impl Import {
             }
             if let Some(dns) = &mut component.dns {
                 rename(&mut dns.records, "DNS record", notes);
-                for record in dns.records.values_mut() {
-                    if let Some(crate::DnsAddressesDoc::Components(targets)) = &mut record.addresses
-                    {
-                        targets.iter_mut().for_each(|t| follow(&components, t));
+                for (record_name, record) in &mut dns.records {
+                    match &mut record.addresses {
+                        Some(DnsAddressesDoc::Components(targets)) => {
+                            targets.iter_mut().for_each(|t| follow(&components, t));
+                        }
+                        Some(DnsAddressesDoc::Count(count)) => {
+                            let what = format!("DNS record `{}` addresses", shown(record_name));
+                            clamp(count, 1, MAX_ADDRESSES, name, &what, notes);
+                        }
+                        None => {}
                     }
                 }
             }
@@ -85,6 +102,51 @@ fn rename<V>(
         map.insert(new, value);
     }
     renames
+}
+
+/// `replicas` and `min_healthy` within the reader's range.
+fn counts_in_range(name: &str, component: &mut ComponentDoc, notes: &mut Vec<String>) {
+    if let Some(replicas) = &mut component.replicas {
+        clamp(replicas, 1, MAX_REPLICAS, name, "`replicas`", notes);
+    }
+    // How many instances the reader will make, as it counts them.
+    let instances = if !component.instances.is_empty() {
+        component.instances.len() as u64
+    } else if let Some(replicas) = component.replicas {
+        replicas
+    } else if let Some(dns) = component.dns.as_ref().filter(|d| !d.providers.is_empty()) {
+        dns.providers.len() as u64
+    } else {
+        component.spread.len().max(1) as u64
+    };
+    if let Some(min) = &mut component.min_healthy {
+        clamp(
+            min,
+            1,
+            instances.min(MAX_REPLICAS),
+            name,
+            "`min_healthy`",
+            notes,
+        );
+    }
+}
+
+fn clamp(
+    value: &mut u64,
+    low: u64,
+    high: u64,
+    component: &str,
+    what: &str,
+    notes: &mut Vec<String>,
+) {
+    let fitted = (*value).clamp(low, high);
+    if fitted != *value {
+        notes.push(format!(
+            "component `{}`: {what} {value} is outside what the model takes ({low} to {high}); modelled as {fitted}",
+            shown(component)
+        ));
+        *value = fitted;
+    }
 }
 
 /// Renames the instances whose name an earlier instance of the component has.
