@@ -132,6 +132,90 @@ impl Bdd {
         Ok(r)
     }
 
+    /// How many nodes (terminals aside) the functions of `roots` use together.
+    pub fn node_count(&self, roots: &[Ref]) -> usize {
+        self.mark(roots).iter().filter(|&&m| m).count()
+    }
+
+    fn mark(&self, roots: &[Ref]) -> Vec<bool> {
+        let mut live = vec![false; self.nodes.len()];
+        let mut stack: Vec<Ref> = roots.iter().copied().filter(|&r| r > TRUE).collect();
+        while let Some(r) = stack.pop() {
+            if std::mem::replace(&mut live[r as usize], true) {
+                continue;
+            }
+            let Node { lo, hi, .. } = self.nodes[r as usize];
+            for child in [lo, hi] {
+                if child > TRUE && !live[child as usize] {
+                    stack.push(child);
+                }
+            }
+        }
+        live
+    }
+
+    /// Garbage collection: keeps only the nodes of the functions of `roots` and rewrites each
+    /// root to its new handle; every other handle is invalid afterwards. Computed results
+    /// whose operands and result are all kept are kept too. Nodes keep their relative order
+    /// (children before parents, so `birnbaum`'s walk stays valid).
+    pub fn compact(&mut self, roots: &mut [Ref]) {
+        let live = self.mark(roots);
+        let mut new_of = vec![Ref::MAX; self.nodes.len()];
+        new_of[FALSE as usize] = FALSE;
+        new_of[TRUE as usize] = TRUE;
+        let mut nodes = Vec::with_capacity(2 + live.iter().filter(|&&m| m).count());
+        nodes.extend_from_slice(&self.nodes[..2]);
+        for (old, node) in self.nodes.iter().enumerate().skip(2) {
+            if live[old] {
+                new_of[old] = nodes.len() as Ref;
+                nodes.push(Node {
+                    var: node.var,
+                    lo: new_of[node.lo as usize],
+                    hi: new_of[node.hi as usize],
+                });
+            }
+        }
+        self.unique = FxHashMap::default();
+        self.unique.reserve(nodes.len());
+        for (r, node) in nodes.iter().enumerate().skip(2) {
+            self.unique.insert(*node, r as Ref);
+        }
+        self.nodes = nodes;
+        // Results between live nodes stay valid under their new handles: keeping them saves
+        // recomputing what the next gates share with the last ones.
+        let live_ref = |r: Ref| match new_of[r as usize] {
+            Ref::MAX => None,
+            r => Some(r),
+        };
+        let mut apply = Cache::new();
+        // Into another table: the order of the walk cannot show.
+        #[allow(clippy::iter_over_hash_type)]
+        for (&key, &value) in &self.apply_cache.map {
+            let (op, a, b) = (
+                key >> 62,
+                (key >> 31) as u32 & 0x7fff_ffff,
+                key as u32 & 0x7fff_ffff,
+            );
+            if let (Some(a), Some(b), Some(r)) = (live_ref(a), live_ref(b), live_ref(value)) {
+                apply
+                    .map
+                    .insert((op << 62) | (u64::from(a) << 31) | u64::from(b), r);
+            }
+        }
+        self.apply_cache = apply;
+        let mut not = FxHashMap::default();
+        #[allow(clippy::iter_over_hash_type)]
+        for (&f, &r) in &self.not_cache {
+            if let (Some(f), Some(r)) = (live_ref(f), live_ref(r)) {
+                not.insert(f, r);
+            }
+        }
+        self.not_cache = not;
+        for root in roots {
+            *root = new_of[*root as usize];
+        }
+    }
+
     /// The function that is true exactly when `var` is.
     pub fn var(&mut self, var: Var) -> Result<Ref, TooLarge> {
         self.make(var, FALSE, TRUE)
@@ -878,6 +962,97 @@ mod tests {
         let f = bdd.apply(Op::And, vars[0], not_b).unwrap();
         let sets = zbdd.minimal_solutions(&bdd, f, 5).unwrap();
         assert_eq!(zbdd.sets(sets, 10), vec![vec![0]]);
+    }
+}
+
+#[cfg(test)]
+mod compact_tests {
+    use super::*;
+
+    /// Random functions built from random operations; after collecting down to some of them,
+    /// each kept one has the same probability, minimal solutions and node count as before,
+    /// and the diagram still hash-conses (rebuilding a kept function gives the same handle).
+    #[test]
+    fn compaction_keeps_the_live_functions() {
+        let mut seed: u64 = 0x853c_49e6_748f_ea9b;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..200 {
+            let vars = 2 + next(8);
+            let p: Vec<f64> = (0..vars).map(|_| (1 + next(98)) as f64 / 100.0).collect();
+            let mut bdd = Bdd::new();
+            let mut fs: Vec<Ref> = (0..vars).map(|v| bdd.var(v as Var).unwrap()).collect();
+            for _ in 0..10 + next(30) {
+                let (a, b) = (fs[next(fs.len())], fs[next(fs.len())]);
+                let f = match next(4) {
+                    0 => bdd.apply(Op::And, a, b),
+                    1 => bdd.apply(Op::Or, a, b),
+                    2 => bdd.apply(Op::Xor, a, b),
+                    _ => bdd.not(a),
+                }
+                .unwrap();
+                fs.push(f);
+            }
+            let mut roots: Vec<Ref> = (0..1 + next(4)).map(|_| fs[next(fs.len())]).collect();
+            let measure = |bdd: &Bdd, roots: &[Ref]| -> Vec<(f64, u128, usize)> {
+                roots
+                    .iter()
+                    .map(|&r| {
+                        let mut zbdd = Zbdd::new();
+                        let sets = zbdd.minimal_solutions(bdd, r, u32::MAX).unwrap();
+                        (
+                            bdd.probability(r, &p),
+                            zbdd.count(sets),
+                            bdd.node_count(&[r]),
+                        )
+                    })
+                    .collect()
+            };
+            let before = measure(&bdd, &roots);
+            let shared = bdd.node_count(&roots);
+            let old = roots.clone();
+            bdd.compact(&mut roots);
+            assert_eq!(bdd.len(), 2 + shared);
+            assert_eq!(measure(&bdd, &roots), before);
+            for (i, &r) in roots.iter().enumerate() {
+                // The unique table knows every kept node: building the function again node
+                // by node gives the same handle.
+                let mut memo = FxHashMap::default();
+                assert_eq!(
+                    rebuild(&mut bdd, r, &mut memo),
+                    r,
+                    "root {i} (was {})",
+                    old[i]
+                );
+                // The kept computed results agree with fresh operations.
+                let a = bdd.apply(Op::And, r, roots[0]).unwrap();
+                let o = bdd.apply(Op::Or, r, roots[0]).unwrap();
+                let n = bdd.not(r).unwrap();
+                let (pr, p0) = (bdd.probability(r, &p), bdd.probability(roots[0], &p));
+                let (pa, po) = (bdd.probability(a, &p), bdd.probability(o, &p));
+                assert!((pa + po - pr - p0).abs() < 1e-12);
+                assert!((bdd.probability(n, &p) - (1.0 - pr)).abs() < 1e-12);
+            }
+        }
+    }
+
+    fn rebuild(bdd: &mut Bdd, f: Ref, memo: &mut FxHashMap<Ref, Ref>) -> Ref {
+        if f <= TRUE {
+            return f;
+        }
+        if let Some(&r) = memo.get(&f) {
+            return r;
+        }
+        let Node { var, lo, hi } = bdd.nodes[f as usize];
+        let lo = rebuild(bdd, lo, memo);
+        let hi = rebuild(bdd, hi, memo);
+        let r = bdd.make(var, lo, hi).unwrap();
+        memo.insert(f, r);
+        r
     }
 }
 

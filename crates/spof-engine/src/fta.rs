@@ -171,7 +171,7 @@ pub fn analyze(
     top_gate: usize,
     config: &FtaConfig,
 ) -> Result<FtaResult, TooLarge> {
-    match analyze_with(tree, top_gate, config, true) {
+    match analyze_with(tree, top_gate, config, true, GC_START) {
         Err(TooLarge) if config.max_order != u32::MAX && tree.is_coherent() => {
             without_bdd(tree, top_gate, config)
         }
@@ -204,12 +204,14 @@ fn without_bdd(
     Ok(result)
 }
 
-/// `analyze`, with the tree cut into modules or (for tests) solved whole.
+/// `analyze`, with the tree cut into modules or (for tests) solved whole, and the BDDs first
+/// collected at `gc_start` nodes.
 fn analyze_with(
     tree: &FaultTree,
     top_gate: usize,
     config: &FtaConfig,
     modules: bool,
+    gc_start: usize,
 ) -> Result<FtaResult, TooLarge> {
     let plan_started = std::time::Instant::now();
     let plan = Plan::new(tree, top_gate, modules);
@@ -230,7 +232,7 @@ fn analyze_with(
     for &module in &plan.modules {
         let bdd_started = std::time::Instant::now();
         let mut bdd = Bdd::new();
-        let root = build(tree, module, &plan, &values, &mut bdd)?;
+        let root = build(tree, module, &plan, &values, &mut bdd, gc_start)?;
         let module_probability = bdd.probability(root, &p);
         bdd_nodes += bdd.len();
         let zbdd_started = std::time::Instant::now();
@@ -580,47 +582,88 @@ impl Plan {
 
 /// The BDD of a module, gates below it first (iteratively: trees can be thousands deep), the
 /// modules below it as their variables.
+///
+/// Each gate's diagram is dropped once its last parent in the module is built, and when the
+/// arena has grown past twice what was live at the last collection (and past `gc_start`
+/// nodes), it is collected down to the diagrams still needed: most nodes made on the way up
+/// are intermediate results no later gate refers to.
 fn build(
     tree: &FaultTree,
     module: usize,
     plan: &Plan,
     values: &FxHashMap<usize, ModuleValue>,
     bdd: &mut Bdd,
+    gc_start: usize,
 ) -> Result<Ref, TooLarge> {
-    let mut done: FxHashMap<usize, Ref> = FxHashMap::default();
+    // The gates of the module, each after the gates below it, and how many times each is
+    // referred to by the gates of the module.
+    let mut order = Vec::new();
+    let mut uses: FxHashMap<usize, u32> = FxHashMap::default();
+    let mut seen: FxHashMap<usize, ()> = FxHashMap::default();
     let mut stack = vec![(module, false)];
     while let Some((g, children_done)) = stack.pop() {
-        if done.contains_key(&g) {
+        if children_done {
+            order.push(g);
+            continue;
+        }
+        if seen.insert(g, ()).is_some() {
             continue;
         }
         if g != module && plan.is_module[g] {
-            let r = match values[&g] {
+            order.push(g);
+            continue;
+        }
+        stack.push((g, true));
+        visit_refs(&tree.gates[g].formula, &mut |f| {
+            if let Formula::Gate(child) = f {
+                *uses.entry(*child).or_insert(0) += 1;
+                if !seen.contains_key(child) {
+                    stack.push((*child, false));
+                }
+            }
+        });
+    }
+    let mut done: FxHashMap<usize, Ref> = FxHashMap::default();
+    let mut collect_above = gc_start;
+    for g in order {
+        let r = if g != module && plan.is_module[g] {
+            match values[&g] {
                 ModuleValue::Constant(false) => dd::FALSE,
                 ModuleValue::Constant(true) => dd::TRUE,
                 ModuleValue::Var { var, negated } => {
                     let r = bdd.var(var)?;
                     if negated { bdd.not(r)? } else { r }
                 }
-            };
-            done.insert(g, r);
-            continue;
-        }
-        if !children_done {
-            stack.push((g, true));
-            visit_refs(&tree.gates[g].formula, &mut |f| {
+            }
+        } else {
+            let formula = &tree.gates[g].formula;
+            let r = formula_bdd(formula, &plan.var_of_event, &done, bdd)?;
+            visit_refs(formula, &mut |f| {
                 if let Formula::Gate(child) = f
-                    && !done.contains_key(child)
+                    && let Some(left) = uses.get_mut(child)
                 {
-                    stack.push((*child, false));
+                    *left -= 1;
+                    if *left == 0 {
+                        done.remove(child);
+                    }
                 }
             });
-            continue;
-        }
-        let r = formula_bdd(&tree.gates[g].formula, &plan.var_of_event, &done, bdd)?;
+            r
+        };
         done.insert(g, r);
+        if bdd.len() > collect_above {
+            let gates: Vec<usize> = done.keys().copied().collect();
+            let mut roots: Vec<Ref> = gates.iter().map(|g| done[g]).collect();
+            bdd.compact(&mut roots);
+            done.extend(gates.into_iter().zip(roots));
+            collect_above = gc_start.max(2 * bdd.len());
+        }
     }
     Ok(done[&module])
 }
+
+/// A module's BDD is first collected when its arena passes this many nodes.
+const GC_START: usize = 8_000_000;
 
 fn formula_bdd(
     formula: &Formula,
@@ -789,9 +832,24 @@ mod tests {
                     top: 5,
                     mcub_limit: 1000,
                 };
-                let whole = analyze_with(&tree, 0, &config, false).unwrap();
-                let cut = analyze_with(&tree, 0, &config, true).unwrap();
+                let whole = analyze_with(&tree, 0, &config, false, usize::MAX).unwrap();
+                // Modules, and modules with the BDD collected after every gate.
+                let cut = analyze_with(&tree, 0, &config, true, usize::MAX).unwrap();
+                let collected = analyze_with(&tree, 0, &config, true, 0).unwrap();
                 let context = format!("round {round}, -l {max_order}: {tree:?}");
+                assert_eq!(
+                    (
+                        collected.probability,
+                        collected.cut_sets,
+                        &collected.by_order
+                    ),
+                    (cut.probability, cut.cut_sets, &cut.by_order),
+                    "{context}"
+                );
+                let best = |r: &FtaResult| -> Vec<Vec<usize>> {
+                    r.most_probable.iter().map(|(s, _)| s.clone()).collect()
+                };
+                assert_eq!(best(&collected), best(&cut), "{context}");
                 assert!(
                     (whole.probability - cut.probability).abs() < 1e-12,
                     "{context}"
