@@ -10,6 +10,10 @@ use std::path::Path;
 /// Extensions read when a folder is walked.
 const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "dsl"];
 
+/// How many times the files that compose files point at are followed (an include of an
+/// include...).
+const MAX_REFERENCE_ROUNDS: usize = 16;
+
 /// An input as given on the command line: a path, with the format when the user named it.
 pub struct Input {
     pub format: Option<Format>,
@@ -107,16 +111,25 @@ pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
                 .join(", ")
         ));
     }
-    // The files compose services read (env_file, configs), so that host names in them count.
+    // The files compose files point at: those services read (env_file, configs), so that host
+    // names in them count, and the compose files they include or extend from, and what those
+    // point at in turn. What cannot be read is left to the import, which reports it.
     if let Some(files) = by_format.get_mut(&format_index(Format::Compose)) {
-        for path in spof_import::compose::referenced_files(files) {
-            let known = files.iter().any(|f| same_path(&f.path, &path));
-            if known || !Path::new(&path).is_file() {
-                continue;
+        for _ in 0..MAX_REFERENCE_ROUNDS {
+            let mut added = false;
+            for path in spof_import::compose::referenced_files(files) {
+                let known = files.iter().any(|f| same_path(&f.path, &path));
+                if known || !Path::new(&path).is_file() {
+                    continue;
+                }
+                let text = crate::files::read_text(&path)?;
+                skipped.retain(|s| !same_path(&s.object, &path));
+                files.push(SourceFile { path, text });
+                added = true;
             }
-            let text = crate::files::read_text(&path)?;
-            skipped.retain(|s| !same_path(&s.object, &path));
-            files.push(SourceFile { path, text });
+            if !added {
+                break;
+            }
         }
     }
     let mut imports: Vec<(Format, Vec<String>, Import)> = Vec::new();

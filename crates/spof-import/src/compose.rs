@@ -1,5 +1,10 @@
 //! docker-compose files (and Docker Swarm stack files) to a model.
 //!
+//! - The project is what `docker compose` reads: each file after the files it `include`s;
+//!   a service that `extends` another (in the same file or one named by `file`) has that
+//!   service's definition under its own, but for the keys that name other services. Files the
+//!   project only extends from add no service of their own. The files pointed at must be among
+//!   the inputs (the CLI reads them): what is not is reported as unresolved.
 //! - Each service is a component: `deploy.replicas` or `scale` (default 1), `deploy.mode:
 //!   global`, a `healthcheck` (without one, a dead replica keeps getting traffic), a restart
 //!   policy (without one, a crashed container stays down: its repair time is unknown).
@@ -25,7 +30,7 @@ use crate::{
     InstanceDoc, JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved, Yaml, YamlValue,
     parse_yaml_documents,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How long Docker takes to restart a container with a restart policy.
 const CONTAINER_RESTART: &str = "1m";
@@ -91,7 +96,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             message: "no compose file (a YAML file with a top-level `services:` mapping)".into(),
         });
     }
-    let mut importer = Importer::new(&composes, &others, &mut report);
+    let project = project(&composes, &mut report);
+    let mut importer = Importer::new(&project, &others, &mut report);
     importer.run();
     let doc = std::mem::take(&mut importer.doc);
     let used = std::mem::take(&mut importer.used_files);
@@ -110,9 +116,11 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     Ok(import)
 }
 
-/// The files that the services of compose files read (`env_file`, `configs` with a `file`),
-/// as paths joined to each compose file's folder: the caller reads those that exist and passes
-/// them in too, so that host names in them are seen.
+/// The files that compose files point at: those their services read (`env_file`, `configs`
+/// with a `file`), and the compose files they `include` or `extends` from, as paths joined to
+/// each compose file's folder. The caller reads those that exist and passes them in too (and
+/// asks again for the files those point at), so that host names in them are seen and the
+/// project is whole; the import reports what it could not follow.
 pub fn referenced_files(files: &[SourceFile]) -> Vec<String> {
     let mut found = BTreeSet::new();
     for file in files {
@@ -121,6 +129,16 @@ pub fn referenced_files(files: &[SourceFile]) -> Vec<String> {
         };
         let folder = folder_of(&file.path);
         for document in &documents {
+            for reference in references(document) {
+                if let Reference::Include { path, .. }
+                | Reference::Extends {
+                    file: Some(path), ..
+                } = reference
+                    && !is_remote(&path)
+                {
+                    found.insert(join(&folder, &path));
+                }
+            }
             for (_, service) in document
                 .get("services")
                 .map(Yaml::entries)
@@ -160,6 +178,335 @@ pub fn referenced_files(files: &[SourceFile]) -> Vec<String> {
     found.into_iter().collect()
 }
 
+/// Keys that name other services: a base of `extends` cannot have them (Compose refuses it),
+/// and they are not inherited from one.
+const NOT_INHERITED: &[&str] = &["depends_on", "links", "volumes_from", "network_mode"];
+
+/// How many `extends` a service may chain.
+const MAX_EXTENDS: usize = 16;
+
+/// The project the compose files make, as `docker compose` reads it.
+struct Project<'a> {
+    /// The files whose services are the project's, in merge order: each file after those it
+    /// `include`s; files that others only include or extend from are not here by themselves.
+    files: Vec<(&'a SourceFile, &'a Yaml)>,
+    /// For a service definition (file, service) that `extends` another, the definitions it
+    /// inherits, the outermost base first.
+    bases: HashMap<(String, String), Vec<(&'a str, &'a Yaml)>>,
+}
+
+/// Where a compose file points: `include` entries and `extends` with a `file`.
+enum Reference<'a> {
+    Include {
+        path: String,
+        line: u32,
+    },
+    Extends {
+        service: String,
+        file: Option<String>,
+        line: u32,
+        from: &'a str,
+    },
+}
+
+/// The references of a compose document, paths as written.
+fn references(document: &Yaml) -> Vec<Reference<'_>> {
+    let mut found = Vec::new();
+    for entry in document.get("include").map(Yaml::items).unwrap_or_default() {
+        match entry.text() {
+            Some(path) => found.push(Reference::Include {
+                path,
+                line: entry.line,
+            }),
+            None => match entry.get("path") {
+                Some(paths) if paths.items().is_empty() => {
+                    if let Some(path) = paths.text() {
+                        found.push(Reference::Include {
+                            path,
+                            line: paths.line,
+                        });
+                    }
+                }
+                Some(paths) => {
+                    for path in paths.items() {
+                        if let Some(text) = path.text() {
+                            found.push(Reference::Include {
+                                path: text,
+                                line: path.line,
+                            });
+                        }
+                    }
+                }
+                None => {}
+            },
+        }
+    }
+    for (key, service) in document
+        .get("services")
+        .map(Yaml::entries)
+        .unwrap_or_default()
+    {
+        let (Some(name), Some(extends)) = (key.as_str(), service.get("extends")) else {
+            continue;
+        };
+        let (target, file) = match extends.text() {
+            Some(target) => (Some(target), None),
+            None => (
+                extends.get("service").and_then(Yaml::text),
+                extends.get("file").and_then(Yaml::text),
+            ),
+        };
+        if let Some(service) = target {
+            found.push(Reference::Extends {
+                service,
+                file,
+                line: extends.line,
+                from: name,
+            });
+        }
+    }
+    found
+}
+
+/// A path that is not a file of the machine: a Git repository or an OCI artifact.
+fn is_remote(path: &str) -> bool {
+    path.contains("://") || path.starts_with("git@")
+}
+
+/// The project of the compose files: which files are its own, in which order, and what each
+/// `extends` inherits. What cannot be followed (a file not among the inputs, a remote include,
+/// a service the file does not have, a cycle) is reported as unresolved.
+fn project<'a>(composes: &'a [(&'a SourceFile, Yaml)], report: &mut ImportReport) -> Project<'a> {
+    let index: HashMap<String, usize> = composes
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| (normalise(&f.path), i))
+        .collect();
+    let mut includes: Vec<Vec<usize>> = vec![Vec::new(); composes.len()];
+    let mut pointed_at: Vec<Vec<String>> = vec![Vec::new(); composes.len()];
+    let mut unresolved = Vec::new();
+    for (i, (file, document)) in composes.iter().enumerate() {
+        let folder = folder_of(&file.path);
+        for reference in references(document) {
+            let (path, line, how) = match &reference {
+                Reference::Include { path, line } => (path.clone(), *line, "include".to_string()),
+                Reference::Extends {
+                    file: Some(path),
+                    line,
+                    from,
+                    ..
+                } => (path.clone(), *line, format!("extends in service {from}")),
+                Reference::Extends { file: None, .. } => continue,
+            };
+            if is_remote(&path) {
+                unresolved.push(Unresolved {
+                    reference: path.clone(),
+                    from: file.path.clone(),
+                    source: format!(
+                        "{how} {path} ({}:{line}): a remote file, not fetched (the importer reads no network)",
+                        file.path
+                    ),
+                });
+                continue;
+            }
+            match index.get(&join(&folder, &path)) {
+                Some(&j) if j != i => {
+                    if matches!(reference, Reference::Include { .. }) {
+                        includes[i].push(j);
+                    }
+                    pointed_at[j].push(format!("{how} of {} ({}:{line})", file.path, file.path));
+                }
+                Some(_) => {}
+                None => unresolved.push(Unresolved {
+                    reference: path.clone(),
+                    from: file.path.clone(),
+                    source: format!(
+                        "{how} {path} ({}:{line}): the file is not among the inputs (or could not be read)",
+                        file.path
+                    ),
+                }),
+            }
+        }
+    }
+    // The project's own files: those nothing else points at (all of them, if they point at
+    // each other in a circle), each after what it includes.
+    let mut roots: Vec<usize> = (0..composes.len())
+        .filter(|&i| pointed_at[i].is_empty())
+        .collect();
+    if roots.is_empty() {
+        roots = (0..composes.len()).collect();
+    }
+    let mut order = Vec::new();
+    let mut state = vec![0u8; composes.len()];
+    for root in roots {
+        include_order(root, &includes, &mut state, &mut order);
+    }
+    let files: Vec<(&SourceFile, &Yaml)> = order
+        .iter()
+        .map(|&i| (composes[i].0, &composes[i].1))
+        .collect();
+    for (i, (file, _)) in composes.iter().enumerate() {
+        let included = order.contains(&i);
+        if !pointed_at[i].is_empty() {
+            report.not_modelled.push(format!(
+                "{} is read through {}: {}",
+                file.path,
+                pointed_at[i].join(", "),
+                if included {
+                    "its services are part of the project"
+                } else {
+                    "only the services extended from it are used, in the services that extend them"
+                }
+            ));
+        }
+    }
+    // What each `extends` inherits, followed through chains of them.
+    let mut bases = HashMap::new();
+    let mut extended: BTreeMap<(usize, String), Vec<String>> = BTreeMap::new();
+    for &i in &order {
+        let (file, document) = (composes[i].0, &composes[i].1);
+        for reference in references(document) {
+            let Reference::Extends {
+                service,
+                file: target,
+                line,
+                from,
+            } = reference
+            else {
+                continue;
+            };
+            let mut chain = Vec::new();
+            let mut seen = vec![(i, from.to_string())];
+            let mut next = Some((i, target, service));
+            let mut via: Option<String> = None;
+            while let Some((at, target, service)) = next.take() {
+                let folder = folder_of(&composes[at].0.path);
+                let j = match &target {
+                    Some(path) => match index.get(&join(&folder, path)) {
+                        Some(&j) => j,
+                        // Reported above.
+                        None => break,
+                    },
+                    None => at,
+                };
+                let (base_file, base_document) = (composes[j].0, &composes[j].1);
+                let Some(definition) = base_document
+                    .get("services")
+                    .and_then(|s| s.get(&service))
+                    .filter(|d| d.is_map())
+                else {
+                    unresolved.push(Unresolved {
+                        reference: format!("extends {service}"),
+                        from: from.to_string(),
+                        source: format!(
+                            "service {from} extends service {service} of {} ({}:{line}), which has no such service",
+                            base_file.path, file.path
+                        ),
+                    });
+                    break;
+                };
+                if seen.contains(&(j, service.clone())) || seen.len() > MAX_EXTENDS {
+                    unresolved.push(Unresolved {
+                        reference: format!("extends {service}"),
+                        from: from.to_string(),
+                        source: format!(
+                            "service {from} ({}:{line}) extends a chain of services that comes back to {service} of {} or is longer than {MAX_EXTENDS}",
+                            file.path, base_file.path
+                        ),
+                    });
+                    break;
+                }
+                seen.push((j, service.clone()));
+                chain.push((base_file.path.as_str(), definition));
+                let by = extended.entry((j, service.clone())).or_default();
+                if !by.iter().any(|b| b == from) {
+                    by.push(from.to_string());
+                }
+                report.inferred.push(Inferred {
+                    from: from.to_string(),
+                    to: format!("extends {service}"),
+                    evidence: format!(
+                        "service {from} {} service {service} of {} ({}:{line}): it has its definition, but for what names other services",
+                        match &via {
+                            Some(via) => format!("extends, through {via},"),
+                            None => "extends".into(),
+                        },
+                        base_file.path,
+                        file.path
+                    ),
+                    source: format!("{}:{line}", file.path),
+                });
+                via = Some(service.clone());
+                next = references(base_document).into_iter().find_map(|r| match r {
+                    Reference::Extends {
+                        service: s,
+                        file: f,
+                        from: by,
+                        ..
+                    } if by == service => Some((j, f, s)),
+                    _ => None,
+                });
+            }
+            if !chain.is_empty() {
+                chain.reverse();
+                bases.insert((file.path.clone(), from.to_string()), chain);
+            }
+        }
+    }
+    // The services of files the project only extends from are not services of the project.
+    for (i, (file, document)) in composes.iter().enumerate() {
+        if order.contains(&i) {
+            continue;
+        }
+        for (key, _) in document
+            .get("services")
+            .map(Yaml::entries)
+            .unwrap_or_default()
+        {
+            let Some(name) = key.text() else { continue };
+            report.unmapped.push(Unmapped {
+                object: format!("service {name}"),
+                why: match extended.get(&(i, name.clone())) {
+                    Some(by) => format!(
+                        "defined in a file the project only extends from: part of {}, which extend{} it",
+                        by.iter().map(|b| format!("service {b}")).collect::<Vec<_>>().join(", "),
+                        if by.len() == 1 { "s" } else { "" }
+                    ),
+                    None => "defined in a file the project only extends from, and no service extends it".into(),
+                },
+                source: format!("{}:{}", file.path, key.line),
+            });
+        }
+    }
+    report.unresolved.extend(unresolved);
+    Project { files, bases }
+}
+
+/// Files in merge order: what a file includes before it, each once.
+fn include_order(i: usize, includes: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>) {
+    // 0: not seen, 1: being ordered (a cycle comes back), 2: ordered.
+    if state[i] != 0 {
+        return;
+    }
+    state[i] = 1;
+    let mut stack = vec![(i, 0usize)];
+    while let Some((at, next)) = stack.pop() {
+        match includes[at].get(next) {
+            Some(&j) => {
+                stack.push((at, next + 1));
+                if state[j] == 0 {
+                    state[j] = 1;
+                    stack.push((j, 0));
+                }
+            }
+            None => {
+                state[at] = 2;
+                order.push(at);
+            }
+        }
+    }
+}
+
 fn detect_compose(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("services:"))
 }
@@ -168,8 +515,12 @@ fn detect_compose(text: &str) -> bool {
 /// `docker compose -f a -f b` does).
 struct Service<'a> {
     name: String,
-    /// The definitions, in file order, with their file.
+    /// The definitions, in file order, with their file; those a definition `extends` come
+    /// just before it.
     definitions: Vec<(&'a str, &'a Yaml)>,
+    /// For each definition, whether it is the base of an `extends`: keys that name other
+    /// services (`depends_on`, `links`...) are not inherited from it.
+    inherited: Vec<bool>,
     /// Where the service is first named.
     source: String,
     /// The file's folder, for relative paths.
@@ -177,25 +528,33 @@ struct Service<'a> {
 }
 
 impl<'a> Service<'a> {
-    /// A key's value in the last definition that has it.
-    fn get(&self, key: &str) -> Option<(&'a str, &'a Yaml)> {
+    /// The definitions a key is read from: all but the bases of `extends` for keys that
+    /// name other services (Compose does not let a base have them).
+    fn read_from(&self, key: &str) -> impl DoubleEndedIterator<Item = &(&'a str, &'a Yaml)> {
+        let names_services = NOT_INHERITED.contains(&key);
         self.definitions
             .iter()
+            .zip(&self.inherited)
+            .filter(move |(_, inherited)| !(names_services && **inherited))
+            .map(|(definition, _)| definition)
+    }
+
+    /// A key's value in the last definition that has it.
+    fn get(&self, key: &str) -> Option<(&'a str, &'a Yaml)> {
+        self.read_from(key)
             .rev()
             .find_map(|(file, d)| d.get(key).map(|v| (*file, v)))
     }
 
     /// A key's values in every definition (lists and maps that add up).
     fn all(&self, key: &str) -> Vec<(&'a str, &'a Yaml)> {
-        self.definitions
-            .iter()
+        self.read_from(key)
             .filter_map(|(file, d)| d.get(key).map(|v| (*file, v)))
             .collect()
     }
 
     fn at(&self, path: &[&str]) -> Option<(&'a str, &'a Yaml)> {
-        self.definitions
-            .iter()
+        self.read_from(path.first().copied().unwrap_or_default())
             .rev()
             .find_map(|(file, d)| d.at(path).map(|v| (*file, v)))
     }
@@ -230,14 +589,14 @@ struct Importer<'a, 'r> {
 
 impl<'a, 'r> Importer<'a, 'r> {
     fn new(
-        composes: &'a [(&'a SourceFile, Yaml)],
+        project: &Project<'a>,
         others: &'a [&'a SourceFile],
         report: &'r mut ImportReport,
     ) -> Self {
         let mut services: Vec<Service<'a>> = Vec::new();
         let mut volumes = BTreeMap::new();
         let mut configs = BTreeMap::new();
-        for (file, document) in composes {
+        for &(file, document) in &project.files {
             let folder = folder_of(&file.path);
             for (key, value) in document
                 .get("services")
@@ -254,15 +613,31 @@ impl<'a, 'r> Importer<'a, 'r> {
                     });
                     continue;
                 }
-                match services.iter_mut().find(|s| s.name == name) {
-                    Some(s) => s.definitions.push((&file.path, value)),
-                    None => services.push(Service {
-                        name,
-                        definitions: vec![(&file.path, value)],
-                        source: place,
-                        folder: folder.clone(),
-                    }),
+                let bases = project
+                    .bases
+                    .get(&(file.path.clone(), name.clone()))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let index = match services.iter().position(|s| s.name == name) {
+                    Some(i) => i,
+                    None => {
+                        services.push(Service {
+                            name,
+                            definitions: Vec::new(),
+                            inherited: Vec::new(),
+                            source: place,
+                            folder: folder.clone(),
+                        });
+                        services.len() - 1
+                    }
+                };
+                let service = &mut services[index];
+                for &base in bases {
+                    service.definitions.push(base);
+                    service.inherited.push(true);
                 }
+                service.definitions.push((&file.path, value));
+                service.inherited.push(false);
             }
             for (key, value) in document
                 .get("volumes")
@@ -280,14 +655,6 @@ impl<'a, 'r> Importer<'a, 'r> {
             {
                 if let Some(name) = key.text() {
                     configs.insert(name, (file.path.as_str(), value));
-                }
-            }
-            for unsupported in ["include", "extends"] {
-                if let Some(node) = document.get(unsupported) {
-                    report.not_modelled.push(format!(
-                        "`{unsupported}` ({}:{}) is not followed: pass the other files too",
-                        file.path, node.line
-                    ));
                 }
             }
         }

@@ -275,3 +275,190 @@ fn names_the_model_reader_refuses_are_renamed_with_their_references() {
         import.model.journeys
     );
 }
+
+#[test]
+fn extends_in_the_same_file_inherits_all_but_dependencies() {
+    let import = import(
+        "services:
+  base:
+    image: example/app:1
+    environment:
+      CACHE_URL: redis://cache:6379
+    depends_on: [db]
+  web:
+    extends:
+      service: base
+    ports: ['80:80']
+  worker:
+    extends: base
+  cache:
+    image: redis:7
+  db:
+    image: postgres:16
+",
+    );
+    // The base is a service of the project too; what it names by depends_on is its own.
+    assert_eq!(
+        edges(&import, "base"),
+        [("cache".into(), false), ("db".into(), false)]
+    );
+    assert_eq!(edges(&import, "web"), [("cache".into(), false)]);
+    assert_eq!(edges(&import, "worker"), [("cache".into(), false)]);
+    assert!(
+        import
+            .report
+            .inferred
+            .iter()
+            .any(|i| i.from == "web" && i.to == "extends base" && i.source == "compose.yaml:8"),
+        "{:#?}",
+        import.report.inferred
+    );
+}
+
+#[test]
+fn extends_from_another_file_takes_only_the_service_extended() {
+    let import = import_files(&[
+        (
+            "app/compose.yaml",
+            "services:
+  web:
+    extends:
+      file: ../common/services.yml
+      service: webapp
+    ports: ['8080:80']
+  api:
+    image: example/api:1
+",
+        ),
+        (
+            "common/services.yml",
+            "services:
+  webapp:
+    image: example/web:1
+    environment:
+      - API_URL=http://api:8080
+  tools:
+    image: example/tools:1
+",
+        ),
+    ]);
+    let names: Vec<&str> = import.model.components.keys().map(String::as_str).collect();
+    assert_eq!(names, ["web", "api"]);
+    let web = &import.model.components["web"];
+    assert_eq!(web.source.as_deref(), Some("app/compose.yaml:2"));
+    let evidence = web.depends_on[0].inferred.as_deref().unwrap();
+    assert!(evidence.contains("common/services.yml:5"), "{evidence}");
+    let unmapped: Vec<(&str, &str)> = import
+        .report
+        .unmapped
+        .iter()
+        .map(|u| (u.object.as_str(), u.why.as_str()))
+        .collect();
+    assert!(
+        unmapped.contains(&(
+            "service tools",
+            "defined in a file the project only extends from, and no service extends it"
+        )),
+        "{unmapped:#?}"
+    );
+    assert!(
+        unmapped.iter().any(|(o, why)| *o == "service webapp"
+            && why.contains("part of service web, which extends it")),
+        "{unmapped:#?}"
+    );
+}
+
+#[test]
+fn included_files_are_part_of_the_project_with_their_own_folders() {
+    let import = import_files(&[
+        (
+            "compose.yaml",
+            "include:
+  - db/compose.yaml
+  - path: cache.yaml
+services:
+  web:
+    image: example/web:1
+    environment:
+      DB: postgres://db:5432/app
+      CACHE: cache:6379
+    env_file: web.env
+",
+        ),
+        (
+            "db/compose.yaml",
+            "services:
+  db:
+    image: postgres:16
+    env_file: db.env
+",
+        ),
+        ("cache.yaml", "services:\n  cache:\n    image: redis:7\n"),
+        ("db/db.env", "REPLICA_OF=cache:6379\n"),
+    ]);
+    let names: Vec<&str> = import.model.components.keys().map(String::as_str).collect();
+    assert_eq!(names, ["db", "cache", "web"]);
+    assert_eq!(
+        import.model.components["db"].source.as_deref(),
+        Some("db/compose.yaml:2")
+    );
+    assert_eq!(
+        edges(&import, "web"),
+        [("cache".into(), false), ("db".into(), false)]
+    );
+    // The included file's env_file is its own folder's.
+    assert_eq!(edges(&import, "db"), [("cache".into(), false)]);
+}
+
+#[test]
+fn what_a_compose_file_points_at_and_is_not_there_is_unresolved() {
+    let import = import_files(&[(
+        "compose.yaml",
+        "include:
+  - missing.yaml
+  - oci://registry.example.com/stack:1
+services:
+  web:
+    extends:
+      file: gone.yml
+      service: webapp
+    image: example/web:1
+  api:
+    extends:
+      service: nothing
+    image: example/api:1
+",
+    )]);
+    let unresolved: Vec<(&str, &str)> = import
+        .report
+        .unresolved
+        .iter()
+        .map(|u| (u.reference.as_str(), u.source.as_str()))
+        .collect();
+    assert_eq!(unresolved.len(), 4, "{unresolved:#?}");
+    assert!(
+        unresolved[0]
+            .1
+            .starts_with("include missing.yaml (compose.yaml:2): the file is not among the inputs"),
+        "{unresolved:#?}"
+    );
+    assert!(
+        unresolved[1].1.contains("a remote file, not fetched"),
+        "{unresolved:#?}"
+    );
+    assert!(
+        unresolved[2]
+            .1
+            .starts_with("extends in service web gone.yml (compose.yaml:6)"),
+        "{unresolved:#?}"
+    );
+    assert!(
+        unresolved[3].1.contains(
+            "extends service nothing of compose.yaml (compose.yaml:11), which has no such service"
+        ),
+        "{unresolved:#?}"
+    );
+    // The services are still imported, with what they say themselves.
+    assert!(import.model.components.contains_key("web"));
+    assert!(import.model.components.contains_key("api"));
+}
