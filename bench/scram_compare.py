@@ -94,10 +94,16 @@ def main():
         spof_cmd = [SPOF, "fta", "--top", "0", *order, *paths]
         scram_cmd = ["scram", "--bdd", "--probability", "1", *order, *paths, "-o", "out.xml"]
         ours, theirs = [], []
+        gave_up = set()
         for _ in range(args.runs):
-            for results, command in ((ours, spof_cmd), (theirs, scram_cmd)):
+            for name, results, command in (("spof", ours, spof_cmd), ("scram", theirs, scram_cmd)):
+                # A tool that timed out or failed once is not run again on this model.
+                if name in gave_up:
+                    continue
                 r = measure(command, args.timeout)
-                if r is not None:
+                if r is None:
+                    gave_up.add(name)
+                else:
                     results.append(r)
         def cell(results):
             if len(results) < args.runs:
