@@ -664,9 +664,9 @@ impl<'a> Tf<'a> {
         let first = step_key(&steps[0]).0;
         match first {
             "count" | "each" | "path" | "terraform" | "self" => {}
-            "local" => notes.push(format!(
-                "`{reference}` is a local value, which the JSON plan does not contain"
-            )),
+            // `terraform show -json` writes no local values (a module's configuration has its
+            // outputs, resources, module calls and variables): what one names is not known.
+            "local" => notes.push(reference.to_string()),
             "var" => {
                 let Some(name) = steps.get(1).map(|s| step_key(s).0) else {
                     return;
@@ -1151,7 +1151,8 @@ struct Link {
     unknown: Vec<String>,
     /// How the link was inferred, when it was not read.
     inferred: Vec<String>,
-    /// References that cannot be followed (local values).
+    /// References that cannot be followed: local values (`local.x`), which the JSON does
+    /// not contain.
     notes: Vec<String>,
 }
 
@@ -1603,11 +1604,14 @@ impl<'t, 'a> Builder<'t, 'a> {
                 &source,
             );
         }
-        for note in &link.notes {
+        for reference in &link.notes {
             self.report.unresolved.push(Unresolved {
-                reference: note.clone(),
+                reference: reference.clone(),
                 from: component.to_string(),
-                source: source.clone(),
+                source: format!(
+                    "the {what} of {} is `{reference}`, a local value: `terraform show -json` writes no local values and the plan does not know the {what} yet ({source})",
+                    self.res(i).address
+                ),
             });
         }
     }
@@ -3541,6 +3545,28 @@ impl<'t, 'a> Builder<'t, 'a> {
                                 &mut notes,
                             );
                             targets.extend(more.into_iter().flat_map(|t| t.instances));
+                        }
+                    }
+                    // A local value in an attribute the plan knows is in that value, read
+                    // below; in one it does not know yet, what it names is not known.
+                    if r.values.get(&attribute).is_none_or(Value::is_null) {
+                        for local in &notes {
+                            let entry = Unresolved {
+                                reference: local.clone(),
+                                from: component.clone(),
+                                source: format!(
+                                    "`{attribute}` of {} uses `{local}`, a local value: `terraform show -json` writes no local values and the plan does not know `{attribute}` yet, so what it names is not known ({source})",
+                                    r.address
+                                ),
+                            };
+                            if !self
+                                .report
+                                .unresolved
+                                .iter()
+                                .any(|u| u.reference == entry.reference && u.from == entry.from)
+                            {
+                                self.report.unresolved.push(entry);
+                            }
                         }
                     }
                     for t in targets {

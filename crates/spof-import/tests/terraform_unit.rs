@@ -541,3 +541,67 @@ fn counts_beyond_the_model_are_kept_within_it() {
     read_model(&huge.model.to_yaml("test"));
     read_model(&import(&group(0)).model.to_yaml("test"));
 }
+
+#[test]
+fn local_values_the_plan_does_not_write_are_unresolved() {
+    // `terraform show -json` writes no local values: where a link or a payload goes through
+    // one and the plan does not know the value yet, it is reported, not guessed.
+    let text = plan(
+        vec![
+            resource(
+                "aws_subnet.a",
+                json!({"id": "subnet-a", "availability_zone": "us-east-1a"}),
+            ),
+            resource("aws_instance.web", json!({"instance_type": "t3.micro"})),
+            resource(
+                "aws_instance.known",
+                json!({"subnet_id": "subnet-a", "user_data": "echo db.internal:5432"}),
+            ),
+        ],
+        vec![
+            config(
+                "aws_instance.web",
+                json!({
+                    "subnet_id": refs(&["local.subnet_id"]),
+                    "user_data": refs(&["local.script"]),
+                }),
+            ),
+            config(
+                "aws_instance.known",
+                json!({
+                    "subnet_id": refs(&["local.subnet_id"]),
+                    "user_data": refs(&["local.script"]),
+                }),
+            ),
+        ],
+    );
+    let import = import(&text);
+    let unresolved: Vec<(&str, &str, &str)> = import
+        .report
+        .unresolved
+        .iter()
+        .map(|u| (u.reference.as_str(), u.from.as_str(), u.source.as_str()))
+        .collect();
+    let web: Vec<&(&str, &str, &str)> = unresolved
+        .iter()
+        .filter(|u| u.1 == "aws_instance.web")
+        .collect();
+    assert_eq!(web.len(), 2, "{unresolved:#?}");
+    assert!(
+        web.iter().any(|u| u.0 == "local.subnet_id"
+            && u.2
+                .starts_with("the subnet of aws_instance.web is `local.subnet_id`, a local value")),
+        "{unresolved:#?}"
+    );
+    assert!(
+        web.iter().any(|u| u.0 == "local.script"
+            && u.2
+                .starts_with("`user_data` of aws_instance.web uses `local.script`, a local value")),
+        "{unresolved:#?}"
+    );
+    // Known values are read: the locals they came from do not matter.
+    assert!(
+        unresolved.iter().all(|u| u.1 != "aws_instance.known"),
+        "{unresolved:#?}"
+    );
+}
