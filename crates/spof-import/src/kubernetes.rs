@@ -2,9 +2,9 @@
 //! `helm template` render them) to a model.
 //!
 //! - Workloads (Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers,
-//!   bare Pods, OpenShift DeploymentConfigs, Argo Rollouts, Jobs, CronJobs) become components; objects owned by
-//!   another workload in the input (a Deployment's ReplicaSets and Pods) are part of it, and
-//!   pods whose owner is not in the input are grouped by owner.
+//!   bare Pods, OpenShift DeploymentConfigs, Argo Rollouts, Jobs, CronJobs) become
+//!   components; objects owned by another workload in the input (a Deployment's ReplicaSets
+//!   and Pods) are part of it, and pods whose owner is not in the input are grouped by owner.
 //! - Replicas: `spec.replicas` (default 1), the floor of a HorizontalPodAutoscaler
 //!   (`minReplicas`), a PodDisruptionBudget's `minAvailable` or `maxUnavailable` as
 //!   `min_healthy`; without a readiness probe a dead pod keeps getting traffic
