@@ -1570,6 +1570,8 @@ impl<'r> Mapper<'r> {
         if standby && primary && count >= 2 {
             doc.failover = Some("manual".into());
             let mut seen = BTreeSet::new();
+            // Active-passive has one primary: the first instance not tagged `Failover`.
+            let mut primary_given = false;
             doc.instances = instances
                 .iter()
                 .enumerate()
@@ -1578,13 +1580,27 @@ impl<'r> Mapper<'r> {
                     if !seen.insert(n.clone()) {
                         n = format!("{label} ({})", i + 1);
                     }
+                    let role = if *s {
+                        Some("standby".into())
+                    } else if !primary_given {
+                        primary_given = true;
+                        Some("primary".into())
+                    } else {
+                        None
+                    };
                     InstanceDoc {
                         name: n,
                         domains: place.iter().cloned().collect(),
-                        role: Some(if *s { "standby" } else { "primary" }.into()),
+                        role,
                     }
                 })
                 .collect();
+            let active = instances.iter().filter(|(_, _, s)| !*s).count();
+            if active > 1 {
+                self.report.not_modelled.push(format!(
+                    "`{name}`: {active} instances are not tagged `Failover`, and an active-passive component has one primary: the first serves, the others are modelled as waiting like the standbys"
+                ));
+            }
             // The first primary serves; order primaries first.
             doc.instances
                 .sort_by_key(|i| i.role.as_deref() != Some("primary"));

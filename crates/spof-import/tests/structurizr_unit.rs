@@ -207,3 +207,45 @@ fn include_and_unbalanced_blocks_are_located_errors() {
     .unwrap_err();
     assert!(e.message.contains("no `workspace"), "{e}");
 }
+
+/// Found by fuzzing: two instances not tagged `Failover` beside a standby were both made
+/// primaries, and an active-passive component has one.
+#[test]
+fn one_primary_when_several_instances_are_not_standbys() {
+    let import = import(
+        r#"workspace {
+    model {
+        s = softwareSystem "S" {
+            db = container "DB" "" "PostgreSQL" "Database"
+        }
+        deploymentEnvironment "Live" {
+            deploymentNode "db-a" {
+                containerInstance db
+            }
+            deploymentNode "db-b" {
+                containerInstance db
+            }
+            deploymentNode "db-c" "" "" "Failover" {
+                containerInstance db
+            }
+        }
+    }
+}"#,
+    );
+    let roles: Vec<Option<&str>> = import.model.components["db"]
+        .instances
+        .iter()
+        .map(|i| i.role.as_deref())
+        .collect();
+    assert_eq!(roles, [Some("primary"), None, Some("standby")]);
+    assert!(
+        import
+            .report
+            .not_modelled
+            .iter()
+            .any(|n| n.contains("2 instances are not tagged `Failover`")),
+        "{:#?}",
+        import.report.not_modelled
+    );
+    read_model(&import.model.to_yaml("test"));
+}
