@@ -29,27 +29,189 @@ pub enum Op {
     Xor,
 }
 
-/// The computed table of `apply`. It keeps every result: a lossy table (direct-mapped, as
-/// some BDD packages use) makes `apply` recompute shared sub-results, which is exponential on
-/// some real trees (edf9206 went from half a second to over a minute).
-struct Cache {
-    map: FxHashMap<u64, Ref>,
+/// Fibonacci hashing: the top `bits` bits of `x` times 2^64/φ.
+#[inline]
+fn spread(x: u64, bits: u32) -> usize {
+    (x.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
 }
 
-impl Cache {
-    fn new() -> Cache {
-        Cache {
-            map: FxHashMap::default(),
+#[inline]
+fn node_hash(var: Var, lo: Ref, hi: Ref) -> u64 {
+    (u64::from(lo) | (u64::from(hi) << 32)) ^ u64::from(var).wrapping_mul(0xff51_afd7_ed55_8ccd)
+}
+
+/// The unique table: an open-addressing set of node handles (linear probing, at most half
+/// full), keyed on the node each handle stands for in the arena. `0` marks an empty slot:
+/// terminals are never stored. Nothing is ever removed; compaction builds a new table.
+struct Unique {
+    slots: Vec<Ref>,
+    bits: u32,
+    len: usize,
+}
+
+impl Unique {
+    fn with_capacity(n: usize) -> Unique {
+        let bits = (2 * n.max(64)).next_power_of_two().trailing_zeros();
+        Unique {
+            slots: vec![0; 1 << bits],
+            bits,
+            len: 0,
         }
     }
 
-    fn get(&self, key: u64) -> Option<Ref> {
-        self.map.get(&key).copied()
+    /// The handle of `node` in `nodes`, or where to put it (the slot index) when absent.
+    #[inline]
+    fn find(&self, nodes: &[Node], node: Node) -> Result<Ref, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = spread(node_hash(node.var, node.lo, node.hi), self.bits);
+        loop {
+            let r = self.slots[i];
+            if r == 0 {
+                return Err(i);
+            }
+            if nodes[r as usize] == node {
+                return Ok(r);
+            }
+            i = (i + 1) & mask;
+        }
     }
 
-    fn put(&mut self, key: u64, value: Ref) {
-        self.map.insert(key, value);
+    /// Stores handle `r` (of `nodes[r]`, absent) at `slot`, as returned by `find`.
+    #[inline]
+    fn insert_at(&mut self, nodes: &[Node], slot: usize, r: Ref) {
+        self.slots[slot] = r;
+        self.len += 1;
+        if 2 * self.len > self.slots.len() {
+            self.grow(nodes);
+        }
     }
+
+    fn insert_new(&mut self, nodes: &[Node], r: Ref) {
+        let slot = match self.find(nodes, nodes[r as usize]) {
+            Ok(_) => unreachable!("a node is stored once"),
+            Err(slot) => slot,
+        };
+        self.insert_at(nodes, slot, r);
+    }
+
+    fn grow(&mut self, nodes: &[Node]) {
+        self.bits += 1;
+        let old = std::mem::replace(&mut self.slots, vec![0; 1 << self.bits]);
+        let mask = self.slots.len() - 1;
+        for r in old.into_iter().filter(|&r| r != 0) {
+            let Node { var, lo, hi } = nodes[r as usize];
+            let mut i = spread(node_hash(var, lo, hi), self.bits);
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = r;
+        }
+    }
+}
+
+/// A memo from `u64` keys to handles: open addressing with linear probing, at most 70% full,
+/// keys apart from values so that a probe reads one cache line. `0` marks an empty slot: every
+/// key packs a handle of an inner node (above 1), so none is 0. It keeps every entry: a lossy table (direct-mapped, as some BDD
+/// packages use) makes the operations recompute shared sub-results, which is exponential on
+/// some real trees (edf9206 went from half a second to over a minute).
+struct Memo {
+    keys: Vec<u64>,
+    values: Vec<Ref>,
+    bits: u32,
+    len: usize,
+}
+
+const NO_KEY: u64 = 0;
+
+impl Memo {
+    fn new() -> Memo {
+        Memo::with_capacity(0)
+    }
+
+    fn with_capacity(n: usize) -> Memo {
+        let bits = (n.max(32) * 10 / 7 + 1)
+            .next_power_of_two()
+            .trailing_zeros();
+        Memo {
+            keys: vec![NO_KEY; 1 << bits],
+            values: vec![0; 1 << bits],
+            bits,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<Ref> {
+        let mask = self.keys.len() - 1;
+        let mut i = spread(key, self.bits);
+        loop {
+            let k = self.keys[i];
+            if k == key {
+                return Some(self.values[i]);
+            }
+            if k == NO_KEY {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Sets `key` to `value` (replacing what it held).
+    #[inline]
+    fn insert(&mut self, key: u64, value: Ref) {
+        debug_assert_ne!(key, NO_KEY);
+        let mask = self.keys.len() - 1;
+        let mut i = spread(key, self.bits);
+        loop {
+            let k = self.keys[i];
+            if k == key {
+                self.values[i] = value;
+                return;
+            }
+            if k == NO_KEY {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        self.keys[i] = key;
+        self.values[i] = value;
+        self.len += 1;
+        if 10 * self.len > 7 * self.keys.len() {
+            self.grow();
+        }
+    }
+
+    fn grow(&mut self) {
+        self.bits += 1;
+        let keys = std::mem::replace(&mut self.keys, vec![NO_KEY; 1 << self.bits]);
+        let values = std::mem::replace(&mut self.values, vec![0; 1 << self.bits]);
+        let mask = self.keys.len() - 1;
+        for (k, v) in keys.into_iter().zip(values) {
+            if k != NO_KEY {
+                let mut i = spread(k, self.bits);
+                while self.keys[i] != NO_KEY {
+                    i = (i + 1) & mask;
+                }
+                self.keys[i] = k;
+                self.values[i] = v;
+            }
+        }
+    }
+
+    /// Every entry, in slot order.
+    fn iter(&self) -> impl Iterator<Item = (u64, Ref)> + '_ {
+        self.keys
+            .iter()
+            .zip(&self.values)
+            .filter(|(k, _)| **k != NO_KEY)
+            .map(|(k, v)| (*k, *v))
+    }
+}
+
+/// Two handles (or a handle and an order) as one memo key.
+#[inline]
+fn pair(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
 }
 
 fn cache_key(op: Op, a: Ref, b: Ref) -> u64 {
@@ -59,9 +221,9 @@ fn cache_key(op: Op, a: Ref, b: Ref) -> u64 {
 /// A reduced ordered BDD without complement edges.
 pub struct Bdd {
     nodes: Vec<Node>,
-    unique: FxHashMap<Node, Ref>,
-    apply_cache: Cache,
-    not_cache: FxHashMap<Ref, Ref>,
+    unique: Unique,
+    apply_cache: Memo,
+    not_cache: Memo,
     /// Stop growing past this many nodes (the caller reports that the function is too large).
     pub node_limit: usize,
 }
@@ -88,9 +250,9 @@ impl Bdd {
         };
         Bdd {
             nodes: vec![terminal(0), terminal(1)],
-            unique: FxHashMap::default(),
-            apply_cache: Cache::new(),
-            not_cache: FxHashMap::default(),
+            unique: Unique::with_capacity(0),
+            apply_cache: Memo::new(),
+            not_cache: Memo::new(),
             node_limit: 50_000_000,
         }
     }
@@ -120,15 +282,16 @@ impl Bdd {
             return Ok(lo);
         }
         let node = Node { var, lo, hi };
-        if let Some(&r) = self.unique.get(&node) {
-            return Ok(r);
-        }
+        let slot = match self.unique.find(&self.nodes, node) {
+            Ok(r) => return Ok(r),
+            Err(slot) => slot,
+        };
         if self.nodes.len() >= self.node_limit {
             return Err(TooLarge);
         }
         let r = self.nodes.len() as Ref;
         self.nodes.push(node);
-        self.unique.insert(node, r);
+        self.unique.insert_at(&self.nodes, slot, r);
         Ok(r)
     }
 
@@ -175,10 +338,9 @@ impl Bdd {
                 });
             }
         }
-        self.unique = FxHashMap::default();
-        self.unique.reserve(nodes.len());
-        for (r, node) in nodes.iter().enumerate().skip(2) {
-            self.unique.insert(*node, r as Ref);
+        self.unique = Unique::with_capacity(nodes.len());
+        for r in 2..nodes.len() {
+            self.unique.insert_new(&nodes, r as Ref);
         }
         self.nodes = nodes;
         // Results between live nodes stay valid under their new handles: keeping them saves
@@ -187,27 +349,22 @@ impl Bdd {
             Ref::MAX => None,
             r => Some(r),
         };
-        let mut apply = Cache::new();
-        // Into another table: the order of the walk cannot show.
-        #[allow(clippy::iter_over_hash_type)]
-        for (&key, &value) in &self.apply_cache.map {
+        let mut apply = Memo::new();
+        for (key, value) in self.apply_cache.iter() {
             let (op, a, b) = (
                 key >> 62,
                 (key >> 31) as u32 & 0x7fff_ffff,
                 key as u32 & 0x7fff_ffff,
             );
             if let (Some(a), Some(b), Some(r)) = (live_ref(a), live_ref(b), live_ref(value)) {
-                apply
-                    .map
-                    .insert((op << 62) | (u64::from(a) << 31) | u64::from(b), r);
+                apply.insert((op << 62) | (u64::from(a) << 31) | u64::from(b), r);
             }
         }
         self.apply_cache = apply;
-        let mut not = FxHashMap::default();
-        #[allow(clippy::iter_over_hash_type)]
-        for (&f, &r) in &self.not_cache {
-            if let (Some(f), Some(r)) = (live_ref(f), live_ref(r)) {
-                not.insert(f, r);
+        let mut not = Memo::new();
+        for (f, r) in self.not_cache.iter() {
+            if let (Some(f), Some(r)) = (live_ref(f as Ref), live_ref(r)) {
+                not.insert(u64::from(f), r);
             }
         }
         self.not_cache = not;
@@ -227,14 +384,14 @@ impl Bdd {
             TRUE => return Ok(FALSE),
             _ => {}
         }
-        if let Some(&r) = self.not_cache.get(&f) {
+        if let Some(r) = self.not_cache.get(u64::from(f)) {
             return Ok(r);
         }
         let Node { var, lo, hi } = self.nodes[f as usize];
         let lo = self.not(lo)?;
         let hi = self.not(hi)?;
         let r = self.make(var, lo, hi)?;
-        self.not_cache.insert(f, r);
+        self.not_cache.insert(u64::from(f), r);
         Ok(r)
     }
 
@@ -302,7 +459,7 @@ impl Bdd {
         let lo = self.apply(op, a0, b0)?;
         let hi = self.apply(op, a1, b1)?;
         let r = self.make(var, lo, hi)?;
-        self.apply_cache.put(key, r);
+        self.apply_cache.insert(key, r);
         Ok(r)
     }
 
@@ -397,14 +554,14 @@ impl Bdd {
 /// A zero-suppressed BDD: a family of sets of variables.
 pub struct Zbdd {
     nodes: Vec<Node>,
-    unique: FxHashMap<Node, Ref>,
-    without_cache: FxHashMap<(Ref, Ref), Ref>,
-    minsol_cache: FxHashMap<(Ref, u32), Ref>,
-    minimize_cache: FxHashMap<Ref, Ref>,
-    union_cache: FxHashMap<(Ref, Ref), Ref>,
+    unique: Unique,
+    without_cache: Memo,
+    minsol_cache: Memo,
+    minimize_cache: Memo,
+    union_cache: Memo,
     product_cache: FxHashMap<(Ref, Ref, u32), Ref>,
-    truncate_cache: FxHashMap<(Ref, u32), Ref>,
-    substitute_cache: FxHashMap<(Ref, u32), Ref>,
+    truncate_cache: Memo,
+    substitute_cache: Memo,
     pub node_limit: usize,
 }
 
@@ -438,14 +595,14 @@ impl Zbdd {
         };
         Zbdd {
             nodes: vec![terminal(0), terminal(1)],
-            unique: FxHashMap::default(),
-            without_cache: FxHashMap::default(),
-            minsol_cache: FxHashMap::default(),
-            minimize_cache: FxHashMap::default(),
-            union_cache: FxHashMap::default(),
+            unique: Unique::with_capacity(0),
+            without_cache: Memo::new(),
+            minsol_cache: Memo::new(),
+            minimize_cache: Memo::new(),
+            union_cache: Memo::new(),
             product_cache: FxHashMap::default(),
-            truncate_cache: FxHashMap::default(),
-            substitute_cache: FxHashMap::default(),
+            truncate_cache: Memo::new(),
+            substitute_cache: Memo::new(),
             node_limit: 50_000_000,
         }
     }
@@ -480,15 +637,16 @@ impl Zbdd {
             return Ok(lo);
         }
         let node = Node { var, lo, hi };
-        if let Some(&r) = self.unique.get(&node) {
-            return Ok(r);
-        }
+        let slot = match self.unique.find(&self.nodes, node) {
+            Ok(r) => return Ok(r),
+            Err(slot) => slot,
+        };
         if self.nodes.len() >= self.node_limit {
             return Err(TooLarge);
         }
         let r = self.nodes.len() as Ref;
         self.nodes.push(node);
-        self.unique.insert(node, r);
+        self.unique.insert_at(&self.nodes, slot, r);
         Ok(r)
     }
 
@@ -509,7 +667,7 @@ impl Zbdd {
             // contains the empty set along with others.
             return Ok(if self.contains_empty(g) { EMPTY } else { BASE });
         }
-        if let Some(&r) = self.without_cache.get(&(f, g)) {
+        if let Some(r) = self.without_cache.get(pair(f, g)) {
             return Ok(r);
         }
         let (nf, ng) = (self.nodes[f as usize], self.nodes[g as usize]);
@@ -526,7 +684,7 @@ impl Zbdd {
             let hi = self.without(hi_partial, ng.lo)?;
             self.make(nf.var, lo, hi)?
         };
-        self.without_cache.insert((f, g), r);
+        self.without_cache.insert(pair(f, g), r);
         Ok(r)
     }
 
@@ -554,7 +712,7 @@ impl Zbdd {
         if max_order == 0 {
             return Ok(if bdd.true_at_zero(f) { BASE } else { EMPTY });
         }
-        if let Some(&r) = self.minsol_cache.get(&(f, max_order)) {
+        if let Some(r) = self.minsol_cache.get(pair(f, max_order)) {
             return Ok(r);
         }
         let (var, lo, hi) = (bdd.var_of(f), bdd.lo(f), bdd.hi(f));
@@ -562,14 +720,14 @@ impl Zbdd {
         let hi_sets = self.minimal_solutions(bdd, hi, less_one(max_order))?;
         let hi_sets = self.without(hi_sets, lo_sets)?;
         let r = self.make(var, lo_sets, hi_sets)?;
-        self.minsol_cache.insert((f, max_order), r);
+        self.minsol_cache.insert(pair(f, max_order), r);
         Ok(r)
     }
 
     /// Forgets what `minimal_solutions` remembers of the BDD it was given, before it is given
     /// another (the memo is keyed by that BDD's nodes).
     pub fn forget_bdd(&mut self) {
-        self.minsol_cache = FxHashMap::default();
+        self.minsol_cache = Memo::new();
     }
 
     /// The minimal sets of `f` (no set of the result contains another).
@@ -577,7 +735,7 @@ impl Zbdd {
         if f <= BASE {
             return Ok(f);
         }
-        if let Some(&r) = self.minimize_cache.get(&f) {
+        if let Some(r) = self.minimize_cache.get(u64::from(f)) {
             return Ok(r);
         }
         let Node { var, lo, hi } = self.nodes[f as usize];
@@ -585,7 +743,7 @@ impl Zbdd {
         let hi = self.minimize(hi)?;
         let hi = self.without(hi, lo)?;
         let r = self.make(var, lo, hi)?;
-        self.minimize_cache.insert(f, r);
+        self.minimize_cache.insert(u64::from(f), r);
         Ok(r)
     }
 
@@ -598,7 +756,7 @@ impl Zbdd {
             return Ok(f);
         }
         let (f, g) = if f < g { (f, g) } else { (g, f) };
-        if let Some(&r) = self.union_cache.get(&(f, g)) {
+        if let Some(r) = self.union_cache.get(pair(f, g)) {
             return Ok(r);
         }
         let (nf, ng) = (self.nodes[f as usize], self.nodes[g as usize]);
@@ -616,7 +774,7 @@ impl Zbdd {
         let lo = self.union(f0, g0)?;
         let hi = self.union(f1, g1)?;
         let r = self.make(var, lo, hi)?;
-        self.union_cache.insert((f, g), r);
+        self.union_cache.insert(pair(f, g), r);
         Ok(r)
     }
 
@@ -628,14 +786,14 @@ impl Zbdd {
         if max_order == 0 {
             return Ok(if self.contains_empty(f) { BASE } else { EMPTY });
         }
-        if let Some(&r) = self.truncate_cache.get(&(f, max_order)) {
+        if let Some(r) = self.truncate_cache.get(pair(f, max_order)) {
             return Ok(r);
         }
         let Node { var, lo, hi } = self.nodes[f as usize];
         let lo = self.truncate(lo, max_order)?;
         let hi = self.truncate(hi, max_order - 1)?;
         let r = self.make(var, lo, hi)?;
-        self.truncate_cache.insert((f, max_order), r);
+        self.truncate_cache.insert(pair(f, max_order), r);
         Ok(r)
     }
 
@@ -698,7 +856,7 @@ impl Zbdd {
         if max_order == 0 {
             return Ok(if self.contains_empty(f) { BASE } else { EMPTY });
         }
-        if let Some(&r) = self.substitute_cache.get(&(f, max_order)) {
+        if let Some(r) = self.substitute_cache.get(pair(f, max_order)) {
             return Ok(r);
         }
         let Node { var, lo, hi } = self.nodes[f as usize];
@@ -711,7 +869,7 @@ impl Zbdd {
                 self.union(lo, product)?
             }
         };
-        self.substitute_cache.insert((f, max_order), r);
+        self.substitute_cache.insert(pair(f, max_order), r);
         Ok(r)
     }
 
