@@ -17,6 +17,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -67,11 +68,15 @@ def cases():
 def measure(command, timeout):
     with tempfile.TemporaryDirectory() as tmp:
         stats = os.path.join(tmp, "time")
+        # Its own process group, so that a timeout ends the tool too, not only /usr/bin/time.
+        process = subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o", stats, *command], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats, *command], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+            returncode = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
             return None
-        if done.returncode != 0:
+        if returncode != 0:
             return None
         seconds, kilobytes = open(stats).read().split()[-2:]
         return float(seconds), int(kilobytes)
