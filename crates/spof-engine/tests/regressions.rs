@@ -307,3 +307,19 @@ fn nested_per_zone_dependency_counts_in_availability_and_risks() {
     let down = whatif(&model, &report, &["db/1", "web/2"]);
     assert_eq!(down.outcomes, vec![Outcome::DownUntilRepair]);
 }
+
+#[test]
+fn dns_replicas_may_not_contradict_its_providers() {
+    let parsed = parse_model(
+        "components:
+  dns: {kind: dns, replicas: 3, dns: {providers: [route53]}}
+",
+        &ParseLimits::default(),
+    );
+    assert!(parsed.model.is_none());
+    let message = format!("{:?}", parsed.diagnostics);
+    assert!(message.contains("providers"), "{message}");
+    // Providers alone give one instance each.
+    let model = model("components:\n  dns: {kind: dns, dns: {providers: [route53, cloudflare]}}\n");
+    assert_eq!(model.components[0].instances.len(), 2);
+}

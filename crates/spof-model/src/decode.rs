@@ -459,6 +459,22 @@ fn decode_component(
         .as_ref()
         .map(|d| d.providers.clone())
         .unwrap_or_default();
+    if let Some(r) = replicas
+        && !providers.is_empty()
+        && r != providers.len() as u64
+    {
+        cx.push(
+            Diagnostic::error(
+                "conflict",
+                fields.key_span("replicas"),
+                format!(
+                    "`replicas: {r}` conflicts with the {} DNS provider(s) listed: each provider is an instance",
+                    providers.len()
+                ),
+            )
+            .with_help("remove `replicas` and list every provider under `dns.providers`"),
+        );
+    }
     let count = if !explicit.is_empty() {
         explicit.len() as u64
     } else if let Some(r) = replicas {
