@@ -80,10 +80,10 @@ fn main() {
             );
             timed("traversal", || common::traverse(&graph));
             let single = timed("single_failures", || single::analyze(&graph));
-            let total: usize = single.component.iter().flatten().map(Vec::len).sum();
-            let largest = single.component.iter().flatten().map(Vec::len).max();
+            let total: usize = single.local.iter().flatten().map(Vec::len).sum();
+            let largest = single.local.iter().flatten().map(Vec::len).max();
             println!(
-                "single-failure sets: {total} entries over all phases and components, largest {largest:?}"
+                "local single-failure sets: {total} entries over all phases and components, largest {largest:?}"
             );
             drop(single);
             drop(graph);

@@ -72,11 +72,14 @@ pub struct EventReport {
     pub effects: Vec<JourneyEffect>,
     /// Weighted share of journeys it takes down beyond a brief automatic failover, 0 to 1.
     pub blast_radius: f64,
-    /// Components still down once automatic failovers are done (the ones that go with it),
-    /// sorted.
+    /// Components still down once automatic failovers are done (the ones that go with it):
+    /// all of them, sorted, when there are at most `LISTED`; else the `LISTED` nearest.
     pub components_down: Vec<ComponentId>,
-    /// Components down only until an automatic failover completes, sorted.
+    /// How many components are still down once automatic failovers are done.
+    pub components_down_count: usize,
+    /// Components down only until an automatic failover completes (at most `LISTED`), sorted.
     pub components_interrupted: Vec<ComponentId>,
+    pub components_interrupted_count: usize,
     /// Down beyond a brief automatic failover on a critical journey.
     pub spof: bool,
 }
@@ -212,7 +215,8 @@ pub fn analyze(model: &Model) -> Analysis {
     let single = single_failures(&graph);
     let weights = journey_weights(model);
 
-    // Events with any effect on a journey, and for each the components it takes down.
+    // Events with any effect on a journey, and for each phase the components whose local
+    // set holds it (the roots of what it takes down).
     let mut affected: Vec<EventId> = single.journey[0]
         .iter()
         .chain(single.degraded.iter())
@@ -221,15 +225,22 @@ pub fn analyze(model: &Model) -> Analysis {
         .collect();
     affected.sort_unstable();
     affected.dedup();
-    let mut down_by_event: HashMap<EventId, Vec<ComponentId>> =
-        affected.iter().map(|&e| (e, Vec::new())).collect();
-    for (c, set) in single.component[0].iter().enumerate() {
-        for e in set {
-            if let Some(list) = down_by_event.get_mut(e) {
-                list.push(c);
+    let mut is_affected = vec![false; graph.event_count()];
+    for &e in &affected {
+        is_affected[e as usize] = true;
+    }
+    let roots: [HashMap<EventId, Vec<ComponentId>>; 3] = std::array::from_fn(|p| {
+        let mut by_event: HashMap<EventId, Vec<ComponentId>> = HashMap::new();
+        for (c, set) in single.local[p].iter().enumerate() {
+            for &e in set {
+                if is_affected[e as usize] {
+                    by_event.entry(e).or_default().push(c);
+                }
             }
         }
-    }
+        by_event
+    });
+    let mut counter = CascadeCounter::new(&graph, &single);
     // Per journey: what it uses through hard dependencies, and what those use optionally.
     let optional_targets: Vec<Vec<bool>> = graph
         .journey_closures
@@ -256,10 +267,16 @@ pub fn analyze(model: &Model) -> Analysis {
         })
         .collect();
 
+    let no_roots: Vec<ComponentId> = Vec::new();
     let mut events: Vec<EventReport> = affected
         .iter()
         .map(|&e| {
-            let down_at_once = down_by_event.remove(&e).unwrap_or_default();
+            let roots_of = |p: usize| roots[p].get(&e).unwrap_or(&no_roots);
+            let mut reach = Reach {
+                single: &single,
+                roots: [roots_of(0), roots_of(1), roots_of(2)],
+                full: [None, None, None],
+            };
             let effects: Vec<JourneyEffect> = (0..model.journeys.len())
                 .filter_map(|j| {
                     let recovery = recovery(
@@ -269,7 +286,7 @@ pub fn analyze(model: &Model) -> Analysis {
                         e,
                         j,
                         (&closures[j], &optional_targets[j]),
-                        &down_at_once,
+                        &mut reach,
                     );
                     (recovery != Recovery::None).then_some(JourneyEffect {
                         journey: j,
@@ -281,11 +298,25 @@ pub fn analyze(model: &Model) -> Analysis {
                 .iter()
                 .filter(|x| takes_down(model, x))
                 .map(|x| weights[x.journey])
-                .sum::<f64>()
+                .fold(0.0, |total: f64, w| total + w)
                 .min(1.0);
-            let (components_down, components_interrupted) = down_at_once
-                .into_iter()
-                .partition(|&c| single.component[1][c].binary_search(&e).is_ok());
+            // What goes with it: after automatic failovers, and only until then.
+            let (components_down, _) = single.components_down(roots_of(1), LISTED);
+            let down_count = counter.count(roots_of(1));
+            let (components_interrupted, interrupted_count) = if roots_of(0) == roots_of(1) {
+                (Vec::new(), 0)
+            } else {
+                let after: Vec<ComponentId> = reach.full(1).to_vec();
+                let mut only: Vec<ComponentId> = reach
+                    .full(0)
+                    .iter()
+                    .copied()
+                    .filter(|c| after.binary_search(c).is_err())
+                    .collect();
+                let count = only.len();
+                only.truncate(LISTED);
+                (only, count)
+            };
             let spof = !matches!(graph.events[e as usize], EventKind::Person(_))
                 && effects.iter().any(|x| is_spof_effect(model, x));
             EventReport {
@@ -294,7 +325,9 @@ pub fn analyze(model: &Model) -> Analysis {
                 effects,
                 blast_radius,
                 components_down,
+                components_down_count: down_count,
                 components_interrupted,
+                components_interrupted_count: interrupted_count,
                 spof,
             }
         })
@@ -396,7 +429,7 @@ fn recovery(
     event: EventId,
     journey: JourneyId,
     (in_closure, optional_target): (&[bool], &[bool]),
-    components_down: &[ComponentId],
+    reach: &mut Reach,
 ) -> Recovery {
     let has = |set: &Vec<EventId>| set.binary_search(&event).is_ok();
     let phase = if has(&single.journey[2][journey]) {
@@ -406,7 +439,8 @@ fn recovery(
     } else if has(&single.journey[0][journey]) {
         0
     } else if has(&single.degraded[journey]) {
-        let components = components_down
+        let components = reach
+            .full(0)
             .iter()
             .copied()
             .filter(|&c| in_closure[c] || optional_target[c])
@@ -422,7 +456,7 @@ fn recovery(
             EventKind::Instance { component, .. }
             | EventKind::Deploy(component)
             | EventKind::Expiry(component) => vec![component],
-            EventKind::Domain(_) | EventKind::Person(_) => components_down
+            EventKind::Domain(_) | EventKind::Person(_) => reach.roots[2]
                 .iter()
                 .copied()
                 .filter(|&c| in_closure[c] && has(&single.direct[2][c]))
@@ -439,15 +473,7 @@ fn recovery(
     } else {
         Phase::AfterManual
     };
-    let (waited, time) = failovers_waited_for(
-        graph,
-        single,
-        event,
-        journey,
-        in_closure,
-        components_down,
-        last,
-    );
+    let (waited, time) = failovers_waited_for(graph, event, journey, in_closure, reach, last);
     if phase == 1 {
         let steps: Vec<Step> = waited
             .iter()
@@ -491,11 +517,10 @@ pub fn repair_time(model: &Model, kind: EventKind) -> Option<Duration> {
 /// `last`) of time at most `t` completed.
 fn failovers_waited_for(
     graph: &FaultGraph,
-    single: &SingleFailures,
     event: EventId,
     journey: JourneyId,
     in_closure: &[bool],
-    components_down: &[ComponentId],
+    reach: &mut Reach,
     last: Phase,
 ) -> (Vec<ComponentId>, Duration) {
     let time_of = |c: ComponentId| graph.components[c].failover_time;
@@ -503,14 +528,15 @@ fn failovers_waited_for(
     // Candidates: active-passive components of the journey down right after the event and
     // back once the failovers of the phase are done.
     let mut candidates: Vec<ComponentId> = if graph.views.is_empty() {
-        let has = |set: &Vec<EventId>| set.binary_search(&event).is_ok();
-        components_down
+        let after: Vec<ComponentId> = reach.full(last as usize).to_vec();
+        reach
+            .full(0)
             .iter()
             .copied()
             .filter(|&c| {
                 in_closure[c]
                     && graph.components[c].active_passive.is_some()
-                    && !has(&single.component[last as usize][c])
+                    && after.binary_search(&c).is_err()
             })
             .collect()
     } else {
@@ -551,6 +577,81 @@ fn failovers_waited_for(
     }
     let t = *times.last().unwrap_or(&Duration(0));
     (candidates, t)
+}
+
+/// How many components an event report lists by name; the rest are counted.
+pub const LISTED: usize = 50;
+
+/// What an event takes down in each phase, from the components whose local set holds it; the
+/// whole set is walked only when a question needs it.
+struct Reach<'a> {
+    single: &'a SingleFailures,
+    roots: [&'a [ComponentId]; 3],
+    full: [Option<Vec<ComponentId>>; 3],
+}
+
+impl Reach<'_> {
+    /// Every component the event takes down in `phase`, sorted.
+    fn full(&mut self, phase: usize) -> &[ComponentId] {
+        if self.full[phase].is_none() {
+            let (all, _) = self.single.components_down(self.roots[phase], usize::MAX);
+            self.full[phase] = Some(all);
+        }
+        self.full[phase].as_deref().unwrap_or(&[])
+    }
+}
+
+/// Counts what events take down without listing it: where the components above one root
+/// form a tree (each has that root's subtree as its only cause), the count is a sum computed
+/// once bottom-up; elsewhere a walk, remembered per single root.
+struct CascadeCounter<'a> {
+    single: &'a SingleFailures,
+    tree: Vec<Option<usize>>,
+    walked: HashMap<ComponentId, usize>,
+}
+
+impl<'a> CascadeCounter<'a> {
+    fn new(graph: &FaultGraph, single: &'a SingleFailures) -> CascadeCounter<'a> {
+        let mut tree: Vec<Option<usize>> = vec![None; graph.components.len()];
+        // Dependents come before what they depend on in the reverse dependency order.
+        for scc in graph.order.iter().rev() {
+            if scc.len() > 1 {
+                continue;
+            }
+            let x = scc[0];
+            let mut total = Some(1usize);
+            for &p in &single.dependents[x] {
+                total = match (total, tree[p]) {
+                    (Some(t), Some(n)) if single.causes[p].len() == 1 => Some(t + n),
+                    _ => None,
+                };
+            }
+            tree[x] = total;
+        }
+        CascadeCounter {
+            single,
+            tree,
+            walked: HashMap::new(),
+        }
+    }
+
+    fn count(&mut self, roots: &[ComponentId]) -> usize {
+        match roots {
+            [] => 0,
+            [x] => {
+                if let Some(n) = self.tree[*x] {
+                    return n;
+                }
+                if let Some(&n) = self.walked.get(x) {
+                    return n;
+                }
+                let n = self.single.components_down(roots, usize::MAX).0.len();
+                self.walked.insert(*x, n);
+                n
+            }
+            _ => self.single.components_down(roots, usize::MAX).0.len(),
+        }
+    }
 }
 
 pub fn failover_level(model: &Model, c: ComponentId) -> FailoverLevel {

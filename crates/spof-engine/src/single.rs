@@ -1,16 +1,20 @@
 //! Single-failure analysis in one bottom-up pass, instead of one evaluation per event.
 //!
-//! For every gate and phase we compute its single-failure set: the basic events whose failure
-//! alone takes the gate down. An instance's set is the union of its own event, its domains,
-//! its component's whole-component events and its hard dependencies' sets. A k-of-n component
-//! fails on an event that fails at least n-k+1 of its instances; since instances with the same
-//! placement share every event but their own, that count is taken per placement group with the
-//! group's size as weight. Dependency sets are shared by every instance and enter once.
-//! Components are visited in dependency order; a dependency cycle is iterated to its least
-//! fixed point (sets only grow, so it ends).
+//! For every component and phase we compute its *local* single-failure set: the basic events
+//! whose failure alone takes it down other than through a component it depends on as a whole.
+//! A component's full set is its local set together with the full sets of its *causes*: its
+//! hard dependencies and, for each scoped target, that target's causes (a scoped target's hard
+//! dependency fails every one of its instances, so every caller instance that uses it). The
+//! full sets are never stored: they are unions over a cause closure, built only where asked
+//! for, so a chain of N single instances costs O(N), not O(N^2).
 //!
-//! The cost is linear in instances plus the sizes of the sets, which stay small: only common
-//! causes (domains, shared dependencies, whole-component events) survive a k-of-n gate.
+//! A local set is the union of the component's whole-component events (and its scoped
+//! targets') and a k-of-n count over its instances: an instance fails on its own event, its
+//! domains and its scoped groups (every instance of a scoped target in the instance's domain
+//! down, counted the same way one level down). Instances with the same placement share every
+//! event but their own, so the count is taken per placement group with the group's size as
+//! weight. Components are visited in dependency order; a dependency cycle is iterated to its
+//! least fixed point (sets only grow, so it ends).
 
 use crate::evaluate::{Phase, primary_matters};
 use crate::graph::{ComponentNode, EventId, FaultGraph};
@@ -21,8 +25,13 @@ pub type EventSet = Vec<EventId>;
 
 #[derive(Clone, Debug, Default)]
 pub struct SingleFailures {
-    /// Per phase, per component: events that take it down.
-    pub component: [Vec<EventSet>; 3],
+    /// Per phase, per component: events that take it down other than through its causes.
+    pub local: [Vec<EventSet>; 3],
+    /// Per component: the components whose failure takes it down (hard dependencies, and the
+    /// causes of its scoped targets), sorted. The same in every phase.
+    pub causes: Vec<Vec<ComponentId>>,
+    /// Per component: the components it is a cause of (the reverse of `causes`), sorted.
+    pub dependents: Vec<Vec<ComponentId>>,
     /// Per phase, per component: events that take it down directly (its own instances, domains
     /// or whole-component events), not through a dependency.
     pub direct: [Vec<EventSet>; 3],
@@ -30,6 +39,112 @@ pub struct SingleFailures {
     pub journey: [Vec<EventSet>; 3],
     /// Per journey: events that leave it up but degraded (and are in no phase's down set).
     pub degraded: Vec<EventSet>,
+}
+
+impl SingleFailures {
+    /// The components `roots` need: themselves and their causes, transitively; sorted.
+    pub fn cause_closure(&self, roots: &[ComponentId]) -> Vec<ComponentId> {
+        walk(&self.causes, roots, usize::MAX).0
+    }
+
+    /// Every event that takes component `c` down in `phase` (the union of the local sets of
+    /// its cause closure).
+    pub fn component_set(&self, phase: usize, c: ComponentId) -> EventSet {
+        union(
+            self.cause_closure(&[c])
+                .iter()
+                .map(|&x| self.local[phase][x].as_slice()),
+        )
+    }
+
+    /// Whether `event` takes component `c` down in `phase`.
+    pub fn takes_down(&self, phase: usize, c: ComponentId, event: EventId) -> bool {
+        self.cause_closure(&[c])
+            .iter()
+            .any(|&x| self.local[phase][x].binary_search(&event).is_ok())
+    }
+
+    /// The components an event takes down in `phase`, given the components whose local set
+    /// holds it (`roots`): those and everything they are a cause of. At most `limit` of them,
+    /// nearest first, and whether the list is complete.
+    pub fn components_down(&self, roots: &[ComponentId], limit: usize) -> (Vec<ComponentId>, bool) {
+        let (mut found, complete) = walk(&self.dependents, roots, limit);
+        if !complete {
+            found.truncate(limit);
+        }
+        (found, complete)
+    }
+}
+
+/// The nodes reachable from `roots` along `edges`, breadth first; stops after `limit` nodes
+/// (then the second value is false). Sorted when complete, nearest first otherwise.
+fn walk(edges: &[Vec<ComponentId>], roots: &[ComponentId], limit: usize) -> (Vec<usize>, bool) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut out: Vec<usize> = Vec::new();
+    for &r in roots {
+        if seen.insert(r) {
+            out.push(r);
+        }
+    }
+    let mut next = 0;
+    while next < out.len() {
+        if out.len() > limit {
+            return (out, false);
+        }
+        let c = out[next];
+        next += 1;
+        for &d in &edges[c] {
+            if seen.insert(d) {
+                out.push(d);
+            }
+        }
+    }
+    if out.len() > limit {
+        return (out, false);
+    }
+    out.sort_unstable();
+    (out, true)
+}
+
+/// Per component: its causes (hard dependencies, and those of its scoped targets, through
+/// nested scopes) and its whole-component events with those of its scoped targets.
+fn causes_and_wide(graph: &FaultGraph) -> (Vec<Vec<ComponentId>>, Vec<EventSet>) {
+    let n = graph.components.len();
+    let mut causes = Vec::with_capacity(n);
+    let mut wide = Vec::with_capacity(n);
+    for c in 0..n {
+        let node = &graph.components[c];
+        let mut hard: Vec<ComponentId> = node.hard.clone();
+        let mut events: Vec<EventId> = node.wide_events.clone();
+        if !node.scoped.is_empty() {
+            let mut seen = vec![c];
+            let mut stack: Vec<ComponentId> = Vec::new();
+            for (t, _) in &node.scoped {
+                if !seen.contains(t) {
+                    seen.push(*t);
+                    stack.push(*t);
+                }
+            }
+            while let Some(t) = stack.pop() {
+                let target = &graph.components[t];
+                hard.extend(target.hard.iter().copied());
+                events.extend(target.wide_events.iter().copied());
+                for (u, _) in &target.scoped {
+                    if !seen.contains(u) {
+                        seen.push(*u);
+                        stack.push(*u);
+                    }
+                }
+            }
+        }
+        hard.sort_unstable();
+        hard.dedup();
+        events.sort_unstable();
+        events.dedup();
+        causes.push(hard);
+        wide.push(events);
+    }
+    (causes, wide)
 }
 
 pub fn analyze(graph: &FaultGraph) -> SingleFailures {
@@ -48,6 +163,15 @@ pub fn analyze(graph: &FaultGraph) -> SingleFailures {
 
 fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     let mut out = SingleFailures::default();
+    let (causes, wide) = causes_and_wide(graph);
+    let mut dependents: Vec<Vec<ComponentId>> = vec![Vec::new(); graph.components.len()];
+    for (c, list) in causes.iter().enumerate() {
+        for &d in list {
+            dependents[d].push(c);
+        }
+    }
+    out.causes = causes;
+    out.dependents = dependents;
     let mut scratch = Counter::new(graph.event_count());
     // Group sets are kept for components that others depend on with a scope, and for those
     // without health checks (any dead instance degrades the journey).
@@ -74,10 +198,16 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
             kofn(node, &sets, &mut scratch)
         })
         .collect();
+    let journey_closures: Vec<Vec<ComponentId>> = graph
+        .journey_paths
+        .iter()
+        .map(|path| out.cause_closure(path))
+        .collect();
     for (p, &phase) in Phase::ALL.iter().enumerate() {
         let mut state = State {
-            sets: vec![Vec::new(); graph.components.len()],
+            local: vec![Vec::new(); graph.components.len()],
             groups: vec![Vec::new(); graph.components.len()],
+            causes: &out.causes,
         };
         let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
         for scc in &graph.order {
@@ -92,9 +222,10 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                         &mut scratch,
                         keep_groups[c],
                         &base[c],
+                        &wide[c],
                     );
-                    if computed.full != state.sets[c] {
-                        state.sets[c] = computed.full;
+                    if computed.local != state.local[c] {
+                        state.local[c] = computed.local;
                         changed = true;
                     }
                     if keep_groups[c] && computed.groups != state.groups[c] {
@@ -108,47 +239,59 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                 }
             }
         }
-        out.journey[p] = graph
-            .journey_paths
+        out.journey[p] = journey_closures
             .iter()
-            .map(|path| union(path.iter().map(|&c| state.sets[c].as_slice())))
+            .map(|closure| union(closure.iter().map(|&c| state.local[c].as_slice())))
             .collect();
         if phase == Phase::Immediate {
             out.degraded = (0..graph.journey_paths.len())
-                .map(|j| degraded_set(graph, j, &state, &out.journey[0][j]))
+                // Degraded: anything the journey reaches through hard or scoped dependencies.
+                .map(|j| {
+                    degraded_set(
+                        graph,
+                        &graph.journey_closures[j],
+                        &state,
+                        &out.journey[0][j],
+                    )
+                })
                 .collect();
         }
-        out.component[p] = state.sets;
+        out.local[p] = state.local;
         out.direct[p] = direct;
     }
     out
 }
 
 /// The sets computed so far in one phase.
-struct State {
-    sets: Vec<EventSet>,
+struct State<'a> {
+    local: Vec<EventSet>,
     /// Per component (where kept), per placement group: the events that fail an instance of
-    /// the group, apart from its own event and the shared part.
+    /// the group, apart from its own event and what fails every instance.
     groups: Vec<Vec<EventSet>>,
+    causes: &'a [Vec<ComponentId>],
+}
+
+impl State<'_> {
+    /// The full set of `c` so far: the union of the local sets of its cause closure.
+    fn full(&self, c: ComponentId) -> EventSet {
+        union(
+            walk(self.causes, &[c], usize::MAX)
+                .0
+                .iter()
+                .map(|&x| self.local[x].as_slice()),
+        )
+    }
 }
 
 struct Computed {
-    full: EventSet,
+    local: EventSet,
     direct: EventSet,
     groups: Vec<EventSet>,
 }
 
-/// The events every instance of `c` shares: whole-component events and hard dependencies.
-fn shared_set(graph: &FaultGraph, c: ComponentId, sets: &[EventSet]) -> EventSet {
-    let node = &graph.components[c];
-    union(
-        std::iter::once(node.wide_events.as_slice())
-            .chain(node.hard.iter().map(|&h| sets[h].as_slice())),
-    )
-}
-
-/// The single-failure set of component `c` in `phase`, the part of it that hits the component
-/// directly, and its per-group sets.
+/// The local single-failure set of component `c` in `phase`, the part of it that hits the
+/// component directly, and its per-group sets.
+#[allow(clippy::too_many_arguments)]
 fn component_set(
     graph: &FaultGraph,
     c: ComponentId,
@@ -157,23 +300,23 @@ fn component_set(
     scratch: &mut Counter,
     keep: bool,
     base: &EventSet,
+    wide: &EventSet,
 ) -> Computed {
     let node = &graph.components[c];
     if node.scoped.is_empty() {
         // No per-group copies unless the group sets are kept.
-        let mut full = base.clone();
+        let mut local = base.clone();
         let mut direct = base.clone();
         if primary_matters(node, phase, &|_| false) {
             let p = node.primary as usize;
             let own: Vec<EventId> = graph.instance_event(c, p).into_iter().collect();
             let g = node.group_of[p] as usize;
             let dom = node.groups[g].domain_events.as_slice();
-            full = union([full.as_slice(), own.as_slice(), dom]);
+            local = union([local.as_slice(), own.as_slice(), dom]);
             direct = union([direct.as_slice(), own.as_slice(), dom]);
         }
-        let shared = shared_set(graph, c, &state.sets);
         return Computed {
-            full: union([full.as_slice(), shared.as_slice()]),
+            local: union([local.as_slice(), wide.as_slice()]),
             direct: union([direct.as_slice(), node.wide_events.as_slice()]),
             groups: if keep {
                 node.groups
@@ -218,7 +361,7 @@ fn component_set(
             key_sets[key_of[g] as usize].as_slice(),
         ])
     };
-    let mut full = if node.threshold == 1 {
+    let mut local = if node.threshold == 1 {
         let mut out = union(
             node.groups
                 .iter()
@@ -228,6 +371,7 @@ fn component_set(
         if let Some(first) = node.first_instance_event {
             out.extend(first..first + node.n as EventId);
             out.sort_unstable();
+            out.dedup();
         }
         out
     } else {
@@ -271,23 +415,23 @@ fn component_set(
         let p = node.primary as usize;
         let own: Vec<EventId> = graph.instance_event(c, p).into_iter().collect();
         let g = node.group_of[p] as usize;
-        full = union([full.as_slice(), own.as_slice(), group_set(g).as_slice()]);
+        local = union([local.as_slice(), own.as_slice(), group_set(g).as_slice()]);
         direct = union([
             direct.as_slice(),
             own.as_slice(),
             node.groups[g].domain_events.as_slice(),
         ]);
     }
-    let shared = shared_set(graph, c, &state.sets);
     Computed {
-        full: union([full.as_slice(), shared.as_slice()]),
+        local: union([local.as_slice(), wide.as_slice()]),
         direct: union([direct.as_slice(), node.wide_events.as_slice()]),
         groups: group_sets,
     }
 }
 
-/// Events that take down every instance of `target` in `domain` (the whole target when it has
-/// none there or no domain is known).
+/// Events that take down every instance of `target` in `domain`, apart from what fails every
+/// instance of it (its whole-component events and causes, which are the caller's causes
+/// too); the whole target's set when it has no instance there.
 fn scoped_set(
     graph: &FaultGraph,
     target: ComponentId,
@@ -297,18 +441,25 @@ fn scoped_set(
 ) -> EventSet {
     let node = &graph.components[target];
     let Some(domain) = domain else {
-        return state.sets[target].clone();
+        return state.full(target);
     };
     let event = graph.domain_events[domain];
     let local: Vec<usize> = (0..node.groups.len())
         .filter(|&g| node.groups[g].domain_events.binary_search(&event).is_ok())
         .collect();
     let members: usize = local.iter().map(|&g| node.groups[g].members.len()).sum();
-    if members == 0 || state.groups[target].len() != node.groups.len() {
-        return state.sets[target].clone();
+    if members == 0 {
+        return state.full(target);
     }
+    let computed = state.groups[target].len() == node.groups.len();
     for &g in &local {
-        let set = &state.groups[target][g];
+        // Not computed yet (a cycle's first round): from everything up, only the members'
+        // own events and domains.
+        let set = if computed {
+            &state.groups[target][g]
+        } else {
+            &node.groups[g].domain_events
+        };
         scratch.add_all(set, node.groups[g].members.len());
         // Each member's own event fails it (and, through a cycle, maybe the others).
         if let Some(first) = node.first_instance_event {
@@ -320,24 +471,20 @@ fn scoped_set(
             }
         }
     }
-    let out = scratch.drain_at_least(members);
-    union([
-        out.as_slice(),
-        shared_set(graph, target, &state.sets).as_slice(),
-    ])
+    scratch.drain_at_least(members)
 }
 
 fn degraded_set(
     graph: &FaultGraph,
-    journey: usize,
+    closure: &[ComponentId],
     immediate: &State,
     down: &EventSet,
 ) -> EventSet {
     let mut parts: Vec<EventSet> = Vec::new();
-    for &x in &graph.journey_closures[journey] {
+    for &x in closure {
         let node = &graph.components[x];
         for &y in &node.optional {
-            parts.push(immediate.sets[y].clone());
+            parts.push(immediate.full(y));
         }
         if node.no_health_check {
             // Any instance down: the union of every instance's set.
@@ -345,7 +492,7 @@ fn degraded_set(
             if let Some(first) = node.first_instance_event {
                 any.extend(first..first + node.n as EventId);
             }
-            any.extend(shared_set(graph, x, &immediate.sets));
+            any.extend(immediate.full(x));
             any.sort_unstable();
             any.dedup();
             parts.push(any);

@@ -52,7 +52,9 @@ struct SpofJson {
     journeys: Vec<JourneyEffectJson>,
     blast_radius: f64,
     components_down: Vec<String>,
+    components_down_count: usize,
     components_interrupted: Vec<String>,
+    components_interrupted_count: usize,
     recovery: RecoveryJson,
     /// Exact availability figures, when computed (see `journeys[].unavailability`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -420,11 +422,13 @@ fn event_json(model: &Model, report: &Report, event: &EventReport) -> SpofJson {
             .iter()
             .map(|&c| model.components[c].name.clone())
             .collect(),
+        components_down_count: event.components_down_count,
         components_interrupted: event
             .components_interrupted
             .iter()
             .map(|&c| model.components[c].name.clone())
             .collect(),
+        components_interrupted_count: event.components_interrupted_count,
         recovery: recovery_json(model, event.worst()),
     }
 }

@@ -144,10 +144,14 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
         }
         if !others.is_empty() {
             // A screenful, and a count of the rest.
+            let own = event
+                .component()
+                .is_some_and(|c| event.components_down.contains(&c));
+            let total = event.components_down_count - usize::from(own);
             let shown = others.len().min(TAKES_WITH_IT_SHOWN);
             let _ = write!(line, "; takes with it: {}", others[..shown].join(", "));
-            if others.len() > shown {
-                let _ = write!(line, " and {} more", others.len() - shown);
+            if total > shown {
+                let _ = write!(line, " and {} more", total - shown);
             }
         }
         let _ = writeln!(out, "  {:id_width$}        {}", "", p.dim(&line));
@@ -684,15 +688,16 @@ pub fn explain_component(
         };
         format!("{}{more}", ids.join(", "))
     };
-    let down: Vec<u32> = single.component[1][c]
+    let after_automatic = single.component_set(1, c);
+    let down: Vec<u32> = after_automatic
         .iter()
         .copied()
         .filter(|e| !own.contains(e))
         .collect();
-    let interrupted: Vec<u32> = single.component[0][c]
-        .iter()
-        .copied()
-        .filter(|e| !own.contains(e) && single.component[1][c].binary_search(e).is_err())
+    let interrupted: Vec<u32> = single
+        .component_set(0, c)
+        .into_iter()
+        .filter(|e| !own.contains(e) && after_automatic.binary_search(e).is_err())
         .collect();
     if !down.is_empty() {
         let _ = writeln!(

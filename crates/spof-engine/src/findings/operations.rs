@@ -43,7 +43,7 @@ components:
       watches: [app]
 "#,
     kind: RuleKind::Check(|cx, out| {
-        let sets = &cx.analysis.single.component[0];
+        let single = &cx.analysis.single;
         for (m, component) in cx.model.components.iter().enumerate() {
             if component.kind != Kind::Monitoring {
                 continue;
@@ -54,10 +54,15 @@ components:
                     .filter(|&c| c != m && cx.model.components[c].kind != Kind::Monitoring)
                     .collect(),
             };
-            let watched_sets = union(watched.iter().map(|&w| sets[w].as_slice()));
-            let shared: Vec<u32> = sets[m]
-                .iter()
-                .copied()
+            let watched_sets = union(
+                single
+                    .cause_closure(&watched)
+                    .iter()
+                    .map(|&x| single.local[0][x].as_slice()),
+            );
+            let shared: Vec<u32> = single
+                .component_set(0, m)
+                .into_iter()
                 .filter(|e| watched_sets.binary_search(e).is_ok())
                 .collect();
             if shared.is_empty() {
@@ -73,10 +78,20 @@ components:
             } else {
                 String::new()
             };
+            // What the shared events take down, from the components whose local sets hold
+            // them.
+            let roots: Vec<usize> = (0..cx.model.components.len())
+                .filter(|&x| {
+                    single.local[0][x]
+                        .iter()
+                        .any(|e| shared.binary_search(e).is_ok())
+                })
+                .collect();
+            let (down, _) = single.components_down(&roots, usize::MAX);
             let blinded: Vec<usize> = watched
                 .iter()
                 .copied()
-                .filter(|&w| shared.iter().any(|e| sets[w].binary_search(e).is_ok()))
+                .filter(|w| down.binary_search(w).is_ok())
                 .collect();
             let mut components = vec![m];
             components.extend(blinded.iter().copied());
