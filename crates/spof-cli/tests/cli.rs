@@ -190,3 +190,57 @@ fn schema_is_json_schema_and_output_is_deterministic() {
         );
     }
 }
+
+/// Every number in a JSON value, with where it is.
+fn numbers(value: &serde_json::Value, at: &str, out: &mut Vec<(String, f64)>) {
+    match value {
+        serde_json::Value::Number(n) => out.push((at.to_string(), n.as_f64().unwrap())),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                numbers(item, &format!("{at}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                numbers(item, &format!("{at}.{key}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_negative_zero_in_json_or_text() {
+    // The cache is optional: losing it degrades the journey and takes nothing down, so its
+    // blast radius is a sum over no journey.
+    let model = "components:\n  app:\n    kind: service\n    replicas: 2\n    depends_on:\n      - {component: cache, optional: true}\n  cache:\n    kind: cache\n";
+    for args in [
+        &["check", "--format", "json"][..],
+        &["check"],
+        &["whatif", "cache/1", "--format", "json"],
+        &["whatif", "cache/1"],
+        &["risks", "--format", "json"],
+        &["risks"],
+        &["plan", "--format", "json"],
+        &["plan"],
+    ] {
+        let (code, stdout, stderr) = run(args, Some(model));
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(
+            !stdout.contains("-0"),
+            "{args:?} prints a negative zero:\n{stdout}"
+        );
+        if args.contains(&"json") {
+            let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let mut found = Vec::new();
+            numbers(&value, "", &mut found);
+            for (at, n) in found {
+                assert!(!(n == 0.0 && n.is_sign_negative()), "{args:?}: {at} is -0");
+            }
+        }
+    }
+    let (_, stdout, _) = run(&["check", "--format", "json"], Some(model));
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(value["other_effects"][0]["event"], "cache/1");
+    assert_eq!(value["other_effects"][0]["blast_radius"].to_string(), "0.0");
+}

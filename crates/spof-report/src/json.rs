@@ -365,9 +365,7 @@ fn availability_of(report: &Report, journey: usize) -> Option<f64> {
 }
 
 fn to_string<T: Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("report types serialise");
-    text.push('\n');
-    text
+    crate::number::to_json(value)
 }
 
 fn round(value: f64) -> f64 {

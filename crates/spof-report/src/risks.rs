@@ -1,6 +1,7 @@
 //! The report of `spof risks`: per journey, the most probable groups of events that together
 //! take it down, each explained in words.
 
+use crate::number::{fixed, scientific};
 use serde::Serialize;
 use spof_engine::graph::{EventKind, FaultGraph, describe_event, event_id};
 use spof_engine::risks::JourneyRisks;
@@ -49,7 +50,11 @@ pub fn text(
             .map(|(k, n)| format!("{n} of {k}"))
             .collect();
         let unavailability = match result.unavailability {
-            Some(u) => format!("unavailability {u:.3e} ({:.1} h a year)", u * 8760.0),
+            Some(u) => format!(
+                "unavailability {} ({} h a year)",
+                scientific(u, 3),
+                fixed(u * 8760.0, 1)
+            ),
             None => "unavailability not computed (too large for a decision diagram; groups found without one)".to_string(),
         };
         let _ = writeln!(
@@ -82,9 +87,9 @@ pub fn text(
                 .collect();
             let _ = writeln!(
                 out,
-                "  {:>3}. {:.2e}  {}",
+                "  {:>3}. {}  {}",
                 rank + 1,
-                group.probability,
+                scientific(group.probability, 2),
                 ids.join(" + ")
             );
             let _ = writeln!(
@@ -158,7 +163,5 @@ pub fn json(model: &Model, graph: &FaultGraph, results: &[JourneyRisks], max_ord
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("serialises");
-    text.push('\n');
-    text
+    crate::number::to_json(&doc)
 }

@@ -2,6 +2,7 @@
 //! their fixes, then journeys and components. Colour only when asked (the caller decides from
 //! the terminal); without it the text is plain and stable enough to snapshot.
 
+use crate::number::fixed;
 use crate::{Options, fails, selected_findings, selected_spofs};
 use owo_colors::{OwoColorize, Style};
 use spof_engine::analysis::{Recovery, WhatIf};
@@ -47,7 +48,7 @@ impl Painter {
 }
 
 fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
+    format!("{}%", fixed(value * 100.0, 0))
 }
 
 pub fn check(model: &Model, report: &Report, options: &Options) -> String {
@@ -363,12 +364,12 @@ fn availability_section(
             });
             let _ = writeln!(
                 out,
-                "  {:width$}  {:.4}% to {:.4}%  {:.1} to {:.1} h down a year{cost}",
+                "  {:width$}  {}% to {}%  {} to {} h down a year{cost}",
                 journey.name,
-                100.0 * (1.0 - b.upper),
-                100.0 * (1.0 - b.lower),
-                b.lower * 8760.0,
-                b.upper * 8760.0
+                fixed(100.0 * (1.0 - b.upper), 4),
+                fixed(100.0 * (1.0 - b.lower), 4),
+                fixed(b.lower * 8760.0, 1),
+                fixed(b.upper * 8760.0, 1)
             );
         }
         return out;
@@ -396,10 +397,10 @@ fn availability_section(
             .map_or(String::new(), |c| format!(", {} a year", money(c * hours)));
         let _ = writeln!(
             out,
-            "  {:width$}  {:.4}%  {:.1} h down a year{cost}",
+            "  {:width$}  {}%  {} h down a year{cost}",
             journey.name,
-            100.0 * (1.0 - availability.unavailability),
-            hours
+            fixed(100.0 * (1.0 - availability.unavailability), 4),
+            fixed(hours, 1)
         );
     }
     if spofs.is_empty() {
@@ -436,9 +437,9 @@ fn availability_section(
         };
         let _ = writeln!(
             out,
-            "    {:id_width$}  {:.2} h down a year{cost}; {redundancy}",
+            "    {:id_width$}  {} h down a year{cost}; {redundancy}",
             event_id(model, event.kind),
-            hours
+            fixed(hours, 2)
         );
     }
     out

@@ -134,6 +134,8 @@ journeys:
 };
 
 fn figure(value: f64) -> String {
+    // Adding a plain zero turns a negative zero (a sum of nothing) into a plain one.
+    let value = value + 0.0;
     if value.fract() == 0.0 {
         format!("{value:.0}")
     } else {
