@@ -168,8 +168,9 @@ struct RisksArgs {
     path: Option<String>,
     #[command(flatten)]
     model: ModelArgs,
-    /// Largest group to look for.
-    #[arg(long, default_value_t = 2)]
+    /// Largest group to look for: 2 or more, or 1 for the single points of failure alone (no
+    /// groups).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
     max_order: u32,
     /// How many groups to list per journey, most probable first.
     #[arg(long, default_value_t = 10)]
@@ -718,13 +719,21 @@ fn run_risks(args: RisksArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         Failure("the decision diagram grew past its limit of nodes; try a lower --max-order".into())
     })?;
     drop(spinner);
-    let results: Vec<_> = results
+    let mut results: Vec<_> = results
         .into_iter()
         .filter(|r| journey.is_none_or(|j| j == r.journey))
         .collect();
+    if args.max_order < config.max_order {
+        // Order 1: the single points of failure alone; the groups the analysis needed to
+        // tell them apart are not reported.
+        for result in &mut results {
+            result.groups.clear();
+            result.by_order.truncate(args.max_order as usize + 1);
+        }
+    }
     let text = match args.format {
-        Format::Text => spof_report::risks::text(model, &graph, &results, config.max_order, color),
-        Format::Json => spof_report::risks::json(model, &graph, &results, config.max_order),
+        Format::Text => spof_report::risks::text(model, &graph, &results, args.max_order, color),
+        Format::Json => spof_report::risks::json(model, &graph, &results, args.max_order),
     };
     out(&text);
     Ok(ExitCode::SUCCESS)

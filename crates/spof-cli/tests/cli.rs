@@ -244,3 +244,54 @@ fn no_negative_zero_in_json_or_text() {
     assert_eq!(value["other_effects"][0]["event"], "cache/1");
     assert_eq!(value["other_effects"][0]["blast_radius"].to_string(), "0.0");
 }
+
+#[test]
+fn risks_max_order_1_reports_only_the_singles() {
+    let (code, stdout, stderr) = run(
+        &[
+            "risks",
+            "--example",
+            "nat-gateway",
+            "--max-order",
+            "1",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["max_order"], 1);
+    for journey in report["journeys"].as_array().unwrap() {
+        assert_eq!(journey["groups"], serde_json::json!([]), "{journey}");
+        assert_eq!(
+            journey["by_order"].as_array().unwrap().len(),
+            2,
+            "{journey}"
+        );
+    }
+    assert_eq!(report["journeys"][1]["journey"], "checkout");
+    assert_eq!(
+        report["journeys"][1]["singles"],
+        serde_json::json!(["zone:a", "nat/1"])
+    );
+    let (code, stdout, _) = run(
+        &["risks", "--example", "nat-gateway", "--max-order", "1"],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("single points of failure only"), "{stdout}");
+    assert!(
+        !stdout.contains("risk groups") && !stdout.contains(" + "),
+        "{stdout}"
+    );
+    // The default looks for groups of two: browse's is the loss of both zones.
+    let (_, stdout, _) = run(&["risks", "--example", "nat-gateway"], None);
+    assert!(stdout.contains("zone:a + zone:b"), "{stdout}");
+    let (code, _, stderr) = run(
+        &["risks", "--example", "nat-gateway", "--max-order", "0"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--max-order"), "{stderr}");
+}

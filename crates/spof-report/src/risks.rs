@@ -37,8 +37,13 @@ pub fn text(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "spof risks: {} (groups of 2 to {max_order} events)",
-        model.name.as_deref().unwrap_or("model")
+        "spof risks: {} ({})",
+        model.name.as_deref().unwrap_or("model"),
+        if max_order < 2 {
+            "single points of failure only: --max-order 1 looks for no group".to_string()
+        } else {
+            format!("groups of 2 to {max_order} events")
+        }
     );
     for result in results {
         let journey = &model.journeys[result.journey];
@@ -57,16 +62,14 @@ pub fn text(
             ),
             None => "unavailability not computed (too large for a decision diagram; groups found without one)".to_string(),
         };
-        let _ = writeln!(
-            out,
-            "\njourney {}: {unavailability}; risk groups: {}",
-            journey.name,
-            if counts.is_empty() {
-                "none".to_string()
-            } else {
-                counts.join(", ")
-            }
-        );
+        let groups = if max_order < 2 {
+            String::new()
+        } else if counts.is_empty() {
+            "; risk groups: none".to_string()
+        } else {
+            format!("; risk groups: {}", counts.join(", "))
+        };
+        let _ = writeln!(out, "\njourney {}: {unavailability}{groups}", journey.name);
         if !result.singles.is_empty() {
             let ids: Vec<String> = result
                 .singles
