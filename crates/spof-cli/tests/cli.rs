@@ -295,3 +295,37 @@ fn risks_max_order_1_reports_only_the_singles() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--max-order"), "{stderr}");
 }
+
+#[test]
+fn risks_by_order_1_counts_the_singles() {
+    for order in ["1", "2", "3"] {
+        let (code, stdout, stderr) = run(
+            &[
+                "risks",
+                "--example",
+                "nat-gateway",
+                "--max-order",
+                order,
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert_eq!(code, 0, "{stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        for journey in report["journeys"].as_array().unwrap() {
+            let by_order = journey["by_order"].as_array().unwrap();
+            assert_eq!(
+                by_order[1].as_u64().unwrap() as usize,
+                journey["singles"].as_array().unwrap().len(),
+                "--max-order {order}: {journey}"
+            );
+            assert_eq!(
+                by_order.len(),
+                order.parse::<usize>().unwrap() + 1,
+                "{journey}"
+            );
+        }
+        assert_eq!(report["journeys"][1]["by_order"][1], 2, "{stdout}");
+    }
+}

@@ -130,6 +130,15 @@ struct GroupJson<'a> {
     explanation: String,
 }
 
+/// The number of minimal sets of each order from 0 to `max_order`: order 1 counts the single
+/// points of failure (the analysis counts only the groups).
+fn by_order(result: &JourneyRisks, max_order: u32) -> Vec<u128> {
+    let mut counts = result.by_order.clone();
+    counts.resize(counts.len().max(max_order as usize + 1), 0);
+    counts[1] = result.singles.len() as u128;
+    counts
+}
+
 pub fn json(model: &Model, graph: &FaultGraph, results: &[JourneyRisks], max_order: u32) -> String {
     let doc = RisksJson {
         schema_version: 1,
@@ -139,7 +148,7 @@ pub fn json(model: &Model, graph: &FaultGraph, results: &[JourneyRisks], max_ord
             .map(|r| JourneyJson {
                 journey: &model.journeys[r.journey].name,
                 unavailability: r.unavailability,
-                by_order: r.by_order.clone(),
+                by_order: by_order(r, max_order),
                 singles: r
                     .singles
                     .iter()
