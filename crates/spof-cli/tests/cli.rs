@@ -329,3 +329,61 @@ fn risks_by_order_1_counts_the_singles() {
         assert_eq!(report["journeys"][1]["by_order"][1], 2, "{stdout}");
     }
 }
+
+#[test]
+fn importance_figures_are_all_from_one_journey() {
+    // `app` takes both journeys down, whose downtime costs differ a hundredfold.
+    let model = "components:\n  app:\n    kind: service\n    restore_time: 1h\n  pay:\n    kind: service\n    restore_time: 1h\njourneys:\n  checkout:\n    path: [app, pay]\n    downtime_cost_per_hour: 1000\n  browse:\n    path: [app]\n    downtime_cost_per_hour: 10\n";
+    let (_, stdout, stderr) = run(&["check", "--format", "json"], Some(model));
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    let unavailability = |name: &str| {
+        report["journeys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["name"] == name)
+            .unwrap()["unavailability"]
+            .as_f64()
+            .unwrap()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12);
+    let app = report["spofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["event"] == "app/1")
+        .unwrap();
+    let importance = &app["importance"];
+    let by_journey = app["importance_by_journey"].as_array().unwrap();
+    assert_eq!(by_journey.len(), 2);
+    for figures in by_journey.iter().chain([importance]) {
+        let journey = figures["journey"].as_str().unwrap();
+        let rate = if journey == "checkout" { 1000.0 } else { 10.0 };
+        let hours = figures["fussell_vesely"].as_f64().unwrap() * unavailability(journey) * 8760.0;
+        let got = figures["downtime_hours_per_year"].as_f64().unwrap();
+        assert!(close(got, hours), "{journey}: {got} h, expected {hours}");
+        let cost = figures["downtime_cost_per_year"].as_f64().unwrap();
+        assert!(
+            close(cost, hours * rate),
+            "{journey}: {cost}, expected {}",
+            hours * rate
+        );
+    }
+    // `importance` is the entry of the journey where the event accounts for the most downtime.
+    let hours = |f: &serde_json::Value| f["downtime_hours_per_year"].as_f64().unwrap();
+    let most = by_journey
+        .iter()
+        .max_by(|a, b| hours(a).total_cmp(&hours(b)))
+        .unwrap();
+    let mut named = importance.clone();
+    named
+        .as_object_mut()
+        .unwrap()
+        .remove("redundancy_cost_per_month");
+    assert_eq!(hours(&named), hours(most), "{importance}");
+    let same = by_journey
+        .iter()
+        .find(|f| f["journey"] == importance["journey"])
+        .unwrap();
+    assert_eq!(*same, named);
+}

@@ -54,20 +54,33 @@ struct SpofJson {
     components_down: Vec<String>,
     components_interrupted: Vec<String>,
     recovery: RecoveryJson,
-    /// Exact availability figures, when computed (see `journeys[].unavailability`).
+    /// Exact availability figures, when computed (see `journeys[].unavailability`): for the
+    /// critical journey where the event matters most.
     #[serde(skip_serializing_if = "Option::is_none")]
     importance: Option<ImportanceJson>,
+    /// The same for every journey.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    importance_by_journey: Option<Vec<JourneyImportanceJson>>,
 }
 
 #[derive(Serialize)]
 struct ImportanceJson {
+    #[serde(flatten)]
+    figures: JourneyImportanceJson,
+    redundancy_cost_per_month: Option<f64>,
+}
+
+/// The importance of an event for one journey: every figure is that journey's.
+#[derive(Serialize)]
+struct JourneyImportanceJson {
+    /// Null when no journey is critical (then every figure is 0).
+    journey: Option<String>,
     birnbaum: f64,
     fussell_vesely: f64,
     risk_achievement_worth: f64,
     risk_reduction_worth: Option<f64>,
     downtime_hours_per_year: f64,
     downtime_cost_per_year: f64,
-    redundancy_cost_per_month: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -397,7 +410,13 @@ fn event_json(model: &Model, report: &Report, event: &EventReport) -> SpofJson {
         importance: report
             .availability
             .as_ref()
-            .map(|journeys| importance_json(model, journeys, event)),
+            .map(|journeys| most_important(model, journeys, event)),
+        importance_by_journey: report.availability.as_ref().map(|journeys| {
+            journeys
+                .iter()
+                .map(|j| importance_json(model, Some(j), event))
+                .collect()
+        }),
         event: event_id(model, event.kind),
         kind: event_kind_name(event.kind),
         description: describe_event(model, event.kind),
@@ -427,28 +446,55 @@ fn event_json(model: &Model, report: &Report, event: &EventReport) -> SpofJson {
     }
 }
 
-fn importance_json(
+/// The event's importance for the critical journey where it accounts for the most downtime
+/// (Fussell-Vesely × unavailability); the first such journey on a tie.
+fn most_important(
     model: &Model,
     journeys: &[spof_engine::availability::JourneyAvailability],
     event: &EventReport,
 ) -> ImportanceJson {
+    let downtime = |j: &spof_engine::availability::JourneyAvailability| {
+        j.importance[event.event as usize].fussell_vesely * j.unavailability
+    };
     let best = journeys
         .iter()
         .filter(|j| model.journeys[j.journey].critical)
-        .map(|j| j.importance[event.event as usize])
-        .max_by(|a, b| a.fussell_vesely.total_cmp(&b.fussell_vesely))
-        .unwrap_or_default();
-    let (hours, cost) = crate::text::spof_downtime(model, journeys, event.event);
+        .max_by(|a, b| {
+            downtime(a)
+                .total_cmp(&downtime(b))
+                .then(b.journey.cmp(&a.journey))
+        });
     ImportanceJson {
-        birnbaum: best.birnbaum,
-        fussell_vesely: best.fussell_vesely,
-        risk_achievement_worth: best.raw,
-        risk_reduction_worth: best.rrw.is_finite().then_some(best.rrw),
-        downtime_hours_per_year: hours,
-        downtime_cost_per_year: cost,
+        figures: importance_json(model, best, event),
         redundancy_cost_per_month: event
             .component()
             .and_then(|c| model.components[c].cost_per_month),
+    }
+}
+
+/// The event's importance for one journey, every figure from that journey.
+fn importance_json(
+    model: &Model,
+    journey: Option<&spof_engine::availability::JourneyAvailability>,
+    event: &EventReport,
+) -> JourneyImportanceJson {
+    let importance = journey
+        .map(|j| j.importance[event.event as usize])
+        .unwrap_or_default();
+    let hours = journey.map_or(0.0, |j| {
+        importance.fussell_vesely * j.unavailability * 8760.0
+    });
+    let cost = journey
+        .and_then(|j| model.journeys[j.journey].downtime_cost_per_hour)
+        .map_or(0.0, |rate| hours * rate);
+    JourneyImportanceJson {
+        journey: journey.map(|j| model.journeys[j.journey].name.clone()),
+        birnbaum: importance.birnbaum,
+        fussell_vesely: importance.fussell_vesely,
+        risk_achievement_worth: importance.raw,
+        risk_reduction_worth: importance.rrw.is_finite().then_some(importance.rrw),
+        downtime_hours_per_year: hours,
+        downtime_cost_per_year: cost,
     }
 }
 
