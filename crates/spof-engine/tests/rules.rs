@@ -59,3 +59,116 @@ fn codes_are_unique_and_lookups_work() {
     }
     assert!(rule("SPOF999").is_none());
 }
+
+#[test]
+fn external_component_gets_third_party_fix() {
+    // Third parties as a single provider (stripe), as endpoints all needed (mail, with a quota
+    // too small for the load), in one provider's domain (geo), with a manual switch-over
+    // (sms), with active endpoints and no health check (maps), with backups (crm).
+    let yaml = r#"
+domains:
+  a: {kind: zone}
+  b: {kind: zone}
+  saas: {kind: provider}
+components:
+  app:
+    kind: service
+    replicas: 2
+    spread: [a, b]
+    depends_on:
+      - {component: stripe, timeout: 2s, circuit_breaker: true}
+      - {component: mail, timeout: 2s, circuit_breaker: true}
+      - {component: geo, timeout: 2s, circuit_breaker: true}
+      - {component: sms, timeout: 2s, circuit_breaker: true}
+      - {component: maps, timeout: 2s, circuit_breaker: true}
+      - {component: crm, timeout: 2s, circuit_breaker: true}
+  stripe:
+    kind: external
+    restore_time: 1h
+  mail:
+    kind: external
+    replicas: 2
+    min_healthy: 2
+    capacity: 20
+  geo:
+    kind: external
+    replicas: 2
+    in: [saas]
+  sms:
+    kind: external
+    replicas: 2
+    failover: manual
+  maps:
+    kind: external
+    replicas: 2
+    health_check: false
+  crm:
+    kind: external
+    backups: true
+journeys:
+  pay:
+    path: [app]
+    load: 60
+"#;
+    let model = parse_model(yaml, &ParseLimits::default())
+        .model
+        .expect("a model");
+    let config = Config {
+        today: Some(Date::parse("2000-01-01").unwrap()),
+    };
+    let report = check(&model, &config);
+    let external = |c: &usize| model.components[*c].kind == spof_model::Kind::External;
+    let mut seen = std::collections::BTreeSet::new();
+    for finding in &report.findings {
+        if !finding.components.iter().any(external) {
+            continue;
+        }
+        seen.insert(finding.code);
+        let fix = &finding.fix;
+        for wrong in [
+            "second instance",
+            "run ",
+            "instances of",
+            "spread",
+            "place ",
+            "standby of",
+            "automate the failover",
+            "health-check the instances",
+        ] {
+            assert!(
+                !fix.contains(wrong),
+                "{} tells a third party's service to {wrong:?}: {fix}",
+                finding.code
+            );
+        }
+        assert!(
+            ["circuit breaker", "provider", "callers"]
+                .iter()
+                .any(|w| fix.contains(w)),
+            "{}: {fix}",
+            finding.code
+        );
+    }
+    for code in [
+        "SPOF001", "SPOF002", "SPOF003", "SPOF004", "SPOF016", "SPOF020", "SPOF023",
+    ] {
+        assert!(seen.contains(code), "{code} did not fire: {seen:?}");
+    }
+    // The plan adds no instance to a third party's service and moves none.
+    let plan = spof_engine::plan::plan(&model, &Default::default(), &|_, _, _| {});
+    for frame in &plan.frames[1..] {
+        let step = frame.step.as_ref().unwrap();
+        assert!(
+            !step.components.iter().any(external),
+            "the plan changes a third party's service: {}",
+            step.title
+        );
+    }
+    assert!(
+        plan.left
+            .iter()
+            .any(|(event, why)| event == "provider:saas" && why.contains("second provider")),
+        "{:?}",
+        plan.left
+    );
+}

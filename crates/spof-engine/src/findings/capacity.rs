@@ -111,17 +111,26 @@ journeys:
             }
             if let Some(message) = message {
                 let needed = (load / capacity).ceil() as usize;
-                let mut finding = check_finding(
-                    cx,
-                    &AFTER_DOMAIN_LOSS,
-                    vec![c],
-                    message,
+                let fix = if component.kind == spof_model::Kind::External {
+                    format!(
+                        "`{}` is a third party's: raise its quota to at least {} with the provider, or share the load with a second provider; guard the calls (timeouts, circuit breakers, a fallback) so that an overload degrades the journey instead of stalling it",
+                        component.name,
+                        figure(load)
+                    )
+                } else {
                     format!(
                         "run enough instances of `{}` that any one domain's loss leaves at least {} ({needed} instances of {})",
                         component.name,
                         figure(load),
                         figure(capacity)
-                    ),
+                    )
+                };
+                let mut finding = check_finding(
+                    cx,
+                    &AFTER_DOMAIN_LOSS,
+                    vec![c],
+                    message,
+                    fix,
                     Some(component.span),
                 );
                 if cx.analysis.components[c].on_critical_path {

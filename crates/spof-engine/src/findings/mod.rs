@@ -432,6 +432,21 @@ fn named(model: &Model, c: ComponentId) -> String {
     )
 }
 
+/// Whether `c` is a third party's service (`kind: external`): the team cannot add instances of
+/// it, spread it or fail it over, only protect its callers from it or add another provider.
+fn is_external(model: &Model, c: ComponentId) -> bool {
+    model.components[c].kind == spof_model::Kind::External
+}
+
+/// The fix for a SPOF in a third party's service: what the team can change is on its side of
+/// the calls.
+fn external_fix(model: &Model, c: ComponentId) -> String {
+    format!(
+        "guard the calls to `{}`, a third party's service: a timeout, a circuit breaker and a fallback (queue the work, degrade the feature); `optional: true` where the journey can do without it; or a second provider behind the same calls",
+        model.components[c].name
+    )
+}
+
 /// The id and description of a report's event, for messages.
 fn event_words(model: &Model, report: &EventReport) -> (String, String) {
     (

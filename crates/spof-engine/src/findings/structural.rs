@@ -1,7 +1,9 @@
 //! SPOF rules: each names a kind of single point of failure that the single-failure analysis
 //! found. The registry order decides which rule names an event: specific before general.
 
-use super::{Context, Rule, RuleKind, event_words, impact_phrase, join_and, named};
+use super::{
+    Context, Rule, RuleKind, event_words, external_fix, impact_phrase, is_external, join_and, named,
+};
 use crate::analysis::{EventReport, Recovery};
 use crate::graph::EventKind;
 use spof_model::{ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model};
@@ -329,11 +331,14 @@ components:
                 "`{name}` fails over only by hand: losing its primary {}",
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
-                format!("automate the failover of `{name}` (`failover: automatic`) and drill it"),
-                vec![c],
-            )
+            let fix = if is_external(cx.model, c) {
+                format!(
+                    "switch the callers of `{name}` to its standby provider by themselves (a circuit breaker that falls back to it), and drill it"
+                )
+            } else {
+                format!("automate the failover of `{name}` (`failover: automatic`) and drill it")
+            };
+            (message, fix, vec![c])
         },
     },
 };
@@ -376,15 +381,16 @@ components:
                 component.name,
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
+            let fix = if is_external(cx.model, c) {
+                external_fix(cx.model, c)
+            } else {
                 format!(
                     "run {} instances of `{}`, one more than it needs",
                     n + 1,
                     component.name
-                ),
-                vec![c],
-            )
+                )
+            };
+            (message, fix, vec![c])
         },
     },
 };
@@ -434,13 +440,14 @@ components:
                 "`{name}` has backups but no standby: its loss {}",
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
+            let fix = if is_external(cx.model, c) {
+                external_fix(cx.model, c)
+            } else {
                 format!(
                     "add a standby of `{name}` with automatic failover; a backup is not a standby"
-                ),
-                vec![c],
-            )
+                )
+            };
+            (message, fix, vec![c])
         },
     },
 };
@@ -508,7 +515,7 @@ pub static SINGLE_INSTANCE: Rule = Rule {
     summary: "A component with one instance on a critical journey.",
     what: "A component whose only instance takes a critical journey down when it fails.",
     why: "One instance fails whenever its machine, its process or its disk does, and every deploy or patch is an outage. Nothing else in the system can make up for it.",
-    fix: "Run a second instance: active-active behind a health-checked load balancer, or a standby with automatic failover.",
+    fix: "Run a second instance: active-active behind a health-checked load balancer, or a standby with automatic failover. A third party's service (`kind: external`) is not yours to run twice: guard the calls to it (timeouts, circuit breakers, fallbacks), make the dependency optional where the journey can do without it, or add a second provider.",
     example: r#"
 components:
   app:
@@ -525,6 +532,14 @@ components:
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let (id, words) = event_words(cx.model, report);
+            if is_external(cx.model, c) {
+                let message = format!(
+                    "external `{}` is one provider with nothing to fall back on: its outage {}",
+                    cx.model.components[c].name,
+                    impact_phrase(cx.model, report)
+                );
+                return (message, external_fix(cx.model, c), vec![c]);
+            }
             let message = if cx.model.components[c].instances.len() == 1 {
                 format!(
                     "{} has one instance: its loss {}",
@@ -545,6 +560,23 @@ components:
         },
     },
 };
+
+/// The fix for what a domain holds: `ours` for the components the team runs (given them; not
+/// called when every one is a third party's), the third-party fix for each external one.
+fn split_fix(
+    model: &Model,
+    held: &[ComponentId],
+    ours: impl FnOnce(&[ComponentId]) -> String,
+) -> String {
+    let (external, own): (Vec<ComponentId>, Vec<ComponentId>) =
+        held.iter().partition(|&&c| is_external(model, c));
+    let mut parts = Vec::new();
+    if !own.is_empty() || external.is_empty() {
+        parts.push(ours(&own));
+    }
+    parts.extend(external.into_iter().map(|c| external_fix(model, c)));
+    parts.join("; ")
+}
 
 /// Components that the domain event hits directly and whose instances are all in it.
 fn confined_components(cx: &Context, report: &EventReport, domain: DomainId) -> Vec<ComponentId> {
@@ -608,14 +640,10 @@ components:
                 names(cx.model, &confined),
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
-                format!(
-                    "spread {} over two or more zones",
-                    names(cx.model, &confined)
-                ),
-                confined,
-            )
+            let fix = split_fix(cx.model, &confined, |own| {
+                format!("spread {} over two or more zones", names(cx.model, own))
+            });
+            (message, fix, confined)
         },
     },
 };
@@ -666,15 +694,17 @@ components:
                 },
                 impact_phrase(cx.model, report)
             );
-            let fix = format!(
-                "place {} in more than one {}",
-                if held.is_empty() {
-                    "what it holds".to_string()
-                } else {
-                    names(cx.model, &held)
-                },
-                domain.kind.as_str()
-            );
+            let fix = split_fix(cx.model, &held, |own| {
+                format!(
+                    "place {} in more than one {}",
+                    if own.is_empty() {
+                        "what it holds".to_string()
+                    } else {
+                        names(cx.model, own)
+                    },
+                    domain.kind.as_str()
+                )
+            });
             (message, fix, held)
         },
     },
