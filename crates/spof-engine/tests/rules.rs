@@ -172,3 +172,101 @@ journeys:
         plan.left
     );
 }
+
+/// The findings of a model, as (code, message, fix).
+fn findings(yaml: &str) -> Vec<(&'static str, String, String)> {
+    let model = parse_model(yaml, &ParseLimits::default())
+        .model
+        .expect("a model");
+    let config = Config {
+        today: Some(Date::parse("2000-01-01").unwrap()),
+    };
+    check(&model, &config)
+        .findings
+        .into_iter()
+        .map(|f| (f.code, f.message, f.fix))
+        .collect()
+}
+
+#[test]
+fn standby_primary_loss_gets_a_failover_fix_not_a_second_instance() {
+    // A standby that takes over by itself, but more slowly than the journey allows.
+    let slow = r#"
+components:
+  app:
+    kind: service
+    replicas: 2
+    depends_on: [db]
+  db:
+    kind: database
+    replicas: 2
+    failover: automatic
+    failover_time: 10m
+journeys:
+  shop:
+    path: [app]
+    rto_target: 5m
+"#;
+    let found = findings(slow);
+    let (_, message, fix) = found
+        .iter()
+        .find(|(code, ..)| *code == "SPOF001")
+        .expect("the primary's loss is a SPOF");
+    assert!(
+        message.contains("fails over to its standby by itself, but only after 10m"),
+        "{message}"
+    );
+    assert!(
+        fix.contains("make the failover of `db` take less than 5m"),
+        "{fix}"
+    );
+    assert!(!fix.contains("second instance"), "{fix}");
+
+    // A load balancer pair that fails over by hand; then one that nobody listed can fail over.
+    let manual = r#"
+components:
+  lb:
+    kind: load_balancer
+    replicas: 2
+    failover: manual
+    depends_on: [app]
+  app:
+    kind: service
+    replicas: 2
+"#;
+    let found = findings(manual);
+    let (_, message, fix) = found
+        .iter()
+        .find(|(code, ..)| *code == "SPOF014")
+        .expect("the primary's loss is a SPOF");
+    assert!(
+        message.contains("has a standby, but it takes over only by hand"),
+        "{message}"
+    );
+    assert!(fix.contains("automate the failover of `lb`"), "{fix}");
+    assert!(fix.contains("floating address"), "{fix}");
+    assert!(!fix.contains("give `lb` a standby"), "{fix}");
+
+    let nobody = format!("{manual}people:\n  alice:\n    can: [\"restore:app\"]\n");
+    let found = findings(&nobody);
+    let (_, message, fix) = found
+        .iter()
+        .find(|(code, ..)| *code == "SPOF014")
+        .expect("the primary's loss is a SPOF");
+    assert!(
+        message.contains("nobody listed under `people` can fail it over"),
+        "{message}"
+    );
+    assert!(
+        fix.starts_with("add someone able to fail over `lb`"),
+        "{fix}"
+    );
+
+    // A single instance still gets a second one.
+    let single = "components:\n  app:\n    kind: service\n";
+    let found = findings(single);
+    assert!(
+        found[0].2.contains("run a second instance of `app`"),
+        "{found:?}"
+    );
+}

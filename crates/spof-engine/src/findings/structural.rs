@@ -6,7 +6,7 @@ use super::{
 };
 use crate::analysis::{EventReport, Recovery};
 use crate::graph::EventKind;
-use spof_model::{ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model};
+use spof_model::{ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model, Step};
 use std::collections::BTreeSet;
 
 fn instance_of(report: &EventReport) -> Option<(ComponentId, u32)> {
@@ -17,6 +17,65 @@ fn instance_of(report: &EventReport) -> Option<(ComponentId, u32)> {
         } => Some((component, instance)),
         _ => None,
     }
+}
+
+/// When the event is the loss of the primary of a component that has a standby, what is wrong
+/// and its fix: the standby takes over only by hand (and maybe nobody listed can do it), or by
+/// itself but more slowly than a journey's RTO target. `None` for any other event.
+fn standby_problem(cx: &Context, report: &EventReport) -> Option<(String, String)> {
+    let (c, i) = instance_of(report)?;
+    let component = &cx.model.components[c];
+    let (failover, time) = component.failover()?;
+    if component.instances.len() < 2 || component.primary != i as usize {
+        return None;
+    }
+    let name = &component.name;
+    let impact = impact_phrase(cx.model, report);
+    Some(match failover {
+        Failover::Manual => {
+            let nobody =
+                cx.model.has_people() && cx.model.people_for(&Step::Failover(c)).is_empty();
+            if nobody {
+                (
+                    format!(
+                        "`{name}` has a standby, but it takes over only by hand and nobody listed under `people` can fail it over: losing its primary {impact}"
+                    ),
+                    format!(
+                        "add someone able to fail over `{name}` (`can: [failover:{name}]`), then automate the failover (`failover: automatic`) and drill it"
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "`{name}` has a standby, but it takes over only by hand: losing its primary {impact}"
+                    ),
+                    format!(
+                        "automate the failover of `{name}` (`failover: automatic`) so that its standby takes over by itself, and drill it; until then keep more than one person on call able to do it"
+                    ),
+                )
+            }
+        }
+        Failover::Automatic => {
+            let target = report
+                .effects
+                .iter()
+                .filter(|e| crate::analysis::is_spof_effect(cx.model, e))
+                .filter_map(|e| cx.model.journeys[e.journey].rto_target)
+                .min();
+            let over = target.map_or(String::new(), |t| {
+                format!(", more than the RTO target of {t}")
+            });
+            let faster = target.map_or(String::new(), |t| format!(" take less than {t}"));
+            (
+                format!(
+                    "`{name}` fails over to its standby by itself, but only after {time}{over}: losing its primary {impact}"
+                ),
+                format!(
+                    "make the failover of `{name}`{faster} (faster failure detection, a standby kept in sync and warm, a shorter `failover_time`), or agree on a longer `rto_target`"
+                ),
+            )
+        }
+    })
 }
 
 /// The zones the instances of `c` are in (an instance with no zone adds nothing).
@@ -197,16 +256,23 @@ components:
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let component = &cx.model.components[c];
+            if let Some((message, fix)) = standby_problem(cx, report) {
+                let fix = if component.floating_address {
+                    fix
+                } else {
+                    format!(
+                        "{fix}; give it a floating address that moves to the standby (keepalived/VRRP)"
+                    )
+                };
+                return (message, fix, vec![c]);
+            }
+            let (id, _) = event_words(cx.model, report);
             let what = if component.instances.len() == 1 {
                 "is one self-hosted load balancer with no standby".to_string()
             } else {
                 format!(
-                    "has a standby that takes over only by hand{}",
-                    if component.floating_address {
-                        ""
-                    } else {
-                        " and no floating address"
-                    }
+                    "has {} instances but cannot lose {id}",
+                    component.instances.len()
                 )
             };
             let message = format!(
@@ -513,7 +579,7 @@ pub static SINGLE_INSTANCE: Rule = Rule {
     code: "SPOF001",
     name: "single-instance",
     summary: "A component with one instance on a critical journey.",
-    what: "A component whose only instance takes a critical journey down when it fails.",
+    what: "A component whose only instance takes a critical journey down when it fails. It also names the loss of an instance that no more specific rule claims, such as a primary whose standby takes over by itself but more slowly than the journey's `rto_target`: the fix is then a faster failover, not another instance.",
     why: "One instance fails whenever its machine, its process or its disk does, and every deploy or patch is an outage. Nothing else in the system can make up for it.",
     fix: "Run a second instance: active-active behind a health-checked load balancer, or a standby with automatic failover. A third party's service (`kind: external`) is not yours to run twice: guard the calls to it (timeouts, circuit breakers, fallbacks), make the dependency optional where the journey can do without it, or add a second provider.",
     example: r#"
@@ -539,6 +605,9 @@ components:
                     impact_phrase(cx.model, report)
                 );
                 return (message, external_fix(cx.model, c), vec![c]);
+            }
+            if let Some((message, fix)) = standby_problem(cx, report) {
+                return (message, fix, vec![c]);
             }
             let message = if cx.model.components[c].instances.len() == 1 {
                 format!(
