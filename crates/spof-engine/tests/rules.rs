@@ -270,3 +270,64 @@ components:
         "{found:?}"
     );
 }
+
+#[test]
+fn single_domain_on_a_component_spread_over_zones_names_the_real_cause() {
+    // Three replicas over two zones, two of them needed: zone a holds two.
+    let thin = r#"
+domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  app:
+    kind: service
+    replicas: 3
+    min_healthy: 2
+    spread: [a, b]
+    restore_time: 1h
+"#;
+    let found = findings(thin);
+    let (_, message, fix) = found
+        .iter()
+        .find(|(code, ..)| *code == "SPOF002")
+        .expect("zone a is a SPOF");
+    assert!(
+        message.starts_with("zone `a` holds 2 of the 3 instances of `app`, which needs 2"),
+        "{message}"
+    );
+    assert!(
+        fix.starts_with("spread `app` so that losing any one zone leaves the 2 instances it needs"),
+        "{fix}"
+    );
+    assert!(!fix.contains("more than one zone"), "{fix}");
+
+    // Two zones, one power feed: the message is about the feed they share.
+    let shared = r#"
+domains:
+  a: {kind: zone}
+  b: {kind: zone}
+  pdu: {kind: power}
+components:
+  app:
+    kind: service
+    instances:
+      - {name: app1, in: [a, pdu]}
+      - {name: app2, in: [b, pdu]}
+    restore_time: 1h
+"#;
+    let found = findings(shared);
+    let (_, message, fix) = found
+        .iter()
+        .find(|(code, ..)| *code == "SPOF002")
+        .expect("the power feed is a SPOF");
+    assert!(
+        message.starts_with(
+            "power `pdu` holds every instance of `app` (though they run in zones a and b)"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        fix,
+        "place the instances of `app` in more than one `power` domain"
+    );
+}

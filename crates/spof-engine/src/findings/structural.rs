@@ -723,7 +723,7 @@ pub static SINGLE_DOMAIN: Rule = Rule {
     summary: "A failure domain (host, rack, zone, region, provider, power feed) whose loss is an outage.",
     what: "A failure domain whose failure alone takes a critical journey down: the components it holds have nowhere else to run.",
     why: "Redundant components that share a host, a rack, a power feed or a zone are not redundant against that domain's failure. The blast radius of a domain is everything placed in it.",
-    fix: "Place the instances of each component it holds in two or more domains of that level (hosts, racks, zones), or add the missing replicas elsewhere.",
+    fix: "Place the instances of each component it holds in two or more domains of that level (hosts, racks, zones), or add the missing replicas elsewhere. A component already spread over several such domains, with more instances in this one than it can lose, needs enough outside it to keep `min_healthy`: more instances, or more domains.",
     example: r#"
 domains:
   h1: {kind: host}
@@ -752,32 +752,210 @@ components:
             };
             let domain = &cx.model.domains[d];
             let held = roots(cx, report);
+            let (what, fix) = if held.is_empty() {
+                (
+                    "what the journeys need".to_string(),
+                    format!(
+                        "place what it holds in more than one {}",
+                        level_words(&domain.kind).0
+                    ),
+                )
+            } else {
+                domain_holds(cx.model, d, &held)
+            };
             let message = format!(
-                "{} `{}` holds {}: its loss {}",
+                "{} `{}` holds {what}: its loss {}",
                 domain.kind.as_str(),
                 domain.name,
-                if held.is_empty() {
-                    "what the journeys need".to_string()
-                } else {
-                    names(cx.model, &held)
-                },
                 impact_phrase(cx.model, report)
             );
-            let fix = split_fix(cx.model, &held, |own| {
-                format!(
-                    "place {} in more than one {}",
-                    if own.is_empty() {
-                        "what it holds".to_string()
-                    } else {
-                        names(cx.model, own)
-                    },
-                    domain.kind.as_str()
-                )
-            });
             (message, fix, held)
         },
     },
 };
+
+/// A level of failure domains in words, singular and plural: `zone`, `zones`; a kind of the
+/// model's own: `` `power` domain``, `` `power` domains``.
+fn level_words(kind: &DomainKind) -> (String, String) {
+    match kind {
+        DomainKind::Custom(name) => (format!("`{name}` domain"), format!("`{name}` domains")),
+        other => (other.as_str().to_string(), format!("{}s", other.as_str())),
+    }
+}
+
+/// How a domain holds a component that its loss takes down.
+enum Hold {
+    /// The component's only instance is in it.
+    Only,
+    /// Every instance is in it; kept apart at another level, where (" (though they run in
+    /// zones a and b)").
+    Every(String),
+    /// The primary of an active-passive component (its standby is elsewhere).
+    Primary,
+    /// More instances than the component can lose.
+    Thin {
+        inside: usize,
+        n: usize,
+        needed: usize,
+    },
+    /// A third party's service.
+    External,
+    /// Through something else (a scoped dependency).
+    Other,
+}
+
+/// How domain `d` holds component `c`, which its loss takes down.
+fn domain_hold(model: &Model, d: DomainId, c: ComponentId) -> Hold {
+    let component = &model.components[c];
+    let in_domain = |i: &spof_model::Instance| {
+        i.domains
+            .iter()
+            .any(|&x| model.domain_chain(x).any(|y| y == d))
+    };
+    let n = component.instances.len();
+    let inside = component.instances.iter().filter(|i| in_domain(i)).count();
+    if is_external(model, c) {
+        Hold::External
+    } else if inside == n && n == 1 {
+        Hold::Only
+    } else if inside == n {
+        // Instances kept apart at another level but all sharing this domain: say where they
+        // are apart, so that the message is about the domain they share.
+        let apart = [
+            DomainKind::Zone,
+            DomainKind::Rack,
+            DomainKind::Host,
+            DomainKind::Region,
+        ]
+        .into_iter()
+        .filter(|kind| *kind != model.domains[d].kind)
+        .find_map(|kind| {
+            let places: BTreeSet<DomainId> = component
+                .instances
+                .iter()
+                .filter_map(|i| {
+                    i.domains
+                        .iter()
+                        .flat_map(|&x| model.domain_chain(x))
+                        .find(|&x| model.domains[x].kind == kind)
+                })
+                .collect();
+            let outside = places
+                .iter()
+                .all(|&p| !model.domain_chain(p).any(|x| x == d));
+            (places.len() > 1 && outside).then(|| {
+                let names: Vec<&str> = places
+                    .iter()
+                    .map(|&p| model.domains[p].name.as_str())
+                    .collect();
+                format!(
+                    " (though they run in {}s {})",
+                    kind.as_str(),
+                    join_and(&names)
+                )
+            })
+        })
+        .unwrap_or_default();
+        Hold::Every(apart)
+    } else if component.is_active_passive() && in_domain(&component.instances[component.primary]) {
+        Hold::Primary
+    } else if n - inside < component.min_healthy {
+        Hold::Thin {
+            inside,
+            n,
+            needed: component.min_healthy,
+        }
+    } else {
+        Hold::Other
+    }
+}
+
+/// What domain `d` holds of the components its loss takes down, in words ("the only instances
+/// of `lb` and `app`, 2 of the 3 instances of `web`, which needs 2"), and the fixes that fit:
+/// a component confined to the domain is to be placed in another one as well, one spread too
+/// thinly is to keep what it needs, a third party's service gets a third party's fix.
+fn domain_holds(model: &Model, d: DomainId, held: &[ComponentId]) -> (String, String) {
+    let domain = &model.domains[d];
+    let (level, levels) = level_words(&domain.kind);
+    let quoted = |c: ComponentId| format!("`{}`", model.components[c].name);
+    let holds: Vec<(ComponentId, Hold)> = held
+        .iter()
+        .map(|&c| (c, domain_hold(model, d, c)))
+        .collect();
+    let mut what: Vec<String> = Vec::new();
+    let mut fixes: Vec<String> = Vec::new();
+    let only: Vec<ComponentId> = holds
+        .iter()
+        .filter(|(_, h)| matches!(h, Hold::Only))
+        .map(|&(c, _)| c)
+        .collect();
+    if !only.is_empty() {
+        let list = names(model, &only);
+        what.push(if only.len() == 1 {
+            format!("the only instance of {list}")
+        } else {
+            format!("the only instances of {list}")
+        });
+        fixes.push(format!(
+            "run a second instance of {}{list} outside {} `{}`",
+            if only.len() == 1 { "" } else { "each of " },
+            domain.kind.as_str(),
+            domain.name
+        ));
+    }
+    let every: Vec<ComponentId> = holds
+        .iter()
+        .filter(|(_, h)| matches!(h, Hold::Every(apart) if apart.is_empty()))
+        .map(|&(c, _)| c)
+        .collect();
+    if !every.is_empty() {
+        let list = names(model, &every);
+        what.push(format!("every instance of {list}"));
+        fixes.push(format!(
+            "place the instances of {list} in more than one {level}"
+        ));
+    }
+    for (c, hold) in &holds {
+        let name = quoted(*c);
+        match hold {
+            Hold::Only => {}
+            Hold::Every(apart) if apart.is_empty() => {}
+            Hold::Every(apart) => {
+                what.push(format!("every instance of {name}{apart}"));
+                fixes.push(format!(
+                    "place the instances of {name} in more than one {level}"
+                ));
+            }
+            Hold::Primary => {
+                what.push(format!("the primary of {name}"));
+                fixes.push(format!(
+                    "make the failover of {name} automatic and fast enough, so that its standby outside {} `{}` takes over",
+                    domain.kind.as_str(),
+                    domain.name
+                ));
+            }
+            Hold::Thin { inside, n, needed } => {
+                what.push(format!(
+                    "{inside} of the {n} instances of {name}, which needs {needed}"
+                ));
+                fixes.push(format!(
+                    "spread {name} so that losing any one {level} leaves the {needed} instance{} it needs (more instances, or more {levels})",
+                    if *needed == 1 { "" } else { "s" }
+                ));
+            }
+            Hold::External => {
+                what.push(name);
+                fixes.push(external_fix(model, *c));
+            }
+            Hold::Other => {
+                what.push(name.clone());
+                fixes.push(format!("place {name} in more than one {level}"));
+            }
+        }
+    }
+    let what: Vec<&str> = what.iter().map(String::as_str).collect();
+    (join_and(&what), fixes.join("; "))
+}
 
 pub static ALL_AT_ONCE_DEPLOY: Rule = Rule {
     code: "SPOF017",
