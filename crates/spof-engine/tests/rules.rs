@@ -331,3 +331,38 @@ components:
         "place the instances of `app` in more than one `power` domain"
     );
 }
+
+#[test]
+fn dns_record_on_a_floating_address_over_an_automatic_pair_is_not_a_single_address() {
+    let model = |lb: &str| {
+        format!(
+            r#"
+components:
+  dns:
+    kind: dns
+    dns:
+      providers: [route53, cloudflare]
+      records:
+        shop.example.com: {{addresses: [lb]}}
+    depends_on: [lb]
+  lb:
+    kind: load_balancer
+{lb}    depends_on: [app]
+  app:
+    kind: service
+    replicas: 2
+"#
+        )
+    };
+    let floating = "    replicas: 2\n    failover: automatic\n    failover_time: 5s\n    floating_address: true\n";
+    assert!(!codes(&model(floating)).contains(&"SPOF006"));
+    // The address stays put without a floating address, or when the standby waits for a
+    // person, or when there is no standby.
+    for lb in [
+        "    replicas: 2\n    failover: automatic\n    failover_time: 5s\n",
+        "    replicas: 2\n    failover: manual\n    floating_address: true\n",
+        "    floating_address: true\n",
+    ] {
+        assert!(codes(&model(lb)).contains(&"SPOF006"), "{lb}");
+    }
+}
