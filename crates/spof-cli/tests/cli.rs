@@ -387,3 +387,96 @@ fn importance_figures_are_all_from_one_journey() {
         .unwrap();
     assert_eq!(*same, named);
 }
+
+#[test]
+fn incomplete_decision_does_not_hide_its_finding_and_is_reported() {
+    // Only `finding` and `status`: the critical SPOF must still fail the run.
+    let bare = format!("{SINGLE_DB}decisions:\n  - finding: SPOF001\n    status: accepted\n");
+    let (code, stdout, stderr) = run(&["check", "--format", "json"], Some(&bare));
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let spof = findings.iter().find(|f| f["code"] == "SPOF001").unwrap();
+    assert_eq!(spof["fails_run"], true, "{spof}");
+    assert_eq!(spof["decision"]["in_force"], false);
+    assert_eq!(
+        spof["decision"]["missing"],
+        serde_json::json!(["owner", "review_by"])
+    );
+    let incomplete: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["code"] == "SPOF024").collect();
+    assert_eq!(incomplete.len(), 1, "{findings:#?}");
+    assert_eq!(
+        incomplete[0]["message"],
+        "the accepted decision about SPOF001 has no `owner` and no `review_by`: it does not hide the finding it matches"
+    );
+    assert_eq!(incomplete[0]["components"], serde_json::json!(["db"]));
+    assert!(!findings.iter().any(|f| f["code"] == "SPOF022"));
+    let (_, stdout, _) = run(&["check"], Some(&bare));
+    assert!(
+        stdout.contains("INCOMPLETE (no owner, no review_by), does not hide this finding"),
+        "{stdout}"
+    );
+
+    // With an owner but no date it still hides nothing; with both, it does.
+    let owned = bare.replace("status: accepted\n", "status: planned\n    owner: alice\n");
+    let (code, stdout, _) = run(&["check"], Some(&owned));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("planned decision about SPOF001 has no `review_by`"),
+        "{stdout}"
+    );
+    let complete = owned.replace(
+        "owner: alice\n",
+        "owner: alice\n    review_by: 2027-01-31\n",
+    );
+    let (code, stdout, _) = run(&["check"], Some(&complete));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains("SPOF024"), "{stdout}");
+}
+
+#[test]
+fn decision_rto_exceeded_does_not_hide_its_finding() {
+    // db's loss takes an hour to repair: a decision accepting 30 minutes does not hold.
+    let decided = |rto: &str| {
+        format!(
+            "{SINGLE_DB}decisions:\n  - finding: SPOF001\n    component: db\n    status: accepted\n    owner: alice\n    review_by: 2027-01-31\n    rto: {rto}\n"
+        )
+    };
+    let (code, stdout, stderr) = run(&["check", "--format", "json"], Some(&decided("30m")));
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let spof = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SPOF001")
+        .unwrap();
+    assert_eq!(spof["fails_run"], true);
+    assert_eq!(spof["decision"]["rto"], "30m");
+    assert_eq!(spof["decision"]["rto_exceeded"], true);
+    assert!(
+        spof["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("; recovery takes 1h, over the RTO of 30m that the decision accepts"),
+        "{spof}"
+    );
+    let (_, stdout, _) = run(&["check"], Some(&decided("30m")));
+    assert!(stdout.contains("accepted RTO EXCEEDED"), "{stdout}");
+
+    // An hour or more is within what the team accepts.
+    for rto in ["1h", "2h"] {
+        let (code, stdout, _) = run(&["check"], Some(&decided(rto)));
+        assert_eq!(code, 0, "rto {rto}: {stdout}");
+    }
+
+    // An unknown recovery time does not meet any accepted RTO.
+    let unknown = decided("2h").replace("    restore_time: 1h\n", "");
+    let (code, stdout, _) = run(&["check"], Some(&unknown));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("recovery takes an unknown time"),
+        "{stdout}"
+    );
+}

@@ -132,6 +132,14 @@ struct DecisionJson {
     reason: Option<String>,
     review_by: Option<String>,
     expired: bool,
+    /// The recovery time the decision accepts.
+    rto: Option<String>,
+    /// What the decision lacks to be in force: `owner`, `review_by`.
+    missing: Vec<&'static str>,
+    /// The recovery time the analysis finds is longer than `rto`, or unknown.
+    rto_exceeded: bool,
+    /// Whether the decision hides the finding.
+    in_force: bool,
 }
 
 #[derive(Serialize)]
@@ -582,6 +590,10 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
                 reason: decision.reason.clone(),
                 review_by: decision.review_by.map(|r| r.to_string()),
                 expired: d.expired,
+                rto: decision.rto.map(|r| r.to_string()),
+                missing: d.missing.clone(),
+                rto_exceeded: d.rto_exceeded.is_some(),
+                in_force: d.in_force(),
             }
         }),
         fails_run: !finding.is_decided(),

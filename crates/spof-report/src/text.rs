@@ -187,8 +187,21 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             if let Some(review) = decision.review_by {
                 let _ = write!(line, "; review by {review}");
             }
+            if let Some(rto) = decision.rto {
+                let _ = write!(line, "; accepts an RTO of {rto}");
+            }
             if state.expired {
                 line.push_str(" - EXPIRED, no longer hides this finding");
+            }
+            if !state.missing.is_empty() {
+                let _ = write!(
+                    line,
+                    " - INCOMPLETE (no {}), does not hide this finding",
+                    state.missing.join(", no ")
+                );
+            }
+            if state.rto_exceeded.is_some() {
+                line.push_str(" - accepted RTO EXCEEDED, does not hide this finding");
             }
             let _ = writeln!(out, "           {}", p.paint(&line, Style::new().cyan()));
         }
