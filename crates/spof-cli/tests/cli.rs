@@ -480,3 +480,68 @@ fn decision_rto_exceeded_does_not_hide_its_finding() {
         "{stdout}"
     );
 }
+
+#[test]
+fn whatif_and_explain_take_a_positional_model_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("models")).unwrap();
+    std::fs::write(dir.path().join("models/shop.yml"), SINGLE_DB).unwrap();
+    let spof = |args: &[&str]| {
+        let output = Command::cargo_bin("spof")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .args(["--color", "never", "--today", "2026-11-23"])
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    // No spof.yaml here: each run reads the file it is given, wherever it stands.
+    for args in [
+        &["whatif", "models/shop.yml", "db/1"][..],
+        &["whatif", "db/1", "models/shop.yml"],
+        &["whatif", "db/1", "-m", "models/shop.yml"],
+    ] {
+        let (code, stdout, stderr) = spof(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(
+            stdout.contains("system  down until repaired"),
+            "{args:?}: {stdout}"
+        );
+    }
+    for args in [
+        &["explain", "db", "models/shop.yml"][..],
+        &["explain", "models/shop.yml", "db"],
+        &["explain", "db", "-m", "models/shop.yml"],
+    ] {
+        let (code, stdout, stderr) = spof(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(
+            stdout.starts_with("What happens when `db` fails?"),
+            "{args:?}: {stdout}"
+        );
+    }
+    // Two models, or a model and no event, are errors that say so.
+    let (code, _, stderr) = spof(&["whatif", "db/1", "models/shop.yml", "-m", "models/shop.yml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("two models"), "{stderr}");
+    let (code, _, stderr) = spof(&["whatif", "models/shop.yml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no event to fail"), "{stderr}");
+    let (code, _, stderr) = spof(&["whatif", "db/1", "models/nope.yml", "-m", "models/shop.yml"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("nor is `models/nope.yml` an existing model file"),
+        "{stderr}"
+    );
+    // The help says how the model is told apart.
+    let (_, stdout, _) = spof(&["whatif", "--help"]);
+    assert!(
+        stdout.contains("existing file ending in .yaml or .yml is the model"),
+        "{stdout}"
+    );
+}
