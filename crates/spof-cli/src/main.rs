@@ -749,9 +749,13 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
     events.sort_unstable();
     events.dedup();
     let result = what_if(&report.analysis.graph, &events);
+    let capacity =
+        spof_engine::findings::capacity::after_events(model, &report.analysis.graph, &events);
     let text = match args.format {
-        Format::Text => spof_report::text::what_if(model, &report, &events, &result, color),
-        Format::Json => spof_report::json::what_if(model, &report, &events, &result),
+        Format::Text => {
+            spof_report::text::what_if(model, &report, &events, &result, &capacity, color)
+        }
+        Format::Json => spof_report::json::what_if(model, &report, &events, &result, &capacity),
     };
     out(&text);
     Ok(ExitCode::SUCCESS)

@@ -545,3 +545,47 @@ fn whatif_and_explain_take_a_positional_model_path() {
         "{stdout}"
     );
 }
+
+#[test]
+fn whatif_reports_the_capacity_left_and_an_overload() {
+    // SPOF023's example: two zones at 60% each; losing one overloads the other.
+    let model = spof_engine::findings::rule("SPOF023").unwrap().example;
+    let (code, stdout, _) = run(&["check", "--format", "json"], Some(model));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("\"SPOF023\""), "{stdout}");
+
+    let (code, stdout, stderr) = run(&["whatif", "zone:a"], Some(model));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("shop  overloaded: `app` (100 left for a load of 120)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("no effect"), "{stdout}");
+    assert!(
+        stdout.contains("app  100 of 200 (1 of 2 instances up) for a load of 120: OVERLOADED"),
+        "{stdout}"
+    );
+
+    let (code, stdout, stderr) = run(&["whatif", "zone:a", "--format", "json"], Some(model));
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["capacity"],
+        serde_json::json!([{
+            "component": "app", "instances": 2, "instances_up": 1, "capacity": 200.0,
+            "capacity_left": 100.0, "load": 120.0, "overloaded": true
+        }])
+    );
+    assert_eq!(report["overloaded"], serde_json::json!(["app"]));
+    assert_eq!(report["overloaded_journeys"], serde_json::json!(["shop"]));
+
+    // With a third zone, as SPOF023's fix says, losing one leaves enough.
+    let fixed = spof_engine::findings::rule("SPOF023").unwrap().fixed;
+    let (_, stdout, _) = run(&["whatif", "zone:a", "--format", "json"], Some(fixed));
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["capacity"][0]["capacity_left"], 200.0);
+    assert_eq!(report["overloaded"], serde_json::json!([]));
+    let (_, stdout, _) = run(&["whatif", "zone:a"], Some(fixed));
+    assert!(stdout.contains("shop  no effect"), "{stdout}");
+    assert!(stdout.contains(": enough"), "{stdout}");
+}

@@ -6,6 +6,7 @@ use serde::Serialize;
 use spof_engine::analysis::{EventReport, Recovery, WhatIf};
 use spof_engine::evaluate::Outcome;
 use spof_engine::findings::Finding;
+use spof_engine::findings::capacity::CapacityLeft;
 use spof_engine::graph::{EventKind, describe_event, event_id};
 use spof_engine::{Report, Severity};
 use spof_model::{Diagnostic, Model, Span};
@@ -343,7 +344,13 @@ pub fn diagnostics(diagnostics: &[Diagnostic], file: &str) -> String {
     })
 }
 
-pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) -> String {
+pub fn what_if(
+    model: &Model,
+    report: &Report,
+    events: &[u32],
+    result: &WhatIf,
+    capacity: &[CapacityLeft],
+) -> String {
     #[derive(Serialize)]
     struct WhatIfJson<'a> {
         schema_version: u32,
@@ -353,7 +360,25 @@ pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) 
         components_down_after_automatic_failover: Vec<&'a str>,
         components_down_until_repair: Vec<&'a str>,
         hit_directly: Vec<&'a str>,
+        capacity: Vec<CapacityJson<'a>>,
+        overloaded: Vec<&'a str>,
+        overloaded_journeys: Vec<&'a str>,
     }
+    #[derive(Serialize)]
+    struct CapacityJson<'a> {
+        component: &'a str,
+        instances: usize,
+        instances_up: usize,
+        capacity: f64,
+        capacity_left: f64,
+        load: f64,
+        overloaded: bool,
+    }
+    let overloaded: Vec<usize> = capacity
+        .iter()
+        .filter(|c| c.overloaded)
+        .map(|c| c.component)
+        .collect();
     let names = |list: &[usize]| {
         list.iter()
             .map(|&c| model.components[c].name.as_str())
@@ -375,6 +400,29 @@ pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) 
         components_down_after_automatic_failover: names(&result.down[1]),
         components_down_until_repair: names(&result.down[2]),
         hit_directly: names(&result.direct),
+        capacity: capacity
+            .iter()
+            .map(|c| CapacityJson {
+                component: &model.components[c.component].name,
+                instances: c.instances,
+                instances_up: c.instances_up,
+                capacity: c.total,
+                capacity_left: c.left,
+                load: c.load,
+                overloaded: c.overloaded,
+            })
+            .collect(),
+        overloaded: names(&overloaded),
+        overloaded_journeys: (0..model.journeys.len())
+            .filter(|&j| {
+                overloaded.iter().any(|c| {
+                    report.analysis.graph.journey_closures[j]
+                        .binary_search(c)
+                        .is_ok()
+                })
+            })
+            .map(|j| model.journeys[j].name.as_str())
+            .collect(),
     })
 }
 

@@ -7,7 +7,8 @@ use crate::{Options, fails, selected_findings, selected_spofs};
 use owo_colors::{OwoColorize, Style};
 use spof_engine::analysis::{Recovery, WhatIf};
 use spof_engine::evaluate::Outcome;
-use spof_engine::findings::{Finding, RULES, recovery_phrase};
+use spof_engine::findings::capacity::{CapacityLeft, figure};
+use spof_engine::findings::{Finding, RULES, join_and, recovery_phrase};
 use spof_engine::graph::{EventKind, describe_event, event_id};
 use spof_engine::{Report, Severity};
 use spof_model::{ComponentId, Model};
@@ -698,11 +699,40 @@ fn effect_phrase(model: &Model, recovery: &Recovery) -> String {
     }
 }
 
+/// The overloaded components a journey uses, in words: "`app` (100 left for a load of 120)".
+fn overloads_on(
+    report: &Report,
+    model: &Model,
+    capacity: &[CapacityLeft],
+    journey: usize,
+) -> Vec<String> {
+    capacity
+        .iter()
+        .filter(|c| {
+            c.overloaded
+                && report.analysis.graph.journey_closures[journey]
+                    .binary_search(&c.component)
+                    .is_ok()
+        })
+        .map(|c| {
+            format!(
+                "`{}` ({} left for a load of {})",
+                model.components[c.component].name,
+                figure(c.left),
+                figure(c.load)
+            )
+        })
+        .collect()
+}
+
+/// `spof whatif`: what goes down when `events` fail together, and the capacity left against
+/// the load (an overload is reported even where nothing goes down).
 pub fn what_if(
     model: &Model,
     report: &Report,
     events: &[u32],
     result: &WhatIf,
+    capacity: &[CapacityLeft],
     color: bool,
 ) -> String {
     let p = Painter { color };
@@ -728,17 +758,27 @@ pub fn what_if(
         .max()
         .unwrap_or(0);
     for (j, outcome) in result.outcomes.iter().enumerate() {
-        let words = outcome_words(*outcome);
-        let style = match outcome {
+        let overloads = overloads_on(report, model, capacity, j);
+        let mut words = outcome_words(*outcome).to_string();
+        let mut style = match outcome {
             Outcome::Up => Style::new().green(),
             Outcome::Degraded | Outcome::Interrupted => Style::new().yellow(),
             _ => Style::new().red().bold(),
         };
+        if !overloads.is_empty() && *outcome < Outcome::DownUntilManual {
+            let list = join_and(&overloads.iter().map(String::as_str).collect::<Vec<_>>());
+            words = if *outcome == Outcome::Up {
+                format!("overloaded: {list}")
+            } else {
+                format!("{words}; overloaded: {list}")
+            };
+            style = Style::new().red().bold();
+        }
         let _ = writeln!(
             out,
             "  {:width$}  {}",
             model.journeys[j].name,
-            p.paint(words, style)
+            p.paint(&words, style)
         );
     }
     let names = |list: &[usize]| -> String {
@@ -767,6 +807,36 @@ pub fn what_if(
         "Hit directly (not through a dependency): {}",
         names(&result.direct)
     );
+    if !capacity.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nCapacity left after automatic failovers (capacity × instances up, against the journeys' load):"
+        );
+        let width = capacity
+            .iter()
+            .map(|c| model.components[c.component].name.len())
+            .max()
+            .unwrap_or(0);
+        for c in capacity {
+            let state = if c.instances_up == 0 {
+                p.paint("down", Style::new().red().bold())
+            } else if c.overloaded {
+                p.paint("OVERLOADED", Style::new().red().bold())
+            } else {
+                p.paint("enough", Style::new().green())
+            };
+            let _ = writeln!(
+                out,
+                "  {:width$}  {} of {} ({} of {} instances up) for a load of {}: {state}",
+                model.components[c.component].name,
+                figure(c.left),
+                figure(c.total),
+                c.instances_up,
+                c.instances,
+                figure(c.load),
+            );
+        }
+    }
     out
 }
 

@@ -8,7 +8,7 @@
 //! event shows (an external call without a timeout, a record with one address).
 
 mod calls;
-mod capacity;
+pub mod capacity;
 mod certificates;
 mod decisions;
 mod dns;
