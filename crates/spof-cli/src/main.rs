@@ -45,9 +45,11 @@ enum Command {
     Check(CheckArgs),
     /// Explain a finding code (`spof explain SPOF001`), or what happens when a component fails
     /// (`spof explain db`). With no argument, list the finding codes.
+    #[command(override_usage = "spof explain [OPTIONS] [TARGET] [MODEL]")]
     Explain(ExplainArgs),
     /// Fail several events at once (instances `app/1`, domains `zone:a` or `a`, components,
     /// people, `deploy:app`) and show what goes down.
+    #[command(override_usage = "spof whatif [OPTIONS] [MODEL] <EVENT>...")]
     Whatif(WhatIfArgs),
     /// Write a commented template of every model key.
     Init(InitArgs),
@@ -143,15 +145,20 @@ impl FailOn {
 
 #[derive(Args)]
 struct ExplainArgs {
-    /// A finding code or name, or a component of the model.
-    target: Option<String>,
+    /// A finding code or name, or a component of the model; and the model file, before or
+    /// after it, instead of -m (an argument that is an existing file ending in .yaml or .yml
+    /// is the model; default spof.yaml).
+    #[arg(value_name = "TARGET", num_args = 0..=2)]
+    words: Vec<String>,
     #[command(flatten)]
     model: ModelArgs,
 }
 
 #[derive(Args)]
 struct WhatIfArgs {
-    /// The events to fail together.
+    /// The events to fail together, and the model file among them instead of -m (an
+    /// argument that is an existing file ending in .yaml or .yml is the model; default
+    /// spof.yaml).
     #[arg(required = true, value_name = "EVENT")]
     events: Vec<String>,
     #[command(flatten)]
@@ -168,8 +175,9 @@ struct RisksArgs {
     path: Option<String>,
     #[command(flatten)]
     model: ModelArgs,
-    /// Largest group to look for.
-    #[arg(long, default_value_t = 2)]
+    /// Largest group to look for: 2 or more, or 1 for the single points of failure alone (no
+    /// groups).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
     max_order: u32,
     /// How many groups to list per journey, most probable first.
     #[arg(long, default_value_t = 10)]
@@ -606,8 +614,59 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether a word of the command line names a model file: an existing file ending in .yaml or
+/// .yml. `whatif` and `explain` take the model among their other words this way.
+fn is_model_file(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    (lower.ends_with(".yaml") || lower.ends_with(".yml")) && std::path::Path::new(word).is_file()
+}
+
+/// The model file among positional words (at most one, and not besides -m or --example), and
+/// the other words.
+fn model_among(words: Vec<String>, args: &ModelArgs) -> Result<(Option<String>, Vec<String>)> {
+    let (mut models, rest): (Vec<String>, Vec<String>) =
+        words.into_iter().partition(|w| is_model_file(w));
+    if models.len() > 1 {
+        return Err(Failure(format!(
+            "one model at a time: {} are all model files",
+            models.join(", ")
+        )));
+    }
+    let model = models.pop();
+    if let Some(file) = &model {
+        if let Some(other) = &args.model {
+            return Err(Failure(format!(
+                "two models: `{file}` and `-m {other}`; give one"
+            )));
+        }
+        if let Some(example) = &args.example {
+            return Err(Failure(format!(
+                "two models: `{file}` and `--example {example}`; give one"
+            )));
+        }
+    }
+    Ok((model, rest))
+}
+
 fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
-    let Some(target) = args.target else {
+    let (path, mut words) = model_among(args.words, &args.model)?;
+    if words.len() > 1 {
+        return Err(Failure(format!(
+            "explain one thing at a time: {}{}",
+            words.join(", "),
+            if path.is_none() {
+                " (a model file must be an existing file ending in .yaml or .yml)"
+            } else {
+                ""
+            }
+        )));
+    }
+    let Some(target) = words.pop() else {
+        if let Some(path) = path {
+            return Err(Failure(format!(
+                "what should be explained in {path}? `spof explain COMPONENT {path}`, or a finding code"
+            )));
+        }
         out(&spof_report::text::rule_list());
         return Ok(ExitCode::SUCCESS);
     };
@@ -623,7 +682,7 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
             "no finding code `{target}`; `spof explain` lists them"
         )));
     }
-    let loaded = load(None, &args.model, false, stderr_color)?;
+    let loaded = load(path, &args.model, false, stderr_color)?;
     let model = &loaded.model;
     let Some(c) = model.component(&target) else {
         let names = model.components.iter().map(|c| c.name.as_str()).chain(
@@ -657,7 +716,14 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
 }
 
 fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
-    let loaded = load(None, &args.model, args.format == Format::Json, stderr_color)?;
+    let (path, event_words) = model_among(args.events, &args.model)?;
+    if event_words.is_empty() {
+        return Err(Failure(
+            "no event to fail: `spof whatif [MODEL] EVENT...` (app/1, zone:a, a component...)"
+                .into(),
+        ));
+    }
+    let loaded = load(path, &args.model, args.format == Format::Json, stderr_color)?;
     let model = &loaded.model;
     let report = check(
         model,
@@ -667,10 +733,17 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
     );
     let mut events = Vec::new();
     let mut problems = Vec::new();
-    for text in &args.events {
+    for text in &event_words {
         match resolve_events(model, &report.analysis.graph, text) {
             Ok(found) => events.extend(found),
-            Err(problem) => problems.push(problem),
+            Err(problem) => {
+                let lower = text.to_ascii_lowercase();
+                problems.push(if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+                    format!("{problem}; nor is `{text}` an existing model file")
+                } else {
+                    problem
+                })
+            }
         }
     }
     if !problems.is_empty() {
@@ -679,9 +752,13 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
     events.sort_unstable();
     events.dedup();
     let result = what_if(&report.analysis.graph, &events);
+    let capacity =
+        spof_engine::findings::capacity::after_events(model, &report.analysis.graph, &events);
     let text = match args.format {
-        Format::Text => spof_report::text::what_if(model, &report, &events, &result, color),
-        Format::Json => spof_report::json::what_if(model, &report, &events, &result),
+        Format::Text => {
+            spof_report::text::what_if(model, &report, &events, &result, &capacity, color)
+        }
+        Format::Json => spof_report::json::what_if(model, &report, &events, &result, &capacity),
     };
     out(&text);
     Ok(ExitCode::SUCCESS)
@@ -721,13 +798,21 @@ fn run_risks(args: RisksArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         Failure("the decision diagram grew past its limit of nodes; try a lower --max-order".into())
     })?;
     drop(spinner);
-    let results: Vec<_> = results
+    let mut results: Vec<_> = results
         .into_iter()
         .filter(|r| journey.is_none_or(|j| j == r.journey))
         .collect();
+    if args.max_order < config.max_order {
+        // Order 1: the single points of failure alone; the groups the analysis needed to
+        // tell them apart are not reported.
+        for result in &mut results {
+            result.groups.clear();
+            result.by_order.truncate(args.max_order as usize + 1);
+        }
+    }
     let text = match args.format {
-        Format::Text => spof_report::risks::text(model, &graph, &results, config.max_order, color),
-        Format::Json => spof_report::risks::json(model, &graph, &results, config.max_order),
+        Format::Text => spof_report::risks::text(model, &graph, &results, args.max_order, color),
+        Format::Json => spof_report::risks::json(model, &graph, &results, args.max_order),
     };
     out(&text);
     Ok(ExitCode::SUCCESS)

@@ -404,11 +404,29 @@ fn why_left(model: &Model, kind: EventKind) -> &'static str {
         {
             "an external service: make the call optional with a fallback, or add a second provider"
         }
-        EventKind::Domain(_) => {
+        EventKind::Domain(d)
+            if model
+                .components
+                .iter()
+                .any(|c| c.kind != Kind::External && placed_in(model, c, d))
+                || !model.components.iter().any(|c| placed_in(model, c, d)) =>
+        {
             "components with one instance in it, or placed in it through a host or rack: spread them by hand"
+        }
+        EventKind::Domain(_) => {
+            "it holds only external services: guard the calls to them (timeouts, circuit breakers, fallbacks), or add a second provider"
         }
         _ => "no candidate fix improves it without adding another SPOF; see `spof explain`",
     }
+}
+
+/// Whether some instance of `component` runs in `domain` (or in a domain inside it).
+fn placed_in(model: &Model, component: &spof_model::Component, domain: DomainId) -> bool {
+    component.instances.iter().any(|i| {
+        i.domains
+            .iter()
+            .any(|&d| model.domain_chain(d).any(|x| x == domain))
+    })
 }
 
 /// Ranking key of a candidate: tier first, then benefit per cost, then benefit.
@@ -830,7 +848,8 @@ fn spread_fix(model: &Model, domain: DomainId) -> Option<Fix> {
     let mut components = Vec::new();
     let mut most = 0;
     for (c, component) in model.components.iter().enumerate() {
-        if component.instances.len() < 2 {
+        // A third party's instances are not the team's to move.
+        if component.instances.len() < 2 || component.kind == Kind::External {
             continue;
         }
         let inside = |i: &Instance| {

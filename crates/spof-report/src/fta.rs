@@ -24,7 +24,7 @@ fn probability(p: f64) -> String {
     } else if p == 0.0 {
         "0".into()
     } else {
-        format!("{p:.5e}")
+        crate::number::scientific(p, 5)
     }
 }
 
@@ -96,11 +96,11 @@ pub fn text(
         }
         let _ = writeln!(
             out,
-            "  decision diagrams {} BDD nodes ({:.2} s), {} ZBDD nodes ({:.2} s)",
+            "  decision diagrams {} BDD nodes ({} s), {} ZBDD nodes ({} s)",
             grouped(result.bdd_nodes as u128),
-            result.bdd_time.as_secs_f64(),
+            crate::number::fixed(result.bdd_time.as_secs_f64(), 2),
             grouped(result.zbdd_nodes as u128),
-            result.cut_set_time.as_secs_f64()
+            crate::number::fixed(result.cut_set_time.as_secs_f64(), 2)
         );
         if !result.most_probable.is_empty() {
             let _ = writeln!(out, "  most probable cut sets:");
@@ -197,7 +197,5 @@ pub fn json(
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("serialises");
-    text.push('\n');
-    text
+    crate::number::to_json(&doc)
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use spof_engine::analysis::{EventReport, Recovery, WhatIf};
 use spof_engine::evaluate::Outcome;
 use spof_engine::findings::Finding;
+use spof_engine::findings::capacity::CapacityLeft;
 use spof_engine::graph::{EventKind, describe_event, event_id};
 use spof_engine::{Report, Severity};
 use spof_model::{Diagnostic, Model, Span};
@@ -56,20 +57,33 @@ struct SpofJson {
     components_interrupted: Vec<String>,
     components_interrupted_count: usize,
     recovery: RecoveryJson,
-    /// Exact availability figures, when computed (see `journeys[].unavailability`).
+    /// Exact availability figures, when computed (see `journeys[].unavailability`): for the
+    /// critical journey where the event matters most.
     #[serde(skip_serializing_if = "Option::is_none")]
     importance: Option<ImportanceJson>,
+    /// The same for every journey.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    importance_by_journey: Option<Vec<JourneyImportanceJson>>,
 }
 
 #[derive(Serialize)]
 struct ImportanceJson {
+    #[serde(flatten)]
+    figures: JourneyImportanceJson,
+    redundancy_cost_per_month: Option<f64>,
+}
+
+/// The importance of an event for one journey: every figure is that journey's.
+#[derive(Serialize)]
+struct JourneyImportanceJson {
+    /// Null when no journey is critical (then every figure is 0).
+    journey: Option<String>,
     birnbaum: f64,
     fussell_vesely: f64,
     risk_achievement_worth: f64,
     risk_reduction_worth: Option<f64>,
     downtime_hours_per_year: f64,
     downtime_cost_per_year: f64,
-    redundancy_cost_per_month: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +135,14 @@ struct DecisionJson {
     reason: Option<String>,
     review_by: Option<String>,
     expired: bool,
+    /// The recovery time the decision accepts.
+    rto: Option<String>,
+    /// What the decision lacks to be in force: `owner`, `review_by`.
+    missing: Vec<&'static str>,
+    /// The recovery time the analysis finds is longer than `rto`, or unknown.
+    rto_exceeded: bool,
+    /// Whether the decision hides the finding.
+    in_force: bool,
 }
 
 #[derive(Serialize)]
@@ -324,7 +346,13 @@ pub fn diagnostics(diagnostics: &[Diagnostic], file: &str) -> String {
     })
 }
 
-pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) -> String {
+pub fn what_if(
+    model: &Model,
+    report: &Report,
+    events: &[u32],
+    result: &WhatIf,
+    capacity: &[CapacityLeft],
+) -> String {
     #[derive(Serialize)]
     struct WhatIfJson<'a> {
         schema_version: u32,
@@ -334,7 +362,25 @@ pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) 
         components_down_after_automatic_failover: Vec<&'a str>,
         components_down_until_repair: Vec<&'a str>,
         hit_directly: Vec<&'a str>,
+        capacity: Vec<CapacityJson<'a>>,
+        overloaded: Vec<&'a str>,
+        overloaded_journeys: Vec<&'a str>,
     }
+    #[derive(Serialize)]
+    struct CapacityJson<'a> {
+        component: &'a str,
+        instances: usize,
+        instances_up: usize,
+        capacity: f64,
+        capacity_left: f64,
+        load: f64,
+        overloaded: bool,
+    }
+    let overloaded: Vec<usize> = capacity
+        .iter()
+        .filter(|c| c.overloaded)
+        .map(|c| c.component)
+        .collect();
     let names = |list: &[usize]| {
         list.iter()
             .map(|&c| model.components[c].name.as_str())
@@ -356,6 +402,29 @@ pub fn what_if(model: &Model, report: &Report, events: &[u32], result: &WhatIf) 
         components_down_after_automatic_failover: names(&result.down[1]),
         components_down_until_repair: names(&result.down[2]),
         hit_directly: names(&result.direct),
+        capacity: capacity
+            .iter()
+            .map(|c| CapacityJson {
+                component: &model.components[c.component].name,
+                instances: c.instances,
+                instances_up: c.instances_up,
+                capacity: c.total,
+                capacity_left: c.left,
+                load: c.load,
+                overloaded: c.overloaded,
+            })
+            .collect(),
+        overloaded: names(&overloaded),
+        overloaded_journeys: (0..model.journeys.len())
+            .filter(|&j| {
+                overloaded.iter().any(|c| {
+                    report.analysis.graph.journey_closures[j]
+                        .binary_search(c)
+                        .is_ok()
+                })
+            })
+            .map(|j| model.journeys[j].name.as_str())
+            .collect(),
     })
 }
 
@@ -367,9 +436,7 @@ fn availability_of(report: &Report, journey: usize) -> Option<f64> {
 }
 
 fn to_string<T: Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("report types serialise");
-    text.push('\n');
-    text
+    crate::number::to_json(value)
 }
 
 fn round(value: f64) -> f64 {
@@ -401,7 +468,13 @@ fn event_json(model: &Model, report: &Report, event: &EventReport) -> SpofJson {
         importance: report
             .availability
             .as_ref()
-            .map(|journeys| importance_json(model, journeys, event)),
+            .map(|journeys| most_important(model, journeys, event)),
+        importance_by_journey: report.availability.as_ref().map(|journeys| {
+            journeys
+                .iter()
+                .map(|j| importance_json(model, Some(j), event))
+                .collect()
+        }),
         event: event_id(model, event.kind),
         kind: event_kind_name(event.kind),
         description: describe_event(model, event.kind),
@@ -433,28 +506,55 @@ fn event_json(model: &Model, report: &Report, event: &EventReport) -> SpofJson {
     }
 }
 
-fn importance_json(
+/// The event's importance for the critical journey where it accounts for the most downtime
+/// (Fussell-Vesely × unavailability); the first such journey on a tie.
+fn most_important(
     model: &Model,
     journeys: &[spof_engine::availability::JourneyAvailability],
     event: &EventReport,
 ) -> ImportanceJson {
+    let downtime = |j: &spof_engine::availability::JourneyAvailability| {
+        j.importance[event.event as usize].fussell_vesely * j.unavailability
+    };
     let best = journeys
         .iter()
         .filter(|j| model.journeys[j.journey].critical)
-        .map(|j| j.importance[event.event as usize])
-        .max_by(|a, b| a.fussell_vesely.total_cmp(&b.fussell_vesely))
-        .unwrap_or_default();
-    let (hours, cost) = crate::text::spof_downtime(model, journeys, event.event);
+        .max_by(|a, b| {
+            downtime(a)
+                .total_cmp(&downtime(b))
+                .then(b.journey.cmp(&a.journey))
+        });
     ImportanceJson {
-        birnbaum: best.birnbaum,
-        fussell_vesely: best.fussell_vesely,
-        risk_achievement_worth: best.raw,
-        risk_reduction_worth: best.rrw.is_finite().then_some(best.rrw),
-        downtime_hours_per_year: hours,
-        downtime_cost_per_year: cost,
+        figures: importance_json(model, best, event),
         redundancy_cost_per_month: event
             .component()
             .and_then(|c| model.components[c].cost_per_month),
+    }
+}
+
+/// The event's importance for one journey, every figure from that journey.
+fn importance_json(
+    model: &Model,
+    journey: Option<&spof_engine::availability::JourneyAvailability>,
+    event: &EventReport,
+) -> JourneyImportanceJson {
+    let importance = journey
+        .map(|j| j.importance[event.event as usize])
+        .unwrap_or_default();
+    let hours = journey.map_or(0.0, |j| {
+        importance.fussell_vesely * j.unavailability * 8760.0
+    });
+    let cost = journey
+        .and_then(|j| model.journeys[j.journey].downtime_cost_per_hour)
+        .map_or(0.0, |rate| hours * rate);
+    JourneyImportanceJson {
+        journey: journey.map(|j| model.journeys[j.journey].name.clone()),
+        birnbaum: importance.birnbaum,
+        fussell_vesely: importance.fussell_vesely,
+        risk_achievement_worth: importance.raw,
+        risk_reduction_worth: importance.rrw.is_finite().then_some(importance.rrw),
+        downtime_hours_per_year: hours,
+        downtime_cost_per_year: cost,
     }
 }
 
@@ -542,6 +642,10 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
                 reason: decision.reason.clone(),
                 review_by: decision.review_by.map(|r| r.to_string()),
                 expired: d.expired,
+                rto: decision.rto.map(|r| r.to_string()),
+                missing: d.missing.clone(),
+                rto_exceeded: d.rto_exceeded.is_some(),
+                in_force: d.in_force(),
             }
         }),
         fails_run: !finding.is_decided(),

@@ -3,6 +3,7 @@
 //! return text; they decide nothing about the analysis. Output is deterministic.
 
 pub mod json;
+pub mod number;
 pub mod text;
 
 use spof_engine::analysis::EventReport;

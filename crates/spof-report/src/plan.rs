@@ -1,6 +1,7 @@
 //! The report of `spof plan`: the frames from the model as written to the last fix, each with
 //! the SPOFs left, every journey's availability and downtime, and the costs.
 
+use crate::number::fixed;
 use crate::text::{Painter, money};
 use serde::Serialize;
 use spof_engine::plan::{Frame, Plan};
@@ -38,18 +39,18 @@ fn availability(u: Option<f64>) -> String {
             return "100%".into();
         }
         let decimals = ((-u.log10()).ceil() as i64 - 1).clamp(4, 10) as usize;
-        format!("{:.decimals$}%", 100.0 * (1.0 - u))
+        format!("{}%", fixed(100.0 * (1.0 - u), decimals))
     })
 }
 
 /// Hours down a year, in the unit that keeps them readable.
 fn downtime(hours: f64) -> String {
     if hours >= 1.0 {
-        format!("{hours:.2} h")
+        format!("{} h", fixed(hours, 2))
     } else if hours * 60.0 >= 1.0 {
-        format!("{:.1} min", hours * 60.0)
+        format!("{} min", fixed(hours * 60.0, 1))
     } else {
-        format!("{:.1} s", hours * 3600.0)
+        format!("{} s", fixed(hours * 3600.0, 1))
     }
 }
 
@@ -294,7 +295,5 @@ pub fn json(plan: &Plan) -> String {
             .map(|(event, why)| LeftJson { event, why })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&value).expect("the plan serialises");
-    text.push('\n');
-    text
+    crate::number::to_json(&value)
 }

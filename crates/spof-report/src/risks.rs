@@ -1,6 +1,7 @@
 //! The report of `spof risks`: per journey, the most probable groups of events that together
 //! take it down, each explained in words.
 
+use crate::number::{fixed, scientific};
 use serde::Serialize;
 use spof_engine::graph::{EventKind, FaultGraph, describe_event, event_id};
 use spof_engine::risks::JourneyRisks;
@@ -36,8 +37,13 @@ pub fn text(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "spof risks: {} (groups of 2 to {max_order} events)",
-        model.name.as_deref().unwrap_or("model")
+        "spof risks: {} ({})",
+        model.name.as_deref().unwrap_or("model"),
+        if max_order < 2 {
+            "single points of failure only: --max-order 1 looks for no group".to_string()
+        } else {
+            format!("groups of 2 to {max_order} events")
+        }
     );
     for result in results {
         let journey = &model.journeys[result.journey];
@@ -49,19 +55,21 @@ pub fn text(
             .map(|(k, n)| format!("{n} of {k}"))
             .collect();
         let unavailability = match result.unavailability {
-            Some(u) => format!("unavailability {u:.3e} ({:.1} h a year)", u * 8760.0),
+            Some(u) => format!(
+                "unavailability {} ({} h a year)",
+                scientific(u, 3),
+                fixed(u * 8760.0, 1)
+            ),
             None => "unavailability not computed (too large for a decision diagram; groups found without one)".to_string(),
         };
-        let _ = writeln!(
-            out,
-            "\njourney {}: {unavailability}; risk groups: {}",
-            journey.name,
-            if counts.is_empty() {
-                "none".to_string()
-            } else {
-                counts.join(", ")
-            }
-        );
+        let groups = if max_order < 2 {
+            String::new()
+        } else if counts.is_empty() {
+            "; risk groups: none".to_string()
+        } else {
+            format!("; risk groups: {}", counts.join(", "))
+        };
+        let _ = writeln!(out, "\njourney {}: {unavailability}{groups}", journey.name);
         if !result.singles.is_empty() {
             let ids: Vec<String> = result
                 .singles
@@ -82,9 +90,9 @@ pub fn text(
                 .collect();
             let _ = writeln!(
                 out,
-                "  {:>3}. {:.2e}  {}",
+                "  {:>3}. {}  {}",
                 rank + 1,
-                group.probability,
+                scientific(group.probability, 2),
                 ids.join(" + ")
             );
             let _ = writeln!(
@@ -122,6 +130,15 @@ struct GroupJson<'a> {
     explanation: String,
 }
 
+/// The number of minimal sets of each order from 0 to `max_order`: order 1 counts the single
+/// points of failure (the analysis counts only the groups).
+fn by_order(result: &JourneyRisks, max_order: u32) -> Vec<u128> {
+    let mut counts = result.by_order.clone();
+    counts.resize(counts.len().max(max_order as usize + 1), 0);
+    counts[1] = result.singles.len() as u128;
+    counts
+}
+
 pub fn json(model: &Model, graph: &FaultGraph, results: &[JourneyRisks], max_order: u32) -> String {
     let doc = RisksJson {
         schema_version: 1,
@@ -131,7 +148,7 @@ pub fn json(model: &Model, graph: &FaultGraph, results: &[JourneyRisks], max_ord
             .map(|r| JourneyJson {
                 journey: &model.journeys[r.journey].name,
                 unavailability: r.unavailability,
-                by_order: r.by_order.clone(),
+                by_order: by_order(r, max_order),
                 singles: r
                     .singles
                     .iter()
@@ -158,7 +175,5 @@ pub fn json(model: &Model, graph: &FaultGraph, results: &[JourneyRisks], max_ord
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).expect("serialises");
-    text.push('\n');
-    text
+    crate::number::to_json(&doc)
 }

@@ -2,11 +2,13 @@
 //! their fixes, then journeys and components. Colour only when asked (the caller decides from
 //! the terminal); without it the text is plain and stable enough to snapshot.
 
+use crate::number::fixed;
 use crate::{Options, fails, selected_findings, selected_spofs};
 use owo_colors::{OwoColorize, Style};
 use spof_engine::analysis::{Recovery, WhatIf};
 use spof_engine::evaluate::Outcome;
-use spof_engine::findings::{Finding, RULES, recovery_phrase};
+use spof_engine::findings::capacity::{CapacityLeft, figure};
+use spof_engine::findings::{Finding, RULES, join_and, recovery_phrase};
 use spof_engine::graph::{EventKind, describe_event, event_id};
 use spof_engine::{Report, Severity};
 use spof_model::{ComponentId, Model};
@@ -50,7 +52,7 @@ impl Painter {
 }
 
 fn percent(value: f64) -> String {
-    format!("{:.0}%", value * 100.0)
+    format!("{}%", fixed(value * 100.0, 0))
 }
 
 pub fn check(model: &Model, report: &Report, options: &Options) -> String {
@@ -215,8 +217,21 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             if let Some(review) = decision.review_by {
                 let _ = write!(line, "; review by {review}");
             }
+            if let Some(rto) = decision.rto {
+                let _ = write!(line, "; accepts an RTO of {rto}");
+            }
             if state.expired {
                 line.push_str(" - EXPIRED, no longer hides this finding");
+            }
+            if !state.missing.is_empty() {
+                let _ = write!(
+                    line,
+                    " - INCOMPLETE (no {}), does not hide this finding",
+                    state.missing.join(", no ")
+                );
+            }
+            if state.rto_exceeded.is_some() {
+                line.push_str(" - accepted RTO EXCEEDED, does not hide this finding");
             }
             let _ = writeln!(out, "           {}", p.paint(&line, Style::new().cyan()));
         }
@@ -392,12 +407,12 @@ fn availability_section(
             });
             let _ = writeln!(
                 out,
-                "  {:width$}  {:.4}% to {:.4}%  {:.1} to {:.1} h down a year{cost}",
+                "  {:width$}  {}% to {}%  {} to {} h down a year{cost}",
                 journey.name,
-                100.0 * (1.0 - b.upper),
-                100.0 * (1.0 - b.lower),
-                b.lower * 8760.0,
-                b.upper * 8760.0
+                fixed(100.0 * (1.0 - b.upper), 4),
+                fixed(100.0 * (1.0 - b.lower), 4),
+                fixed(b.lower * 8760.0, 1),
+                fixed(b.upper * 8760.0, 1)
             );
         }
         return out;
@@ -425,10 +440,10 @@ fn availability_section(
             .map_or(String::new(), |c| format!(", {} a year", money(c * hours)));
         let _ = writeln!(
             out,
-            "  {:width$}  {:.4}%  {:.1} h down a year{cost}",
+            "  {:width$}  {}%  {} h down a year{cost}",
             journey.name,
-            100.0 * (1.0 - availability.unavailability),
-            hours
+            fixed(100.0 * (1.0 - availability.unavailability), 4),
+            fixed(hours, 1)
         );
     }
     if spofs.is_empty() {
@@ -465,9 +480,9 @@ fn availability_section(
         };
         let _ = writeln!(
             out,
-            "    {:id_width$}  {:.2} h down a year{cost}; {redundancy}",
+            "    {:id_width$}  {} h down a year{cost}; {redundancy}",
             event_id(model, event.kind),
-            hours
+            fixed(hours, 2)
         );
     }
     out
@@ -737,11 +752,40 @@ fn effect_phrase(model: &Model, recovery: &Recovery) -> String {
     }
 }
 
+/// The overloaded components a journey uses, in words: "`app` (100 left for a load of 120)".
+fn overloads_on(
+    report: &Report,
+    model: &Model,
+    capacity: &[CapacityLeft],
+    journey: usize,
+) -> Vec<String> {
+    capacity
+        .iter()
+        .filter(|c| {
+            c.overloaded
+                && report.analysis.graph.journey_closures[journey]
+                    .binary_search(&c.component)
+                    .is_ok()
+        })
+        .map(|c| {
+            format!(
+                "`{}` ({} left for a load of {})",
+                model.components[c.component].name,
+                figure(c.left),
+                figure(c.load)
+            )
+        })
+        .collect()
+}
+
+/// `spof whatif`: what goes down when `events` fail together, and the capacity left against
+/// the load (an overload is reported even where nothing goes down).
 pub fn what_if(
     model: &Model,
     report: &Report,
     events: &[u32],
     result: &WhatIf,
+    capacity: &[CapacityLeft],
     color: bool,
 ) -> String {
     let p = Painter { color };
@@ -767,17 +811,27 @@ pub fn what_if(
         .max()
         .unwrap_or(0);
     for (j, outcome) in result.outcomes.iter().enumerate() {
-        let words = outcome_words(*outcome);
-        let style = match outcome {
+        let overloads = overloads_on(report, model, capacity, j);
+        let mut words = outcome_words(*outcome).to_string();
+        let mut style = match outcome {
             Outcome::Up => Style::new().green(),
             Outcome::Degraded | Outcome::Interrupted => Style::new().yellow(),
             _ => Style::new().red().bold(),
         };
+        if !overloads.is_empty() && *outcome < Outcome::DownUntilManual {
+            let list = join_and(&overloads.iter().map(String::as_str).collect::<Vec<_>>());
+            words = if *outcome == Outcome::Up {
+                format!("overloaded: {list}")
+            } else {
+                format!("{words}; overloaded: {list}")
+            };
+            style = Style::new().red().bold();
+        }
         let _ = writeln!(
             out,
             "  {:width$}  {}",
             model.journeys[j].name,
-            p.paint(words, style)
+            p.paint(&words, style)
         );
     }
     let names = |list: &[usize]| -> String {
@@ -806,6 +860,36 @@ pub fn what_if(
         "Hit directly (not through a dependency): {}",
         names(&result.direct)
     );
+    if !capacity.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nCapacity left after automatic failovers (capacity × instances up, against the journeys' load):"
+        );
+        let width = capacity
+            .iter()
+            .map(|c| model.components[c.component].name.len())
+            .max()
+            .unwrap_or(0);
+        for c in capacity {
+            let state = if c.instances_up == 0 {
+                p.paint("down", Style::new().red().bold())
+            } else if c.overloaded {
+                p.paint("OVERLOADED", Style::new().red().bold())
+            } else {
+                p.paint("enough", Style::new().green())
+            };
+            let _ = writeln!(
+                out,
+                "  {:width$}  {} of {} ({} of {} instances up) for a load of {}: {state}",
+                model.components[c.component].name,
+                figure(c.left),
+                figure(c.total),
+                c.instances_up,
+                c.instances,
+                figure(c.load),
+            );
+        }
+    }
     out
 }
 

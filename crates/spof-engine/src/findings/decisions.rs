@@ -1,9 +1,11 @@
-//! Decisions: matching the model's `decisions` to findings, expiry, and decisions that match
-//! nothing (which are findings themselves, so stale suppressions do not pile up).
+//! Decisions: matching the model's `decisions` to findings, expiry, what a decision needs to
+//! be in force (an owner, a review date, an accepted recovery time that holds), and decisions
+//! that match nothing or are incomplete (which are findings themselves, so stale or careless
+//! suppressions do not pile up).
 
-use super::{Context, DecisionState, Finding, RULES, Rule, RuleKind, Severity};
+use super::{Context, DecisionState, Finding, RULES, RtoExceeded, Rule, RuleKind, Severity};
 use crate::graph::event_id;
-use spof_model::{Layer, suggest};
+use spof_model::{Decision, Duration, Layer, suggest};
 
 pub static UNMATCHED_DECISION: Rule = Rule {
     code: "SPOF022",
@@ -33,11 +35,76 @@ components:
     kind: RuleKind::Decisions,
 };
 
-/// Attaches to each finding the first decision that matches it, and adds a finding for every
-/// decision that matches nothing.
+pub static INCOMPLETE_DECISION: Rule = Rule {
+    code: "SPOF024",
+    name: "incomplete-decision",
+    summary: "A decision without an owner or a review date: it hides nothing.",
+    what: "An entry under `decisions` that matches a finding but lacks an `owner` or a `review_by` date. Every decision (accepted, mitigating or planned) needs both to hide its finding; until it has them, the finding it matches is reported and fails the run as if there were no decision.",
+    why: "A decision is a promise that someone looks at the risk again. Without an owner nobody does; without a review date the finding stays hidden for ever, long after the reason for accepting it is gone. A line with only `finding` and `status` would otherwise silence a critical SPOF with exit code 0.",
+    fix: "Give the decision an `owner` (who answers for it) and a `review_by` date (when it is looked at again), or remove it.",
+    example: r#"
+components:
+  app:
+    kind: service
+decisions:
+  - finding: SPOF001
+    component: app
+    status: accepted
+"#,
+    fixed: r#"
+components:
+  app:
+    kind: service
+decisions:
+  - finding: SPOF001
+    component: app
+    status: accepted
+    owner: alice
+    reason: a second instance is planned for the next quarter
+    review_by: 2099-01-31
+"#,
+    kind: RuleKind::Decisions,
+};
+
+/// What a decision lacks to be in force.
+fn missing(decision: &Decision) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if decision
+        .owner
+        .as_deref()
+        .is_none_or(|o| o.trim().is_empty())
+    {
+        out.push("owner");
+    }
+    if decision.review_by.is_none() {
+        out.push("review_by");
+    }
+    out
+}
+
+/// The recovery time of what a finding covers, as the analysis gives it: the SPOF event's
+/// worst recovery, or for a journey's RTO finding the journey's RTO. `None` when the finding
+/// has no recovery time to compare; `Some(None)` when it is unknown.
+fn recovery_time(cx: &Context, finding: &Finding) -> Option<Option<Duration>> {
+    if let Some(event) = finding.event {
+        return cx.analysis.event(event).map(|e| e.worst().time());
+    }
+    if finding.code == super::operations::RTO_OVER_TARGET.code
+        && let [journey] = finding.journeys[..]
+    {
+        return Some(cx.analysis.journeys[journey].rto);
+    }
+    None
+}
+
+/// Attaches to each finding the first decision that matches it (in force only when complete,
+/// not expired and within its accepted recovery time), and adds a finding for every decision
+/// that matches nothing and for every incomplete one.
 pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
     let model = cx.model;
     let mut used = vec![false; model.decisions.len()];
+    // The components of the findings each decision matched, for SPOF024.
+    let mut matched: Vec<Vec<spof_model::ComponentId>> = vec![Vec::new(); model.decisions.len()];
     for finding in findings.iter_mut() {
         let event = finding
             .event
@@ -58,10 +125,34 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
                     (Some(review), Some(today)) => today > review,
                     _ => false,
                 };
+                let rto_exceeded = decision.rto.and_then(|accepted| {
+                    let found = recovery_time(cx, finding)?;
+                    let within = found.is_some_and(|t| t <= accepted);
+                    (!within).then_some(RtoExceeded { accepted, found })
+                });
+                if let Some(exceeded) = rto_exceeded {
+                    finding.message.push_str(&match exceeded.found {
+                        Some(found) => format!(
+                            "; recovery takes {found}, over the RTO of {} that the decision accepts",
+                            exceeded.accepted
+                        ),
+                        None => format!(
+                            "; recovery takes an unknown time, so the RTO of {} that the decision accepts may not hold",
+                            exceeded.accepted
+                        ),
+                    });
+                }
+                for &c in &finding.components {
+                    if !matched[i].contains(&c) {
+                        matched[i].push(c);
+                    }
+                }
                 finding.decision = Some(DecisionState {
                     index: i,
                     status: decision.status,
                     expired,
+                    missing: missing(decision),
+                    rto_exceeded,
                 });
                 break;
             }
@@ -69,6 +160,10 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
     }
     for (i, decision) in model.decisions.iter().enumerate() {
         if used[i] {
+            let lacks = missing(decision);
+            if !lacks.is_empty() {
+                findings.push(incomplete(cx, i, &lacks, std::mem::take(&mut matched[i])));
+            }
             continue;
         }
         let known = RULES
@@ -125,5 +220,48 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
             decision: None,
             importance: None,
         });
+    }
+}
+
+/// The finding for a decision that matched findings but lacks what it needs to hide them.
+fn incomplete(
+    cx: &Context,
+    index: usize,
+    lacks: &[&str],
+    mut components: Vec<spof_model::ComponentId>,
+) -> Finding {
+    let model = cx.model;
+    let decision = &model.decisions[index];
+    let mut about = decision.finding.clone();
+    if let Some(c) = decision.component {
+        about.push_str(&format!(" for component `{}`", model.components[c].name));
+    }
+    if let Some(e) = &decision.event {
+        about.push_str(&format!(" for event `{e}`"));
+    }
+    let lacks: Vec<String> = lacks.iter().map(|k| format!("`{k}`")).collect();
+    components.sort_unstable();
+    Finding {
+        code: INCOMPLETE_DECISION.code,
+        name: INCOMPLETE_DECISION.name,
+        severity: Severity::Medium,
+        message: format!(
+            "the {} decision about {about} has no {}: it does not hide the finding it matches",
+            decision.status.as_str(),
+            lacks.join(" and no ")
+        ),
+        components,
+        journeys: Vec::new(),
+        event: None,
+        blast_radius: None,
+        recovery: None,
+        fix: format!(
+            "give the decision {} (who answers for it, and when it is looked at again), or remove it",
+            lacks.join(" and ")
+        ),
+        span: Some(decision.span),
+        layer: Layer::Operations,
+        decision: None,
+        importance: None,
     }
 }

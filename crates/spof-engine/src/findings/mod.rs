@@ -8,7 +8,7 @@
 //! event shows (an external call without a timeout, a record with one address).
 
 mod calls;
-mod capacity;
+pub mod capacity;
 mod certificates;
 mod decisions;
 mod dns;
@@ -62,6 +62,28 @@ pub struct DecisionState {
     pub status: DecisionStatus,
     /// The review date has passed: the decision no longer hides the finding.
     pub expired: bool,
+    /// What the decision lacks to be in force (`owner`, `review_by`): an incomplete decision
+    /// hides nothing, and is reported itself (SPOF024).
+    pub missing: Vec<&'static str>,
+    /// The decision accepts a recovery time (`rto`) that the analysis finds exceeded.
+    pub rto_exceeded: Option<RtoExceeded>,
+}
+
+impl DecisionState {
+    /// Whether the decision hides its finding: complete, not expired, and its accepted
+    /// recovery time (if any) not exceeded.
+    pub fn in_force(&self) -> bool {
+        !self.expired && self.missing.is_empty() && self.rto_exceeded.is_none()
+    }
+}
+
+/// A decision's accepted recovery time against the one the analysis finds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RtoExceeded {
+    /// The decision's `rto`.
+    pub accepted: spof_model::Duration,
+    /// The recovery time of what the finding covers; `None` when unknown.
+    pub found: Option<spof_model::Duration>,
 }
 
 #[derive(Clone, Debug)]
@@ -90,7 +112,7 @@ pub struct Finding {
 impl Finding {
     /// Whether a decision in force covers the finding (so it does not fail the run).
     pub fn is_decided(&self) -> bool {
-        self.decision.as_ref().is_some_and(|d| !d.expired)
+        self.decision.as_ref().is_some_and(DecisionState::in_force)
     }
 }
 
@@ -177,6 +199,7 @@ pub static RULES: &[&Rule] = &[
     &operations::RTO_OVER_TARGET,
     &capacity::AFTER_DOMAIN_LOSS,
     &decisions::UNMATCHED_DECISION,
+    &decisions::INCOMPLETE_DECISION,
 ];
 
 /// The rule with this code (`SPOF001`) or name (`single-instance`).
@@ -429,6 +452,21 @@ fn named(model: &Model, c: ComponentId) -> String {
         "`{}` ({})",
         model.components[c].name,
         model.components[c].kind.as_str().replace('_', " ")
+    )
+}
+
+/// Whether `c` is a third party's service (`kind: external`): the team cannot add instances of
+/// it, spread it or fail it over, only protect its callers from it or add another provider.
+fn is_external(model: &Model, c: ComponentId) -> bool {
+    model.components[c].kind == spof_model::Kind::External
+}
+
+/// The fix for a SPOF in a third party's service: what the team can change is on its side of
+/// the calls.
+fn external_fix(model: &Model, c: ComponentId) -> String {
+    format!(
+        "guard the calls to `{}`, a third party's service: a timeout, a circuit breaker and a fallback (queue the work, degrade the feature); `optional: true` where the journey can do without it; or a second provider behind the same calls",
+        model.components[c].name
     )
 }
 

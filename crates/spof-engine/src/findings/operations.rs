@@ -265,7 +265,11 @@ components:
                 &NO_HEALTH_CHECK,
                 vec![c],
                 format!("`{}` has {} active instances and no health check: a dead one keeps getting 1/{} of the requests", component.name, node.n, node.n),
-                format!("health-check the instances of `{}` so that a dead one leaves the rotation", component.name),
+                if component.kind == Kind::External {
+                    format!("have the callers of `{}` check each of its endpoints and stop calling a dead one (client-side health checks or outlier detection)", component.name)
+                } else {
+                    format!("health-check the instances of `{}` so that a dead one leaves the rotation", component.name)
+                },
                 Some(component.span),
             ));
         }

@@ -1,10 +1,12 @@
 //! SPOF rules: each names a kind of single point of failure that the single-failure analysis
 //! found. The registry order decides which rule names an event: specific before general.
 
-use super::{Context, Rule, RuleKind, event_words, impact_phrase, join_and, named};
+use super::{
+    Context, Rule, RuleKind, event_words, external_fix, impact_phrase, is_external, join_and, named,
+};
 use crate::analysis::{EventReport, Recovery};
 use crate::graph::EventKind;
-use spof_model::{ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model};
+use spof_model::{ComponentId, DeployStrategy, DomainId, DomainKind, Failover, Kind, Model, Step};
 use std::collections::BTreeSet;
 
 fn instance_of(report: &EventReport) -> Option<(ComponentId, u32)> {
@@ -15,6 +17,65 @@ fn instance_of(report: &EventReport) -> Option<(ComponentId, u32)> {
         } => Some((component, instance)),
         _ => None,
     }
+}
+
+/// When the event is the loss of the primary of a component that has a standby, what is wrong
+/// and its fix: the standby takes over only by hand (and maybe nobody listed can do it), or by
+/// itself but more slowly than a journey's RTO target. `None` for any other event.
+fn standby_problem(cx: &Context, report: &EventReport) -> Option<(String, String)> {
+    let (c, i) = instance_of(report)?;
+    let component = &cx.model.components[c];
+    let (failover, time) = component.failover()?;
+    if component.instances.len() < 2 || component.primary != i as usize {
+        return None;
+    }
+    let name = &component.name;
+    let impact = impact_phrase(cx.model, report);
+    Some(match failover {
+        Failover::Manual => {
+            let nobody =
+                cx.model.has_people() && cx.model.people_for(&Step::Failover(c)).is_empty();
+            if nobody {
+                (
+                    format!(
+                        "`{name}` has a standby, but it takes over only by hand and nobody listed under `people` can fail it over: losing its primary {impact}"
+                    ),
+                    format!(
+                        "add someone able to fail over `{name}` (`can: [failover:{name}]`), then automate the failover (`failover: automatic`) and drill it"
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "`{name}` has a standby, but it takes over only by hand: losing its primary {impact}"
+                    ),
+                    format!(
+                        "automate the failover of `{name}` (`failover: automatic`) so that its standby takes over by itself, and drill it; until then keep more than one person on call able to do it"
+                    ),
+                )
+            }
+        }
+        Failover::Automatic => {
+            let target = report
+                .effects
+                .iter()
+                .filter(|e| crate::analysis::is_spof_effect(cx.model, e))
+                .filter_map(|e| cx.model.journeys[e.journey].rto_target)
+                .min();
+            let over = target.map_or(String::new(), |t| {
+                format!(", more than the RTO target of {t}")
+            });
+            let faster = target.map_or(String::new(), |t| format!(" take less than {t}"));
+            (
+                format!(
+                    "`{name}` fails over to its standby by itself, but only after {time}{over}: losing its primary {impact}"
+                ),
+                format!(
+                    "make the failover of `{name}`{faster} (faster failure detection, a standby kept in sync and warm, a shorter `failover_time`), or agree on a longer `rto_target`"
+                ),
+            )
+        }
+    })
 }
 
 /// The zones the instances of `c` are in (an instance with no zone adds nothing).
@@ -195,16 +256,23 @@ components:
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let component = &cx.model.components[c];
+            if let Some((message, fix)) = standby_problem(cx, report) {
+                let fix = if component.floating_address {
+                    fix
+                } else {
+                    format!(
+                        "{fix}; give it a floating address that moves to the standby (keepalived/VRRP)"
+                    )
+                };
+                return (message, fix, vec![c]);
+            }
+            let (id, _) = event_words(cx.model, report);
             let what = if component.instances.len() == 1 {
                 "is one self-hosted load balancer with no standby".to_string()
             } else {
                 format!(
-                    "has a standby that takes over only by hand{}",
-                    if component.floating_address {
-                        ""
-                    } else {
-                        " and no floating address"
-                    }
+                    "has {} instances but cannot lose {id}",
+                    component.instances.len()
                 )
             };
             let message = format!(
@@ -329,11 +397,14 @@ components:
                 "`{name}` fails over only by hand: losing its primary {}",
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
-                format!("automate the failover of `{name}` (`failover: automatic`) and drill it"),
-                vec![c],
-            )
+            let fix = if is_external(cx.model, c) {
+                format!(
+                    "switch the callers of `{name}` to its standby provider by themselves (a circuit breaker that falls back to it), and drill it"
+                )
+            } else {
+                format!("automate the failover of `{name}` (`failover: automatic`) and drill it")
+            };
+            (message, fix, vec![c])
         },
     },
 };
@@ -376,15 +447,16 @@ components:
                 component.name,
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
+            let fix = if is_external(cx.model, c) {
+                external_fix(cx.model, c)
+            } else {
                 format!(
                     "run {} instances of `{}`, one more than it needs",
                     n + 1,
                     component.name
-                ),
-                vec![c],
-            )
+                )
+            };
+            (message, fix, vec![c])
         },
     },
 };
@@ -434,13 +506,14 @@ components:
                 "`{name}` has backups but no standby: its loss {}",
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
+            let fix = if is_external(cx.model, c) {
+                external_fix(cx.model, c)
+            } else {
                 format!(
                     "add a standby of `{name}` with automatic failover; a backup is not a standby"
-                ),
-                vec![c],
-            )
+                )
+            };
+            (message, fix, vec![c])
         },
     },
 };
@@ -506,9 +579,9 @@ pub static SINGLE_INSTANCE: Rule = Rule {
     code: "SPOF001",
     name: "single-instance",
     summary: "A component with one instance on a critical journey.",
-    what: "A component whose only instance takes a critical journey down when it fails.",
+    what: "A component whose only instance takes a critical journey down when it fails. It also names the loss of an instance that no more specific rule claims, such as a primary whose standby takes over by itself but more slowly than the journey's `rto_target`: the fix is then a faster failover, not another instance.",
     why: "One instance fails whenever its machine, its process or its disk does, and every deploy or patch is an outage. Nothing else in the system can make up for it.",
-    fix: "Run a second instance: active-active behind a health-checked load balancer, or a standby with automatic failover.",
+    fix: "Run a second instance: active-active behind a health-checked load balancer, or a standby with automatic failover. A third party's service (`kind: external`) is not yours to run twice: guard the calls to it (timeouts, circuit breakers, fallbacks), make the dependency optional where the journey can do without it, or add a second provider.",
     example: r#"
 components:
   app:
@@ -525,6 +598,17 @@ components:
         describe: |cx, report| {
             let (c, _) = instance_of(report).expect("claimed an instance");
             let (id, words) = event_words(cx.model, report);
+            if is_external(cx.model, c) {
+                let message = format!(
+                    "external `{}` is one provider with nothing to fall back on: its outage {}",
+                    cx.model.components[c].name,
+                    impact_phrase(cx.model, report)
+                );
+                return (message, external_fix(cx.model, c), vec![c]);
+            }
+            if let Some((message, fix)) = standby_problem(cx, report) {
+                return (message, fix, vec![c]);
+            }
             let message = if cx.model.components[c].instances.len() == 1 {
                 format!(
                     "{} has one instance: its loss {}",
@@ -545,6 +629,23 @@ components:
         },
     },
 };
+
+/// The fix for what a domain holds: `ours` for the components the team runs (given them; not
+/// called when every one is a third party's), the third-party fix for each external one.
+fn split_fix(
+    model: &Model,
+    held: &[ComponentId],
+    ours: impl FnOnce(&[ComponentId]) -> String,
+) -> String {
+    let (external, own): (Vec<ComponentId>, Vec<ComponentId>) =
+        held.iter().partition(|&&c| is_external(model, c));
+    let mut parts = Vec::new();
+    if !own.is_empty() || external.is_empty() {
+        parts.push(ours(&own));
+    }
+    parts.extend(external.into_iter().map(|c| external_fix(model, c)));
+    parts.join("; ")
+}
 
 /// Components that the domain event hits directly and whose instances are all in it.
 fn confined_components(cx: &Context, report: &EventReport, domain: DomainId) -> Vec<ComponentId> {
@@ -608,14 +709,10 @@ components:
                 names(cx.model, &confined),
                 impact_phrase(cx.model, report)
             );
-            (
-                message,
-                format!(
-                    "spread {} over two or more zones",
-                    names(cx.model, &confined)
-                ),
-                confined,
-            )
+            let fix = split_fix(cx.model, &confined, |own| {
+                format!("spread {} over two or more zones", names(cx.model, own))
+            });
+            (message, fix, confined)
         },
     },
 };
@@ -626,7 +723,7 @@ pub static SINGLE_DOMAIN: Rule = Rule {
     summary: "A failure domain (host, rack, zone, region, provider, power feed) whose loss is an outage.",
     what: "A failure domain whose failure alone takes a critical journey down: the components it holds have nowhere else to run.",
     why: "Redundant components that share a host, a rack, a power feed or a zone are not redundant against that domain's failure. The blast radius of a domain is everything placed in it.",
-    fix: "Place the instances of each component it holds in two or more domains of that level (hosts, racks, zones), or add the missing replicas elsewhere.",
+    fix: "Place the instances of each component it holds in two or more domains of that level (hosts, racks, zones), or add the missing replicas elsewhere. A component already spread over several such domains, with more instances in this one than it can lose, needs enough outside it to keep `min_healthy`: more instances, or more domains.",
     example: r#"
 domains:
   h1: {kind: host}
@@ -655,30 +752,210 @@ components:
             };
             let domain = &cx.model.domains[d];
             let held = roots(cx, report);
+            let (what, fix) = if held.is_empty() {
+                (
+                    "what the journeys need".to_string(),
+                    format!(
+                        "place what it holds in more than one {}",
+                        level_words(&domain.kind).0
+                    ),
+                )
+            } else {
+                domain_holds(cx.model, d, &held)
+            };
             let message = format!(
-                "{} `{}` holds {}: its loss {}",
+                "{} `{}` holds {what}: its loss {}",
                 domain.kind.as_str(),
                 domain.name,
-                if held.is_empty() {
-                    "what the journeys need".to_string()
-                } else {
-                    names(cx.model, &held)
-                },
                 impact_phrase(cx.model, report)
-            );
-            let fix = format!(
-                "place {} in more than one {}",
-                if held.is_empty() {
-                    "what it holds".to_string()
-                } else {
-                    names(cx.model, &held)
-                },
-                domain.kind.as_str()
             );
             (message, fix, held)
         },
     },
 };
+
+/// A level of failure domains in words, singular and plural: `zone`, `zones`; a kind of the
+/// model's own: `` `power` domain``, `` `power` domains``.
+fn level_words(kind: &DomainKind) -> (String, String) {
+    match kind {
+        DomainKind::Custom(name) => (format!("`{name}` domain"), format!("`{name}` domains")),
+        other => (other.as_str().to_string(), format!("{}s", other.as_str())),
+    }
+}
+
+/// How a domain holds a component that its loss takes down.
+enum Hold {
+    /// The component's only instance is in it.
+    Only,
+    /// Every instance is in it; kept apart at another level, where (" (though they run in
+    /// zones a and b)").
+    Every(String),
+    /// The primary of an active-passive component (its standby is elsewhere).
+    Primary,
+    /// More instances than the component can lose.
+    Thin {
+        inside: usize,
+        n: usize,
+        needed: usize,
+    },
+    /// A third party's service.
+    External,
+    /// Through something else (a scoped dependency).
+    Other,
+}
+
+/// How domain `d` holds component `c`, which its loss takes down.
+fn domain_hold(model: &Model, d: DomainId, c: ComponentId) -> Hold {
+    let component = &model.components[c];
+    let in_domain = |i: &spof_model::Instance| {
+        i.domains
+            .iter()
+            .any(|&x| model.domain_chain(x).any(|y| y == d))
+    };
+    let n = component.instances.len();
+    let inside = component.instances.iter().filter(|i| in_domain(i)).count();
+    if is_external(model, c) {
+        Hold::External
+    } else if inside == n && n == 1 {
+        Hold::Only
+    } else if inside == n {
+        // Instances kept apart at another level but all sharing this domain: say where they
+        // are apart, so that the message is about the domain they share.
+        let apart = [
+            DomainKind::Zone,
+            DomainKind::Rack,
+            DomainKind::Host,
+            DomainKind::Region,
+        ]
+        .into_iter()
+        .filter(|kind| *kind != model.domains[d].kind)
+        .find_map(|kind| {
+            let places: BTreeSet<DomainId> = component
+                .instances
+                .iter()
+                .filter_map(|i| {
+                    i.domains
+                        .iter()
+                        .flat_map(|&x| model.domain_chain(x))
+                        .find(|&x| model.domains[x].kind == kind)
+                })
+                .collect();
+            let outside = places
+                .iter()
+                .all(|&p| !model.domain_chain(p).any(|x| x == d));
+            (places.len() > 1 && outside).then(|| {
+                let names: Vec<&str> = places
+                    .iter()
+                    .map(|&p| model.domains[p].name.as_str())
+                    .collect();
+                format!(
+                    " (though they run in {}s {})",
+                    kind.as_str(),
+                    join_and(&names)
+                )
+            })
+        })
+        .unwrap_or_default();
+        Hold::Every(apart)
+    } else if component.is_active_passive() && in_domain(&component.instances[component.primary]) {
+        Hold::Primary
+    } else if n - inside < component.min_healthy {
+        Hold::Thin {
+            inside,
+            n,
+            needed: component.min_healthy,
+        }
+    } else {
+        Hold::Other
+    }
+}
+
+/// What domain `d` holds of the components its loss takes down, in words ("the only instances
+/// of `lb` and `app`, 2 of the 3 instances of `web`, which needs 2"), and the fixes that fit:
+/// a component confined to the domain is to be placed in another one as well, one spread too
+/// thinly is to keep what it needs, a third party's service gets a third party's fix.
+fn domain_holds(model: &Model, d: DomainId, held: &[ComponentId]) -> (String, String) {
+    let domain = &model.domains[d];
+    let (level, levels) = level_words(&domain.kind);
+    let quoted = |c: ComponentId| format!("`{}`", model.components[c].name);
+    let holds: Vec<(ComponentId, Hold)> = held
+        .iter()
+        .map(|&c| (c, domain_hold(model, d, c)))
+        .collect();
+    let mut what: Vec<String> = Vec::new();
+    let mut fixes: Vec<String> = Vec::new();
+    let only: Vec<ComponentId> = holds
+        .iter()
+        .filter(|(_, h)| matches!(h, Hold::Only))
+        .map(|&(c, _)| c)
+        .collect();
+    if !only.is_empty() {
+        let list = names(model, &only);
+        what.push(if only.len() == 1 {
+            format!("the only instance of {list}")
+        } else {
+            format!("the only instances of {list}")
+        });
+        fixes.push(format!(
+            "run a second instance of {}{list} outside {} `{}`",
+            if only.len() == 1 { "" } else { "each of " },
+            domain.kind.as_str(),
+            domain.name
+        ));
+    }
+    let every: Vec<ComponentId> = holds
+        .iter()
+        .filter(|(_, h)| matches!(h, Hold::Every(apart) if apart.is_empty()))
+        .map(|&(c, _)| c)
+        .collect();
+    if !every.is_empty() {
+        let list = names(model, &every);
+        what.push(format!("every instance of {list}"));
+        fixes.push(format!(
+            "place the instances of {list} in more than one {level}"
+        ));
+    }
+    for (c, hold) in &holds {
+        let name = quoted(*c);
+        match hold {
+            Hold::Only => {}
+            Hold::Every(apart) if apart.is_empty() => {}
+            Hold::Every(apart) => {
+                what.push(format!("every instance of {name}{apart}"));
+                fixes.push(format!(
+                    "place the instances of {name} in more than one {level}"
+                ));
+            }
+            Hold::Primary => {
+                what.push(format!("the primary of {name}"));
+                fixes.push(format!(
+                    "make the failover of {name} automatic and fast enough, so that its standby outside {} `{}` takes over",
+                    domain.kind.as_str(),
+                    domain.name
+                ));
+            }
+            Hold::Thin { inside, n, needed } => {
+                what.push(format!(
+                    "{inside} of the {n} instances of {name}, which needs {needed}"
+                ));
+                fixes.push(format!(
+                    "spread {name} so that losing any one {level} leaves the {needed} instance{} it needs (more instances, or more {levels})",
+                    if *needed == 1 { "" } else { "s" }
+                ));
+            }
+            Hold::External => {
+                what.push(name);
+                fixes.push(external_fix(model, *c));
+            }
+            Hold::Other => {
+                what.push(name.clone());
+                fixes.push(format!("place {name} in more than one {level}"));
+            }
+        }
+    }
+    let what: Vec<&str> = what.iter().map(String::as_str).collect();
+    (join_and(&what), fixes.join("; "))
+}
 
 pub static ALL_AT_ONCE_DEPLOY: Rule = Rule {
     code: "SPOF017",
