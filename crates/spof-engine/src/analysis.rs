@@ -557,21 +557,30 @@ fn failovers_waited_for(
     candidates.sort_by_key(|&c| (time_of(c), c));
     let mut times: Vec<Duration> = candidates.iter().map(|&c| time_of(c)).collect();
     times.dedup();
-    if times.len() <= 1 {
+    if candidates.len() <= 1 {
         return (candidates, times.first().copied().unwrap_or_default());
     }
     let mut failed = vec![false; graph.event_count()];
     failed[event as usize] = true;
-    for &t in &times {
-        let done = |c: ComponentId| {
-            time_of(c) <= t && crate::evaluate::failover_done(view, c, last, &failed)
-        };
+    let up_with = |done: &dyn Fn(ComponentId) -> bool| {
+        let done =
+            |c: ComponentId| done(c) && crate::evaluate::failover_done(view, c, last, &failed);
         let state = crate::evaluate::evaluate_with(view, &failed, &done, false);
-        if !view.journey_paths[journey]
+        !view.journey_paths[journey]
             .iter()
             .any(|&c| state.component_down[c])
-        {
+    };
+    for &t in &times {
+        if up_with(&|c| time_of(c) <= t) {
             candidates.retain(|&c| time_of(c) <= t);
+            // Keep only the failovers the journey waits for: without each of those (the
+            // others done), it would still be down.
+            let all = candidates.clone();
+            candidates.retain(|&x| !up_with(&|c| c != x && all.contains(&c)));
+            if candidates.is_empty() {
+                // Any one of them brings it back: it waits for them all the same.
+                candidates = all;
+            }
             return (candidates, t);
         }
     }

@@ -323,3 +323,37 @@ fn dns_replicas_may_not_contradict_its_providers() {
     let model = model("components:\n  dns: {kind: dns, dns: {providers: [route53, cloudflare]}}\n");
     assert_eq!(model.components[0].instances.len(), 2);
 }
+
+#[test]
+fn implicit_journey_ignores_what_monitoring_depends_on() {
+    let (model, report) = report(
+        "components:
+  a: {kind: service, depends_on: [b]}
+  b: {kind: service}
+  mon: {kind: monitoring, depends_on: [a]}
+",
+    );
+    assert_eq!(model.journeys[0].path, vec![model.component("a").unwrap()]);
+    assert!(is_spof(&model, &report, "a/1"));
+    assert!(is_spof(&model, &report, "b/1"));
+}
+
+#[test]
+fn manual_steps_are_only_the_failovers_the_journey_waits_for() {
+    let (model, report) = report(
+        "components:
+  web: {kind: service, replicas: 2, failover: manual, failover_time: 5m, depends_on: [db]}
+  db: {kind: database, replicas: 2, failover: manual, failover_time: 1h}
+people:
+  alice: {can: ['failover:db']}
+",
+    );
+    match recovery(&model, &report, "db/1", "system") {
+        Recovery::Manual { steps, time, .. } => {
+            assert_eq!(steps.len(), 1);
+            assert_eq!(steps[0].component(), model.component("db").unwrap());
+            assert_eq!(time, minutes(60));
+        }
+        other => panic!("db/1: {other:?}"),
+    }
+}

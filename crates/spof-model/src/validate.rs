@@ -40,21 +40,24 @@ fn entry_points(model: &Model) -> Vec<usize> {
             scc_of[node.index()] = i;
         }
     }
-    let mut has_incoming = vec![false; sccs.len()];
-    for edge in graph.raw_edges() {
-        let (from, to) = (scc_of[edge.source().index()], scc_of[edge.target().index()]);
-        if from != to {
-            has_incoming[to] = true;
-        }
-    }
     // Monitoring and the deploy pipeline watch and change the system; requests do not pass
-    // through them.
+    // through them, so what they depend on is no entry point for that.
     let off_path = |c: usize| {
         matches!(
             model.components[c].kind,
             crate::Kind::Monitoring | crate::Kind::DeployPipeline
         )
     };
+    let mut has_incoming = vec![false; sccs.len()];
+    for edge in graph.raw_edges() {
+        if off_path(edge.source().index()) {
+            continue;
+        }
+        let (from, to) = (scc_of[edge.source().index()], scc_of[edge.target().index()]);
+        if from != to {
+            has_incoming[to] = true;
+        }
+    }
     let mut roots: Vec<usize> = (0..model.components.len())
         .filter(|&c| !has_incoming[scc_of[c]] && !off_path(c))
         .collect();
