@@ -645,7 +645,10 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
             today: loaded.today,
         },
     );
-    let events = resolve_events(model, &report.analysis.graph, &target).unwrap_or_default();
+    // A managed component (or a certificate) has no events of its own: losing it all means
+    // losing every domain it runs in.
+    let events = resolve_events(model, &report.analysis.graph, &target)
+        .unwrap_or_else(|_| spof_report::text::places_of(model, &report.analysis.graph, c));
     let all_lost = what_if(&report.analysis.graph, &events);
     out(&spof_report::text::explain_component(
         model, &report, c, &all_lost, color,

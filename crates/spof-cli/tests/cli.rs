@@ -190,3 +190,14 @@ fn schema_is_json_schema_and_output_is_deterministic() {
         );
     }
 }
+
+#[test]
+fn explain_a_managed_component_fails_every_place_it_runs() {
+    let (code, stdout, _) = run(&["explain", "--example", "nat-gateway", "db"], None);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("Losing every place it runs in at once (zone:a, zone:b): browse down"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("no journey is affected"), "{stdout}");
+}

@@ -415,68 +415,142 @@ fn recovery(
     } else {
         return Recovery::None;
     };
-    // The roots: components of the journey hit directly in the phase that decides recovery
-    // (down in this phase but not the next).
-    let roots: Vec<ComponentId> = components_down
-        .iter()
-        .copied()
-        .filter(|&c| {
-            in_closure[c] && has(&single.component[phase][c]) && has(&single.direct[phase][c])
-        })
-        .filter(|&c| phase == 2 || !has(&single.component[phase + 1][c]))
-        .collect();
-    match phase {
-        2 => {
-            let mut time = Some(Duration(0));
-            for &c in &roots {
-                time = match (time, model.components[c].restore_time) {
-                    (Some(t), Some(r)) => Some(t.max(r)),
-                    _ => None,
-                };
-            }
-            if roots.is_empty() {
-                time = None;
-            }
-            if let EventKind::Domain(d) = graph.events[event as usize]
-                && let Some(r) = model.domains[d].restore_time
-            {
-                // When the domain is back, so is what runs in it.
-                time = Some(r);
-            }
-            Recovery::Repair {
-                time,
-                components: roots,
-            }
-        }
-        1 => {
-            let steps: Vec<Step> = roots.iter().map(|&c| Step::Failover(c)).collect();
-            let mut people: Vec<PersonId> =
-                steps.iter().flat_map(|s| model.people_for(s)).collect();
-            people.sort_unstable();
-            people.dedup();
-            let time = roots
+    let kind = graph.events[event as usize];
+    if phase == 2 {
+        // Down until the failed event itself is repaired.
+        let components = match kind {
+            EventKind::Instance { component, .. }
+            | EventKind::Deploy(component)
+            | EventKind::Expiry(component) => vec![component],
+            EventKind::Domain(_) | EventKind::Person(_) => components_down
                 .iter()
-                .filter_map(|&c| model.components[c].failover().map(|(_, t)| t))
-                .max()
-                .unwrap_or_default();
-            Recovery::Manual {
-                steps,
-                people,
-                time,
-            }
+                .copied()
+                .filter(|&c| in_closure[c] && has(&single.direct[2][c]))
+                .collect(),
+        };
+        return Recovery::Repair {
+            time: repair_time(model, kind),
+            components,
+        };
+    }
+    // Back after failovers: the automatic ones (phase 0), or manual ones too (phase 1).
+    let last = if phase == 0 {
+        Phase::AfterAutomatic
+    } else {
+        Phase::AfterManual
+    };
+    let (waited, time) = failovers_waited_for(
+        graph,
+        single,
+        event,
+        journey,
+        in_closure,
+        components_down,
+        last,
+    );
+    if phase == 1 {
+        let steps: Vec<Step> = waited
+            .iter()
+            .copied()
+            .filter(|&c| model.components[c].failover().map(|(f, _)| f) == Some(Failover::Manual))
+            .map(Step::Failover)
+            .collect();
+        let mut people: Vec<PersonId> = steps
+            .iter()
+            .flat_map(|s| model.people_reached_for(s))
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        Recovery::Manual {
+            steps,
+            people,
+            time,
         }
-        _ => {
-            let time = roots
-                .iter()
-                .filter_map(|&c| model.components[c].failover().map(|(_, t)| t))
-                .max()
-                .unwrap_or_default();
-            Recovery::Interrupted {
-                time,
-                components: roots,
-            }
+    } else {
+        Recovery::Interrupted {
+            time,
+            components: waited,
         }
     }
+}
+
+/// How long the failed event takes to repair, when the model says: an instance, a bad deploy
+/// or an expired certificate by its component's `restore_time`, a domain by its own.
+pub fn repair_time(model: &Model, kind: EventKind) -> Option<Duration> {
+    match kind {
+        EventKind::Instance { component, .. }
+        | EventKind::Deploy(component)
+        | EventKind::Expiry(component) => model.components[component].restore_time,
+        EventKind::Domain(d) => model.domains[d].restore_time,
+        EventKind::Person(_) => None,
+    }
+}
+
+/// The failovers journey `journey` waits for after `event`, and when it is back: the smallest
+/// failover time `t` such that the journey is up with every failover (of those done in phase
+/// `last`) of time at most `t` completed.
+fn failovers_waited_for(
+    graph: &FaultGraph,
+    single: &SingleFailures,
+    event: EventId,
+    journey: JourneyId,
+    in_closure: &[bool],
+    components_down: &[ComponentId],
+    last: Phase,
+) -> (Vec<ComponentId>, Duration) {
+    let time_of = |c: ComponentId| graph.components[c].failover_time;
+    let view = graph.for_journey(journey);
+    // Candidates: active-passive components of the journey down right after the event and
+    // back once the failovers of the phase are done.
+    let mut candidates: Vec<ComponentId> = if graph.views.is_empty() {
+        let has = |set: &Vec<EventId>| set.binary_search(&event).is_ok();
+        components_down
+            .iter()
+            .copied()
+            .filter(|&c| {
+                in_closure[c]
+                    && graph.components[c].active_passive.is_some()
+                    && !has(&single.component[last as usize][c])
+            })
+            .collect()
+    } else {
+        let mut failed = vec![false; graph.event_count()];
+        failed[event as usize] = true;
+        let first = evaluate(view, &failed, Phase::Immediate, false);
+        let after = evaluate(view, &failed, last, false);
+        view.journey_closures[journey]
+            .iter()
+            .copied()
+            .filter(|&c| {
+                view.components[c].active_passive.is_some()
+                    && first.component_down[c]
+                    && !after.component_down[c]
+            })
+            .collect()
+    };
+    candidates.sort_by_key(|&c| (time_of(c), c));
+    let mut times: Vec<Duration> = candidates.iter().map(|&c| time_of(c)).collect();
+    times.dedup();
+    if times.len() <= 1 {
+        return (candidates, times.first().copied().unwrap_or_default());
+    }
+    let mut failed = vec![false; graph.event_count()];
+    failed[event as usize] = true;
+    for &t in &times {
+        let done = |c: ComponentId| {
+            time_of(c) <= t && crate::evaluate::failover_done(view, c, last, &failed)
+        };
+        let state = crate::evaluate::evaluate_with(view, &failed, &done, false);
+        if !view.journey_paths[journey]
+            .iter()
+            .any(|&c| state.component_down[c])
+        {
+            candidates.retain(|&c| time_of(c) <= t);
+            return (candidates, t);
+        }
+    }
+    let t = *times.last().unwrap_or(&Duration(0));
+    (candidates, t)
 }
 
 pub fn failover_level(model: &Model, c: ComponentId) -> FailoverLevel {

@@ -98,6 +98,10 @@ pub const MISSED_RENEWAL: Default = Default {
 /// A person being unavailable when needed (asleep, away, on leave).
 pub const PERSON_AWAY: f64 = 0.25;
 
+fn repair_hours(restore_time: Option<spof_model::Duration>, default: Default) -> f64 {
+    restore_time.map_or(default.repair_hours, |r| r.seconds() as f64 / 3600.0)
+}
+
 fn unavailability(failures_per_year: f64, repair_hours: f64) -> f64 {
     let down = failures_per_year * repair_hours;
     down / (HOURS_PER_YEAR + down)
@@ -126,12 +130,15 @@ pub fn event_unavailability(model: &Model, graph: &FaultGraph, event: EventId) -
                 .map_or(default.repair_hours, |r| r.seconds() as f64 / 3600.0);
             unavailability(rate, repair)
         }
-        EventKind::Deploy(_) => {
-            unavailability(BAD_DEPLOY.failures_per_year, BAD_DEPLOY.repair_hours)
-        }
-        EventKind::Expiry(_) => unavailability(
+        // The repair of a bad deploy or an expired certificate takes the component's
+        // `restore_time` when the model gives one, as recovery does.
+        EventKind::Deploy(c) => unavailability(
+            BAD_DEPLOY.failures_per_year,
+            repair_hours(model.components[c].restore_time, BAD_DEPLOY),
+        ),
+        EventKind::Expiry(c) => unavailability(
             MISSED_RENEWAL.failures_per_year,
-            MISSED_RENEWAL.repair_hours,
+            repair_hours(model.components[c].restore_time, MISSED_RENEWAL),
         ),
         EventKind::Person(_) => PERSON_AWAY,
     }

@@ -38,6 +38,12 @@ pub const LOCAL_NODE_LIMIT: usize = 2_000_000;
 
 /// Bounds for every journey, or `None` when a local gate is too large for its diagram.
 pub fn bounds(model: &Model, graph: &FaultGraph) -> Option<Vec<JourneyBounds>> {
+    if !graph.views.is_empty() {
+        // Request-scoped dependencies: each journey is bounded on its own view.
+        return (0..graph.journey_paths.len())
+            .map(|j| bounds(model, &graph.views[j]).map(|mut v| v.swap_remove(j)))
+            .collect();
+    }
     let q: Vec<f64> = (0..graph.event_count() as EventId)
         .map(|e| event_unavailability(model, graph, e))
         .collect();
@@ -340,8 +346,14 @@ fn local_bdd(
                 (Some(&r), _) => r,
                 (None, None) => dd::FALSE,
                 (None, Some(d)) => {
-                    let r =
-                        scoped_group(graph, *target, graph.domain_events[*d], &mut bdd, &mut vars)?;
+                    let r = scoped_group(
+                        graph,
+                        *target,
+                        graph.domain_events[*d],
+                        &mut bdd,
+                        &mut vars,
+                        &mut vec![c],
+                    )?;
                     scoped_cache.insert((k, g), r);
                     r
                 }
@@ -393,6 +405,7 @@ fn scoped_group(
     domain: EventId,
     bdd: &mut Bdd,
     vars: &mut Vars,
+    visiting: &mut Vec<ComponentId>,
 ) -> Result<Ref, TooLarge> {
     let node = &graph.components[target];
     let mut wide = dd::FALSE;
@@ -416,6 +429,19 @@ fn scoped_group(
         if let Some(e) = graph.instance_event(target, i) {
             let v = vars.get(bdd, e)?;
             f = bdd.apply(Op::Or, f, v)?;
+        }
+        // Nested scopes: the target's instance also fails with its own scoped group (a
+        // cycle of scoped dependencies is cut: from everything up it adds nothing).
+        if !visiting.contains(&target) {
+            visiting.push(target);
+            for ((t2, _), d2) in node.scoped.iter().zip(&group.scope_domains) {
+                if let Some(d2) = d2 {
+                    let nested =
+                        scoped_group(graph, *t2, graph.domain_events[*d2], bdd, vars, visiting)?;
+                    f = bdd.apply(Op::Or, f, nested)?;
+                }
+            }
+            visiting.pop();
         }
         all = bdd.apply(Op::And, all, f)?;
     }

@@ -52,6 +52,14 @@ pub struct Evaluation {
     pub instance_down: Vec<Vec<bool>>,
 }
 
+/// Whether the failover of active-passive component `c` has completed in `phase`, given the
+/// failed events: automatic ones after the automatic phase, manual ones after the manual
+/// phase when someone able to do them is available.
+pub fn failover_done(graph: &FaultGraph, c: ComponentId, phase: Phase, failed: &[bool]) -> bool {
+    let node = &graph.components[c];
+    node.active_passive.is_some() && !primary_matters(node, phase, &|e| failed[e as usize])
+}
+
 /// Evaluates one phase. `failed` is indexed by event id. With `ignore_dependencies`, only a
 /// component's own instances, domains and whole-component events count: what is down then is
 /// hit directly, not through something it depends on.
@@ -61,46 +69,72 @@ pub fn evaluate(
     phase: Phase,
     ignore_dependencies: bool,
 ) -> Evaluation {
+    evaluate_with(
+        graph,
+        failed,
+        &|c| failover_done(graph, c, phase, failed),
+        ignore_dependencies,
+    )
+}
+
+/// Evaluates the structure with the failovers of the components for which `done` holds
+/// completed (an active-passive component whose failover is not done is down while its
+/// primary is). Components are visited in dependency order; a dependency cycle is iterated
+/// from everything up to its least fixed point.
+pub fn evaluate_with(
+    graph: &FaultGraph,
+    failed: &[bool],
+    done: &dyn Fn(ComponentId) -> bool,
+    ignore_dependencies: bool,
+) -> Evaluation {
     let is_failed = |e: u32| failed[e as usize];
     let mut component_down = vec![false; graph.components.len()];
     let mut instance_down: Vec<Vec<bool>> =
         graph.components.iter().map(|c| vec![false; c.n]).collect();
-    loop {
-        let mut changed = false;
-        for c in 0..graph.components.len() {
-            let node = &graph.components[c];
-            let deps_down = !ignore_dependencies && node.hard.iter().any(|&h| component_down[h]);
-            let wide_down = node.wide_events.iter().any(|&e| is_failed(e));
-            let mut count = 0;
-            for i in 0..node.n {
-                let group = &node.groups[node.group_of[i] as usize];
-                let own = graph.instance_event(c, i).is_some_and(is_failed);
-                let domain = group.domain_events.iter().any(|&e| is_failed(e));
-                let scoped = !ignore_dependencies
-                    && node
-                        .scoped
-                        .iter()
-                        .zip(&group.scope_domains)
-                        .any(|((target, _), domain)| {
-                            scoped_down(graph, &instance_down, &component_down, *target, *domain)
-                        });
-                let down = own || domain || wide_down || deps_down || scoped;
-                count += usize::from(down);
-                if down && !instance_down[c][i] {
-                    instance_down[c][i] = true;
+    for scc in &graph.order {
+        loop {
+            let mut changed = false;
+            for &c in scc {
+                let node = &graph.components[c];
+                let deps_down =
+                    !ignore_dependencies && node.hard.iter().any(|&h| component_down[h]);
+                let wide_down = node.wide_events.iter().any(|&e| is_failed(e));
+                let mut count = 0;
+                for i in 0..node.n {
+                    let group = &node.groups[node.group_of[i] as usize];
+                    let own = graph.instance_event(c, i).is_some_and(is_failed);
+                    let domain = group.domain_events.iter().any(|&e| is_failed(e));
+                    let scoped = !ignore_dependencies
+                        && node.scoped.iter().zip(&group.scope_domains).any(
+                            |((target, _), domain)| {
+                                scoped_down(
+                                    graph,
+                                    &instance_down,
+                                    &component_down,
+                                    *target,
+                                    *domain,
+                                )
+                            },
+                        );
+                    let down = own || domain || wide_down || deps_down || scoped;
+                    count += usize::from(down);
+                    if down && !instance_down[c][i] {
+                        instance_down[c][i] = true;
+                        changed = true;
+                    }
+                }
+                let down = count >= node.threshold
+                    || (node.active_passive.is_some()
+                        && !done(c)
+                        && instance_down[c][node.primary as usize]);
+                if down && !component_down[c] {
+                    component_down[c] = true;
                     changed = true;
                 }
             }
-            let down = count >= node.threshold
-                || (primary_matters(node, phase, &is_failed)
-                    && instance_down[c][node.primary as usize]);
-            if down && !component_down[c] {
-                component_down[c] = true;
-                changed = true;
+            if !changed || scc.len() == 1 {
+                break;
             }
-        }
-        if !changed {
-            break;
         }
     }
     Evaluation {
@@ -149,14 +183,26 @@ pub enum Outcome {
     DownUntilRepair,
 }
 
-/// The outcome of every journey when the events in `failed` fail together.
+/// The outcome of every journey when the events in `failed` fail together; each journey is
+/// evaluated with its own (request-scoped) dependencies.
 pub fn journey_outcomes(graph: &FaultGraph, failed: &[bool]) -> Vec<Outcome> {
-    let phases: Vec<Evaluation> = Phase::ALL
-        .iter()
-        .map(|&p| evaluate(graph, failed, p, false))
-        .collect();
+    let phases_of = |view: &FaultGraph| -> Vec<Evaluation> {
+        Phase::ALL
+            .iter()
+            .map(|&p| evaluate(view, failed, p, false))
+            .collect()
+    };
+    let shared = graph.views.is_empty().then(|| phases_of(graph));
     (0..graph.journey_paths.len())
         .map(|j| {
+            let own;
+            let (graph, phases) = match &shared {
+                Some(phases) => (graph, phases),
+                None => {
+                    own = phases_of(&graph.views[j]);
+                    (&graph.views[j], &own)
+                }
+            };
             let down = |phase: usize| {
                 graph.journey_paths[j]
                     .iter()

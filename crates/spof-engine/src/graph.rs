@@ -72,6 +72,8 @@ pub struct ComponentNode {
     pub failover_people: Vec<EventId>,
     /// Active-active without health checks: a dead instance keeps getting traffic.
     pub no_health_check: bool,
+    /// How long the failover of an active-passive component takes (zero otherwise).
+    pub failover_time: spof_model::Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -86,11 +88,18 @@ pub struct FaultGraph {
     /// Per journey: its path, and every component reachable from it through hard dependencies.
     pub journey_paths: Vec<Vec<ComponentId>>,
     pub journey_closures: Vec<Vec<ComponentId>>,
+    /// One view per journey when some dependency is request-scoped, else empty.
+    pub views: Vec<FaultGraph>,
 }
 
 impl FaultGraph {
     pub fn event_count(&self) -> usize {
         self.events.len()
+    }
+
+    /// The graph as journey `journey` sees it: with the dependencies made on that journey.
+    pub fn for_journey(&self, journey: usize) -> &FaultGraph {
+        self.views.get(journey).unwrap_or(self)
     }
 
     /// The event of an instance, when it has one.
@@ -102,7 +111,30 @@ impl FaultGraph {
 }
 
 /// Compiles a validated model. Cannot fail: the model's types rule out dangling references.
+///
+/// When some dependency is request-scoped (`journeys:`), every journey gets a view of its own
+/// (`FaultGraph::for_journey`): the graph with the dependencies made on that journey. The
+/// graph itself then holds every dependency (a component is down when it cannot serve some
+/// of its requests), and its journey closures are those of the views.
 pub fn compile(model: &Model) -> FaultGraph {
+    let mut graph = compile_view(model, None);
+    let request_scoped = model
+        .components
+        .iter()
+        .any(|c| c.depends_on.iter().any(|d| d.journeys.is_some()));
+    if request_scoped {
+        graph.views = (0..model.journeys.len())
+            .map(|j| compile_view(model, Some(j)))
+            .collect();
+        for (j, view) in graph.views.iter().enumerate() {
+            graph.journey_closures[j] = view.journey_closures[j].clone();
+        }
+    }
+    graph
+}
+
+/// The graph with the dependencies made on `journey` (every dependency when `None`).
+fn compile_view(model: &Model, journey: Option<usize>) -> FaultGraph {
     let mut events = Vec::new();
     let domain_events: Vec<EventId> = (0..model.domains.len())
         .map(|d| push(&mut events, EventKind::Domain(d)))
@@ -118,8 +150,11 @@ pub fn compile(model: &Model) -> FaultGraph {
             .components
             .iter()
             .map(|c| {
-                (if c.managed { 0 } else { c.instances.len() })
-                    + usize::from(c.deploy == Some(DeployStrategy::AllAtOnce))
+                (if c.managed || c.kind == Kind::Certificate {
+                    0
+                } else {
+                    c.instances.len()
+                }) + usize::from(c.deploy == Some(DeployStrategy::AllAtOnce))
                     + usize::from(
                         c.kind == Kind::Certificate
                             && c.certificate
@@ -160,7 +195,10 @@ pub fn compile(model: &Model) -> FaultGraph {
         let mut scoped = Vec::new();
         let mut optional = Vec::new();
         for dep in &component.depends_on {
-            if dep.optional {
+            if journey.is_some_and(|j| !dep.applies_to(j)) {
+                continue;
+            }
+            if dep.is_soft() {
                 optional.push(dep.target);
             } else if let Some(scope) = dep
                 .scope
@@ -204,7 +242,7 @@ pub fn compile(model: &Model) -> FaultGraph {
                 (None, !health_check && component.instances.len() > 1)
             }
         };
-        let able = model.people_for(&Step::Failover(c));
+        let able = model.people_reached_for(&Step::Failover(c));
         let nobody_can_fail_over =
             active_passive == Some(Failover::Manual) && model.has_people() && able.is_empty();
         let failover_people = able.iter().map(|&p| person_base + p as EventId).collect();
@@ -223,6 +261,7 @@ pub fn compile(model: &Model) -> FaultGraph {
             nobody_can_fail_over,
             failover_people,
             no_health_check,
+            failover_time: component.failover().map(|(_, t)| t).unwrap_or_default(),
         });
     }
     let person_events = (0..model.people.len())
@@ -243,6 +282,7 @@ pub fn compile(model: &Model) -> FaultGraph {
         order,
         journey_paths,
         journey_closures,
+        views: Vec::new(),
     }
 }
 

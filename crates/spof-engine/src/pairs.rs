@@ -232,15 +232,20 @@ pub fn together(
             let mut changed = false;
             for &c in scc {
                 let node = &graph.components[c];
-                let causes = node.hard.iter().chain(
-                    node.scoped
-                        .iter()
-                        .flat_map(|(t, _)| graph.components[*t].hard.iter()),
-                );
+                let causes: Vec<ComponentId> = node
+                    .hard
+                    .iter()
+                    .copied()
+                    .chain(
+                        node.scoped
+                            .iter()
+                            .flat_map(|(t, _)| scoped_causes(graph, *t)),
+                    )
+                    .collect();
                 let mut pair_here = local[c].pairs.binary_search(&pair).is_ok();
                 let mut one_here = local[c].singles.binary_search(&pair.0).is_ok()
                     || local[c].singles.binary_search(&pair.1).is_ok();
-                for &d in causes {
+                for d in causes {
                     pair_here |= by_pair[d];
                     one_here |= by_one[d];
                 }
@@ -284,13 +289,32 @@ pub fn closure(
         let node = &graph.components[c];
         stack.extend(node.hard.iter().copied());
         for (k, (t, _)) in node.scoped.iter().enumerate() {
-            stack.extend(graph.components[*t].hard.iter().copied());
+            stack.extend(scoped_causes(graph, *t));
             if whole(c, k) {
                 stack.push(*t);
             }
         }
     }
     out.sort_unstable();
+    out
+}
+
+/// The hard dependencies of a scoped target and, through its own scoped dependencies, of
+/// theirs: each fails every instance of the target, so every caller instance that uses it.
+fn scoped_causes(graph: &FaultGraph, target: ComponentId) -> Vec<ComponentId> {
+    let mut seen = vec![target];
+    let mut stack = vec![target];
+    let mut out = Vec::new();
+    while let Some(t) = stack.pop() {
+        let node = &graph.components[t];
+        out.extend(node.hard.iter().copied());
+        for (u, _) in &node.scoped {
+            if !seen.contains(u) {
+                seen.push(*u);
+                stack.push(*u);
+            }
+        }
+    }
     out
 }
 
@@ -309,16 +333,19 @@ fn union_of(local: &[Family], closure: &[ComponentId]) -> Family {
 /// every component above it.
 pub fn families(graph: &FaultGraph, budget: &Budget) -> Result<Families, TooLarge> {
     let mut local: Vec<Family> = vec![Family::default(); graph.components.len()];
+    // Per component, per placement group: what fails an instance of the group apart from its
+    // own event and what fails every instance (for scoped groups of its callers).
+    let mut bases: Vec<Vec<Family>> = vec![Vec::new(); graph.components.len()];
     let mut total = 0usize;
     for scc in &graph.order {
-        // A cycle: iterate from everything up to the least fixed point (only a scoped group
-        // that falls back on its whole target reads another member's family).
+        // A cycle: iterate from everything up to the least fixed point.
         loop {
             let mut changed = false;
             for &c in scc {
-                let f = local_family(graph, c, &local, budget)?;
-                if f != local[c] {
+                let (f, b) = local_family(graph, c, &local, &bases, budget)?;
+                if f != local[c] || b != bases[c] {
                     local[c] = f;
+                    bases[c] = b;
                     changed = true;
                 }
             }
@@ -333,11 +360,15 @@ pub fn families(graph: &FaultGraph, budget: &Budget) -> Result<Families, TooLarg
             return Err(TooLarge);
         }
     }
-    let journeys = graph
-        .journey_paths
-        .iter()
-        .map(|path| union_of(&local, &cause_closure(graph, path)))
-        .collect();
+    let mut journeys = Vec::with_capacity(graph.journey_paths.len());
+    for (j, path) in graph.journey_paths.iter().enumerate() {
+        // With request-scoped dependencies each journey has its own view of the graph.
+        journeys.push(if graph.views.is_empty() {
+            union_of(&local, &cause_closure(graph, path))
+        } else {
+            families(&graph.views[j], budget)?.journeys.swap_remove(j)
+        });
+    }
     Ok(Families { local, journeys })
 }
 
@@ -345,37 +376,24 @@ fn local_family(
     graph: &FaultGraph,
     c: ComponentId,
     local: &[Family],
+    all_bases: &[Vec<Family>],
     budget: &Budget,
-) -> Result<Family, TooLarge> {
+) -> Result<(Family, Vec<Family>), TooLarge> {
     let node = &graph.components[c];
-    // Scoped groups, once per distinct (target, domain).
-    let mut cache: FxHashMap<(ComponentId, DomainId), Family> = FxHashMap::default();
-    let mut bases: Vec<Family> = Vec::with_capacity(node.groups.len());
-    for group in &node.groups {
-        let mut parts: Vec<Family> = Vec::new();
-        for ((target, _), domain) in node.scoped.iter().zip(&group.scope_domains) {
-            let f = match domain {
-                None => union_of(local, &cause_closure(graph, &[*target])),
-                Some(d) => match cache.get(&(*target, *d)) {
-                    Some(f) => f.clone(),
-                    None => {
-                        let f = scoped_family(graph, *target, *d, local, budget)?;
-                        cache.insert((*target, *d), f.clone());
-                        f
-                    }
-                },
-            };
-            parts.push(f);
-        }
-        parts.push(Family {
-            singles: group.domain_events.clone(),
-            pairs: Vec::new(),
-        });
-        bases.push(or(&parts.iter().collect::<Vec<_>>()));
-    }
+    let bases = group_bases(graph, c, local, all_bases, budget)?;
+    let cleaned: Vec<Option<Family>> = (0..node.n)
+        .map(|i| {
+            without_own(
+                &bases[node.group_of[i] as usize],
+                graph.instance_event(c, i),
+            )
+        })
+        .collect();
     let inputs: Vec<Input> = (0..node.n)
         .map(|i| Input {
-            base: &bases[node.group_of[i] as usize],
+            base: cleaned[i]
+                .as_ref()
+                .unwrap_or(&bases[node.group_of[i] as usize]),
             own: graph.instance_event(c, i),
         })
         .collect();
@@ -395,39 +413,88 @@ fn local_family(
     if f.size() > budget.limit {
         return Err(TooLarge);
     }
-    Ok(f)
+    drop(inputs);
+    Ok((f, bases))
+}
+
+/// What fails an instance of each placement group of `c`, apart from its own event and what
+/// fails every instance (whole-component events, hard dependencies): its domains and its
+/// scoped groups, from the groups of its scoped targets computed so far.
+fn group_bases(
+    graph: &FaultGraph,
+    c: ComponentId,
+    local: &[Family],
+    all_bases: &[Vec<Family>],
+    budget: &Budget,
+) -> Result<Vec<Family>, TooLarge> {
+    let node = &graph.components[c];
+    // Scoped groups, once per distinct (target, domain).
+    let mut cache: FxHashMap<(ComponentId, DomainId), Family> = FxHashMap::default();
+    let mut bases: Vec<Family> = Vec::with_capacity(node.groups.len());
+    for group in &node.groups {
+        let mut parts: Vec<Family> = Vec::new();
+        for ((target, _), domain) in node.scoped.iter().zip(&group.scope_domains) {
+            let f = match domain {
+                None => union_of(local, &cause_closure(graph, &[*target])),
+                Some(d) => match cache.get(&(*target, *d)) {
+                    Some(f) => f.clone(),
+                    None => {
+                        let f = scoped_family(graph, *target, *d, local, all_bases, budget)?;
+                        cache.insert((*target, *d), f.clone());
+                        f
+                    }
+                },
+            };
+            parts.push(f);
+        }
+        parts.push(Family {
+            singles: group.domain_events.clone(),
+            pairs: Vec::new(),
+        });
+        bases.push(or(&parts.iter().collect::<Vec<_>>()));
+    }
+    Ok(bases)
 }
 
 /// Every instance of `target` in `domain` down, as in the BDD: an instance there fails on its
-/// own event, its domains and the target's whole-component events (its hard dependencies fail
-/// every instance of the caller too, so they are in the caller's `cause_closure` instead). The
-/// whole target when none of its instances is there.
+/// own event, its group's base (its domains and its own scoped groups) and the target's
+/// whole-component events (its hard dependencies fail every instance of the caller too, so
+/// they are in the caller's `cause_closure` instead). The whole target when none of its
+/// instances is there.
 fn scoped_family(
     graph: &FaultGraph,
     target: ComponentId,
     domain: DomainId,
     local: &[Family],
+    all_bases: &[Vec<Family>],
     budget: &Budget,
 ) -> Result<Family, TooLarge> {
     let node = &graph.components[target];
     let event = graph.domain_events[domain];
-    let bases: Vec<Family> = node
-        .groups
-        .iter()
-        .map(|group| Family {
-            singles: group.domain_events.clone(),
-            pairs: Vec::new(),
-        })
-        .collect();
-    let inputs: Vec<Input> = (0..node.n)
+    let empty = Family::default();
+    // Not computed yet (a cycle's first round): everything up.
+    let base_of = |i: usize| {
+        all_bases[target]
+            .get(node.group_of[i] as usize)
+            .unwrap_or(&empty)
+    };
+    let here: Vec<usize> = (0..node.n)
         .filter(|&i| {
             node.groups[node.group_of[i] as usize]
                 .domain_events
                 .binary_search(&event)
                 .is_ok()
         })
-        .map(|i| Input {
-            base: &bases[node.group_of[i] as usize],
+        .collect();
+    let cleaned: Vec<Option<Family>> = here
+        .iter()
+        .map(|&i| without_own(base_of(i), graph.instance_event(target, i)))
+        .collect();
+    let inputs: Vec<Input> = here
+        .iter()
+        .zip(&cleaned)
+        .map(|(&i, cleaned)| Input {
+            base: cleaned.as_ref().unwrap_or(base_of(i)),
             own: graph.instance_event(target, i),
         })
         .collect();
@@ -443,4 +510,21 @@ fn scoped_family(
     let mut parts: Vec<&Family> = vec![&all];
     parts.extend(wide.iter());
     Ok(or(&parts))
+}
+
+/// A group's base without an instance's own event, when it holds it (through a cycle of scoped
+/// dependencies): the own event is counted once, as the input's own.
+fn without_own(base: &Family, own: Option<EventId>) -> Option<Family> {
+    let own = own?;
+    let holds = base.singles.binary_search(&own).is_ok()
+        || base.pairs.iter().any(|&(a, b)| a == own || b == own);
+    holds.then(|| Family {
+        singles: base.singles.iter().copied().filter(|&e| e != own).collect(),
+        pairs: base
+            .pairs
+            .iter()
+            .copied()
+            .filter(|&(a, b)| a != own && b != own)
+            .collect(),
+    })
 }

@@ -254,31 +254,22 @@ impl Structure {
         }
         let mut bdd = Bdd::new();
         bdd.node_limit = node_limit;
-        let mut comp: Vec<Ref> = vec![dd::FALSE; graph.components.len()];
-        for scc in &graph.order {
-            // A cycle: iterate from everything up to the least fixed point.
-            loop {
-                let mut changed = false;
-                for &c in scc {
-                    let r = component_bdd(graph, c, &comp, &var_of, &mut bdd)?;
-                    if r != comp[c] {
-                        comp[c] = r;
-                        changed = true;
-                    }
-                }
-                if !changed || scc.len() == 1 {
-                    break;
-                }
-            }
-        }
-        let journeys = graph
-            .journey_paths
-            .iter()
-            .map(|path| {
+        let comp = component_refs(graph, &var_of, &mut bdd)?;
+        let mut journeys = Vec::with_capacity(graph.journey_paths.len());
+        for (j, path) in graph.journey_paths.iter().enumerate() {
+            // With request-scoped dependencies each journey has its own view of the graph.
+            let own;
+            let comp = if graph.views.is_empty() {
+                &comp
+            } else {
+                own = component_refs(&graph.views[j], &var_of, &mut bdd)?;
+                &own
+            };
+            journeys.push(
                 path.iter()
-                    .try_fold(dd::FALSE, |acc, &c| bdd.apply(Op::Or, acc, comp[c]))
-            })
-            .collect::<Result<_, _>>()?;
+                    .try_fold(dd::FALSE, |acc, &c| bdd.apply(Op::Or, acc, comp[c]))?,
+            );
+        }
         Ok(Structure {
             bdd,
             order,
@@ -287,13 +278,43 @@ impl Structure {
     }
 }
 
+/// Each component's failure (after automatic failovers) as a BDD, in dependency order; a
+/// cycle is iterated from everything up to its least fixed point.
+fn component_refs(graph: &FaultGraph, var_of: &[Var], bdd: &mut Bdd) -> Result<Vec<Ref>, TooLarge> {
+    let mut comp: Vec<Ref> = vec![dd::FALSE; graph.components.len()];
+    let mut inst: Vec<Vec<Ref>> = graph
+        .components
+        .iter()
+        .map(|c| vec![dd::FALSE; c.n])
+        .collect();
+    for scc in &graph.order {
+        loop {
+            let mut changed = false;
+            for &c in scc {
+                let (down, instances) = component_bdd(graph, c, &comp, &inst, var_of, bdd)?;
+                if down != comp[c] || instances != inst[c] {
+                    comp[c] = down;
+                    inst[c] = instances;
+                    changed = true;
+                }
+            }
+            if !changed || scc.len() == 1 {
+                break;
+            }
+        }
+    }
+    Ok(comp)
+}
+
+/// A component's failure and each of its instances' failures.
 fn component_bdd(
     graph: &FaultGraph,
     c: ComponentId,
     comp: &[Ref],
+    inst: &[Vec<Ref>],
     var_of: &[Var],
     bdd: &mut Bdd,
-) -> Result<Ref, TooLarge> {
+) -> Result<(Ref, Vec<Ref>), TooLarge> {
     let node = &graph.components[c];
     let mut shared = dd::FALSE;
     for &e in &node.wide_events {
@@ -311,7 +332,7 @@ fn component_bdd(
             f = bdd.apply(Op::Or, f, v)?;
         }
         for ((target, _), domain) in node.scoped.iter().zip(&group.scope_domains) {
-            let scoped = scoped_bdd(graph, *target, *domain, comp, var_of, bdd)?;
+            let scoped = scoped_bdd(graph, *target, *domain, comp, inst, bdd)?;
             f = bdd.apply(Op::Or, f, scoped)?;
         }
         group_fail.push(f);
@@ -334,7 +355,7 @@ fn component_bdd(
     if node.active_passive == Some(Failover::Manual) {
         down = bdd.apply(Op::Or, down, instances[node.primary as usize])?;
     }
-    Ok(down)
+    Ok((down, instances))
 }
 
 /// Every instance of `target` in `domain` down (the whole target when none is there).
@@ -343,7 +364,7 @@ fn scoped_bdd(
     target: ComponentId,
     domain: Option<DomainId>,
     comp: &[Ref],
-    var_of: &[Var],
+    inst: &[Vec<Ref>],
     bdd: &mut Bdd,
 ) -> Result<Ref, TooLarge> {
     let Some(domain) = domain else {
@@ -353,28 +374,15 @@ fn scoped_bdd(
     let event = graph.domain_events[domain];
     let mut all = dd::TRUE;
     let mut any = false;
-    for i in 0..node.n {
-        let group = &node.groups[node.group_of[i] as usize];
-        if group.domain_events.binary_search(&event).is_err() {
+    for (&g, &f) in node.group_of.iter().zip(&inst[target]) {
+        if node.groups[g as usize]
+            .domain_events
+            .binary_search(&event)
+            .is_err()
+        {
             continue;
         }
         any = true;
-        let mut f = dd::FALSE;
-        for &e in &group.domain_events {
-            let v = bdd.var(var_of[e as usize])?;
-            f = bdd.apply(Op::Or, f, v)?;
-        }
-        for &e in &node.wide_events {
-            let v = bdd.var(var_of[e as usize])?;
-            f = bdd.apply(Op::Or, f, v)?;
-        }
-        for &h in &node.hard {
-            f = bdd.apply(Op::Or, f, comp[h])?;
-        }
-        if let Some(e) = graph.instance_event(target, i) {
-            let v = bdd.var(var_of[e as usize])?;
-            f = bdd.apply(Op::Or, f, v)?;
-        }
         all = bdd.apply(Op::And, all, f)?;
     }
     Ok(if any { all } else { comp[target] })

@@ -33,6 +33,20 @@ pub struct SingleFailures {
 }
 
 pub fn analyze(graph: &FaultGraph) -> SingleFailures {
+    let mut out = analyze_view(graph);
+    // With request-scoped dependencies each journey's sets come from its own view; the
+    // component sets stay those of every dependency.
+    for (j, view) in graph.views.iter().enumerate() {
+        let mut own = analyze_view(view);
+        for p in 0..3 {
+            out.journey[p][j] = std::mem::take(&mut own.journey[p][j]);
+        }
+        out.degraded[j] = std::mem::take(&mut own.degraded[j]);
+    }
+    out
+}
+
+fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     let mut out = SingleFailures::default();
     let mut scratch = Counter::new(graph.event_count());
     // Group sets are kept for components that others depend on with a scope, and for those

@@ -44,9 +44,14 @@ pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) ->
         .get("people")
         .map(|n| cx.named_entries(n, "`people`"))
         .unwrap_or_default();
+    let journey_entries = top
+        .get("journeys")
+        .map(|n| cx.named_entries(n, "`journeys`"))
+        .unwrap_or_default();
     let names = Names {
         domains: index_names(&domain_entries),
         components: index_names(&component_entries),
+        journeys: index_names(&journey_entries),
     };
     let components_is_map = top
         .get("components")
@@ -90,11 +95,9 @@ pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) ->
         .iter()
         .map(|(name, node)| decode_person(&mut cx, name, node, &names))
         .collect();
-    if let Some(journeys) = top.get("journeys") {
-        for (name, node) in cx.named_entries(journeys, "`journeys`") {
-            if let Some(journey) = decode_journey(&mut cx, &name, node, &names) {
-                model.journeys.push(journey);
-            }
+    for (name, node) in &journey_entries {
+        if let Some(journey) = decode_journey(&mut cx, name, node, &names) {
+            model.journeys.push(journey);
         }
     }
     if let Some(decisions) = top.get("decisions") {
@@ -144,6 +147,7 @@ fn placeholder(name: &Sp<String>) -> Component {
 struct Names {
     domains: IndexMap<String, usize>,
     components: IndexMap<String, usize>,
+    journeys: IndexMap<String, usize>,
 }
 
 fn index_names(entries: &[(Sp<String>, &Node)]) -> IndexMap<String, usize> {
@@ -455,6 +459,22 @@ fn decode_component(
         .as_ref()
         .map(|d| d.providers.clone())
         .unwrap_or_default();
+    if let Some(r) = replicas
+        && !providers.is_empty()
+        && r != providers.len() as u64
+    {
+        cx.push(
+            Diagnostic::error(
+                "conflict",
+                fields.key_span("replicas"),
+                format!(
+                    "`replicas: {r}` conflicts with the {} DNS provider(s) listed: each provider is an instance",
+                    providers.len()
+                ),
+            )
+            .with_help("remove `replicas` and list every provider under `dns.providers`"),
+        );
+    }
     let count = if !explicit.is_empty() {
         explicit.len() as u64
     } else if let Some(r) = replicas {
@@ -694,6 +714,7 @@ fn decode_dependency(cx: &mut Cx, item: &Node, names: &Names) -> Option<Dependen
         circuit_breaker: false,
         fallback: None,
         local_cache: false,
+        journeys: None,
         inferred: None,
         span: item.span,
     };
@@ -728,6 +749,23 @@ fn decode_dependency(cx: &mut Cx, item: &Node, names: &Names) -> Option<Dependen
         .get("cache")
         .and_then(|n| cx.boolean(n, "`cache`"))
         .unwrap_or(false);
+    if let Some(journeys) = fields.get("journeys") {
+        if names.journeys.is_empty() {
+            cx.push(
+                Diagnostic::error(
+                    "unknown-name",
+                    journeys.span,
+                    "the dependency names journeys, but the model declares none",
+                )
+                .with_help("declare the journeys under `journeys:`, or remove `journeys` here"),
+            );
+        } else {
+            let mut list = cx.references(journeys, &names.journeys, "journey");
+            list.sort_unstable();
+            list.dedup();
+            dep.journeys = Some(list);
+        }
+    }
     dep.inferred = fields
         .get("inferred")
         .and_then(|n| cx.string(n, "`inferred`"))

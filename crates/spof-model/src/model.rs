@@ -49,6 +49,15 @@ impl Model {
         !self.people.is_empty()
     }
 
+    /// The people who can be reached to perform `step` when it is needed: those able to do
+    /// it, and of them only the ones on call when the model marks anyone on call.
+    pub fn people_reached_for(&self, step: &Step) -> Vec<PersonId> {
+        let rota = self.people.iter().any(|p| p.on_call);
+        (0..self.people.len())
+            .filter(|&p| self.people[p].can.contains(step) && (!rota || self.people[p].on_call))
+            .collect()
+    }
+
     /// The people able to perform `step`.
     pub fn people_for(&self, step: &Step) -> Vec<PersonId> {
         (0..self.people.len())
@@ -302,6 +311,20 @@ pub struct Component {
     pub placement_span: Option<Span>,
 }
 
+impl Dependency {
+    /// Whether the call is made on `journey`.
+    pub fn applies_to(&self, journey: JourneyId) -> bool {
+        self.journeys
+            .as_ref()
+            .is_none_or(|list| list.binary_search(&journey).is_ok())
+    }
+
+    /// Whether losing the target leaves the caller up: optional, or served from a local copy.
+    pub fn is_soft(&self) -> bool {
+        self.optional || self.local_cache
+    }
+}
+
 impl Component {
     pub fn is_active_passive(&self) -> bool {
         matches!(self.redundancy, Redundancy::ActivePassive { .. })
@@ -362,6 +385,8 @@ pub struct Dependency {
     pub fallback: Option<String>,
     /// The caller keeps a local copy (of configuration, secrets) and serves from it.
     pub local_cache: bool,
+    /// Request-scoped: the call is made only on these journeys (sorted); `None` on every one.
+    pub journeys: Option<Vec<JourneyId>>,
     /// Set by importers: where the dependency was inferred from.
     pub inferred: Option<String>,
     pub span: Span,

@@ -337,7 +337,12 @@ pub static DEPENDENCY: Object = Object {
         f(
             "cache",
             Ty::Bool,
-            "The caller keeps a local copy (of configuration, secrets) and serves from it.",
+            "The caller keeps a local copy (of configuration, secrets) and serves from it: its loss degrades the caller instead of taking it down.",
+        ),
+        f(
+            "journeys",
+            Ty::List(&Ty::Name("journey")),
+            "Request-scoped: the call is made only on these journeys (default: on every journey through the caller).",
         ),
         f(
             "inferred",

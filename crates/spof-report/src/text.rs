@@ -12,6 +12,9 @@ use spof_engine::{Report, Severity};
 use spof_model::{ComponentId, Model};
 use std::fmt::Write;
 
+/// How many components a SPOF's line lists by name before counting the rest.
+const TAKES_WITH_IT_SHOWN: usize = 8;
+
 pub(crate) struct Painter {
     pub(crate) color: bool,
 }
@@ -115,6 +118,20 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             .filter(|x| spof_engine::analysis::is_spof_effect(model, x))
             .map(|x| model.journeys[x.journey].name.as_str())
             .collect();
+        // Journeys it touches without taking them down: degraded, or only briefly
+        // interrupted.
+        let lesser: Vec<String> = event
+            .effects
+            .iter()
+            .filter(|x| !spof_engine::analysis::takes_down(model, x))
+            .map(|x| {
+                let what = match x.recovery {
+                    Recovery::Interrupted { time, .. } => format!("interrupted {time}"),
+                    _ => "degraded".to_string(),
+                };
+                format!("{} {what}", model.journeys[x.journey].name)
+            })
+            .collect();
         let others: Vec<&str> = event
             .components_down
             .iter()
@@ -122,8 +139,16 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             .map(|&c| model.components[c].name.as_str())
             .collect();
         let mut line = format!("journeys: {}", journeys.join(", "));
+        if !lesser.is_empty() {
+            let _ = write!(line, "; not down: {}", lesser.join(", "));
+        }
         if !others.is_empty() {
-            let _ = write!(line, "; takes with it: {}", others.join(", "));
+            // A screenful, and a count of the rest.
+            let shown = others.len().min(TAKES_WITH_IT_SHOWN);
+            let _ = write!(line, "; takes with it: {}", others[..shown].join(", "));
+            if others.len() > shown {
+                let _ = write!(line, " and {} more", others.len() - shown);
+            }
         }
         let _ = writeln!(out, "  {:id_width$}        {}", "", p.dim(&line));
     }
@@ -602,7 +627,30 @@ pub fn explain_component(
             None => {}
         }
     }
-    if n > 1 {
+    let places = places_of(model, &report.analysis.graph, c);
+    if own.is_empty() && !places.is_empty() {
+        let lost: Vec<String> = all_lost
+            .outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| **o != Outcome::Up)
+            .map(|(j, o)| format!("{} {}", model.journeys[j].name, outcome_words(*o)))
+            .collect();
+        let names: Vec<String> = places
+            .iter()
+            .map(|&e| event_id(model, report.analysis.graph.events[e as usize]))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Losing every place it runs in at once ({}): {}.",
+            names.join(", "),
+            if lost.is_empty() {
+                "no journey is affected".into()
+            } else {
+                lost.join("; ")
+            }
+        );
+    } else if n > 1 {
         let lost: Vec<String> = all_lost
             .outcomes
             .iter()
@@ -762,5 +810,22 @@ pub fn rule_list() -> String {
     for rule in RULES {
         let _ = writeln!(out, "  {}  {:<32} {}", rule.code, rule.name, rule.summary);
     }
+    out
+}
+
+/// The innermost domains a component's instances run in, as events: for a component with no
+/// events of its own, losing all of them is losing it whole.
+pub fn places_of(
+    model: &Model,
+    graph: &spof_engine::graph::FaultGraph,
+    c: spof_model::ComponentId,
+) -> Vec<u32> {
+    let mut out: Vec<u32> = model.components[c]
+        .instances
+        .iter()
+        .flat_map(|i| i.domains.iter().map(|&d| graph.domain_events[d]))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
     out
 }

@@ -144,6 +144,15 @@ impl Local {
         if node.active_passive == Some(Failover::Manual) {
             return None;
         }
+        // A scoped target with scoped dependencies of its own (nested scopes) is left to the
+        // decision diagram.
+        if node
+            .scoped
+            .iter()
+            .any(|(t, _)| !graph.components[*t].scoped.is_empty())
+        {
+            return None;
+        }
         let mut leaves: Vec<Leaf> = Vec::new();
         let mut chains: Vec<Vec<EventId>> = Vec::new();
         for i in 0..node.n {

@@ -1,0 +1,325 @@
+//! Regression tests for wrong answers users found, each named after what it checks. Every
+//! test is a small model in YAML and the answer docs/analysis.md gives for it.
+
+use spof_engine::analysis::{Recovery, WhatIf, what_if};
+use spof_engine::evaluate::Outcome;
+use spof_engine::graph::resolve_events;
+use spof_engine::{Config, Report, check};
+use spof_model::{Duration, Model, ParseLimits, parse_model};
+
+fn model(yaml: &str) -> Model {
+    let parsed = parse_model(yaml, &ParseLimits::default());
+    match parsed.model {
+        Some(model) => model,
+        None => panic!("model rejected: {:#?}", parsed.diagnostics),
+    }
+}
+
+fn report(yaml: &str) -> (Model, Report) {
+    let model = model(yaml);
+    let report = check(&model, &Config::default());
+    (model, report)
+}
+
+/// The recovery of `event` on `journey`, or `Recovery::None`.
+fn recovery(model: &Model, report: &Report, event: &str, journey: &str) -> Recovery {
+    let events = resolve_events(model, &report.analysis.graph, event).expect("event");
+    let j = model.journey(journey).expect("journey");
+    report
+        .analysis
+        .event(events[0])
+        .and_then(|r| r.effects.iter().find(|e| e.journey == j))
+        .map(|e| e.recovery.clone())
+        .unwrap_or(Recovery::None)
+}
+
+fn is_spof(model: &Model, report: &Report, event: &str) -> bool {
+    let events = resolve_events(model, &report.analysis.graph, event).expect("event");
+    report.analysis.event(events[0]).is_some_and(|r| r.spof)
+}
+
+fn whatif(model: &Model, report: &Report, events: &[&str]) -> WhatIf {
+    let ids: Vec<u32> = events
+        .iter()
+        .flat_map(|e| resolve_events(model, &report.analysis.graph, e).expect("event"))
+        .collect();
+    what_if(&report.analysis.graph, &ids)
+}
+
+fn minutes(m: u64) -> Duration {
+    Duration(m * 60)
+}
+
+#[test]
+fn whatif_names_the_right_person_beside_a_certificate() {
+    let (model, report) = report(
+        "components:
+  db: {kind: database, replicas: 2, failover: manual, failover_time: 5m}
+  cert: {kind: certificate, certificate: {renewal: manual}}
+people:
+  alice: {can: ['failover:db']}
+  bob: {can: []}
+journeys:
+  j: {path: [db, cert]}
+",
+    );
+    // The primary and alice down together: nobody left to fail over.
+    let down = whatif(&model, &report, &["db/1", "person:alice"]);
+    assert_eq!(down.outcomes, vec![Outcome::DownUntilRepair]);
+    // The primary and bob: alice fails over.
+    let down = whatif(&model, &report, &["db/1", "person:bob"]);
+    assert_eq!(down.outcomes, vec![Outcome::DownUntilManual]);
+}
+
+const PER_ZONE_DISK: &str = "domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  db:
+    kind: database
+    replicas: 2
+    spread: [a, b]
+    failover: FAILOVER
+    failover_time: 10m
+    restore_time: 2h
+    depends_on: [{component: disk, per: zone}]
+  disk: {kind: file_storage, replicas: 2, spread: [a, b], restore_time: 1h}
+journeys:
+  j: {path: [db], rto_target: 5m}
+";
+
+#[test]
+fn per_zone_dependency_keeps_the_failover_time_of_what_it_takes_down() {
+    let (model, report) = report(&PER_ZONE_DISK.replace("FAILOVER", "automatic"));
+    assert!(is_spof(&model, &report, "db/1"));
+    assert!(is_spof(&model, &report, "disk/1"));
+    match recovery(&model, &report, "disk/1", "j") {
+        Recovery::Interrupted { time, .. } => assert_eq!(time, minutes(10)),
+        other => panic!("disk/1: {other:?}"),
+    }
+    assert!(!is_spof(&model, &report, "disk/2"));
+}
+
+#[test]
+fn per_zone_dependency_names_the_manual_step_it_waits_for() {
+    let (model, report) = report(&PER_ZONE_DISK.replace("FAILOVER", "manual"));
+    match recovery(&model, &report, "disk/1", "j") {
+        Recovery::Manual { steps, time, .. } => {
+            assert_eq!(steps.len(), 1);
+            assert_eq!(steps[0].component(), model.component("db").unwrap());
+            assert_eq!(time, minutes(10));
+        }
+        other => panic!("disk/1: {other:?}"),
+    }
+}
+
+#[test]
+fn repair_time_is_the_failed_events_own() {
+    let yaml = PER_ZONE_DISK
+        .replace("FAILOVER", "manual")
+        .replace("journeys:", "people:\n  carol: {can: []}\njourneys:");
+    let (model, report) = report(&yaml);
+    // Nobody can fail db over: disk/1 takes the journey down until disk/1 is repaired.
+    match recovery(&model, &report, "disk/1", "j") {
+        Recovery::Repair { time, .. } => assert_eq!(time, Some(minutes(60))),
+        other => panic!("disk/1: {other:?}"),
+    }
+    // A zone without restore_time has no known repair time, whatever runs in it.
+    match recovery(&model, &report, "zone:a", "j") {
+        Recovery::Repair { time, .. } => assert_eq!(time, None),
+        other => panic!("zone:a: {other:?}"),
+    }
+}
+
+#[test]
+fn journey_waits_for_the_longest_failover_it_needs() {
+    let (model, report) = report(
+        "domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  app:
+    kind: service
+    replicas: 2
+    spread: [a, b]
+    depends_on: [db, cache]
+  db: {kind: database, replicas: 2, spread: [a, b], failover: manual, failover_time: 5m}
+  cache: {kind: cache, replicas: 2, spread: [a, b], failover: automatic, failover_time: 1h}
+journeys:
+  j: {path: [app], rto_target: 30m}
+",
+    );
+    match recovery(&model, &report, "zone:a", "j") {
+        Recovery::Manual { time, steps, .. } => {
+            assert_eq!(time, minutes(60));
+            assert_eq!(steps.len(), 1);
+        }
+        other => panic!("zone:a: {other:?}"),
+    }
+    let j = &report.analysis.journeys[0];
+    assert_eq!(j.rto, Some(minutes(60)));
+    assert_eq!(j.meets_target, Some(false));
+}
+
+#[test]
+fn cache_on_a_config_dependency_degrades_instead_of_taking_down() {
+    let (model, report) = report(
+        "components:
+  app: {kind: service, replicas: 2, depends_on: [{component: cfg, cache: true}]}
+  cfg: {kind: config}
+journeys:
+  j: {path: [app]}
+",
+    );
+    assert!(!is_spof(&model, &report, "cfg/1"));
+    assert!(matches!(
+        recovery(&model, &report, "cfg/1", "j"),
+        Recovery::Degraded { .. }
+    ));
+}
+
+const STOREFRONT: &str = "components:
+  web: {kind: web, replicas: 2, depends_on: [shop]}
+  shop:
+    kind: service
+    replicas: 2
+    depends_on:
+      - {component: catalogue, journeys: [browse]}
+      - {component: orders, journeys: [checkout]}
+      - sessions
+  catalogue: {kind: database}
+  orders: {kind: database, replicas: 2, failover: automatic, failover_time: 30s}
+  sessions: {kind: cache, replicas: 2}
+journeys:
+  browse: {path: [web]}
+  checkout: {path: [web]}
+  login: {path: [web]}
+";
+
+#[test]
+fn request_scoped_dependency_takes_down_only_its_journeys() {
+    let (model, report) = report(STOREFRONT);
+    assert!(is_spof(&model, &report, "catalogue/1"));
+    assert!(matches!(
+        recovery(&model, &report, "catalogue/1", "browse"),
+        Recovery::Repair { .. }
+    ));
+    assert_eq!(
+        recovery(&model, &report, "catalogue/1", "checkout"),
+        Recovery::None
+    );
+    assert_eq!(
+        recovery(&model, &report, "catalogue/1", "login"),
+        Recovery::None
+    );
+    let events = resolve_events(&model, &report.analysis.graph, "catalogue/1").unwrap();
+    let event = report.analysis.event(events[0]).unwrap();
+    assert!((event.blast_radius - 1.0 / 3.0).abs() < 1e-9);
+    // whatif agrees.
+    let down = whatif(&model, &report, &["catalogue/1"]);
+    assert_eq!(
+        down.outcomes,
+        vec![Outcome::DownUntilRepair, Outcome::Up, Outcome::Up]
+    );
+    // The orders failover interrupts checkout only.
+    assert!(matches!(
+        recovery(&model, &report, "orders/1", "checkout"),
+        Recovery::Interrupted { .. }
+    ));
+    assert_eq!(
+        recovery(&model, &report, "orders/1", "browse"),
+        Recovery::None
+    );
+}
+
+#[test]
+fn request_scoped_dependency_must_name_a_journey() {
+    let parsed = parse_model(
+        "components:
+  a: {kind: service, depends_on: [{component: b, journeys: [brwose]}]}
+  b: {kind: service}
+journeys:
+  browse: {path: [a]}
+",
+        &ParseLimits::default(),
+    );
+    assert!(parsed.model.is_none());
+    let message = format!("{:?}", parsed.diagnostics);
+    assert!(message.contains("browse"), "{message}");
+}
+
+#[test]
+fn on_call_rota_decides_who_can_fail_over() {
+    let (model, report) = report(
+        "components:
+  db: {kind: database, replicas: 2, failover: manual, failover_time: 5m, restore_time: 4h}
+people:
+  alice: {can: ['failover:db'], on_call: false}
+  bob: {can: [], on_call: true}
+journeys:
+  j: {path: [db]}
+",
+    );
+    // Only alice can fail over, and she is not on call: down until repaired.
+    match recovery(&model, &report, "db/1", "j") {
+        Recovery::Repair { time, .. } => assert_eq!(time, Some(minutes(240))),
+        other => panic!("db/1: {other:?}"),
+    }
+}
+
+const NESTED_PER_ZONE: &str = "domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  web: {kind: web, replicas: 2, spread: [a, b], depends_on: [{component: mid, per: zone}]}
+  mid: {kind: service, replicas: 2, spread: [a, b], depends_on: [{component: db, per: zone}]}
+  db: {kind: database, replicas: 2, spread: [a, b]}
+";
+
+#[test]
+fn nested_per_zone_dependency_counts_in_availability_and_risks() {
+    let without_db = NESTED_PER_ZONE
+        .replace(", depends_on: [{component: db, per: zone}]", "")
+        .replace("  db: {kind: database, replicas: 2, spread: [a, b]}\n", "");
+    let (_, smaller) = report(&without_db);
+    let (model, report) = report(NESTED_PER_ZONE);
+    let with_db = report.availability.as_ref().unwrap()[0].unavailability;
+    let alone = smaller.availability.as_ref().unwrap()[0].unavailability;
+    assert!(with_db > alone * 1.5, "{with_db} vs {alone}");
+    // db/1 with web/2 takes the journey down: a group of two that risks lists.
+    let graph = &report.analysis.graph;
+    let config = spof_engine::risks::RiskConfig {
+        max_order: 2,
+        top: 1000,
+    };
+    let risks = spof_engine::risks::risks(&model, graph, &config).unwrap();
+    let db1 = resolve_events(&model, graph, "db/1").unwrap()[0];
+    let web2 = resolve_events(&model, graph, "web/2").unwrap()[0];
+    assert!(
+        risks[0]
+            .groups
+            .iter()
+            .any(|g| g.events == vec![web2.min(db1), web2.max(db1)])
+    );
+    let pairs = spof_engine::risks::pair_risks(&model, graph, &config).unwrap();
+    assert_eq!(risks[0].groups.len(), pairs[0].groups.len());
+    // whatif agrees.
+    let down = whatif(&model, &report, &["db/1", "web/2"]);
+    assert_eq!(down.outcomes, vec![Outcome::DownUntilRepair]);
+}
+
+#[test]
+fn dns_replicas_may_not_contradict_its_providers() {
+    let parsed = parse_model(
+        "components:
+  dns: {kind: dns, replicas: 3, dns: {providers: [route53]}}
+",
+        &ParseLimits::default(),
+    );
+    assert!(parsed.model.is_none());
+    let message = format!("{:?}", parsed.diagnostics);
+    assert!(message.contains("providers"), "{message}");
+    // Providers alone give one instance each.
+    let model = model("components:\n  dns: {kind: dns, dns: {providers: [route53, cloudflare]}}\n");
+    assert_eq!(model.components[0].instances.len(), 2);
+}
