@@ -419,16 +419,38 @@ impl Oracle {
                 })
                 .collect()
         } else {
-            // Every component nothing depends on, monitoring and the deploy pipeline excepted.
+            // Every component nothing depends on, monitoring and the deploy pipeline excepted:
+            // requests do not pass through them, so their own calls do not count either. The
+            // members of a dependency cycle that nothing outside it depends on count as such
+            // (a cycle is one unit of mutual dependence).
+            let outside = |c: usize| {
+                let kind = spec.components[c].kind.as_str();
+                kind == "monitoring" || kind == "deploy_pipeline"
+            };
+            let reaches = |from: usize, to: usize| -> bool {
+                let mut seen = vec![false; spec.components.len()];
+                let mut stack = vec![from];
+                while let Some(c) = stack.pop() {
+                    if c == to {
+                        return true;
+                    }
+                    if !std::mem::replace(&mut seen[c], true) {
+                        stack.extend(spec.components[c].depends_on.iter().map(|d| d.target));
+                    }
+                }
+                false
+            };
             let path = (0..spec.components.len())
                 .filter(|&c| {
-                    let kind = spec.components[c].kind.as_str();
-                    kind != "monitoring"
-                        && kind != "deploy_pipeline"
-                        && spec
-                            .components
-                            .iter()
-                            .all(|other| other.depends_on.iter().all(|d| d.target != c))
+                    !outside(c)
+                        && (0..spec.components.len()).all(|caller| {
+                            outside(caller)
+                                || spec.components[caller]
+                                    .depends_on
+                                    .iter()
+                                    .all(|d| d.target != c)
+                                || reaches(c, caller)
+                        })
                 })
                 .collect();
             vec![Journey {
@@ -594,7 +616,9 @@ impl Oracle {
             .collect()
     }
 
-    /// The components a journey uses: its path and what they call on it, of every kind.
+    /// The components a journey uses: its path and what they need on it (hard and `per: zone`
+    /// dependencies). An optional dependency is called but not needed: what lies beyond it is
+    /// not counted as used.
     pub fn used_by(&self, journey: usize) -> Vec<usize> {
         let mut used = vec![false; self.components.len()];
         let mut stack = self.journeys[journey].path.clone();
@@ -604,7 +628,11 @@ impl Oracle {
             }
             used[c] = true;
             for dependency in &self.components[c].dependencies {
-                if Self::applies(dependency, Scope::Journey(journey)) {
+                let needed = matches!(
+                    dependency.kind,
+                    DependencyKind::Hard | DependencyKind::PerZone
+                );
+                if needed && Self::applies(dependency, Scope::Journey(journey)) {
                     stack.push(dependency.target);
                 }
             }
@@ -627,7 +655,6 @@ impl Oracle {
             });
             let unchecked_dead = component.failover.is_none()
                 && !component.health_checked
-                && !state.component_down[c]
                 && state.instance_down[c].iter().any(|&down| down);
             optional_down || unchecked_dead
         })

@@ -157,7 +157,7 @@ fn add_domains(choices: &mut Choices, spec: &mut Spec) -> Layout {
             spec.domains.push(host);
         }
     }
-    if choices.chance(40) {
+    if choices.chance(50) {
         let kind = choices.one_of(&["power", "cluster", "network"]);
         layout.custom = Some(spec.domains.len());
         let custom = new_domain(choices, "feed".to_string(), kind, None);
@@ -169,7 +169,7 @@ fn add_domains(choices: &mut Choices, spec: &mut Spec) -> Layout {
 /// The components (by index) of a chain that calls along itself `per: zone` (web → mid → db),
 /// each spread over every zone.
 fn zonal_chain(choices: &mut Choices, layout: &Layout, main_count: usize) -> Vec<usize> {
-    if layout.zones.is_empty() || !choices.chance(45) {
+    if layout.zones.is_empty() || !choices.chance(55) {
         return Vec::new();
     }
     let start = choices.pick(main_count - 1);
@@ -187,13 +187,13 @@ fn main_component(
     let kind = choices.one_of(KINDS).to_string();
     let managed = choices.chance(15);
     let mut count = 1 + choices.pick(3);
-    let mode = match choices.pick(6) {
-        3 | 5 if !zonal => Mode::ActivePassive {
+    let mode = match choices.pick(7) {
+        3 | 4 if !zonal => Mode::ActivePassive {
             automatic: true,
             failover_seconds: choices.maybe(60, FAILOVER_TIMES),
             write_mode: choices.chance(50),
         },
-        4 if !zonal => Mode::ActivePassive {
+        5 | 6 if !zonal => Mode::ActivePassive {
             automatic: false,
             failover_seconds: choices.maybe(60, FAILOVER_TIMES),
             write_mode: choices.chance(50),
@@ -382,10 +382,10 @@ fn add_dependencies(choices: &mut Choices, spec: &mut Spec, main_count: usize, z
             let kind = if chained {
                 DependencyKind::PerZone
             } else {
-                match choices.pick(10) {
+                match choices.pick(12) {
                     5 | 6 => DependencyKind::Optional,
-                    7 => DependencyKind::Cache,
-                    8 | 9 if in_zones(spec, caller) => DependencyKind::PerZone,
+                    7 | 8 => DependencyKind::Cache,
+                    9..=11 if in_zones(spec, caller) => DependencyKind::PerZone,
                     _ => DependencyKind::Hard,
                 }
             };
