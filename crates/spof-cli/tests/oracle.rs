@@ -27,7 +27,7 @@ use oracle::spec::{self as spec, Spec};
 use oracle::{generate, prob};
 
 /// Models per test by default: enough to meet every feature many times, small enough for CI.
-const DEFAULT_CASES: u32 = 128;
+const DEFAULT_CASES: u32 = 192;
 
 /// One generated model, written and compiled.
 struct Case {
@@ -567,7 +567,7 @@ fn whatif_agrees_on_every_single_event() {
 }
 
 #[test]
-fn whatif_agrees_on_pairs_and_absent_people() {
+fn whatif_agrees_on_pairs_triples_and_absent_people() {
     for_each_model(|case| {
         let oracle = &case.oracle;
         let count = oracle.events.len();
@@ -575,6 +575,9 @@ fn whatif_agrees_on_pairs_and_absent_people() {
             .map(|i| vec![(i * 5 + 1) % count, (i * 7 + 3) % count])
             .filter(|pair| pair[0] != pair[1])
             .collect();
+        if count >= 3 {
+            sets.push(vec![0, count / 3, 2 * count / 3]);
+        }
         // An event that waits for a manual step, with each person away, then everyone.
         let singles = oracle.singles();
         if let Some(e) = (0..count).find(|&e| {

@@ -445,10 +445,8 @@ impl Oracle {
                     !outside(c)
                         && (0..spec.components.len()).all(|caller| {
                             outside(caller)
-                                || spec.components[caller]
-                                    .depends_on
-                                    .iter()
-                                    .all(|d| d.target != c)
+                                || caller == c
+                                || !reaches(caller, c)
                                 || reaches(c, caller)
                         })
                 })

@@ -82,7 +82,13 @@ pub fn decode(bytes: &[u8]) -> Spec {
         people: Vec::new(),
     };
     let layout = add_domains(choices, &mut spec);
-    let main_count = 2 + choices.pick(4);
+    // Mostly two to five components, sometimes up to eight.
+    let extra = if choices.chance(20) {
+        choices.pick(4)
+    } else {
+        0
+    };
+    let main_count = 2 + choices.pick(4) + extra;
     let journey_count = choices.pick(4);
     // Journeys are named before the dependencies that may be scoped to them.
     for j in 0..journey_count {
@@ -150,7 +156,7 @@ fn add_domains(choices: &mut Choices, spec: &mut Spec) -> Layout {
         spec.domains.push(zone);
     }
     if zone_count > 0 {
-        for h in 0..choices.pick(3) {
+        for h in 0..choices.pick(4) {
             let zone = layout.zones[choices.pick(zone_count)];
             layout.hosts.push(spec.domains.len());
             let host = new_domain(choices, format!("h{}", h + 1), "host", Some(zone));
