@@ -4,8 +4,9 @@
 //!
 //! Each kind of check is its own test, so a failure says which part disagrees. Every test runs
 //! the same models: a fixed seed, `PROPTEST_CASES` cases (default [`DEFAULT_CASES`]);
-//! `ORACLE_SEED` picks another seed for long runs. A failing model is shrunk and printed as
-//! YAML.
+//! `ORACLE_SEED` picks another seed for long runs, and `ORACLE_MAX_ENUMERATED` (default 14)
+//! the most events whose every subset is enumerated for the exact availability. A failing model
+//! is shrunk and printed as YAML.
 
 /// The oracle's parts, in `tests/oracle/`.
 mod oracle {
@@ -23,7 +24,7 @@ use serde_json::Value;
 
 use oracle::eval::{Effect, EventKind, Oracle, Phase};
 use oracle::run::{ModelFile, close, close_relative, items, spof, spof_json, string_set, strings};
-use oracle::spec::{self as spec, Spec};
+use oracle::spec::{self, Spec};
 use oracle::{generate, prob};
 
 /// Models per test by default: enough to meet every feature many times, small enough for CI.
