@@ -122,7 +122,7 @@ fn config() -> Config {
     Config {
         cases,
         failure_persistence: None,
-        max_shrink_time: 30_000,
+        max_shrink_time: 20_000,
         max_shrink_iters: 4096,
         ..Config::default()
     }
