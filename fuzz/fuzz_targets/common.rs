@@ -30,7 +30,7 @@ pub fn file(path: &str, text: &str) -> [SourceFile; 1] {
 ///   error allowed besides is the reader's budget on the whole model (`too-large`: more than
 ///   five million instances once replicas are multiplied out), which an importer cannot
 ///   help when the input asks for that many;
-/// - every model that comes back is analysed with `spof_engine::check`.
+/// - every model that comes back goes through every command (`every_command`).
 pub fn check_import(result: Result<Import, ImportError>, path: &str, text: &str) {
     let import = match result {
         Ok(import) => import,
@@ -61,7 +61,7 @@ pub fn check_import(result: Result<Import, ImportError>, path: &str, text: &str)
         "the import is not a valid model: {errors:#?}\n{yaml}"
     );
     let model = parsed.model.expect("a model when there is no error");
-    let _report = spof_engine::check(&model, &spof_engine::Config::default());
+    every_command(&model);
 }
 
 /// An import error is located in the file it names.
@@ -90,4 +90,31 @@ fn lines(text: &str) -> usize {
         .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
         .count();
     breaks + 1
+}
+
+/// Runs what every command runs on a valid model: `check`, `whatif` on each reported event
+/// (and its id, which must name the same event again) and on the first two together, `risks`
+/// and a short `plan`. None may panic.
+pub fn every_command(model: &spof_model::Model) {
+    use spof_engine::graph::{event_id, resolve_events};
+    let report = spof_engine::check(model, &spof_engine::Config::default());
+    let graph = &report.analysis.graph;
+    for event in report.analysis.events.iter().take(50) {
+        let id = event_id(model, event.kind);
+        let resolved = resolve_events(model, graph, &id).expect("a reported event id resolves");
+        assert_eq!(resolved, vec![event.event], "event id {id} names another event");
+        let _ = spof_engine::analysis::what_if(graph, &resolved);
+    }
+    let first: Vec<u32> = report.analysis.events.iter().take(2).map(|e| e.event).collect();
+    let _ = spof_engine::analysis::what_if(graph, &first);
+    let config = spof_engine::risks::RiskConfig {
+        max_order: 2,
+        top: 10,
+    };
+    let _ = spof_engine::risks::risks(model, graph, &config);
+    let plan = spof_engine::plan::PlanConfig {
+        max_steps: 3,
+        ..Default::default()
+    };
+    let _ = spof_engine::plan::plan(model, &plan, &|_, _, _| {});
 }

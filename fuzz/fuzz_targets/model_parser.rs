@@ -1,8 +1,10 @@
-//! Fuzzes the model reader with arbitrary bytes, and the engine with every valid model the
-//! fuzzer comes across. Neither may panic, hang or run out of memory on any input: the
+//! Fuzzes the model reader with arbitrary bytes, and every command's engine work (`check`,
+//! `whatif`, `risks`, `plan`) with every valid model the fuzzer comes across. Neither may panic, hang or run out of memory on any input: the
 //! reader's limits (`ParseLimits::default()`) are the same the CLI uses.
 
 #![no_main]
+
+mod common;
 
 use libfuzzer_sys::fuzz_target;
 use spof_model::{ParseLimits, Severity, parse_model};
@@ -38,6 +40,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Some(model) = parsed.model {
-        let _report = spof_engine::check(&model, &spof_engine::Config::default());
+        common::every_command(&model);
     }
 });
