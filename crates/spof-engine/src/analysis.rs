@@ -557,15 +557,34 @@ fn failovers_waited_for(
     candidates.sort_by_key(|&c| (time_of(c), c));
     let mut times: Vec<Duration> = candidates.iter().map(|&c| time_of(c)).collect();
     times.dedup();
-    if candidates.len() <= 1 {
+    // One failover time and at most one manual step among them: nothing to choose, and no
+    // evaluation (which costs a pass over the whole graph).
+    let manual = candidates
+        .iter()
+        .filter(|&&c| graph.components[c].active_passive == Some(Failover::Manual))
+        .count();
+    if times.len() <= 1 && manual <= 1 {
         return (candidates, times.first().copied().unwrap_or_default());
     }
     let mut failed = vec![false; graph.event_count()];
     failed[event as usize] = true;
+    // Only what the event takes down right away, and the scoped targets those reach (their
+    // instances may be down while they are not), can be down at all.
+    let within: Option<Vec<bool>> = graph.views.is_empty().then(|| {
+        let mut within = vec![false; graph.components.len()];
+        let mut stack: Vec<ComponentId> = reach.full(0).to_vec();
+        while let Some(c) = stack.pop() {
+            if !std::mem::replace(&mut within[c], true) {
+                stack.extend(graph.components[c].scoped.iter().map(|(t, _)| *t));
+            }
+        }
+        within
+    });
     let up_with = |done: &dyn Fn(ComponentId) -> bool| {
         let done =
             |c: ComponentId| done(c) && crate::evaluate::failover_done(view, c, last, &failed);
-        let state = crate::evaluate::evaluate_with(view, &failed, &done, false);
+        let state =
+            crate::evaluate::evaluate_within(view, &failed, &done, false, within.as_deref());
         !view.journey_paths[journey]
             .iter()
             .any(|&c| state.component_down[c])

@@ -87,11 +87,27 @@ pub fn evaluate_with(
     done: &dyn Fn(ComponentId) -> bool,
     ignore_dependencies: bool,
 ) -> Evaluation {
+    evaluate_within(graph, failed, done, ignore_dependencies, None)
+}
+
+/// As `evaluate_with`, visiting only the components marked in `within` (the others are taken
+/// as up, with every instance up): the caller vouches that nothing else can be down, as for
+/// the components above an event's roots and the scoped targets they reach.
+pub fn evaluate_within(
+    graph: &FaultGraph,
+    failed: &[bool],
+    done: &dyn Fn(ComponentId) -> bool,
+    ignore_dependencies: bool,
+    within: Option<&[bool]>,
+) -> Evaluation {
     let is_failed = |e: u32| failed[e as usize];
     let mut component_down = vec![false; graph.components.len()];
     let mut instance_down: Vec<Vec<bool>> =
         graph.components.iter().map(|c| vec![false; c.n]).collect();
     for scc in &graph.order {
+        if within.is_some_and(|w| scc.iter().all(|&c| !w[c])) {
+            continue;
+        }
         loop {
             let mut changed = false;
             for &c in scc {
