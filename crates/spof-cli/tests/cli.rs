@@ -600,3 +600,47 @@ fn whatif_reports_the_capacity_left_and_an_overload() {
     assert!(stdout.contains("shop  no effect"), "{stdout}");
     assert!(stdout.contains(": enough"), "{stdout}");
 }
+
+#[test]
+fn an_overlay_scopes_an_imported_dependency_to_a_journey() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  web:\n    image: nginx\n    depends_on: [api]\n  api:\n    image: myapi\n    environment:\n      DB_HOST: db\n      CAT_HOST: catalogue\n  db:\n    image: postgres\n  catalogue:\n    image: postgres\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("overlay.yaml"),
+        "journeys:\n  browse: {path: [web]}\n  checkout: {path: [web]}\ncomponents:\n  api:\n    depends_on:\n      - component: catalogue\n        journeys: [browse]\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("spof")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--from",
+            "compose:docker-compose.yml",
+            "--overlay",
+            "overlay.yaml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let catalogue = report["spofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["event"] == "catalogue/1")
+        .expect("catalogue/1 is a SPOF");
+    let down: Vec<&str> = catalogue["journeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|j| j["spof"] == true)
+        .map(|j| j["journey"].as_str().unwrap())
+        .collect();
+    assert_eq!(down, vec!["browse"]);
+}
