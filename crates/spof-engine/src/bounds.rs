@@ -150,6 +150,12 @@ fn bound_closure(graph: &FaultGraph, roots: &[ComponentId]) -> Vec<ComponentId> 
     crate::pairs::closure(graph, roots, &|c, k| {
         let node = &graph.components[c];
         let target = &graph.components[node.scoped[k].0];
+        // A target with scoped dependencies of its own (nested scopes) is taken in too, so
+        // that its own targets with no instance in a domain are counted whole (more gates
+        // only loosen the upper bound).
+        if !target.scoped.is_empty() {
+            return true;
+        }
         node.groups.iter().any(|g| match g.scope_domains[k] {
             None => true,
             Some(d) => {

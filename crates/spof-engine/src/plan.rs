@@ -199,6 +199,61 @@ pub struct Frame {
     pub downtime_cost: Option<f64>,
     /// The redundancy added so far, a month.
     pub redundancy_cost: f64,
+    /// Losing one zone: how many zones the critical journeys' components run in, and the
+    /// smallest share of a component's instances left after losing any one of them (`None`
+    /// when nothing runs in a zone).
+    pub zone_loss: Option<ZoneLoss>,
+}
+
+/// The capacity left after losing one zone.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ZoneLoss {
+    pub zones: usize,
+    /// The smallest share of its instances a component keeps, 0 to 1.
+    pub kept: f64,
+}
+
+/// What losing one zone leaves of the components that critical journeys need: over every zone
+/// that holds one of their instances, the smallest share of a component's instances outside it.
+pub fn zone_loss(model: &Model, report: &Report) -> Option<ZoneLoss> {
+    use spof_model::DomainKind;
+    let zone_of = |i: &spof_model::Instance| {
+        i.domains
+            .iter()
+            .flat_map(|&d| model.domain_chain(d))
+            .find(|&d| model.domains[d].kind == DomainKind::Zone)
+    };
+    let needed: Vec<usize> = report
+        .analysis
+        .components
+        .iter()
+        .filter(|c| c.on_critical_path)
+        .map(|c| c.component)
+        .collect();
+    let mut zones: Vec<usize> = needed
+        .iter()
+        .flat_map(|&c| model.components[c].instances.iter().filter_map(zone_of))
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    if zones.is_empty() {
+        return None;
+    }
+    let mut kept: f64 = 1.0;
+    for &zone in &zones {
+        for &c in &needed {
+            let instances = &model.components[c].instances;
+            let outside = instances
+                .iter()
+                .filter(|i| zone_of(i) != Some(zone))
+                .count();
+            kept = kept.min(outside as f64 / instances.len() as f64);
+        }
+    }
+    Some(ZoneLoss {
+        zones: zones.len(),
+        kept,
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -322,6 +377,7 @@ fn frame(model: Model, report: &Report, step: Option<Change>, redundancy_cost: f
         .spofs()
         .map(|e| event_id(&model, e.kind))
         .collect();
+    let zone_loss = zone_loss(&model, report);
     Frame {
         step,
         model,
@@ -330,6 +386,7 @@ fn frame(model: Model, report: &Report, step: Option<Change>, redundancy_cost: f
         journeys,
         downtime_cost,
         redundancy_cost,
+        zone_loss,
     }
 }
 

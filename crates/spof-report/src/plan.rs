@@ -97,6 +97,20 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 money(frame.redundancy_cost)
             );
         }
+        match frame.zone_loss {
+            Some(loss) if loss.zones == 1 => {
+                let _ = writeln!(out, "  one zone: losing it keeps nothing");
+            }
+            Some(loss) => {
+                let _ = writeln!(
+                    out,
+                    "  losing one of {} zones keeps {:.0}% of the instances of every component the journeys need",
+                    loss.zones,
+                    loss.kept * 100.0
+                );
+            }
+            None => {}
+        }
         let gone = if index > 0 {
             removed(&plan.frames[index - 1], frame)
         } else {
@@ -200,6 +214,15 @@ struct FrameJson<'a> {
     journeys: Vec<JourneyJson<'a>>,
     downtime_cost_per_year: Option<f64>,
     redundancy_cost_per_month: f64,
+    /// Losing one zone: the zones used and the smallest share of instances kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zone_loss: Option<ZoneLossJson>,
+}
+
+#[derive(Serialize)]
+struct ZoneLossJson {
+    zones: usize,
+    kept: f64,
 }
 
 #[derive(Serialize)]
@@ -283,6 +306,10 @@ pub fn json(plan: &Plan) -> String {
                 .collect(),
             downtime_cost_per_year: frame.downtime_cost,
             redundancy_cost_per_month: frame.redundancy_cost,
+            zone_loss: frame.zone_loss.map(|z| ZoneLossJson {
+                zones: z.zones,
+                kept: z.kept,
+            }),
         })
         .collect();
     let value = PlanJson {
