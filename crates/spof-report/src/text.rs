@@ -646,46 +646,33 @@ pub fn explain_component(
             None => {}
         }
     }
+    // What losing it whole does: every instance at once, or for a component with no events of
+    // its own, every place it runs in.
+    let lost: Vec<String> = all_lost
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| **o != Outcome::Up)
+        .map(|(j, o)| format!("{} {}", model.journeys[j].name, outcome_words(*o)))
+        .collect();
+    let lost = if lost.is_empty() {
+        "no journey is affected".to_string()
+    } else {
+        lost.join("; ")
+    };
     let places = places_of(model, &report.analysis.graph, c);
     if own.is_empty() && !places.is_empty() {
-        let lost: Vec<String> = all_lost
-            .outcomes
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| **o != Outcome::Up)
-            .map(|(j, o)| format!("{} {}", model.journeys[j].name, outcome_words(*o)))
-            .collect();
         let names: Vec<String> = places
             .iter()
             .map(|&e| event_id(model, report.analysis.graph.events[e as usize]))
             .collect();
         let _ = writeln!(
             out,
-            "Losing every place it runs in at once ({}): {}.",
-            names.join(", "),
-            if lost.is_empty() {
-                "no journey is affected".into()
-            } else {
-                lost.join("; ")
-            }
+            "Losing every place it runs in at once ({}): {lost}.",
+            names.join(", ")
         );
     } else if n > 1 {
-        let lost: Vec<String> = all_lost
-            .outcomes
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| **o != Outcome::Up)
-            .map(|(j, o)| format!("{} {}", model.journeys[j].name, outcome_words(*o)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "Losing all {n} instances at once: {}.",
-            if lost.is_empty() {
-                "no journey is affected".into()
-            } else {
-                lost.join("; ")
-            }
-        );
+        let _ = writeln!(out, "Losing all {n} instances at once: {lost}.");
     }
 
     // What else takes it down, beyond a brief automatic failover, and what only interrupts it.
