@@ -507,14 +507,22 @@ pub static DECISION: Object = Object {
             Ty::Enum(STATUSES),
             "accepted, mitigating or planned.",
         ),
-        f("owner", Ty::Str, "Who owns the decision."),
+        f(
+            "owner",
+            Ty::Str,
+            "Who owns the decision; needed for it to hide its finding.",
+        ),
         f("reason", Ty::Str, "Why."),
-        f("rto", Ty::Duration, "The recovery time the team accepts."),
+        f(
+            "rto",
+            Ty::Duration,
+            "The recovery time the team accepts; when the analysis finds a longer or unknown one, the decision hides nothing.",
+        ),
         f("remediation", Ty::Str, "What will be done."),
         f(
             "review_by",
             Ty::Date,
-            "After this date the decision expires and the finding shows again.",
+            "After this date the decision expires and the finding shows again; needed for it to hide its finding.",
         ),
     ],
 };
