@@ -425,6 +425,14 @@ pub fn resolve_events(
     if let Some(found) = by_id {
         return Ok(found);
     }
+    // An instance by number (`db/2`) when its instances have names of their own.
+    if let Some((name, number)) = text.rsplit_once('/')
+        && let (Some(c), Ok(number)) = (model.component(name), number.parse::<usize>())
+        && (1..=graph.components[c].n).contains(&number)
+        && let Some(event) = graph.instance_event(c, number - 1)
+    {
+        return Ok(vec![event]);
+    }
     if let Some(c) = model.component(text) {
         let node = &graph.components[c];
         return match node.first_instance_event {

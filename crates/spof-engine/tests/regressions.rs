@@ -357,3 +357,20 @@ people:
         other => panic!("db/1: {other:?}"),
     }
 }
+
+#[test]
+fn an_instance_is_named_by_name_or_by_number() {
+    let (model, report) = report(
+        "components:
+  db:
+    kind: database
+    instances: [{name: db-a}, {name: db-b}]
+",
+    );
+    let graph = &report.analysis.graph;
+    assert_eq!(
+        resolve_events(&model, graph, "db/2").unwrap(),
+        resolve_events(&model, graph, "db/db-b").unwrap()
+    );
+    assert!(resolve_events(&model, graph, "db/3").is_err());
+}
