@@ -102,6 +102,22 @@ impl FaultGraph {
         self.views.get(journey).unwrap_or(self)
     }
 
+    /// The scoped targets of `c`, and theirs in turn (nested scopes), without `c` itself.
+    /// Whatever fails every instance of one of them fails every instance of `c` that uses it.
+    pub fn scoped_reach(&self, c: ComponentId) -> Vec<ComponentId> {
+        let mut out: Vec<ComponentId> = Vec::new();
+        let mut stack = vec![c];
+        while let Some(x) = stack.pop() {
+            for (t, _) in &self.components[x].scoped {
+                if *t != c && !out.contains(t) {
+                    out.push(*t);
+                    stack.push(*t);
+                }
+            }
+        }
+        out
+    }
+
     /// The event of an instance, when it has one.
     pub fn instance_event(&self, component: ComponentId, instance: usize) -> Option<EventId> {
         self.components[component]

@@ -302,20 +302,10 @@ pub fn closure(
 /// The hard dependencies of a scoped target and, through its own scoped dependencies, of
 /// theirs: each fails every instance of the target, so every caller instance that uses it.
 fn scoped_causes(graph: &FaultGraph, target: ComponentId) -> Vec<ComponentId> {
-    let mut seen = vec![target];
-    let mut stack = vec![target];
-    let mut out = Vec::new();
-    while let Some(t) = stack.pop() {
-        let node = &graph.components[t];
-        out.extend(node.hard.iter().copied());
-        for (u, _) in &node.scoped {
-            if !seen.contains(u) {
-                seen.push(*u);
-                stack.push(*u);
-            }
-        }
-    }
-    out
+    std::iter::once(target)
+        .chain(graph.scoped_reach(target))
+        .flat_map(|t| graph.components[t].hard.iter().copied())
+        .collect()
 }
 
 /// The union of the local families of a closure, minimised: the full family of what it

@@ -216,13 +216,6 @@ pub struct ZoneLoss {
 /// What losing one zone leaves of the components that critical journeys need: over every zone
 /// that holds one of their instances, the smallest share of a component's instances outside it.
 pub fn zone_loss(model: &Model, report: &Report) -> Option<ZoneLoss> {
-    use spof_model::DomainKind;
-    let zone_of = |i: &spof_model::Instance| {
-        i.domains
-            .iter()
-            .flat_map(|&d| model.domain_chain(d))
-            .find(|&d| model.domains[d].kind == DomainKind::Zone)
-    };
     let needed: Vec<usize> = report
         .analysis
         .components
@@ -230,10 +223,7 @@ pub fn zone_loss(model: &Model, report: &Report) -> Option<ZoneLoss> {
         .filter(|c| c.on_critical_path)
         .map(|c| c.component)
         .collect();
-    let mut zones: Vec<usize> = needed
-        .iter()
-        .flat_map(|&c| model.components[c].instances.iter().filter_map(zone_of))
-        .collect();
+    let mut zones: Vec<usize> = needed.iter().flat_map(|&c| model.zones_of(c)).collect();
     zones.sort_unstable();
     zones.dedup();
     if zones.is_empty() {
@@ -245,7 +235,7 @@ pub fn zone_loss(model: &Model, report: &Report) -> Option<ZoneLoss> {
             let instances = &model.components[c].instances;
             let outside = instances
                 .iter()
-                .filter(|i| zone_of(i) != Some(zone))
+                .filter(|i| model.zone_of(i) != Some(zone))
                 .count();
             kept = kept.min(outside as f64 / instances.len() as f64);
         }
@@ -933,39 +923,13 @@ fn spread_fix(model: &Model, domain: DomainId) -> Option<Fix> {
     })
 }
 
-/// The zones the callers of a NAT gateway run in, through unplaced components (an external
-/// API reached through the gateway).
+/// The zones whose traffic goes out through NAT gateway `nat` without a per-zone scope: the
+/// same question SPOF013 asks, answered by the same function.
 fn nat_zones(model: &Model, nat: ComponentId) -> Vec<DomainId> {
-    let mut seen = vec![false; model.components.len()];
-    let mut queue = vec![nat];
-    let mut zones = BTreeSet::new();
-    seen[nat] = true;
-    while let Some(target) = queue.pop() {
-        for (c, component) in model.components.iter().enumerate() {
-            if !component.depends_on.iter().any(|d| d.target == target) || seen[c] {
-                continue;
-            }
-            seen[c] = true;
-            let placed: Vec<DomainId> = zones_of(model, c);
-            if placed.is_empty() {
-                queue.push(c);
-            } else {
-                zones.extend(placed);
-            }
-        }
-    }
-    zones.into_iter().collect()
-}
-
-fn zones_of(model: &Model, c: ComponentId) -> Vec<DomainId> {
-    let zones: BTreeSet<DomainId> = model.components[c]
-        .instances
-        .iter()
-        .flat_map(|i| i.domains.iter())
-        .flat_map(|&d| model.domain_chain(d))
-        .filter(|&d| model.domains[d].kind == DomainKind::Zone)
-        .collect();
-    zones.into_iter().collect()
+    crate::findings::nat_callers(model, nat)
+        .1
+        .into_iter()
+        .collect()
 }
 
 /// A second person for the steps that only one person, or nobody, can perform, when the
@@ -1319,7 +1283,7 @@ fn nat_per_zone(model: &mut Model, nat: ComponentId) {
     c.redundancy = Redundancy::ActiveActive { health_check: true };
     // Callers placed in zones use the gateway of their own zone.
     for caller in 0..model.components.len() {
-        if zones_of(model, caller).is_empty() {
+        if model.zones_of(caller).is_empty() {
             continue;
         }
         for dep in &mut model.components[caller].depends_on {

@@ -116,26 +116,10 @@ fn causes_and_wide(graph: &FaultGraph) -> (Vec<Vec<ComponentId>>, Vec<EventSet>)
         let node = &graph.components[c];
         let mut hard: Vec<ComponentId> = node.hard.clone();
         let mut events: Vec<EventId> = node.wide_events.clone();
-        if !node.scoped.is_empty() {
-            let mut seen = vec![c];
-            let mut stack: Vec<ComponentId> = Vec::new();
-            for (t, _) in &node.scoped {
-                if !seen.contains(t) {
-                    seen.push(*t);
-                    stack.push(*t);
-                }
-            }
-            while let Some(t) = stack.pop() {
-                let target = &graph.components[t];
-                hard.extend(target.hard.iter().copied());
-                events.extend(target.wide_events.iter().copied());
-                for (u, _) in &target.scoped {
-                    if !seen.contains(u) {
-                        seen.push(*u);
-                        stack.push(*u);
-                    }
-                }
-            }
+        for t in graph.scoped_reach(c) {
+            let target = &graph.components[t];
+            hard.extend(target.hard.iter().copied());
+            events.extend(target.wide_events.iter().copied());
         }
         hard.sort_unstable();
         hard.dedup();

@@ -43,6 +43,28 @@ impl Model {
         std::iter::successors(Some(domain), |&d| self.domains[d].parent)
     }
 
+    /// The zone an instance runs in (its own or an enclosing domain's), if any.
+    pub fn zone_of(&self, instance: &Instance) -> Option<DomainId> {
+        instance
+            .domains
+            .iter()
+            .flat_map(|&d| self.domain_chain(d))
+            .find(|&d| self.domains[d].kind == DomainKind::Zone)
+    }
+
+    /// The zones the instances of component `c` run in, sorted (an instance with no zone adds
+    /// nothing).
+    pub fn zones_of(&self, c: ComponentId) -> Vec<DomainId> {
+        let mut zones: Vec<DomainId> = self.components[c]
+            .instances
+            .iter()
+            .filter_map(|i| self.zone_of(i))
+            .collect();
+        zones.sort_unstable();
+        zones.dedup();
+        zones
+    }
+
     /// Whether the people section is used at all: when it is not, manual steps are assumed
     /// to have someone able to do them.
     pub fn has_people(&self) -> bool {

@@ -14,6 +14,7 @@ mod decisions;
 mod dns;
 mod operations;
 mod structural;
+pub(crate) use structural::nat_callers;
 
 use crate::analysis::{Analysis, EventReport, Recovery, is_spof_effect};
 use crate::graph::{EventId, EventKind, describe_event, event_id};

@@ -78,20 +78,6 @@ fn standby_problem(cx: &Context, report: &EventReport) -> Option<(String, String
     })
 }
 
-/// The zones the instances of `c` are in (an instance with no zone adds nothing).
-fn zones_of(model: &Model, c: ComponentId) -> BTreeSet<DomainId> {
-    model.components[c]
-        .instances
-        .iter()
-        .filter_map(|i| {
-            i.domains
-                .iter()
-                .flat_map(|&d| model.domain_chain(d))
-                .find(|&d| model.domains[d].kind == DomainKind::Zone)
-        })
-        .collect()
-}
-
 /// The components that the event hits directly on the journeys it takes down (its root
 /// causes).
 fn roots(cx: &Context, report: &EventReport) -> Vec<ComponentId> {
@@ -123,7 +109,10 @@ fn names(model: &Model, components: &[ComponentId]) -> String {
 /// The components whose traffic goes out through a NAT gateway without a per-zone scope, and
 /// the zones they run in. Callers that are not placed (an external API reached through the
 /// gateway) pass the question on to their own callers.
-fn nat_callers(model: &Model, nat: ComponentId) -> (Vec<ComponentId>, BTreeSet<DomainId>) {
+pub(crate) fn nat_callers(
+    model: &Model,
+    nat: ComponentId,
+) -> (Vec<ComponentId>, BTreeSet<DomainId>) {
     let mut seen = vec![false; model.components.len()];
     let mut queue = vec![nat];
     let mut callers = Vec::new();
@@ -138,7 +127,7 @@ fn nat_callers(model: &Model, nat: ComponentId) -> (Vec<ComponentId>, BTreeSet<D
             if !uses || std::mem::replace(&mut seen[c], true) {
                 continue;
             }
-            let placed = zones_of(model, c);
+            let placed = model.zones_of(c);
             if placed.is_empty() {
                 queue.push(c);
             } else {
