@@ -454,6 +454,77 @@ fn long_chain_of_single_instances() {
     );
 }
 
+/// 100,000 single instances in a chain, and 100,000 services on one DNS: each event lists a
+/// screenful of what it takes and counts the rest, so both are linear. Release builds only
+/// (the debug build's YAML reader alone takes minutes): `cargo test --release -p spof-cli
+/// --test hostile_input`; BENCHMARKS.md has the figures.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow in a debug build; run with --release")]
+fn hundred_thousand_in_a_chain_and_on_one_dns() {
+    let outcome = check_bytes_within(chain(100_000, 1).as_bytes(), Duration::from_secs(90));
+    assert_eq!(outcome.code, 1, "{}", excerpt(&outcome.stderr));
+    assert!(
+        outcome.stdout.contains("c99992, c99991 and 99991 more"),
+        "{}",
+        excerpt(&outcome.stdout)
+    );
+    let mut text = String::from("components:\n  dns: {kind: dns}\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("  s{i}: {{kind: service, depends_on: [dns]}}\n"));
+    }
+    let outcome = check_bytes_within(text.as_bytes(), Duration::from_secs(90));
+    assert_eq!(outcome.code, 1, "{}", excerpt(&outcome.stderr));
+    assert!(
+        outcome.stdout.contains("dns/1"),
+        "{}",
+        excerpt(&outcome.stdout)
+    );
+}
+
+/// 100,000 services over a hierarchy of domains 64 deep (the most the reader accepts): every
+/// walk up the hierarchy is bounded, so this is linear too. Release builds only.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow in a debug build; run with --release")]
+fn hundred_thousand_services_in_nested_domains() {
+    let mut text = String::from("domains:\n  d0: {kind: region}\n");
+    for i in 1..64 {
+        text.push_str(&format!("  d{i}: {{kind: k{i}, in: d{}}}\n", i - 1));
+    }
+    text.push_str("components:\n");
+    for c in 0..100_000 {
+        text.push_str(&format!(
+            "  s{c}: {{kind: service, replicas: 2, in: [d{}]}}\n",
+            c % 64
+        ));
+    }
+    let outcome = check_bytes_within(text.as_bytes(), Duration::from_secs(90));
+    assert_eq!(outcome.code, 1, "{}", excerpt(&outcome.stderr));
+    assert!(
+        outcome.stdout.contains("Single points of failure (64)"),
+        "{}",
+        excerpt(&outcome.stdout)
+    );
+}
+
+/// A hierarchy of domains deeper than any real one is a located error, found in linear time
+/// (it was a stack overflow after minutes and gigabytes, from walks up the hierarchy).
+#[test]
+fn domains_nested_twenty_thousand_deep() {
+    let mut text = String::from("domains:\n  d0: {kind: region}\n");
+    for i in 1..20_000 {
+        text.push_str(&format!("  d{i}: {{kind: k{i}, in: d{}}}\n", i - 1));
+    }
+    text.push_str("components:\n  a: {kind: service, replicas: 2, in: [d19999]}\n");
+    let stderr = rejected(text);
+    assert_error_at(
+        &stderr,
+        66,
+        24,
+        "domain `d64` is inside 64 other domains; domains nest at most 64 deep",
+    );
+    assert_eq!(error_count(&stderr), 1);
+}
+
 #[test]
 fn duplicated_keys() {
     let stderr = rejected(

@@ -81,7 +81,7 @@ pub fn bounds(model: &Model, graph: &FaultGraph) -> Option<Vec<JourneyBounds>> {
     // Each needed component's local probability in each scenario.
     let mut local: Vec<Option<Vec<f64>>> = vec![None; graph.components.len()];
     for c in (0..graph.components.len()).filter(|&c| needed[c]) {
-        local[c] = Some(local_probabilities(model, graph, c, &q, &conditioned, &scenarios).ok()?);
+        local[c] = Some(local_probabilities(graph, c, &q, &conditioned, &scenarios).ok()?);
     }
     Some(
         closures
@@ -135,12 +135,10 @@ pub fn local_probability(
         probability: 1.0,
     }];
     if tree {
-        let local = tree::Local::new(model, graph, c)?;
+        let local = tree::Local::new(graph, c)?;
         return local.probability(&q, &FxHashMap::default());
     }
-    local_bdd(model, graph, c, &q, &[], &scenarios)
-        .ok()
-        .map(|p| p[0])
+    local_bdd(graph, c, &q, &[], &scenarios).ok().map(|p| p[0])
 }
 
 /// `pairs::cause_closure`, with the scoped targets that some caller group has no instance of
@@ -260,14 +258,13 @@ impl Vars {
 
 /// The local gate of `c` on its own diagram, and its probability in each scenario.
 fn local_probabilities(
-    model: &Model,
     graph: &FaultGraph,
     c: ComponentId,
     q: &[f64],
     conditioned: &[EventId],
     scenarios: &[Scenario],
 ) -> Result<Vec<f64>, TooLarge> {
-    if let Some(local) = tree::Local::new(model, graph, c) {
+    if let Some(local) = tree::Local::new(graph, c) {
         // Scenarios that differ only in domains the gate does not read give the same value.
         let reads: FxHashMap<EventId, ()> = local_domains(graph, c)
             .into_iter()
@@ -296,12 +293,11 @@ fn local_probabilities(
             return Ok(values);
         }
     }
-    local_bdd(model, graph, c, q, conditioned, scenarios)
+    local_bdd(graph, c, q, conditioned, scenarios)
 }
 
 /// The local gate on a decision diagram of its own.
 fn local_bdd(
-    model: &Model,
     graph: &FaultGraph,
     c: ComponentId,
     q: &[f64],
@@ -318,7 +314,7 @@ fn local_bdd(
     // Instances in the order of the placement tree: by their domains, outermost first.
     let chain = |g: usize| -> Vec<EventId> {
         let mut events = graph.components[c].groups[g].domain_events.clone();
-        events.sort_by_key(|&e| (depth(model, graph, e), e));
+        events.sort_by_key(|&e| (depth(graph, e), e));
         events
     };
     let chains: Vec<Vec<EventId>> = (0..node.groups.len()).map(chain).collect();
@@ -395,10 +391,10 @@ fn local_bdd(
 }
 
 /// How many domains enclose a domain event's domain (0 for the outermost).
-fn depth(model: &Model, graph: &FaultGraph, e: EventId) -> usize {
+fn depth(graph: &FaultGraph, e: EventId) -> u32 {
     match graph.events[e as usize] {
-        EventKind::Domain(d) => model.domain_chain(d).count(),
-        _ => usize::MAX,
+        EventKind::Domain(d) => graph.domain_depth[d],
+        _ => u32::MAX,
     }
 }
 

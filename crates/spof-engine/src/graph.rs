@@ -81,6 +81,8 @@ pub struct FaultGraph {
     pub events: Vec<EventKind>,
     pub components: Vec<ComponentNode>,
     pub domain_events: Vec<EventId>,
+    /// How many domains enclose each domain (0 for the outermost), by domain id.
+    pub domain_depth: Vec<u32>,
     pub person_events: Vec<EventId>,
     /// Components in dependency order (dependencies first), grouped into strongly connected
     /// sets: a set of more than one is a dependency cycle.
@@ -155,10 +157,7 @@ fn compile_view(model: &Model, journey: Option<usize>) -> FaultGraph {
     let domain_events: Vec<EventId> = (0..model.domains.len())
         .map(|d| push(&mut events, EventKind::Domain(d)))
         .collect();
-    // The enclosing chain of every domain, as events, computed once.
-    let chains: Vec<Vec<EventId>> = (0..model.domains.len())
-        .map(|d| model.domain_chain(d).map(|x| domain_events[x]).collect())
-        .collect();
+    let domain_depth = domain_depths(model);
 
     // Person events come last; their ids are known in advance.
     let person_base = (model.domains.len()
@@ -234,7 +233,7 @@ fn compile_view(model: &Model, journey: Option<usize>) -> FaultGraph {
                 let mut domain_events: Vec<EventId> = instance
                     .domains
                     .iter()
-                    .flat_map(|&d| chains[d].iter().copied())
+                    .flat_map(|&d| model.domain_chain(d).map(|x| domain_events[x]))
                     .collect();
                 domain_events.sort_unstable();
                 domain_events.dedup();
@@ -294,12 +293,34 @@ fn compile_view(model: &Model, journey: Option<usize>) -> FaultGraph {
         events,
         components,
         domain_events,
+        domain_depth,
         person_events,
         order,
         journey_paths,
         journey_closures,
         views: Vec::new(),
     }
+}
+
+/// How many domains enclose each domain, in time linear in the number of domains however deep
+/// the hierarchy (each depth is computed once, from the nearest known one).
+fn domain_depths(model: &Model) -> Vec<u32> {
+    const UNKNOWN: u32 = u32::MAX;
+    let mut depth = vec![UNKNOWN; model.domains.len()];
+    let mut path = Vec::new();
+    for d in 0..model.domains.len() {
+        let mut at = Some(d);
+        while let Some(x) = at.filter(|&x| depth[x] == UNKNOWN) {
+            path.push(x);
+            at = model.domains[x].parent;
+        }
+        let mut next = at.map_or(0, |x| depth[x] + 1);
+        while let Some(x) = path.pop() {
+            depth[x] = next;
+            next += 1;
+        }
+    }
+    depth
 }
 
 fn push(events: &mut Vec<EventKind>, kind: EventKind) -> EventId {

@@ -235,7 +235,7 @@ impl Structure {
         // component's events in dependency order, then people.
         let mut order: Vec<EventId> = Vec::new();
         let mut domains: Vec<DomainId> = (0..model.domains.len()).collect();
-        domains.sort_by_key(|&d| std::cmp::Reverse(model.domain_chain(d).count()));
+        domains.sort_by_key(|&d| std::cmp::Reverse(graph.domain_depth[d]));
         domains.reverse();
         order.extend(domains.iter().map(|&d| graph.domain_events[d]));
         for scc in &graph.order {

@@ -158,6 +158,11 @@ fn index_names(entries: &[(Sp<String>, &Node)]) -> IndexMap<String, usize> {
         .collect()
 }
 
+/// How many domains may enclose one domain. Real hierarchies are a handful deep (host, rack,
+/// zone, region, provider and a few kinds of one's own); the bound keeps every walk up the
+/// hierarchy short.
+const MAX_DOMAIN_DEPTH: usize = 64;
+
 fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -> Vec<Domain> {
     let mut domains: Vec<Domain> = Vec::new();
     let mut parent_spans = Vec::new();
@@ -246,25 +251,56 @@ fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -
             domains[id].parent = None;
         }
     }
+    // Loops and depth, in time linear in the number of domains: each domain's depth is
+    // found once, from the nearest domain whose depth is known.
+    const UNKNOWN: usize = usize::MAX;
+    let mut depth = vec![UNKNOWN; domains.len()];
+    let mut on_path = vec![false; domains.len()];
+    let mut path = Vec::new();
     for id in 0..domains.len() {
-        let mut seen = vec![false; domains.len()];
-        let mut current = Some(id);
-        while let Some(d) = current {
-            if seen[d] {
-                let span = parent_spans[id].unwrap_or(domains[id].span);
-                cx.push(Diagnostic::error(
-                    "domain-cycle",
-                    span,
-                    format!(
-                        "domain `{}` is inside itself through `in`",
-                        domains[id].name
-                    ),
-                ));
-                domains[id].parent = None;
-                break;
+        'walk: loop {
+            path.clear();
+            let mut at = Some(id);
+            while let Some(x) = at.filter(|&x| depth[x] == UNKNOWN) {
+                if on_path[x] {
+                    // `x` is reached twice: it is on the loop. Cut it there and walk again.
+                    let span = parent_spans[x].unwrap_or(domains[x].span);
+                    cx.push(Diagnostic::error(
+                        "domain-cycle",
+                        span,
+                        format!("domain `{}` is inside itself through `in`", domains[x].name),
+                    ));
+                    domains[x].parent = None;
+                    for &p in &path {
+                        on_path[p] = false;
+                    }
+                    continue 'walk;
+                }
+                on_path[x] = true;
+                path.push(x);
+                at = domains[x].parent;
             }
-            seen[d] = true;
-            current = domains[d].parent;
+            let mut next = at.map_or(0, |x| depth[x] + 1);
+            while let Some(x) = path.pop() {
+                on_path[x] = false;
+                depth[x] = next;
+                if next == MAX_DOMAIN_DEPTH {
+                    let span = parent_spans[x].unwrap_or(domains[x].span);
+                    cx.push(
+                        Diagnostic::error(
+                            "domain-depth",
+                            span,
+                            format!(
+                                "domain `{}` is inside {next} other domains; domains nest at most {MAX_DOMAIN_DEPTH} deep",
+                                domains[x].name
+                            ),
+                        )
+                        .with_help("a hierarchy this deep is most likely a mistake in `in`: a host sits in a rack, a zone or a region, not in a chain of others"),
+                    );
+                }
+                next += 1;
+            }
+            break;
         }
     }
     domains

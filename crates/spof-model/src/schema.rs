@@ -131,7 +131,7 @@ pub static DOMAIN: Object = Object {
         f(
             "in",
             Ty::Name("domain"),
-            "The enclosing domain (a zone's region, a host's rack or zone).",
+            "The enclosing domain (a zone's region, a host's rack or zone); domains nest at most 64 deep.",
         ),
         f(
             "restore_time",

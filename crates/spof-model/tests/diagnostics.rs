@@ -139,6 +139,38 @@ fn domain_hierarchy_nests_outward() {
 }
 
 #[test]
+fn a_loop_of_domains_is_reported_once_where_it_closes() {
+    let (line, column, message, _) = only_error(
+        "domains:\n  a: {kind: power, in: c}\n  b: {kind: power2, in: a}\n  c: {kind: power3, in: b}\ncomponents:\n  x: {kind: service, in: [a]}\n",
+    );
+    assert_eq!(message, "domain `a` is inside itself through `in`");
+    assert_eq!((line, column), (2, 24));
+}
+
+#[test]
+fn domains_nest_at_most_64_deep() {
+    let mut yaml = String::from("domains:\n  d0: {kind: k0}\n");
+    for i in 1..=100 {
+        yaml.push_str(&format!("  d{i}: {{kind: k{i}, in: d{}}}\n", i - 1));
+    }
+    yaml.push_str("components:\n  x: {kind: service, in: [d100]}\n");
+    let (line, _, message, help) = only_error(&yaml);
+    assert_eq!(
+        message,
+        "domain `d64` is inside 64 other domains; domains nest at most 64 deep"
+    );
+    assert_eq!(line, 66);
+    assert!(help.contains("mistake in `in`"), "{help}");
+    // 64 deep is accepted.
+    let mut yaml = String::from("domains:\n  d0: {kind: k0}\n");
+    for i in 1..64 {
+        yaml.push_str(&format!("  d{i}: {{kind: k{i}, in: d{}}}\n", i - 1));
+    }
+    yaml.push_str("components:\n  x: {kind: service, in: [d63]}\n");
+    assert!(diagnose(&yaml).is_empty());
+}
+
+#[test]
 fn a_dependency_cycle_is_a_located_warning_and_the_model_is_usable() {
     let yaml = "components:\n  a:\n    kind: service\n    depends_on: [b]\n  b:\n    kind: service\n    depends_on: [a]\n";
     let diags = diagnose(yaml);

@@ -16,7 +16,7 @@
 
 use crate::graph::{EventId, EventKind, FaultGraph};
 use rustc_hash::FxHashMap;
-use spof_model::{ComponentId, Failover, Model};
+use spof_model::{ComponentId, Failover};
 
 /// At most this many scoped groups open below one domain, and whole-component events of
 /// scoped targets (enumerated at the top).
@@ -53,16 +53,16 @@ pub struct Local {
     top: Vec<EventId>,
 }
 
-fn depth(model: &Model, graph: &FaultGraph, e: EventId) -> usize {
+fn depth(graph: &FaultGraph, e: EventId) -> u32 {
     match graph.events[e as usize] {
-        EventKind::Domain(d) => model.domain_chain(d).count(),
-        _ => usize::MAX,
+        EventKind::Domain(d) => graph.domain_depth[d],
+        _ => u32::MAX,
     }
 }
 
-fn chain_of(model: &Model, graph: &FaultGraph, events: &[EventId]) -> Vec<EventId> {
+fn chain_of(graph: &FaultGraph, events: &[EventId]) -> Vec<EventId> {
     let mut chain = events.to_vec();
-    chain.sort_by_key(|&e| (depth(model, graph, e), e));
+    chain.sort_by_key(|&e| (depth(graph, e), e));
     chain
 }
 
@@ -139,7 +139,7 @@ impl Local {
     /// A scoped group with no instance of its target in its domain never fails here: those
     /// caller instances need the whole target, whose failure `bounds` counts with the
     /// target's own gates.
-    pub fn new(model: &Model, graph: &FaultGraph, c: ComponentId) -> Option<Local> {
+    pub fn new(graph: &FaultGraph, c: ComponentId) -> Option<Local> {
         let node = &graph.components[c];
         if node.active_passive == Some(Failover::Manual) {
             return None;
@@ -158,7 +158,6 @@ impl Local {
         for i in 0..node.n {
             leaves.push(Leaf::Caller(graph.instance_event(c, i)));
             chains.push(chain_of(
-                model,
                 graph,
                 &node.groups[node.group_of[i] as usize].domain_events,
             ));
@@ -193,7 +192,7 @@ impl Local {
                     }
                     any = true;
                     leaves.push(Leaf::Member(id, graph.instance_event(*target, j)));
-                    chains.push(chain_of(model, graph, events));
+                    chains.push(chain_of(graph, events));
                 }
                 let _ = any;
             }
@@ -291,7 +290,46 @@ impl Local {
         Some(1.0 - up)
     }
 
-    fn forest(&self, node: &Node, q: &[f64], ov: &FxHashMap<EventId, bool>) -> Option<Dist> {
+    /// The distribution at `root`, bottom-up over its domains. Iterative: a hierarchy of
+    /// domains may be as deep as the model makes it.
+    fn forest(&self, root: &Node, q: &[f64], ov: &FxHashMap<EventId, bool>) -> Option<Dist> {
+        struct Frame<'a> {
+            node: &'a Node,
+            domain: Option<EventId>,
+            dist: Dist,
+            next: usize,
+        }
+        let mut stack = vec![Frame {
+            node: root,
+            domain: None,
+            dist: self.leaves_below(root, q, ov)?,
+            next: 0,
+        }];
+        loop {
+            let top = stack.last_mut().expect("the root stays until the end");
+            if let Some(&d) = top.node.domains.get(top.next) {
+                top.next += 1;
+                let node = &self.nodes[&d];
+                stack.push(Frame {
+                    node,
+                    domain: Some(d),
+                    dist: self.leaves_below(node, q, ov)?,
+                    next: 0,
+                });
+                continue;
+            }
+            let frame = stack.pop().expect("not empty");
+            let dist = match frame.domain {
+                Some(d) => self.close_domain(d, frame.node, frame.dist, q, ov),
+                None => return Some(frame.dist),
+            };
+            let parent = stack.last_mut().expect("a domain has a parent frame");
+            parent.dist = merge(&parent.dist, &dist, self.threshold)?;
+        }
+    }
+
+    /// The distribution of the leaves directly at `node`.
+    fn leaves_below(&self, node: &Node, q: &[f64], ov: &FxHashMap<EventId, bool>) -> Option<Dist> {
         let cap = self.threshold;
         let mut dist = Dist::unit();
         for &l in &node.leaves {
@@ -320,17 +358,19 @@ impl Local {
             };
             dist = merge(&dist, &leaf, cap)?;
         }
-        for &d in &node.domains {
-            let child = self.domain(d, q, ov)?;
-            dist = merge(&dist, &child, cap)?;
-        }
         Some(dist)
     }
 
-    fn domain(&self, d: EventId, q: &[f64], ov: &FxHashMap<EventId, bool>) -> Option<Dist> {
-        let node = &self.nodes[&d];
+    /// Domain `d`'s own loss over the distribution below it, and the groups that close there.
+    fn close_domain(
+        &self,
+        d: EventId,
+        node: &Node,
+        mut dist: Dist,
+        q: &[f64],
+        ov: &FxHashMap<EventId, bool>,
+    ) -> Dist {
         let all = node.callers.min(self.threshold);
-        let mut dist = self.forest(node, q, ov)?;
         // The domain's own loss: everything below fails.
         let qd = prob(q, ov, d);
         if qd > 0.0 {
@@ -346,7 +386,7 @@ impl Local {
                 dist = close(&dist, g, all);
             }
         }
-        Some(dist)
+        dist
     }
 }
 
