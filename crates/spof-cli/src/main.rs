@@ -418,14 +418,30 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         fail_on: args.fail_on.severity(),
         color,
     };
-    let mut text = match args.format {
-        Format::Text => spof_report::text::check(model, &report, &options),
-        Format::Json => spof_report::json::check(model, &report, &options, &loaded.warnings),
-    };
-    if let (Format::Json, Some(imported)) = (args.format, &imported) {
-        text = with_import_json(&text, &imported.report, &imported.notes);
+    match args.format {
+        Format::Text => out(&spof_report::text::check(model, &report, &options)),
+        Format::Json => {
+            // Written as it is made: the report of a large model is never held whole.
+            let import = imported.as_ref().map(|i| ImportJson {
+                report: &i.report,
+                overlay_notes: &i.notes,
+            });
+            let stdout = std::io::stdout();
+            let written = spof_report::json::write_check(
+                std::io::BufWriter::new(stdout.lock()),
+                model,
+                &report,
+                &options,
+                &loaded.warnings,
+                import.as_ref(),
+            );
+            if let Err(e) = written
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(Failure(format!("writing the report: {e}")));
+            }
+        }
     }
-    out(&text);
     Ok(if spof_report::fails(&report, &options) {
         ExitCode::from(1)
     } else {
@@ -433,26 +449,12 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     })
 }
 
-/// The check report's JSON with the import report under an `import` key (the check report is
-/// one pretty-printed object: the key goes before its closing brace).
-fn with_import_json(text: &str, report: &spof_import::ImportReport, notes: &[String]) -> String {
-    #[derive(serde::Serialize)]
-    struct ImportJson<'a> {
-        #[serde(flatten)]
-        report: &'a spof_import::ImportReport,
-        overlay_notes: &'a [String],
-    }
-    let value = serde_json::to_string_pretty(&ImportJson {
-        report,
-        overlay_notes: notes,
-    })
-    .expect("the import report serialises");
-    let body = text.trim_end();
-    let Some(body) = body.strip_suffix('}') else {
-        return text.to_string();
-    };
-    let indented = value.replace('\n', "\n  ");
-    format!("{},\n  \"import\": {indented}\n}}\n", body.trim_end())
+/// What an import read, as the check report's JSON shows it under `import`.
+#[derive(serde::Serialize)]
+struct ImportJson<'a> {
+    #[serde(flatten)]
+    report: &'a spof_import::ImportReport,
+    overlay_notes: &'a [String],
 }
 
 /// Imports the inputs (with overlays), prints the import report on stderr, and reads the
@@ -579,13 +581,7 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
     let imported = importing::run(&inputs, &args.overlay).map_err(Failure)?;
     err(&importing::report_text(&imported.report, &imported.notes));
     if let Some(path) = &args.report {
-        #[derive(serde::Serialize)]
-        struct ReportJson<'a> {
-            #[serde(flatten)]
-            report: &'a spof_import::ImportReport,
-            overlay_notes: &'a [String],
-        }
-        let mut json = serde_json::to_string_pretty(&ReportJson {
+        let mut json = serde_json::to_string_pretty(&ImportJson {
             report: &imported.report,
             overlay_notes: &imported.notes,
         })

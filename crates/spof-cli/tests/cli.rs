@@ -643,4 +643,10 @@ fn an_overlay_scopes_an_imported_dependency_to_a_journey() {
         .map(|j| j["journey"].as_str().unwrap())
         .collect();
     assert_eq!(down, vec!["browse"]);
+    // What the import read and what the overlay changed are in the report, under `import`.
+    assert!(
+        report["import"]["overlay_notes"].is_array(),
+        "{}",
+        report["import"]
+    );
 }

@@ -13,18 +13,48 @@ use spof_model::{Diagnostic, Model, Span};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The check report. Its long lists (SPOFs, findings, other effects) are made one entry at a
+/// time as they are written, so that a report of a million events is never held whole.
 #[derive(Serialize)]
-struct CheckJson<'a> {
+#[serde(bound(
+    serialize = "Seq<S>: Serialize, Seq<F>: Serialize, Seq<O>: Serialize, I: Serialize"
+))]
+struct CheckJson<'a, S, F, O, I> {
     schema_version: u32,
     tool: Tool,
     model: ModelJson<'a>,
-    spofs: Vec<SpofJson>,
-    findings: Vec<FindingJson>,
+    spofs: Seq<S>,
+    findings: Seq<F>,
     journeys: Vec<JourneyJson<'a>>,
     components: Vec<ComponentJson<'a>>,
-    other_effects: Vec<SpofJson>,
+    other_effects: Seq<O>,
     warnings: Vec<DiagnosticJson>,
     summary: SummaryJson,
+    /// What an import read, when the model was imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    import: Option<&'a I>,
+}
+
+/// A sequence serialised straight from an iterator, once.
+struct Seq<I>(std::cell::Cell<Option<I>>);
+
+impl<I> Seq<I> {
+    fn new(items: I) -> Seq<I> {
+        Seq(std::cell::Cell::new(Some(items)))
+    }
+}
+
+impl<I> Serialize for Seq<I>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.take() {
+            Some(items) => serializer.collect_seq(items),
+            None => Err(serde::ser::Error::custom("a sequence is written once")),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -208,9 +238,23 @@ struct SummaryJson {
 }
 
 pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diagnostic]) -> String {
-    let spofs: Vec<SpofJson> = selected_spofs(model, report, options)
-        .map(|e| event_json(model, report, e))
-        .collect();
+    let mut bytes = Vec::new();
+    write_check(&mut bytes, model, report, options, warnings, None::<&()>)
+        .expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
+
+/// The check report written to `writer` as it is made (see [`check`]), with what an import
+/// read under `import` when the model was imported.
+pub fn write_check<I: Serialize>(
+    writer: impl std::io::Write,
+    model: &Model,
+    report: &Report,
+    options: &Options,
+    warnings: &[Diagnostic],
+    import: Option<&I>,
+) -> std::io::Result<()> {
+    let spofs = selected_spofs(model, report, options).map(|e| event_json(model, report, e));
     let findings: Vec<&Finding> = selected_findings(report, options).collect();
     let by_severity = Severity::ALL
         .iter()
@@ -236,11 +280,12 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
             journeys: model.journeys.len(),
             events: report.analysis.graph.event_count(),
         },
-        spofs,
-        findings: findings
-            .iter()
-            .map(|f| finding_json(model, report, f, &options.file))
-            .collect(),
+        spofs: Seq::new(spofs),
+        findings: Seq::new(
+            findings
+                .iter()
+                .map(|f| finding_json(model, report, f, &options.file)),
+        ),
         journeys: report
             .analysis
             .journeys
@@ -297,18 +342,19 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
                 }
             })
             .collect(),
-        other_effects: report
-            .analysis
-            .events
-            .iter()
-            .filter(|e| {
-                !e.spof
-                    && options
-                        .journey
-                        .is_none_or(|j| e.effects.iter().any(|x| x.journey == j))
-            })
-            .map(|e| event_json(model, report, e))
-            .collect(),
+        other_effects: Seq::new(
+            report
+                .analysis
+                .events
+                .iter()
+                .filter(|e| {
+                    !e.spof
+                        && options
+                            .journey
+                            .is_none_or(|j| e.effects.iter().any(|x| x.journey == j))
+                })
+                .map(|e| event_json(model, report, e)),
+        ),
         warnings: warnings
             .iter()
             .map(|d| diagnostic_json(d, &options.file))
@@ -320,8 +366,9 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
             fail_on: options.fail_on.map(Severity::as_str),
             failed: crate::fails(report, options),
         },
+        import,
     };
-    to_string(&doc)
+    crate::number::write_json(writer, &doc)
 }
 
 /// Diagnostics of a model that could not be read, for `--format json`.

@@ -28,14 +28,18 @@ pub fn scientific(value: f64, decimals: usize) -> String {
 /// Pretty-printed JSON with a final newline, every float written without a negative zero.
 pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     let mut bytes = Vec::new();
+    write_json(&mut bytes, value).expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
+
+/// `to_json`, written to `writer` as it is made: a large report is never held whole.
+pub fn write_json<W: io::Write, T: Serialize + ?Sized>(writer: W, value: &T) -> io::Result<()> {
     let mut serializer =
-        serde_json::Serializer::with_formatter(&mut bytes, NoNegativeZero(PrettyFormatter::new()));
-    value
-        .serialize(&mut serializer)
-        .expect("report types serialise");
-    let mut text = String::from_utf8(bytes).expect("JSON is UTF-8");
-    text.push('\n');
-    text
+        serde_json::Serializer::with_formatter(writer, NoNegativeZero(PrettyFormatter::new()));
+    value.serialize(&mut serializer).map_err(io::Error::other)?;
+    let mut writer = serializer.into_inner();
+    writer.write_all(b"\n")?;
+    writer.flush()
 }
 
 /// serde_json's pretty formatter, with `-0.0` written as `0.0`.
