@@ -391,30 +391,94 @@ pub fn plan(model: &Model, config: &PlanConfig, progress: &dyn Fn(usize, usize, 
     let mut total_cost = 0.0;
     let mut frames = vec![frame(current.clone(), &report, None, 0.0)];
     let mut tried: Vec<Fix> = Vec::new();
+    // What each fix scored when it was last checked. A fix rarely gains from another being
+    // applied first, so an earlier rank is taken as an upper bound of its rank now (lazy
+    // greedy): the best-ranked fix is checked again, and chosen when it still ranks first.
+    // Only new fixes and the contenders are checked at each step, not every candidate.
+    let mut known: Vec<(Fix, Option<Rank>)> = Vec::new();
     for step in 0..config.max_steps {
         let candidates: Vec<Fix> = candidates(&current, &report)
             .into_iter()
             .filter(|f| !tried.contains(f))
             .collect();
-        let mut best: Option<(Rank, Fix, Model, Report, Score)> = None;
-        for (i, fix) in candidates.iter().enumerate() {
-            progress(step, i, candidates.len());
+        let total = candidates.len();
+        let evaluate = |fix: &Fix| {
             let mut next = current.clone();
             apply(&mut next, fix);
             let next_report = check(&next, &check_config);
             let next_score = score(&next, &next_report);
             let (cost, _) = cost_of(&current, fix);
-            let Some(rank) = rank(&current_score, &next_score, cost) else {
-                continue;
-            };
-            if best.as_ref().is_none_or(|(r, ..)| rank > *r) {
-                best = Some((rank, fix.clone(), next, next_report, next_score));
+            (
+                rank(&current_score, &next_score, cost),
+                next,
+                next_report,
+                next_score,
+            )
+        };
+        // Each candidate with its rank and whether that rank was found at this step; the
+        // checked model of the best of those is kept (the others would only cost memory).
+        type Held = Option<(usize, Model, Report, Score)>;
+        let mut entries: Vec<(Fix, Option<Rank>, bool)> = Vec::new();
+        let mut held: Held = None;
+        let mut checked = 0;
+        let check_entry = |entries: &mut Vec<(Fix, Option<Rank>, bool)>,
+                           held: &mut Held,
+                           checked: &mut usize,
+                           i: usize| {
+            progress(step, (*checked).min(total), total);
+            *checked += 1;
+            let (rank, next, next_report, next_score) = evaluate(&entries[i].0);
+            entries[i].1 = rank;
+            entries[i].2 = true;
+            if rank.is_some()
+                && held.as_ref().is_none_or(|&(h, ..)| {
+                    // The first of the best, as the choice below.
+                    h == i || rank > entries[h].1 || (rank == entries[h].1 && i < h)
+                })
+            {
+                *held = Some((i, next, next_report, next_score));
+            }
+        };
+        for fix in candidates {
+            let rank = known.iter().find(|(f, _)| *f == fix).map(|(_, r)| *r);
+            entries.push((fix, rank.flatten(), false));
+            if rank.is_none() {
+                let i = entries.len() - 1;
+                check_entry(&mut entries, &mut held, &mut checked, i);
             }
         }
-        progress(step, candidates.len(), candidates.len());
-        let Some((_, fix, next, next_report, next_score)) = best else {
+        let chosen = loop {
+            // The first of the best ranks, as when every candidate is checked.
+            let mut best: Option<usize> = None;
+            for (i, entry) in entries.iter().enumerate() {
+                if best.is_none_or(|b| entry.1 > entries[b].1) {
+                    best = Some(i);
+                }
+            }
+            let Some(b) = best else { break None };
+            if entries[b].1.is_none() {
+                // Nothing known to help: check what was not checked at this step before
+                // giving up.
+                let stale: Vec<usize> = (0..entries.len()).filter(|&i| !entries[i].2).collect();
+                if stale.is_empty() {
+                    break None;
+                }
+                for i in stale {
+                    check_entry(&mut entries, &mut held, &mut checked, i);
+                }
+                continue;
+            }
+            if entries[b].2 && held.as_ref().is_some_and(|(h, ..)| *h == b) {
+                break Some(b);
+            }
+            check_entry(&mut entries, &mut held, &mut checked, b);
+        };
+        progress(step, total, total);
+        known = entries.iter().map(|(f, r, _)| (f.clone(), *r)).collect();
+        let (Some(b), Some((_, next, next_report, next_score))) = (chosen, held) else {
             break;
         };
+        let fix = entries.swap_remove(b).0;
         let (cost, estimated) = cost_of(&current, &fix);
         total_cost += cost;
         let step = Change {
