@@ -57,6 +57,10 @@ enum Command {
     /// files, Terraform JSON, Backstage catalogs, Structurizr workspaces. Prints what was
     /// mapped, what was inferred and from where, and what could not be mapped and why.
     Import(ImportArgs),
+    /// The audit checklist: sixteen items of an architecture review (DNS, CDN, load
+    /// balancers, ... team knowledge), each redundant, a SPOF, accepted by a decision, or not
+    /// modelled (with the question to ask and what to add), grouped by layer.
+    Checklist(ChecklistArgs),
     /// Risk groups: the minimal sets of two or more events that together take a journey down
     /// (shared dependencies: two zones behind one NAT gateway, replicas on one host).
     Risks(RisksArgs),
@@ -112,6 +116,24 @@ struct CheckArgs {
     /// Fail (exit 1) on findings at or above this severity that no decision covers.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     fail_on: FailOn,
+}
+
+#[derive(Args)]
+struct ChecklistArgs {
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL", conflicts_with_all = ["model", "from"])]
+    path: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Judge files of another format directly, as `spof check --from` does.
+    #[arg(long, value_name = "[FORMAT:]PATH", conflicts_with_all = ["model", "example"])]
+    from: Vec<String>,
+    /// An overlay applied to the imported model (see docs/importers.md). Repeatable.
+    #[arg(long, value_name = "FILE", requires = "from")]
+    overlay: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -287,6 +309,7 @@ fn main() -> ExitCode {
         Command::Init(args) => run_init(args),
         Command::Import(args) => run_import(args, stderr_color),
         Command::Fta(args) => run_fta(args),
+        Command::Checklist(args) => run_checklist(args, color, stderr_color),
         Command::Risks(args) => run_risks(args, color, stderr_color),
         Command::Plan(args) => run_plan(args, color, stderr_color),
         Command::Schema => {
@@ -405,6 +428,9 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             today: loaded.today,
         },
     );
+    if let Some(imported) = &imported {
+        note_import(&mut report.checklist, imported);
+    }
     if imported.is_some() {
         // The model's text is made on the fly: its lines mean nothing to the reader, who is
         // shown each finding's source in the input instead.
@@ -431,6 +457,55 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `spof checklist`: the audit checklist of a model or of imported files.
+fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let json = args.format == Format::Json;
+    let (loaded, imported) = if args.from.is_empty() {
+        (load(args.path, &args.model, json, stderr_color)?, None)
+    } else {
+        let inputs: Vec<importing::Input> = args
+            .from
+            .iter()
+            .map(|f| importing::Input::parse(f))
+            .collect();
+        let (loaded, imported) =
+            load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
+        (loaded, Some(imported))
+    };
+    let mut report = check(
+        &loaded.model,
+        &Config {
+            today: loaded.today,
+        },
+    );
+    if let Some(imported) = &imported {
+        note_import(&mut report.checklist, imported);
+    }
+    let text = match args.format {
+        Format::Text => spof_report::checklist::text(&loaded.model, &report, &loaded.file, color),
+        Format::Json => spof_report::checklist::json(&loaded.model, &report, &loaded.file),
+    };
+    out(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Marks the checklist items that the imported formats cannot express.
+fn note_import(checklist: &mut spof_engine::checklist::Checklist, imported: &importing::Imported) {
+    let formats: Vec<spof_import::Format> = imported
+        .report
+        .format
+        .split('+')
+        .filter_map(spof_import::Format::parse)
+        .collect();
+    let mut kinds: Vec<spof_model::Kind> = formats
+        .iter()
+        .flat_map(|f| f.kinds().iter().copied())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    checklist.note_import(&imported.report.format, &kinds, false);
 }
 
 /// The check report's JSON with the import report under an `import` key (the check report is

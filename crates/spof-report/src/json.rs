@@ -25,10 +25,12 @@ struct CheckJson<'a> {
     other_effects: Vec<SpofJson>,
     warnings: Vec<DiagnosticJson>,
     summary: SummaryJson,
+    /// The audit checklist (the same as `spof checklist --format json` gives).
+    checklist: crate::checklist::ChecklistJson,
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
 }
@@ -95,7 +97,7 @@ struct JourneyEffectJson {
 }
 
 #[derive(Serialize)]
-struct RecoveryJson {
+pub(crate) struct RecoveryJson {
     /// none, degraded, automatic, manual or repair.
     kind: &'static str,
     /// Seconds until the journey is back; null when unknown.
@@ -129,7 +131,7 @@ struct FindingJson {
 }
 
 #[derive(Serialize)]
-struct DecisionJson {
+pub(crate) struct DecisionJson {
     status: &'static str,
     owner: Option<String>,
     reason: Option<String>,
@@ -223,10 +225,7 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
         .collect();
     let doc = CheckJson {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "spof",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: tool(),
         model: ModelJson {
             name: model.name.as_deref(),
             file: &options.file,
@@ -320,6 +319,7 @@ pub fn check(model: &Model, report: &Report, options: &Options, warnings: &[Diag
             fail_on: options.fail_on.map(Severity::as_str),
             failed: crate::fails(report, options),
         },
+        checklist: crate::checklist::checklist_json(model, report),
     };
     to_string(&doc)
 }
@@ -439,7 +439,7 @@ fn to_string<T: Serialize>(value: &T) -> String {
     crate::number::to_json(value)
 }
 
-fn round(value: f64) -> f64 {
+pub(crate) fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
 
@@ -558,7 +558,7 @@ fn importance_json(
     }
 }
 
-fn recovery_json(model: &Model, recovery: &Recovery) -> RecoveryJson {
+pub(crate) fn recovery_json(model: &Model, recovery: &Recovery) -> RecoveryJson {
     let names = |list: &[usize]| {
         list.iter()
             .map(|&c| model.components[c].name.clone())
@@ -634,21 +634,33 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
             .span
             .filter(|s| s.line > 0)
             .map(|s| location(s, file)),
-        decision: finding.decision.as_ref().map(|d| {
-            let decision = &model.decisions[d.index];
-            DecisionJson {
-                status: decision.status.as_str(),
-                owner: decision.owner.clone(),
-                reason: decision.reason.clone(),
-                review_by: decision.review_by.map(|r| r.to_string()),
-                expired: d.expired,
-                rto: decision.rto.map(|r| r.to_string()),
-                missing: d.missing.clone(),
-                rto_exceeded: d.rto_exceeded.is_some(),
-                in_force: d.in_force(),
-            }
-        }),
+        decision: finding.decision.as_ref().map(|d| decision_json(model, d)),
         fails_run: !finding.is_decided(),
+    }
+}
+
+pub(crate) fn tool() -> Tool {
+    Tool {
+        name: "spof",
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+pub(crate) fn decision_json(
+    model: &Model,
+    d: &spof_engine::findings::DecisionState,
+) -> DecisionJson {
+    let decision = &model.decisions[d.index];
+    DecisionJson {
+        status: decision.status.as_str(),
+        owner: decision.owner.clone(),
+        reason: decision.reason.clone(),
+        review_by: decision.review_by.map(|r| r.to_string()),
+        expired: d.expired,
+        rto: decision.rto.map(|r| r.to_string()),
+        missing: d.missing.clone(),
+        rto_exceeded: d.rto_exceeded.is_some(),
+        in_force: d.in_force(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! `spof explain` and `spof whatif`. Renderers are leaves: they read the engine's results and
 //! return text; they decide nothing about the analysis. Output is deterministic.
 
+pub mod checklist;
 pub mod json;
 pub mod number;
 pub mod text;

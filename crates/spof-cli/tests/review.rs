@@ -1,0 +1,151 @@
+//! The review workflow through the binary: the audit checklist of every built-in example, the
+//! checklist of an imported model, and the report formats of `spof check --format`
+//! (snapshots of each on each example, and the properties a consumer relies on).
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const TODAY: &str = "2026-11-23";
+const EXAMPLES: [&str; 4] = [
+    "ecommerce-2009",
+    "three-tier",
+    "nat-gateway",
+    "deploy-and-monitoring",
+];
+
+fn spof(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("spof")
+        .unwrap()
+        .args(args)
+        .args(["--today", TODAY, "--color", "never"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn checklist_json(args: &[&str]) -> Value {
+    let mut all = vec!["checklist"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let (code, stdout, stderr) = spof(&all);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn item<'a>(checklist: &'a Value, id: &str) -> &'a Value {
+    checklist["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+#[test]
+fn checklist_of_ecommerce_2009() {
+    let list = checklist_json(&["--example", "ecommerce-2009"]);
+    assert_eq!(list["schema_version"], 1);
+    assert_eq!(list["items"].as_array().unwrap().len(), 16);
+    for id in ["dns", "load-balancers", "caches"] {
+        assert_eq!(item(&list, id)["state"], "spof", "{id}");
+    }
+    assert_eq!(item(&list, "application-servers")["state"], "redundant");
+    // The database cluster is redundant; the one connection proxy in front of it (a
+    // component of kind database) is the SPOF of that item.
+    let databases = item(&list, "databases");
+    let state_of = |name: &str| {
+        databases["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state_of("db"), "redundant");
+    assert_eq!(state_of("db-proxy"), "spof");
+    assert_eq!(
+        item(&list, "caches")["spofs"][0]["components"][0],
+        "sessions"
+    );
+    for id in [
+        "cdn",
+        "message-queues",
+        "storage",
+        "nat-gateways",
+        "monitoring",
+        "deploy-pipeline",
+        "team-knowledge",
+    ] {
+        let it = item(&list, id);
+        assert_eq!(it["state"], "not-modelled", "{id}");
+        assert!(it["question"].as_str().unwrap().ends_with('?'), "{id}");
+        assert!(!it["to_add"].as_str().unwrap().is_empty(), "{id}");
+    }
+    let lb = &item(&list, "load-balancers")["spofs"][0];
+    assert_eq!(lb["blast_radius"], 1.0);
+    assert_eq!(lb["recovery"]["time"], "2h");
+}
+
+#[test]
+fn checklist_in_check_output() {
+    let (_, text, _) = spof(&["check", "--example", "ecommerce-2009"]);
+    assert!(
+        text.contains("checklist: 1 redundant, 5 SPOFs, 0 accepted, 10 not modelled"),
+        "{text}"
+    );
+    let (_, json, _) = spof(&["check", "--example", "ecommerce-2009", "--format", "json"]);
+    let report: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["checklist"]["summary"]["spof"], 5);
+    assert_eq!(report["checklist"]["items"].as_array().unwrap().len(), 16);
+}
+
+#[test]
+fn checklist_of_a_compose_import_names_what_compose_cannot_express() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "services:\n  web:\n    image: nginx\n    depends_on: [api]\n  api:\n    image: example/api\n    depends_on: [redis]\n  redis:\n    image: redis:7\n",
+    )
+    .unwrap();
+    let from = format!("compose:{}", path.display());
+    let list = checklist_json(&["--from", &from]);
+    for id in ["dns", "certificates", "nat-gateways", "team-knowledge"] {
+        let it = item(&list, id);
+        assert_eq!(it["state"], "not-modelled", "{id}");
+        assert_eq!(it["not_expressible_in"], "compose", "{id}");
+    }
+    // Compose can name a queue (from its image); this file has none.
+    assert_eq!(
+        item(&list, "message-queues")["not_expressible_in"],
+        Value::Null
+    );
+    assert_eq!(item(&list, "caches")["state"], "spof");
+}
+
+#[test]
+fn checklist_errors_are_clear() {
+    let (code, _, stderr) = spof(&["checklist", "--example", "nope"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("nope"), "{stderr}");
+    let (code, _, stderr) = spof(&["checklist", "no-such-file.yaml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no such file"), "{stderr}");
+}
+
+#[test]
+fn snapshots_of_checklists() {
+    for name in EXAMPLES {
+        let (code, text, _) = spof(&["checklist", "--example", name]);
+        assert_eq!(code, 0);
+        insta::assert_snapshot!(format!("checklist_text_{name}"), text);
+        let (_, json, _) = spof(&["checklist", "--example", name, "--format", "json"]);
+        insta::assert_snapshot!(format!("checklist_json_{name}"), json);
+    }
+}
