@@ -107,10 +107,20 @@ struct CheckArgs {
     /// services, people, decisions, attributes (see docs/importers.md). Repeatable.
     #[arg(long, value_name = "FILE", requires = "from")]
     overlay: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Report only this journey.
+    /// Output format: the terminal report, JSON (docs/json-output.md), SARIF 2.1.0 for
+    /// code scanning, Markdown for a pull request or a review, Graphviz DOT or Mermaid
+    /// diagrams, JUnit XML for CI test reports (docs/formats.md).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Write the report to this file (atomically; an existing file only with --force)
+    /// instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<String>,
+    /// Overwrite the --output file if it exists.
+    #[arg(long, requires = "output")]
+    force: bool,
+    /// Report only this journey; in the DOT and Mermaid diagrams, highlight it on the whole
+    /// system.
     #[arg(long, value_name = "NAME")]
     journey: Option<String>,
     /// Fail (exit 1) on findings at or above this severity that no decision covers.
@@ -134,6 +144,17 @@ struct ChecklistArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+    Dot,
+    Mermaid,
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -398,7 +419,16 @@ fn load(path: Option<String>, args: &ModelArgs, json: bool, stderr_color: bool) 
 }
 
 fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
-    let json = args.format == Format::Json;
+    let json = args.format == CheckFormat::Json;
+    if let Some(path) = &args.output
+        && !args.force
+        && std::path::Path::new(path).exists()
+    {
+        // Said before the analysis, not after it.
+        return Err(Failure(format!(
+            "{path} already exists; pass --force to overwrite it"
+        )));
+    }
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -442,16 +472,35 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         file: loaded.file.clone(),
         journey,
         fail_on: args.fail_on.severity(),
-        color,
+        color: color && args.output.is_none(),
+    };
+    let inputs: Vec<String> = if imported.is_some() {
+        args.from
+            .iter()
+            .map(|f| importing::Input::parse(f).path)
+            .collect()
+    } else {
+        Vec::new()
     };
     let mut text = match args.format {
-        Format::Text => spof_report::text::check(model, &report, &options),
-        Format::Json => spof_report::json::check(model, &report, &options, &loaded.warnings),
+        CheckFormat::Text => spof_report::text::check(model, &report, &options),
+        CheckFormat::Json => spof_report::json::check(model, &report, &options, &loaded.warnings),
+        CheckFormat::Sarif => spof_report::sarif::sarif(model, &report, &options, &inputs),
+        CheckFormat::Markdown => spof_report::markdown::markdown(model, &report, &options),
+        CheckFormat::Dot => spof_report::dot::dot(model, &report, journey),
+        CheckFormat::Mermaid => spof_report::mermaid::mermaid(model, &report, journey),
+        CheckFormat::Junit => spof_report::junit::junit(model, &report, &options),
     };
-    if let (Format::Json, Some(imported)) = (args.format, &imported) {
+    if let (CheckFormat::Json, Some(imported)) = (args.format, &imported) {
         text = with_import_json(&text, &imported.report, &imported.notes);
     }
-    out(&text);
+    match &args.output {
+        Some(path) => {
+            files::write_new(path, &text, args.force).map_err(Failure)?;
+            err(&format!("wrote {path}\n"));
+        }
+        None => out(&text),
+    }
     Ok(if spof_report::fails(&report, &options) {
         ExitCode::from(1)
     } else {

@@ -149,3 +149,109 @@ fn snapshots_of_checklists() {
         insta::assert_snapshot!(format!("checklist_json_{name}"), json);
     }
 }
+
+#[test]
+fn snapshots_of_every_format() {
+    for name in EXAMPLES {
+        for format in ["sarif", "markdown", "dot", "mermaid", "junit"] {
+            let (code, text, stderr) = spof(&["check", "--example", name, "--format", format]);
+            assert_eq!(code, 1, "{name} {format}: {stderr}");
+            insta::assert_snapshot!(format!("{format}_{name}"), text);
+        }
+    }
+    let (_, text, _) = spof(&[
+        "check",
+        "--example",
+        "nat-gateway",
+        "--format",
+        "mermaid",
+        "--journey",
+        "checkout",
+    ]);
+    insta::assert_snapshot!("mermaid_nat-gateway_checkout", text);
+    let (_, text, _) = spof(&[
+        "check",
+        "--example",
+        "nat-gateway",
+        "--format",
+        "dot",
+        "--journey",
+        "checkout",
+    ]);
+    insta::assert_snapshot!("dot_nat-gateway_checkout", text);
+}
+
+#[test]
+fn output_file_is_written_once_and_replaced_only_with_force() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("spof.sarif");
+    let file = path.to_str().unwrap();
+    let args = [
+        "check",
+        "--example",
+        "three-tier",
+        "--format",
+        "sarif",
+        "-o",
+        file,
+    ];
+    let (code, stdout, stderr) = spof(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    let written = std::fs::read_to_string(&path).unwrap();
+    let log: Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+
+    std::fs::write(&path, "mine").unwrap();
+    let (code, _, stderr) = spof(&args);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("already exists; pass --force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let (code, _, stderr) = spof(&forced);
+    assert_eq!(code, 1, "{stderr}");
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), "mine");
+
+    let (code, _, stderr) = spof(&[
+        "check",
+        "--example",
+        "three-tier",
+        "-o",
+        folder.path().join("no/such/folder/x").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+}
+
+#[test]
+fn sarif_of_an_import_points_at_the_compose_file() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("compose.yaml");
+    std::fs::write(
+        &path,
+        "services:\n  web:\n    image: nginx\n    depends_on: [redis]\n  redis:\n    image: redis:7\n",
+    )
+    .unwrap();
+    let from = format!("compose:{}", path.display());
+    let (_, stdout, stderr) = spof(&["check", "--from", &from, "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let location = &result["locations"][0]["physicalLocation"];
+        assert!(
+            location["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("compose.yaml"),
+            "{result}"
+        );
+    }
+    assert!(
+        results
+            .iter()
+            .any(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64())
+    );
+}
