@@ -57,6 +57,10 @@ enum Command {
     /// files, Terraform JSON, Backstage catalogs, Structurizr workspaces. Prints what was
     /// mapped, what was inferred and from where, and what could not be mapped and why.
     Import(ImportArgs),
+    /// The audit checklist: sixteen items of an architecture review (DNS, CDN, load
+    /// balancers, ... team knowledge), each redundant, a SPOF, accepted by a decision, or not
+    /// modelled (with the question to ask and what to add), grouped by layer.
+    Checklist(ChecklistArgs),
     /// Risk groups: the minimal sets of two or more events that together take a journey down
     /// (shared dependencies: two zones behind one NAT gateway, replicas on one host).
     Risks(RisksArgs),
@@ -103,15 +107,54 @@ struct CheckArgs {
     /// services, people, decisions, attributes (see docs/importers.md). Repeatable.
     #[arg(long, value_name = "FILE", requires = "from")]
     overlay: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Report only this journey.
+    /// Output format: the terminal report, JSON (docs/json-output.md), SARIF 2.1.0 for
+    /// code scanning, Markdown for a pull request or a review, Graphviz DOT or Mermaid
+    /// diagrams, JUnit XML for CI test reports (docs/formats.md).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Write the report to this file (atomically; an existing file only with --force)
+    /// instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<String>,
+    /// Overwrite the --output file if it exists.
+    #[arg(long, requires = "output")]
+    force: bool,
+    /// Report only this journey; in the DOT and Mermaid diagrams, highlight it on the whole
+    /// system.
     #[arg(long, value_name = "NAME")]
     journey: Option<String>,
     /// Fail (exit 1) on findings at or above this severity that no decision covers.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     fail_on: FailOn,
+}
+
+#[derive(Args)]
+struct ChecklistArgs {
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL", conflicts_with_all = ["model", "from"])]
+    path: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Judge files of another format directly, as `spof check --from` does.
+    #[arg(long, value_name = "[FORMAT:]PATH", conflicts_with_all = ["model", "example"])]
+    from: Vec<String>,
+    /// An overlay applied to the imported model (see docs/importers.md). Repeatable.
+    #[arg(long, value_name = "FILE", requires = "from")]
+    overlay: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+    Dot,
+    Mermaid,
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -287,6 +330,7 @@ fn main() -> ExitCode {
         Command::Init(args) => run_init(args),
         Command::Import(args) => run_import(args, stderr_color),
         Command::Fta(args) => run_fta(args),
+        Command::Checklist(args) => run_checklist(args, color, stderr_color),
         Command::Risks(args) => run_risks(args, color, stderr_color),
         Command::Plan(args) => run_plan(args, color, stderr_color),
         Command::Schema => {
@@ -375,7 +419,16 @@ fn load(path: Option<String>, args: &ModelArgs, json: bool, stderr_color: bool) 
 }
 
 fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
-    let json = args.format == Format::Json;
+    let json = args.format == CheckFormat::Json;
+    if let Some(path) = &args.output
+        && !args.force
+        && std::path::Path::new(path).exists()
+    {
+        // Said before the analysis, not after it.
+        return Err(Failure(format!(
+            "{path} already exists; pass --force to overwrite it"
+        )));
+    }
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -405,6 +458,9 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             today: loaded.today,
         },
     );
+    if let Some(imported) = &imported {
+        note_import(&mut report.checklist, imported);
+    }
     if imported.is_some() {
         // The model's text is made on the fly: its lines mean nothing to the reader, who is
         // shown each finding's source in the input instead.
@@ -416,37 +472,117 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         file: loaded.file.clone(),
         journey,
         fail_on: args.fail_on.severity(),
-        color,
+        color: color && args.output.is_none(),
     };
-    match args.format {
-        Format::Text => out(&spof_report::text::check(model, &report, &options)),
-        Format::Json => {
-            // Written as it is made: the report of a large model is never held whole.
+    let inputs: Vec<String> = if imported.is_some() {
+        args.from
+            .iter()
+            .map(|f| importing::Input::parse(f).path)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let text = match args.format {
+        CheckFormat::Json => {
             let import = imported.as_ref().map(|i| ImportJson {
                 report: &i.report,
                 overlay_notes: &i.notes,
             });
-            let stdout = std::io::stdout();
-            let written = spof_report::json::write_check(
-                std::io::BufWriter::new(stdout.lock()),
-                model,
-                &report,
-                &options,
-                &loaded.warnings,
-                import.as_ref(),
-            );
-            if let Err(e) = written
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(Failure(format!("writing the report: {e}")));
+            let write = |writer: &mut dyn std::io::Write| {
+                spof_report::json::write_check(
+                    writer,
+                    model,
+                    &report,
+                    &options,
+                    &loaded.warnings,
+                    import.as_ref(),
+                )
+            };
+            if args.output.is_none() {
+                // Written as it is made: the report of a large model is never held whole.
+                let stdout = std::io::stdout();
+                let mut writer = std::io::BufWriter::new(stdout.lock());
+                if let Err(e) = write(&mut writer)
+                    && e.kind() != std::io::ErrorKind::BrokenPipe
+                {
+                    return Err(Failure(format!("writing the report: {e}")));
+                }
+                None
+            } else {
+                let mut bytes = Vec::new();
+                write(&mut bytes).map_err(|e| Failure(format!("writing the report: {e}")))?;
+                Some(String::from_utf8(bytes).expect("JSON is UTF-8"))
             }
         }
+        CheckFormat::Text => Some(spof_report::text::check(model, &report, &options)),
+        CheckFormat::Sarif => Some(spof_report::sarif::sarif(model, &report, &options, &inputs)),
+        CheckFormat::Markdown => Some(spof_report::markdown::markdown(model, &report, &options)),
+        CheckFormat::Dot => Some(spof_report::dot::dot(model, &report, journey)),
+        CheckFormat::Mermaid => Some(spof_report::mermaid::mermaid(model, &report, journey)),
+        CheckFormat::Junit => Some(spof_report::junit::junit(model, &report, &options)),
+    };
+    match (&args.output, text) {
+        (Some(path), Some(text)) => {
+            files::write_new(path, &text, args.force).map_err(Failure)?;
+            err(&format!("wrote {path}\n"));
+        }
+        (_, Some(text)) => out(&text),
+        (_, None) => {}
     }
     Ok(if spof_report::fails(&report, &options) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `spof checklist`: the audit checklist of a model or of imported files.
+fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let json = args.format == Format::Json;
+    let (loaded, imported) = if args.from.is_empty() {
+        (load(args.path, &args.model, json, stderr_color)?, None)
+    } else {
+        let inputs: Vec<importing::Input> = args
+            .from
+            .iter()
+            .map(|f| importing::Input::parse(f))
+            .collect();
+        let (loaded, imported) =
+            load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
+        (loaded, Some(imported))
+    };
+    let mut report = check(
+        &loaded.model,
+        &Config {
+            today: loaded.today,
+        },
+    );
+    if let Some(imported) = &imported {
+        note_import(&mut report.checklist, imported);
+    }
+    let text = match args.format {
+        Format::Text => spof_report::checklist::text(&loaded.model, &report, &loaded.file, color),
+        Format::Json => spof_report::checklist::json(&loaded.model, &report, &loaded.file),
+    };
+    out(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Marks the checklist items that the imported formats cannot express.
+fn note_import(checklist: &mut spof_engine::checklist::Checklist, imported: &importing::Imported) {
+    let formats: Vec<spof_import::Format> = imported
+        .report
+        .format
+        .split('+')
+        .filter_map(spof_import::Format::parse)
+        .collect();
+    let mut kinds: Vec<spof_model::Kind> = formats
+        .iter()
+        .flat_map(|f| f.kinds().iter().copied())
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    checklist.note_import(&imported.report.format, &kinds, false);
 }
 
 /// What an import read, as the check report's JSON shows it under `import`.

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod availability;
 pub mod bounds;
+pub mod checklist;
 pub mod evaluate;
 pub mod findings;
 pub mod graph;
@@ -26,6 +27,8 @@ pub struct Report {
     pub availability: Option<Vec<availability::JourneyAvailability>>,
     /// Bounds on each journey's unavailability, when the exact figure is out of reach.
     pub availability_bounds: Option<Vec<bounds::JourneyBounds>>,
+    /// The audit checklist, judged from the findings.
+    pub checklist: checklist::Checklist,
 }
 
 /// Models with more basic events than this skip the exact availability in `check`.
@@ -44,8 +47,10 @@ pub fn check(model: &spof_model::Model, config: &Config) -> Report {
     if let Some(journeys) = &availability {
         findings::rank_by_importance(model, &mut findings, journeys);
     }
+    let checklist = checklist::checklist(model, &analysis, &findings);
     Report {
         analysis,
+        checklist,
         findings,
         availability,
         availability_bounds,

@@ -30,6 +30,8 @@ struct CheckJson<'a, S, F, O, I> {
     other_effects: Seq<O>,
     warnings: Vec<DiagnosticJson>,
     summary: SummaryJson,
+    /// The audit checklist (the same as `spof checklist --format json` gives).
+    checklist: crate::checklist::ChecklistJson,
     /// What an import read, when the model was imported.
     #[serde(skip_serializing_if = "Option::is_none")]
     import: Option<&'a I>,
@@ -58,7 +60,7 @@ where
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
 }
@@ -125,7 +127,7 @@ struct JourneyEffectJson {
 }
 
 #[derive(Serialize)]
-struct RecoveryJson {
+pub(crate) struct RecoveryJson {
     /// none, degraded, automatic, manual or repair.
     kind: &'static str,
     /// Seconds until the journey is back; null when unknown.
@@ -159,7 +161,7 @@ struct FindingJson {
 }
 
 #[derive(Serialize)]
-struct DecisionJson {
+pub(crate) struct DecisionJson {
     status: &'static str,
     owner: Option<String>,
     reason: Option<String>,
@@ -267,10 +269,7 @@ pub fn write_check<I: Serialize>(
         .collect();
     let doc = CheckJson {
         schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "spof",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: tool(),
         model: ModelJson {
             name: model.name.as_deref(),
             file: &options.file,
@@ -366,6 +365,7 @@ pub fn write_check<I: Serialize>(
             fail_on: options.fail_on.map(Severity::as_str),
             failed: crate::fails(report, options),
         },
+        checklist: crate::checklist::checklist_json(model, report),
         import,
     };
     crate::number::write_json(writer, &doc)
@@ -486,7 +486,7 @@ fn to_string<T: Serialize>(value: &T) -> String {
     crate::number::to_json(value)
 }
 
-fn round(value: f64) -> f64 {
+pub(crate) fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
 
@@ -605,7 +605,7 @@ fn importance_json(
     }
 }
 
-fn recovery_json(model: &Model, recovery: &Recovery) -> RecoveryJson {
+pub(crate) fn recovery_json(model: &Model, recovery: &Recovery) -> RecoveryJson {
     let names = |list: &[usize]| {
         list.iter()
             .map(|&c| model.components[c].name.clone())
@@ -681,21 +681,33 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
             .span
             .filter(|s| s.line > 0)
             .map(|s| location(s, file)),
-        decision: finding.decision.as_ref().map(|d| {
-            let decision = &model.decisions[d.index];
-            DecisionJson {
-                status: decision.status.as_str(),
-                owner: decision.owner.clone(),
-                reason: decision.reason.clone(),
-                review_by: decision.review_by.map(|r| r.to_string()),
-                expired: d.expired,
-                rto: decision.rto.map(|r| r.to_string()),
-                missing: d.missing.clone(),
-                rto_exceeded: d.rto_exceeded.is_some(),
-                in_force: d.in_force(),
-            }
-        }),
+        decision: finding.decision.as_ref().map(|d| decision_json(model, d)),
         fails_run: !finding.is_decided(),
+    }
+}
+
+pub(crate) fn tool() -> Tool {
+    Tool {
+        name: "spof",
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+pub(crate) fn decision_json(
+    model: &Model,
+    d: &spof_engine::findings::DecisionState,
+) -> DecisionJson {
+    let decision = &model.decisions[d.index];
+    DecisionJson {
+        status: decision.status.as_str(),
+        owner: decision.owner.clone(),
+        reason: decision.reason.clone(),
+        review_by: decision.review_by.map(|r| r.to_string()),
+        expired: d.expired,
+        rto: decision.rto.map(|r| r.to_string()),
+        missing: d.missing.clone(),
+        rto_exceeded: d.rto_exceeded.is_some(),
+        in_force: d.in_force(),
     }
 }
 

@@ -2,8 +2,15 @@
 //! `spof explain` and `spof whatif`. Renderers are leaves: they read the engine's results and
 //! return text; they decide nothing about the analysis. Output is deterministic.
 
+pub mod checklist;
+mod diagram;
+pub mod dot;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod mermaid;
 pub mod number;
+pub mod sarif;
 pub mod text;
 
 use spof_engine::analysis::EventReport;

@@ -22,7 +22,7 @@ pub(crate) struct Painter {
 }
 
 impl Painter {
-    fn paint(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint(&self, text: &str, style: Style) -> String {
         if self.color {
             text.style(style).to_string()
         } else {
@@ -344,7 +344,12 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
         }
         None => {}
     }
-    let _ = writeln!(out, "{}", p.heading(&summary));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        crate::checklist::summary_line(&report.checklist)
+    );
+    let _ = writeln!(out, "{}", p.heading(summary.trim_start()));
     out
 }
 
