@@ -23,8 +23,8 @@ use crate::findings::Severity;
 use crate::graph::{EventKind, event_id};
 use crate::{Report, check};
 use spof_model::{
-    Backoff, ComponentId, DeployStrategy, Domain, DomainId, DomainKind, Duration, Failover,
-    Instance, Kind, Model, Person, Redundancy, Renewal, Scope, Step,
+    Backoff, ComponentId, DeployStrategy, DomainId, DomainKind, Duration, Failover, Instance, Kind,
+    Model, Person, Redundancy, Renewal, Scope, Step,
 };
 use std::collections::BTreeSet;
 
@@ -680,7 +680,7 @@ pub fn describe(model: &Model, fix: &Fix) -> String {
             domains,
         } => {
             let d = &model.domains[*domain];
-            let names = sibling_names(model, *domain, *domains);
+            let names = model.sibling_names(*domain, domains.saturating_sub(1));
             let mut all = vec![format!("`{}`", d.name)];
             all.extend(names.iter().map(|n| format!("`{n}` (new)")));
             format!(
@@ -1044,25 +1044,16 @@ fn people_fix(model: &Model) -> Option<Fix> {
 pub fn apply(model: &mut Model, fix: &Fix) {
     match fix {
         Fix::AddReplicas { component, to } => {
-            let c = &mut model.components[*component];
-            grow(c, *to);
-            if let Redundancy::ActiveActive { health_check } = &mut c.redundancy {
+            model.add_instances(*component, *to);
+            if let Redundancy::ActiveActive { health_check } =
+                &mut model.components[*component].redundancy
+            {
                 *health_check = true;
             }
         }
         Fix::AddStandby { component } => {
-            let c = &mut model.components[*component];
-            let (time, _) = standby_settings(c.kind);
-            let n = c.instances.len();
-            grow(c, n + 1);
-            c.redundancy = Redundancy::ActivePassive {
-                failover: Failover::Automatic,
-                failover_time: time,
-            };
-            c.min_healthy = 1;
-            if c.kind == Kind::LoadBalancer {
-                c.floating_address = true;
-            }
+            let (time, _) = standby_settings(model.components[*component].kind);
+            model.add_standby(*component, time);
         }
         Fix::AutomateFailover { component } => {
             let c = &mut model.components[*component];
@@ -1086,7 +1077,7 @@ pub fn apply(model: &mut Model, fix: &Fix) {
             domain,
             components,
             domains,
-        } => spread(model, *domain, components, *domains),
+        } => model.spread_out(*domain, components, *domains),
         Fix::NatPerZone { component } => nat_per_zone(model, *component),
         Fix::SecondDnsProvider { component } => {
             let c = &mut model.components[*component];
@@ -1167,148 +1158,6 @@ pub fn apply(model: &mut Model, fix: &Fix) {
             for instance in &mut model.components[*component].instances {
                 instance.domains.retain(|d| !leave.contains(d));
             }
-        }
-    }
-}
-
-/// Adds instances up to `to`, each placed like an existing one in turn, with new names.
-fn grow(c: &mut spof_model::Component, to: usize) {
-    let existing = c.instances.len();
-    let mut next = existing + 1;
-    while c.instances.len() < to {
-        let template = c.instances[(c.instances.len() - existing) % existing].clone();
-        while c.instances.iter().any(|i| i.name == next.to_string()) {
-            next += 1;
-        }
-        c.instances.push(Instance {
-            name: next.to_string(),
-            ..template
-        });
-        next += 1;
-    }
-}
-
-/// Names for `count - 1` new siblings of a domain: `us-east-1a` → `us-east-1b`, `h1` → `h2`,
-/// else `name-2`; never one that exists.
-fn sibling_names(model: &Model, domain: DomainId, count: usize) -> Vec<String> {
-    let base = &model.domains[domain].name;
-    let mut names = Vec::new();
-    let mut taken: BTreeSet<String> = model.domains.iter().map(|d| d.name.clone()).collect();
-    let mut candidate = base.clone();
-    for _ in 1..count {
-        let mut tries = 0;
-        loop {
-            candidate = next_name(&candidate, base, tries);
-            tries += 1;
-            if !taken.contains(&candidate) {
-                break;
-            }
-        }
-        taken.insert(candidate.clone());
-        names.push(candidate.clone());
-    }
-    names
-}
-
-fn next_name(previous: &str, base: &str, tries: usize) -> String {
-    if tries > 50 {
-        return format!("{base}-{}", tries);
-    }
-    let digits = previous.len()
-        - previous
-            .trim_end_matches(|c: char| c.is_ascii_digit())
-            .len();
-    if digits > 0 && digits < 10 {
-        let (head, number) = previous.split_at(previous.len() - digits);
-        let n: u64 = number.parse().unwrap_or(0);
-        return format!("{head}{}", n + 1);
-    }
-    // A trailing letter is a zone letter when it stands alone or follows a digit or a
-    // separator (`a`, `us-east-1a`, `zone-a`); `prod` is a name, not a letter.
-    let mut chars = previous.chars().rev();
-    let last = chars.next();
-    let before = chars.next();
-    match (last, before) {
-        (Some(ch), before)
-            if ch.is_ascii_alphabetic()
-                && !matches!(ch, 'z' | 'Z')
-                && before.is_none_or(|b| b.is_ascii_digit() || b == '-' || b == '_') =>
-        {
-            format!(
-                "{}{}",
-                &previous[..previous.len() - 1],
-                (ch as u8 + 1) as char
-            )
-        }
-        _ => format!("{base}-{}", tries + 2),
-    }
-}
-
-/// A copy of `domain` (kind, parent, figures) under a new name.
-fn add_sibling(
-    model: &mut Model,
-    domain: DomainId,
-    name: String,
-    parent: Option<DomainId>,
-) -> DomainId {
-    let original = &model.domains[domain];
-    let copy = Domain {
-        name,
-        kind: original.kind.clone(),
-        parent,
-        restore_time: original.restore_time,
-        failures_per_year: original.failures_per_year,
-        span: original.span,
-    };
-    model.domains.push(copy);
-    model.domains.len() - 1
-}
-
-fn spread(model: &mut Model, domain: DomainId, components: &[ComponentId], count: usize) {
-    let names = sibling_names(model, domain, count);
-    let parent = model.domains[domain].parent;
-    let mut targets = vec![domain];
-    for name in names {
-        targets.push(add_sibling(model, domain, name, parent));
-    }
-    // Domains inside `domain` that the moved instances use are mirrored under each sibling:
-    // (original, sibling index) -> copy.
-    let mut mirrors: Vec<((DomainId, usize), DomainId)> = Vec::new();
-    for &c in components {
-        for i in 0..model.components[c].instances.len() {
-            let target = i % targets.len();
-            if target == 0 {
-                continue;
-            }
-            let domains = model.components[c].instances[i].domains.clone();
-            let mut placed = Vec::new();
-            for d in domains {
-                let path: Vec<DomainId> = model.domain_chain(d).collect();
-                let Some(pos) = path.iter().position(|&x| x == domain) else {
-                    placed.push(d);
-                    continue;
-                };
-                // Mirror the path below `domain`, outermost first.
-                let mut under = targets[target];
-                for &inner in path[..pos].iter().rev() {
-                    under = match mirrors.iter().find(|(k, _)| *k == (inner, target)) {
-                        Some(&(_, copy)) => copy,
-                        None => {
-                            let name = format!(
-                                "{}-{}",
-                                model.domains[inner].name, model.domains[targets[target]].name
-                            );
-                            let copy = add_sibling(model, inner, name, Some(under));
-                            mirrors.push(((inner, target), copy));
-                            copy
-                        }
-                    };
-                }
-                placed.push(under);
-            }
-            placed.sort_unstable();
-            placed.dedup();
-            model.components[c].instances[i].domains = placed;
         }
     }
 }

@@ -365,11 +365,15 @@ proptest! {
                 .map(|e| spof_engine::graph::event_id(&frame.model, e.kind))
                 .collect();
             prop_assert_eq!(&spofs, &frame.spofs);
-            // The frame's model is a model the engine accepts: instances place consistently.
-            for c in &frame.model.components {
-                prop_assert!(c.min_healthy >= 1 && c.min_healthy <= c.instances.len());
-                prop_assert!(c.primary < c.instances.len());
-            }
+            // The frame's model keeps the reader's guarantees.
+            prop_assert_eq!(frame.model.invariant_errors(), Vec::<String>::new());
+        }
+        // Every candidate fix, not only the chosen ones, keeps them too.
+        let report = spof_engine::check(&model, &spof_engine::Config { today: None });
+        for fix in spof_engine::plan::candidates(&model, &report) {
+            let mut next = model.clone();
+            spof_engine::plan::apply(&mut next, &fix);
+            prop_assert_eq!(next.invariant_errors(), Vec::<String>::new(), "{:?}", fix);
         }
     }
 }
