@@ -246,7 +246,7 @@ impl Model {
                     .flat_map(|&d| self.domain_chain(d))
                     .map(|d| (&self.domains[d].kind, d))
                     .collect();
-                kinds.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+                kinds.sort_unstable_by_key(|a| a.1);
                 kinds.dedup();
                 for (k, (kind, d)) in kinds.iter().enumerate() {
                     if kinds[k + 1..]
