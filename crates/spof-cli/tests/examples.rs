@@ -216,7 +216,8 @@ fn journey_filter_and_fail_on() {
 
 /// `spof plan --example three-tier`: the frames run from four SPOFs to none, in the order of
 /// the lesson (two app servers, a standby load balancer with a floating address, a database
-/// standby with automatic failover, a second zone), and every frame's figures improve.
+/// standby with automatic failover, a second zone), then a third zone for the app servers (the
+/// shop's load needs two of them up after any zone's loss), and every frame's figures improve.
 #[test]
 fn plan_of_the_three_tier_lesson() {
     let (code, json, stderr) = spof(&["plan", "--example", "three-tier", "--format", "json"]);
@@ -244,13 +245,20 @@ fn plan_of_the_three_tier_lesson() {
             ("add-standby", vec!["lb"]),
             ("add-standby", vec!["db"]),
             ("spread", vec!["lb", "app", "db"]),
+            ("zone-capacity", vec!["app"]),
         ]
     );
     let spofs: Vec<usize> = frames
         .iter()
         .map(|f| f["spofs"].as_array().unwrap().len())
         .collect();
-    assert_eq!(spofs, [4, 3, 2, 1, 0]);
+    assert_eq!(spofs, [4, 3, 2, 1, 0, 0]);
+    let last = &frames[frames.len() - 1]["zone_loss"];
+    assert_eq!(last["zones"], 3);
+    assert!(
+        (last["kept"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9,
+        "{last}"
+    );
     let availability: Vec<f64> = frames
         .iter()
         .map(|f| f["journeys"][0]["availability"].as_f64().unwrap())
@@ -263,7 +271,7 @@ fn plan_of_the_three_tier_lesson() {
         .iter()
         .map(|f| f["redundancy_cost_per_month"].as_f64().unwrap())
         .collect();
-    assert_eq!(redundancy, [0.0, 50.0, 200.0, 900.0, 900.0]);
+    assert_eq!(redundancy, [0.0, 50.0, 200.0, 900.0, 900.0, 950.0]);
     assert!(plan["left"].as_array().unwrap().is_empty());
 }
 

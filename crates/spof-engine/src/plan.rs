@@ -131,6 +131,13 @@ pub enum Fix {
     MonitorFromOutside {
         component: ComponentId,
     },
+    /// Enough instances of a component (`to` in all) that losing any one zone leaves its load
+    /// carried, placed in turn over the zones it runs in and, when `new_zone`, one more.
+    ZoneCapacity {
+        component: ComponentId,
+        to: usize,
+        new_zone: bool,
+    },
 }
 
 impl Fix {
@@ -151,6 +158,7 @@ impl Fix {
             Fix::LocalCache { .. } => "local-cache",
             Fix::GuardCall { .. } => "guard-call",
             Fix::MonitorFromOutside { .. } => "monitor-from-outside",
+            Fix::ZoneCapacity { .. } => "zone-capacity",
         }
     }
 }
@@ -206,15 +214,20 @@ pub struct Frame {
 }
 
 /// The capacity left after losing one zone.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ZoneLoss {
     pub zones: usize,
-    /// The smallest share of its instances a component keeps, 0 to 1.
+    /// The smallest share of its serving capacity a component keeps, 0 to 1.
     pub kept: f64,
+    /// For each zone, the smallest share kept when that zone is lost.
+    pub by_zone: Vec<(DomainId, f64)>,
 }
 
-/// What losing one zone leaves of the components that critical journeys need: over every zone
-/// that holds one of their instances, the smallest share of a component's instances outside it.
+/// What losing one zone leaves of the components that critical journeys need: for each zone
+/// that holds one of their instances, the smallest share of a component's serving capacity
+/// outside it. Active-active instances all serve, so a component keeps the share of its
+/// instances outside the zone; an active-passive component (or a managed one) serves from one
+/// instance, so it keeps everything while one instance is outside, and nothing otherwise.
 pub fn zone_loss(model: &Model, report: &Report) -> Option<ZoneLoss> {
     let needed: Vec<usize> = report
         .analysis
@@ -229,20 +242,32 @@ pub fn zone_loss(model: &Model, report: &Report) -> Option<ZoneLoss> {
     if zones.is_empty() {
         return None;
     }
-    let mut kept: f64 = 1.0;
-    for &zone in &zones {
-        for &c in &needed {
-            let instances = &model.components[c].instances;
-            let outside = instances
+    let by_zone: Vec<(DomainId, f64)> = zones
+        .iter()
+        .map(|&zone| {
+            let kept = needed
                 .iter()
-                .filter(|i| model.zone_of(i) != Some(zone))
-                .count();
-            kept = kept.min(outside as f64 / instances.len() as f64);
-        }
-    }
+                .map(|&c| {
+                    let component = &model.components[c];
+                    let instances = &component.instances;
+                    let outside = instances
+                        .iter()
+                        .filter(|i| model.zone_of(i) != Some(zone))
+                        .count();
+                    if component.is_active_passive() || component.managed {
+                        if outside > 0 { 1.0 } else { 0.0 }
+                    } else {
+                        outside as f64 / instances.len() as f64
+                    }
+                })
+                .fold(1.0, f64::min);
+            (zone, kept)
+        })
+        .collect();
     Some(ZoneLoss {
         zones: zones.len(),
-        kept,
+        kept: by_zone.iter().map(|&(_, k)| k).fold(1.0, f64::min),
+        by_zone,
     })
 }
 
@@ -578,9 +603,9 @@ pub fn cost_of(model: &Model, fix: &Fix) -> (f64, bool) {
         (cost * n as f64, estimated && n > 0)
     };
     match fix {
-        Fix::AddReplicas { component, to } => added(
+        Fix::AddReplicas { component, to } | Fix::ZoneCapacity { component, to, .. } => added(
             *component,
-            to - model.components[*component].instances.len(),
+            to.saturating_sub(model.components[*component].instances.len()),
         ),
         Fix::AddStandby { component } | Fix::SecondDnsProvider { component } => {
             added(*component, 1)
@@ -607,7 +632,8 @@ fn touched(fix: &Fix) -> Vec<ComponentId> {
         | Fix::HealthCheckedRecord { component, .. }
         | Fix::RollingDeploy { component }
         | Fix::AutomatedRenewal { component }
-        | Fix::MonitorFromOutside { component } => vec![*component],
+        | Fix::MonitorFromOutside { component }
+        | Fix::ZoneCapacity { component, .. } => vec![*component],
         Fix::Spread { components, .. } => components.clone(),
         Fix::SecondPerson { steps } => {
             let mut c: Vec<_> = steps.iter().map(|s| s.component()).collect();
@@ -744,6 +770,33 @@ pub fn describe(model: &Model, fix: &Fix) -> String {
             name(*caller),
             name(*target)
         ),
+        Fix::ZoneCapacity {
+            component,
+            to,
+            new_zone,
+        } => {
+            let zones = capacity_zones(model, *component, *new_zone);
+            let names: Vec<String> = zones
+                .iter()
+                .map(|z| match z {
+                    Ok(d) => format!("`{}`", model.domains[*d].name),
+                    Err(name) => format!("`{name}` (new)"),
+                })
+                .collect();
+            let c = &model.components[*component];
+            let left = c.capacity.unwrap_or(0.0) * (to - to.div_ceil(zones.len())) as f64;
+            format!(
+                "run `{}` on {to} instances over zones {}: losing one leaves {} for a load of {}",
+                c.name,
+                crate::findings::join_and(&names.iter().map(String::as_str).collect::<Vec<_>>()),
+                crate::findings::capacity::figure(left),
+                crate::findings::capacity::figure(crate::findings::capacity::load_on(
+                    model,
+                    &crate::graph::compile(model),
+                    *component
+                ))
+            )
+        }
         Fix::MonitorFromOutside { component } => format!(
             "run `{}` outside the failure domains it watches (another cluster, or a hosted service)",
             name(*component)
@@ -814,6 +867,11 @@ pub fn candidates(model: &Model, report: &Report) -> Vec<Fix> {
                 for &c in &finding.components {
                     for fix in component_fixes(model, graph, c) {
                         push(fix);
+                    }
+                    if finding.code == "SPOF023" {
+                        for fix in capacity_fixes(model, graph, c) {
+                            push(fix);
+                        }
                     }
                 }
             }
@@ -987,6 +1045,68 @@ fn spread_fix(model: &Model, domain: DomainId) -> Option<Fix> {
     })
 }
 
+/// The fixes for a component that losing one of its zones overloads: the fewest instances
+/// that leave its load carried after any one zone's loss, over its zones and, up to three,
+/// over one more (three zones need a third more capacity where two need double).
+fn capacity_fixes(model: &Model, graph: &crate::graph::FaultGraph, c: ComponentId) -> Vec<Fix> {
+    let component = &model.components[c];
+    let Some(capacity) = component.capacity.filter(|&x| x > 0.0) else {
+        return Vec::new();
+    };
+    if component.managed
+        || component.is_active_passive()
+        || matches!(component.kind, Kind::External | Kind::Certificate)
+    {
+        return Vec::new();
+    }
+    let load = crate::findings::capacity::load_on(model, graph, c);
+    let zones = model.zones_of(c).len();
+    if zones == 0 || load <= 0.0 {
+        return Vec::new();
+    }
+    let needed = (load / capacity).ceil() as usize;
+    let n = component.instances.len();
+    let mut out = Vec::new();
+    for (k, new_zone) in [(zones, false), (zones + 1, true)] {
+        if new_zone && (zones < 2 || k > 3) {
+            continue;
+        }
+        // The fewest instances, placed in turn over k zones, that keep `needed` after the
+        // loss of the zone holding the most of them.
+        let Some(to) =
+            (n.max(k)..=n.max(k) + 4 * needed + 4).find(|&m| m - m.div_ceil(k) >= needed)
+        else {
+            continue;
+        };
+        out.push(Fix::ZoneCapacity {
+            component: c,
+            to,
+            new_zone,
+        });
+    }
+    out
+}
+
+/// The zones a capacity fix places `c` over: those it runs in, and with `new_zone` one more,
+/// an existing zone beside them that `c` is not in, else a new one (`Err` with its name).
+fn capacity_zones(model: &Model, c: ComponentId, new_zone: bool) -> Vec<Result<DomainId, String>> {
+    let zones = model.zones_of(c);
+    let mut out: Vec<Result<DomainId, String>> = zones.iter().map(|&z| Ok(z)).collect();
+    if new_zone && let Some(&last) = zones.last() {
+        let parent = model.domains[last].parent;
+        let beside = (0..model.domains.len()).find(|&d| {
+            model.domains[d].kind == DomainKind::Zone
+                && model.domains[d].parent == parent
+                && !zones.contains(&d)
+        });
+        out.push(match beside {
+            Some(d) => Ok(d),
+            None => Err(model.sibling_names(last, 1).pop().expect("one name")),
+        });
+    }
+    out
+}
+
 /// The zones whose traffic goes out through NAT gateway `nat` without a per-zone scope: the
 /// same question SPOF013 asks, answered by the same function.
 fn nat_zones(model: &Model, nat: ComponentId) -> Vec<DomainId> {
@@ -1137,6 +1257,30 @@ pub fn apply(model: &mut Model, fix: &Fix) {
                     dep.circuit_breaker = true;
                     dep.retries.get_or_insert((1, Backoff::Exponential));
                 }
+            }
+        }
+        Fix::ZoneCapacity {
+            component,
+            to,
+            new_zone,
+        } => {
+            let zones: Vec<DomainId> = capacity_zones(model, *component, *new_zone)
+                .into_iter()
+                .map(|z| match z {
+                    Ok(d) => d,
+                    Err(name) => {
+                        let like = *model.zones_of(*component).last().expect("in a zone");
+                        let parent = model.domains[like].parent;
+                        model.add_domain(like, name, parent)
+                    }
+                })
+                .collect();
+            model.add_instances(*component, *to);
+            model.place_in_turn(*component, &zones);
+            if let Redundancy::ActiveActive { health_check } =
+                &mut model.components[*component].redundancy
+            {
+                *health_check = true;
             }
         }
         Fix::MonitorFromOutside { component } => {

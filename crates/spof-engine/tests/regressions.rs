@@ -374,3 +374,55 @@ fn an_instance_is_named_by_name_or_by_number() {
     );
     assert!(resolve_events(&model, graph, "db/3").is_err());
 }
+
+/// The fix a plan makes for a component that losing one of two zones overloads.
+fn capacity_fix(load: u32) -> (String, usize, usize) {
+    use spof_engine::plan::{PlanConfig, plan};
+    let yaml = format!(
+        "domains:\n  us-east-1a: {{kind: zone}}\n  us-east-1b: {{kind: zone}}\ncomponents:\n  app: {{kind: service, replicas: 2, spread: [us-east-1a, us-east-1b], capacity: 100, cost_per_month: 50}}\njourneys:\n  shop: {{path: [app], load: {load}}}\n"
+    );
+    let model = model(&yaml);
+    let result = plan(&model, &PlanConfig::default(), &|_, _, _| {});
+    let last = result.frames.last().unwrap();
+    let app = last.model.component("app").unwrap();
+    (
+        last.step
+            .as_ref()
+            .map(|s| s.title.clone())
+            .unwrap_or_default(),
+        last.model.components[app].instances.len(),
+        last.model.zones_of(app).len(),
+    )
+}
+
+#[test]
+fn plan_goes_to_three_zones_when_that_needs_fewer_instances() {
+    // 150 needs two instances up: three over three zones, where two zones need four.
+    let (title, instances, zones) = capacity_fix(150);
+    assert_eq!((instances, zones), (3, 3), "{title}");
+    assert!(title.contains("`us-east-1c` (new)"), "{title}");
+    // 250 needs three up: five over three zones (two zones need six).
+    let (title, instances, zones) = capacity_fix(250);
+    assert_eq!((instances, zones), (5, 3), "{title}");
+    // 90 fits in one instance: two zones already keep it, and no fix is made.
+    let (title, instances, zones) = capacity_fix(90);
+    assert_eq!((title.as_str(), instances, zones), ("", 2, 2));
+}
+
+#[test]
+fn zone_loss_counts_serving_capacity() {
+    use spof_engine::plan::zone_loss;
+    // A standby pair keeps everything when one zone goes; three active instances keep 2/3.
+    let (model, report) = report(
+        "domains:\n  a: {kind: zone}\n  b: {kind: zone}\n  c: {kind: zone}\ncomponents:\n  lb: {kind: load_balancer, replicas: 2, failover: automatic, failover_time: 5s, spread: [a, b], depends_on: [app]}\n  app: {kind: service, replicas: 3, health_check: true, spread: [a, b, c]}\n",
+    );
+    let loss = zone_loss(&model, &report).unwrap();
+    assert_eq!(loss.zones, 3);
+    assert!((loss.kept - 2.0 / 3.0).abs() < 1e-9, "{loss:?}");
+    assert!(
+        loss.by_zone
+            .iter()
+            .all(|&(_, k)| (k - 2.0 / 3.0).abs() < 1e-9),
+        "{loss:?}"
+    );
+}

@@ -97,16 +97,28 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 money(frame.redundancy_cost)
             );
         }
-        match frame.zone_loss {
+        match &frame.zone_loss {
             Some(loss) if loss.zones == 1 => {
                 let _ = writeln!(out, "  one zone: losing it keeps nothing");
             }
             Some(loss) => {
+                // Zones whose loss leaves less than the others, when they differ.
+                let worst: Vec<&str> = loss
+                    .by_zone
+                    .iter()
+                    .filter(|&&(_, k)| k <= loss.kept)
+                    .map(|&(z, _)| frame.model.domains[z].name.as_str())
+                    .collect();
+                let which = if worst.len() < loss.by_zone.len() {
+                    format!(" (the least: losing {})", worst.join(" or "))
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(
                     out,
-                    "  losing one of {} zones keeps {:.0}% of the instances of every component the journeys need",
+                    "  losing one of {} zones keeps at least {}% of the serving capacity of every component the journeys need{which}",
                     loss.zones,
-                    loss.kept * 100.0
+                    crate::number::fixed(loss.kept * 100.0, 0)
                 );
             }
             None => {}
@@ -216,12 +228,19 @@ struct FrameJson<'a> {
     redundancy_cost_per_month: f64,
     /// Losing one zone: the zones used and the smallest share of instances kept.
     #[serde(skip_serializing_if = "Option::is_none")]
-    zone_loss: Option<ZoneLossJson>,
+    zone_loss: Option<ZoneLossJson<'a>>,
 }
 
 #[derive(Serialize)]
-struct ZoneLossJson {
+struct ZoneLossJson<'a> {
     zones: usize,
+    kept: f64,
+    by_zone: Vec<ZoneKeptJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ZoneKeptJson<'a> {
+    zone: &'a str,
     kept: f64,
 }
 
@@ -306,9 +325,17 @@ pub fn json(plan: &Plan) -> String {
                 .collect(),
             downtime_cost_per_year: frame.downtime_cost,
             redundancy_cost_per_month: frame.redundancy_cost,
-            zone_loss: frame.zone_loss.map(|z| ZoneLossJson {
+            zone_loss: frame.zone_loss.as_ref().map(|z| ZoneLossJson {
                 zones: z.zones,
                 kept: z.kept,
+                by_zone: z
+                    .by_zone
+                    .iter()
+                    .map(|&(zone, kept)| ZoneKeptJson {
+                        zone: &frame.model.domains[zone].name,
+                        kept,
+                    })
+                    .collect(),
             }),
         })
         .collect();

@@ -131,8 +131,13 @@ journeys:
             }
             let mut message = None;
             if overloaded(n, total, load) {
+                let all = if n == 1 {
+                    "its one instance".to_string()
+                } else {
+                    format!("all {n} instances")
+                };
                 message = Some(format!(
-                    "`{}` carries {} with all {n} instances up, less than its load of {}",
+                    "`{}` carries {} with {all} up, less than its load of {}",
                     component.name,
                     figure(total),
                     figure(load)
