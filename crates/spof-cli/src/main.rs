@@ -389,7 +389,10 @@ fn load(path: Option<String>, args: &ModelArgs, json: bool, stderr_color: bool) 
         Some(text) => Some(Date::parse(text).map_err(|e| Failure(format!("--today: {e}")))?),
         None => Some(files::system_today()),
     };
-    let parsed = parse_model(&text, &ParseLimits::default());
+    let parsed = {
+        let _spinner = progress::Spinner::new("reading the model");
+        parse_model(&text, &ParseLimits::default())
+    };
     let (errors, warnings): (Vec<_>, Vec<_>) = parsed
         .diagnostics
         .into_iter()
@@ -452,12 +455,7 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         })?),
         None => None,
     };
-    let mut report = check(
-        model,
-        &Config {
-            today: loaded.today,
-        },
-    );
+    let mut report = checked(model, loaded.today);
     if let Some(imported) = &imported {
         note_import(&mut report.checklist, imported);
     }
@@ -551,12 +549,7 @@ fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result
             load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
         (loaded, Some(imported))
     };
-    let mut report = check(
-        &loaded.model,
-        &Config {
-            today: loaded.today,
-        },
-    );
+    let mut report = checked(&loaded.model, loaded.today);
     if let Some(imported) = &imported {
         note_import(&mut report.checklist, imported);
     }
@@ -585,6 +578,17 @@ fn note_import(checklist: &mut spof_engine::checklist::Checklist, imported: &imp
     checklist.note_import(&imported.report.format, &kinds, false);
 }
 
+/// The check of a model, with a progress bar on a terminal when it takes a while.
+fn checked(model: &spof_model::Model, today: Option<Date>) -> spof_engine::Report {
+    let bar = progress::Bar::new("checking");
+    bar.tick_after_delay();
+    let report = spof_engine::check_with(model, &Config { today }, &|stage, done, total| {
+        bar.set(stage, done, total);
+    });
+    bar.finish();
+    report
+}
+
 /// What an import read, as the check report's JSON shows it under `import`.
 #[derive(serde::Serialize)]
 struct ImportJson<'a> {
@@ -603,7 +607,10 @@ fn load_imported(
     json: bool,
     stderr_color: bool,
 ) -> Result<(Loaded, importing::Imported)> {
-    let imported = importing::run(inputs, overlays).map_err(Failure)?;
+    let imported = {
+        let _spinner = progress::Spinner::new("importing");
+        importing::run(inputs, overlays).map_err(Failure)?
+    };
     err(&importing::report_text(&imported.report, &imported.notes));
     err("\n");
     let file = inputs
@@ -714,7 +721,10 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
             "no path to import after the format `{first}`"
         )));
     }
-    let imported = importing::run(&inputs, &args.overlay).map_err(Failure)?;
+    let imported = {
+        let _spinner = progress::Spinner::new("importing");
+        importing::run(&inputs, &args.overlay).map_err(Failure)?
+    };
     err(&importing::report_text(&imported.report, &imported.notes));
     if let Some(path) = &args.report {
         let mut json = serde_json::to_string_pretty(&ImportJson {

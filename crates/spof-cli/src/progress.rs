@@ -73,6 +73,20 @@ impl Bar {
         }
     }
 
+    /// Shows the bar after the delay even when no count comes meanwhile, with the time
+    /// ticking: for work of a few long stages.
+    pub fn tick_after_delay(&self) {
+        let Some(bar) = &self.bar else { return };
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(DELAY);
+            if !shown.is_finished() {
+                shown.set_draw_target(ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(Duration::from_millis(120));
+            }
+        });
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

@@ -448,17 +448,25 @@ fn judge(
             None
         }
     };
+    // The item's findings of each component, in one pass (a model may have a finding for
+    // each of 100,000 components).
+    let mut by_component: std::collections::HashMap<ComponentId, Vec<usize>> =
+        std::collections::HashMap::new();
+    for &i in placed {
+        let mut components = findings[i].components.clone();
+        components.sort_unstable();
+        components.dedup();
+        for c in components {
+            by_component.entry(c).or_default().push(i);
+        }
+    }
     let components: Vec<ComponentEntry> = model
         .components
         .iter()
         .enumerate()
         .filter(|(_, c)| item.kinds().contains(&c.kind))
         .map(|(c, _)| {
-            let own: Vec<usize> = placed
-                .iter()
-                .copied()
-                .filter(|&i| findings[i].components.contains(&c))
-                .collect();
+            let own: Vec<usize> = by_component.remove(&c).unwrap_or_default();
             ComponentEntry {
                 component: c,
                 state: state_of(&own).unwrap_or(State::Redundant),

@@ -35,7 +35,20 @@ pub struct Report {
 pub const AVAILABILITY_EVENT_LIMIT: usize = 50_000;
 
 pub fn check(model: &spof_model::Model, config: &Config) -> Report {
+    check_with(model, config, &|_, _, _| {})
+}
+
+/// [`check`], telling `progress` (stage, stages done, stages) as the work goes: for a
+/// progress bar on a large model.
+pub fn check_with(
+    model: &spof_model::Model,
+    config: &Config,
+    progress: &dyn Fn(&'static str, u64, u64),
+) -> Report {
+    const STAGES: u64 = 4;
+    progress("single failures", 0, STAGES);
     let analysis = analysis::analyze(model);
+    progress("availability", 1, STAGES);
     let availability = (analysis.graph.event_count() <= AVAILABILITY_EVENT_LIMIT)
         .then(|| availability::availability(model, &analysis.graph, 1_000_000))
         .flatten();
@@ -43,10 +56,12 @@ pub fn check(model: &spof_model::Model, config: &Config) -> Report {
         .is_none()
         .then(|| bounds::bounds(model, &analysis.graph))
         .flatten();
+    progress("findings", 2, STAGES);
     let mut findings = findings::find(model, &analysis, config.today);
     if let Some(journeys) = &availability {
         findings::rank_by_importance(model, &mut findings, journeys);
     }
+    progress("checklist", 3, STAGES);
     let checklist = checklist::checklist(model, &analysis, &findings);
     Report {
         analysis,
