@@ -71,6 +71,13 @@ enum Command {
     /// Analyse Open-PSA MEF fault trees: the top event's probability (exact, rare-event,
     /// min-cut upper bound), the minimal cut sets counted by order, the most probable ones.
     Fta(FtaArgs),
+    /// What a change to a model does, in words: SPOFs added and removed, findings new and
+    /// resolved, journeys' RTO and availability before and after. Exit 0 when nothing got
+    /// worse, 1 when something did.
+    #[command(
+        after_help = "Exit codes: 0 nothing got worse, 1 something got worse (a new or worse SPOF, a new or worse finding no decision covers, a journey with a longer RTO or a lower availability), 2 error."
+    )]
+    Diff(DiffArgs),
     /// Print the model's JSON Schema.
     Schema,
     /// List the built-in examples.
@@ -126,6 +133,28 @@ struct CheckArgs {
     /// Fail (exit 1) on findings at or above this severity that no decision covers.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     fail_on: FailOn,
+    /// An earlier `spof check --format json` report: show what changed against it (new,
+    /// resolved and worse SPOFs and findings, journeys' RTO and availability), and fail only
+    /// on new or worse findings (docs/baselines.md).
+    #[arg(long, value_name = "OLD.json")]
+    baseline: Option<String>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The model before the change.
+    #[arg(value_name = "OLD.yaml")]
+    old: String,
+    /// The model after the change.
+    #[arg(value_name = "NEW.yaml")]
+    new: String,
+    /// Today's date (YYYY-MM-DD) for decision reviews and certificate expiry; default the
+    /// system date. Also read from SPOF_TODAY.
+    #[arg(long, value_name = "DATE", env = "SPOF_TODAY")]
+    today: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -333,6 +362,7 @@ fn main() -> ExitCode {
         Command::Checklist(args) => run_checklist(args, color, stderr_color),
         Command::Risks(args) => run_risks(args, color, stderr_color),
         Command::Plan(args) => run_plan(args, color, stderr_color),
+        Command::Diff(args) => run_diff(args, color, stderr_color),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema())
                 .expect("the schema serialises");
@@ -429,6 +459,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             "{path} already exists; pass --force to overwrite it"
         )));
     }
+    // The baseline is read first: a wrong file is said before the analysis.
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let text = files::read_text(path).map_err(Failure)?;
+            let snapshot = spof_report::baseline::Snapshot::from_json(&text)
+                .map_err(|e| Failure(format!("--baseline {path} {e}")))?;
+            Some((path.clone(), snapshot))
+        }
+        None => None,
+    };
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -468,12 +508,20 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             finding.span = None;
         }
     }
-    let options = Options {
+    let mut options = Options {
         file: loaded.file.clone(),
         journey,
         fail_on: args.fail_on.severity(),
         color: color && args.output.is_none(),
+        baseline: None,
     };
+    if let Some((file, before)) = baseline {
+        let after = spof_report::baseline::Snapshot::of_report(model, &report, &options);
+        options.baseline = Some(spof_report::baseline::Baseline {
+            file,
+            changes: spof_report::baseline::compare(&before, &after),
+        });
+    }
     let inputs: Vec<String> = if imported.is_some() {
         args.from
             .iter()
@@ -1026,6 +1074,45 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
     };
     out(&text);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `spof diff OLD NEW`: both models analysed the same way, their reports compared.
+fn run_diff(args: DiffArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let json = args.format == Format::Json;
+    let model_args = ModelArgs {
+        model: None,
+        example: None,
+        today: args.today.clone(),
+    };
+    let mut snapshots = Vec::new();
+    for path in [&args.old, &args.new] {
+        let loaded = load(Some(path.clone()), &model_args, json, stderr_color)?;
+        let report = check(
+            &loaded.model,
+            &Config {
+                today: loaded.today,
+            },
+        );
+        let options = Options {
+            file: loaded.file.clone(),
+            ..Options::default()
+        };
+        snapshots.push(spof_report::baseline::Snapshot::of_report(
+            &loaded.model,
+            &report,
+            &options,
+        ));
+    }
+    let changes = spof_report::baseline::compare(&snapshots[0], &snapshots[1]);
+    out(&match args.format {
+        Format::Text => spof_report::baseline::diff_text(&args.old, &args.new, &changes, color),
+        Format::Json => spof_report::baseline::diff_json(&args.old, &args.new, &changes),
+    });
+    Ok(if changes.got_worse() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_init(args: InitArgs) -> Result<ExitCode> {
