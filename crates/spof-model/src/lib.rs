@@ -9,6 +9,7 @@ mod date;
 mod decode;
 mod diagnostic;
 mod duration;
+pub mod edit;
 mod model;
 mod node;
 pub mod schema;

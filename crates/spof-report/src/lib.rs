@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod checklist;
+pub mod decisions;
 mod diagram;
 pub mod dot;
 pub mod json;
