@@ -94,6 +94,12 @@ pub fn add_decision(text: &str, fields: &[(&str, String)]) -> Result<Insertion, 
                 .expect("there is a content line");
             let dash = indentation(first);
             let after_dash = &first[dash..];
+            if after_dash.starts_with('[') {
+                return Err(format!(
+                    "`decisions` on line {} opens its flow list on the next line; start it on the key's line (`decisions: [`) or add the entry by hand",
+                    key_line + 1
+                ));
+            }
             if !after_dash.starts_with('-') {
                 return Err(format!(
                     "`decisions` on line {} is not followed by a list",
@@ -409,6 +415,8 @@ mod tests {
     #[test]
     fn a_value_that_is_not_a_list_is_refused() {
         assert!(add_decision("decisions: ~\n", &fields()).is_err());
+        let e = add_decision("decisions:\n  [ ]\n", &fields()).unwrap_err();
+        assert!(e.contains("opens its flow list on the next line"), "{e}");
     }
 
     #[test]
