@@ -78,6 +78,36 @@ pub fn write_new(path: &str, text: &str, force: bool) -> Result<(), String> {
     persisted.map_err(|e| format!("cannot write {path}: {}", describe(&e.error)))
 }
 
+/// Replaces an existing file with `text` atomically (a temporary file in the same folder, then
+/// a rename), keeping the file's permissions.
+pub fn replace(path: &str, text: &str) -> Result<(), String> {
+    let target = Path::new(path);
+    let permissions = std::fs::metadata(target)
+        .map_err(|e| format!("cannot read {path}: {}", describe(&e)))?
+        .permissions();
+    let folder = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)
+        .map_err(|e| format!("cannot write in {}: {}", folder.display(), describe(&e)))?;
+    temporary
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    temporary
+        .as_file()
+        .set_permissions(permissions)
+        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    temporary
+        .as_file()
+        .sync_all()
+        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    temporary
+        .persist(target)
+        .map(|_| ())
+        .map_err(|e| format!("cannot write {path}: {}", describe(&e.error)))
+}
+
 /// Today's date from the system clock (UTC).
 pub fn system_today() -> Date {
     let seconds = std::time::SystemTime::now()

@@ -71,6 +71,23 @@ enum Command {
     /// Analyse Open-PSA MEF fault trees: the top event's probability (exact, rare-event,
     /// min-cut upper bound), the minimal cut sets counted by order, the most probable ones.
     Fta(FtaArgs),
+    /// What a change to a model does, in words: SPOFs added and removed, findings new and
+    /// resolved, journeys' RTO and availability before and after. Exit 0 when nothing got
+    /// worse, 1 when something did.
+    #[command(
+        after_help = "Exit codes: 0 nothing got worse, 1 something got worse (a new or worse SPOF, a new or worse finding no decision covers, a journey with a longer RTO or a lower availability), 2 error."
+    )]
+    Diff(DiffArgs),
+    /// Record a decision about a finding in the model (the risk register): who owns it, why,
+    /// the recovery time accepted and when it is reviewed. Only the new lines are written;
+    /// the rest of the file is kept byte for byte.
+    #[command(
+        override_usage = "spof accept [OPTIONS] --owner <NAME> --reason <TEXT> --rto <DURATION> --review-by <DATE> <FINDING-OR-COMPONENT> [MODEL]"
+    )]
+    Accept(AcceptArgs),
+    /// The risk register: every decision of the model and where it stands (active, review
+    /// due within 30 days, expired, RTO exceeded, incomplete, matching nothing).
+    Decisions(DecisionsArgs),
     /// Print the model's JSON Schema.
     Schema,
     /// List the built-in examples.
@@ -126,6 +143,95 @@ struct CheckArgs {
     /// Fail (exit 1) on findings at or above this severity that no decision covers.
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     fail_on: FailOn,
+    /// An earlier `spof check --format json` report: show what changed against it (new,
+    /// resolved and worse SPOFs and findings, journeys' RTO and availability), and fail only
+    /// on new or worse findings (docs/baselines.md).
+    #[arg(long, value_name = "OLD.json")]
+    baseline: Option<String>,
+}
+
+#[derive(Args)]
+struct AcceptArgs {
+    /// The finding: `CODE:COMPONENT` (SPOF014:lb), `CODE:EVENT` (SPOF002:zone:a), a code or
+    /// name when one finding has it, or a component when one open finding is about it.
+    #[arg(value_name = "FINDING-OR-COMPONENT")]
+    target: String,
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL")]
+    path: Option<String>,
+    /// Who owns the decision and answers for the risk.
+    #[arg(long, value_name = "NAME")]
+    owner: String,
+    /// Why the risk is taken.
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
+    /// The recovery time accepted (90s, 30m, 4h); a longer one found by the analysis makes
+    /// the decision hide nothing.
+    #[arg(long, value_name = "DURATION")]
+    rto: String,
+    /// When the decision is looked at again (YYYY-MM-DD); after it, the finding shows again.
+    #[arg(long, value_name = "DATE")]
+    review_by: String,
+    /// What was decided.
+    #[arg(long, value_enum, default_value_t = StatusArg::Accepted)]
+    status: StatusArg,
+    /// What will be done about it.
+    #[arg(long, value_name = "TEXT")]
+    remediation: Option<String>,
+    /// Only findings on this journey are considered when choosing the finding meant.
+    #[arg(long, value_name = "NAME")]
+    journey: Option<String>,
+    /// Today's date (YYYY-MM-DD), to check the decision is in force; default the system date.
+    /// Also read from SPOF_TODAY.
+    #[arg(long, value_name = "DATE", env = "SPOF_TODAY")]
+    today: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Accepted,
+    #[value(alias = "mitigated")]
+    Mitigating,
+    Planned,
+}
+
+impl StatusArg {
+    fn as_str(self) -> &'static str {
+        match self {
+            StatusArg::Accepted => "accepted",
+            StatusArg::Mitigating => "mitigating",
+            StatusArg::Planned => "planned",
+        }
+    }
+}
+
+#[derive(Args)]
+struct DecisionsArgs {
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL", conflicts_with = "model")]
+    path: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The model before the change.
+    #[arg(value_name = "OLD.yaml")]
+    old: String,
+    /// The model after the change.
+    #[arg(value_name = "NEW.yaml")]
+    new: String,
+    /// Today's date (YYYY-MM-DD) for decision reviews and certificate expiry; default the
+    /// system date. Also read from SPOF_TODAY.
+    #[arg(long, value_name = "DATE", env = "SPOF_TODAY")]
+    today: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -333,6 +439,9 @@ fn main() -> ExitCode {
         Command::Checklist(args) => run_checklist(args, color, stderr_color),
         Command::Risks(args) => run_risks(args, color, stderr_color),
         Command::Plan(args) => run_plan(args, color, stderr_color),
+        Command::Diff(args) => run_diff(args, color, stderr_color),
+        Command::Accept(args) => run_accept(args, stderr_color),
+        Command::Decisions(args) => run_decisions(args, color, stderr_color),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema())
                 .expect("the schema serialises");
@@ -432,6 +541,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             "{path} already exists; pass --force to overwrite it"
         )));
     }
+    // The baseline is read first: a wrong file is said before the analysis.
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let text = files::read_text(path).map_err(Failure)?;
+            let snapshot = spof_report::baseline::Snapshot::from_json(&text)
+                .map_err(|e| Failure(format!("--baseline {path} {e}")))?;
+            Some((path.clone(), snapshot))
+        }
+        None => None,
+    };
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -466,12 +585,20 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             finding.span = None;
         }
     }
-    let options = Options {
+    let mut options = Options {
         file: loaded.file.clone(),
         journey,
         fail_on: args.fail_on.severity(),
         color: color && args.output.is_none(),
+        baseline: None,
     };
+    if let Some((file, before)) = baseline {
+        let after = spof_report::baseline::Snapshot::of_report(model, &report, &options);
+        options.baseline = Some(spof_report::baseline::Baseline {
+            file,
+            changes: spof_report::baseline::compare(&before, &after),
+        });
+    }
     let inputs: Vec<String> = if imported.is_some() {
         args.from
             .iter()
@@ -1035,6 +1162,328 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
         Format::Json => spof_report::fta::json(&tree, &results, &names, args.max_order),
     };
     out(&text);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `spof diff OLD NEW`: both models analysed the same way, their reports compared.
+fn run_diff(args: DiffArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let json = args.format == Format::Json;
+    let model_args = ModelArgs {
+        model: None,
+        example: None,
+        today: args.today.clone(),
+    };
+    let mut snapshots = Vec::new();
+    for path in [&args.old, &args.new] {
+        let loaded = load(Some(path.clone()), &model_args, json, stderr_color)?;
+        let report = check(
+            &loaded.model,
+            &Config {
+                today: loaded.today,
+            },
+        );
+        let options = Options {
+            file: loaded.file.clone(),
+            ..Options::default()
+        };
+        snapshots.push(spof_report::baseline::Snapshot::of_report(
+            &loaded.model,
+            &report,
+            &options,
+        ));
+    }
+    let changes = spof_report::baseline::compare(&snapshots[0], &snapshots[1]);
+    out(&match args.format {
+        Format::Text => spof_report::baseline::diff_text(&args.old, &args.new, &changes, color),
+        Format::Json => spof_report::baseline::diff_json(&args.old, &args.new, &changes),
+    });
+    Ok(if changes.got_worse() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `spof decisions`: the risk register.
+fn run_decisions(args: DecisionsArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let json = args.format == Format::Json;
+    let loaded = load(args.path, &args.model, json, stderr_color)?;
+    let report = check(
+        &loaded.model,
+        &Config {
+            today: loaded.today,
+        },
+    );
+    let register =
+        spof_engine::findings::decisions::register(&loaded.model, &report.findings, loaded.today);
+    out(&match args.format {
+        Format::Text => spof_report::decisions::text(
+            &loaded.model,
+            &report,
+            &register,
+            &loaded.file,
+            loaded.today,
+            color,
+        ),
+        Format::Json => spof_report::decisions::json(
+            &loaded.model,
+            &report,
+            &register,
+            &loaded.file,
+            loaded.today,
+        ),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A finding named by names, to find it again in another analysis.
+fn finding_key(
+    model: &Model,
+    report: &spof_engine::Report,
+    f: &spof_engine::findings::Finding,
+) -> (String, Vec<String>, Option<String>) {
+    (
+        f.code.to_string(),
+        f.components
+            .iter()
+            .map(|&c| model.components[c].name.clone())
+            .collect(),
+        f.event
+            .map(|e| spof_engine::graph::event_id(model, report.analysis.graph.events[e as usize])),
+    )
+}
+
+/// `spof accept`: a decision added to the model's text, checked to read back and to cover
+/// the finding before the file is replaced.
+fn run_accept(args: AcceptArgs, stderr_color: bool) -> Result<ExitCode> {
+    let path = args.path.clone().unwrap_or_else(|| "spof.yaml".to_string());
+    let rto = spof_model::Duration::parse(&args.rto)
+        .map_err(|e| Failure(format!("--rto `{}`: {e}", args.rto)))?;
+    let review_by = Date::parse(&args.review_by)
+        .map_err(|e| Failure(format!("--review-by `{}`: {e}", args.review_by)))?;
+    if args.owner.trim().is_empty() {
+        return Err(Failure(
+            "--owner is empty: name who answers for the decision".into(),
+        ));
+    }
+    let text = files::read_model(&path).map_err(Failure)?;
+    let model_args = ModelArgs {
+        model: None,
+        example: None,
+        today: args.today.clone(),
+    };
+    let loaded = load(Some(path.clone()), &model_args, false, stderr_color)?;
+    let model = &loaded.model;
+    let config = Config {
+        today: loaded.today,
+    };
+    let report = check(model, &config);
+    let journey = match &args.journey {
+        Some(name) => Some(model.journey(name).ok_or_else(|| {
+            let hint = spof_model::suggest(name, model.journeys.iter().map(|j| j.name.as_str()))
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            Failure(format!("no journey `{name}` in {path}{hint}"))
+        })?),
+        None => None,
+    };
+    // The findings a decision can be about: not those about decisions themselves.
+    let candidates: Vec<&spof_engine::findings::Finding> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            spof_engine::findings::rule(f.code)
+                .is_some_and(|r| !matches!(r.kind, spof_engine::findings::RuleKind::Decisions))
+        })
+        .filter(|f| journey.is_none_or(|j| f.journeys.contains(&j)))
+        .collect();
+    let event_of = |f: &spof_engine::findings::Finding| {
+        f.event
+            .map(|e| spof_engine::graph::event_id(model, report.analysis.graph.events[e as usize]))
+    };
+    let target = args.target.trim();
+    let (rule, rest) = match target.split_once(':') {
+        Some((code, rest)) if spof_engine::findings::rule(code).is_some() => {
+            (spof_engine::findings::rule(code), Some(rest))
+        }
+        _ => match spof_engine::findings::rule(target) {
+            Some(rule) => (Some(rule), None),
+            None => (None, Some(target)),
+        },
+    };
+    let names = |f: &spof_engine::findings::Finding| -> Vec<&str> {
+        f.components
+            .iter()
+            .map(|&c| model.components[c].name.as_str())
+            .collect()
+    };
+    let matches: Vec<&spof_engine::findings::Finding> = candidates
+        .iter()
+        .copied()
+        .filter(|f| rule.is_none_or(|r| r.code == f.code))
+        .filter(|f| {
+            rest.is_none_or(|rest| names(f).contains(&rest) || event_of(f).as_deref() == Some(rest))
+        })
+        .collect();
+    let label = |f: &spof_engine::findings::Finding| match (names(f).as_slice(), event_of(f)) {
+        (many, _) if rest.is_some_and(|r| many.contains(&r)) => {
+            format!("{}:{}", f.code, rest.unwrap_or_default())
+        }
+        ([one], _) => format!("{}:{one}", f.code),
+        (_, Some(event)) => format!("{}:{event}", f.code),
+        ([], None) => f.code.to_string(),
+        (many, None) => format!("{}:{}", f.code, many[0]),
+    };
+    let finding = match matches.as_slice() {
+        [one] => *one,
+        [] => {
+            let mut words: Vec<String> = candidates.iter().map(|f| label(f)).collect();
+            words.extend(model.components.iter().map(|c| c.name.clone()));
+            let hint = spof_model::suggest(target, words.iter().map(String::as_str))
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_default();
+            let what = if rule.is_none() && model.component(target).is_none() {
+                format!("`{target}` is neither a finding of {path} nor a component of it")
+            } else {
+                format!("no finding of {path} matches `{target}`")
+            };
+            let on = journey
+                .map(|j| format!(" on journey {}", model.journeys[j].name))
+                .unwrap_or_default();
+            return Err(Failure(format!("{what}{on}{hint}")));
+        }
+        many => {
+            // A component with several open findings, or a code several components have.
+            let open: Vec<String> = many
+                .iter()
+                .filter(|f| f.decision.is_none())
+                .map(|f| label(f))
+                .collect();
+            if let ([only], Some(_)) = (open.as_slice(), rest) {
+                let f = many.iter().find(|f| label(f) == *only).expect("listed");
+                *f
+            } else {
+                let mut all: Vec<String> = many.iter().map(|f| label(f)).collect();
+                all.dedup();
+                return Err(Failure(format!(
+                    "`{target}` matches {} findings: {}; name one as CODE:COMPONENT",
+                    many.len(),
+                    all.join(", ")
+                )));
+            }
+        }
+    };
+    if let Some(state) = &finding.decision {
+        let decision = &model.decisions[state.index];
+        return Err(Failure(format!(
+            "{} already has a decision at {path}:{} ({} by {}{}); edit or remove it there",
+            label(finding),
+            decision.span.line,
+            decision.status.as_str(),
+            decision.owner.as_deref().unwrap_or("nobody named"),
+            if state.in_force() {
+                ""
+            } else {
+                ", not in force"
+            }
+        )));
+    }
+    // What the decision names: the component, or the event when the finding is about several
+    // components (a zone holding them all).
+    let mut fields: Vec<(&str, String)> = vec![("finding", finding.code.to_string())];
+    let components = names(finding);
+    match (rest, components.as_slice(), event_of(finding)) {
+        (Some(rest), _, _) if components.contains(&rest) => {
+            fields.push(("component", spof_model::text_edit::scalar(rest)))
+        }
+        (_, [one], _) => fields.push(("component", spof_model::text_edit::scalar(one))),
+        (_, _, Some(event)) => fields.push(("event", spof_model::text_edit::scalar(&event))),
+        _ => {}
+    }
+    fields.push(("status", args.status.as_str().to_string()));
+    fields.push(("owner", spof_model::text_edit::scalar(args.owner.trim())));
+    fields.push(("reason", spof_model::text_edit::scalar(args.reason.trim())));
+    fields.push(("rto", rto.to_string()));
+    if let Some(remediation) = &args.remediation {
+        fields.push((
+            "remediation",
+            spof_model::text_edit::scalar(remediation.trim()),
+        ));
+    }
+    fields.push(("review_by", review_by.to_string()));
+    let insertion = spof_model::text_edit::add_decision(&text, &fields)
+        .map_err(|e| Failure(format!("cannot add the decision to {path}: {e}")))?;
+    // The result must read back, and the decision must cover the finding.
+    let parsed = parse_model(&insertion.text, &ParseLimits::default());
+    let Some(new_model) = parsed.model.filter(|_| {
+        parsed
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != spof_model::Severity::Error)
+    }) else {
+        let first = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == spof_model::Severity::Error)
+            .map(|d| d.message.clone())
+            .unwrap_or_default();
+        return Err(Failure(format!(
+            "the decision would not read back ({first}); {path} is unchanged"
+        )));
+    };
+    let new_report = check(&new_model, &config);
+    let key = finding_key(model, &report, finding);
+    let Some(covered) = new_report
+        .findings
+        .iter()
+        .find(|f| finding_key(&new_model, &new_report, f) == key)
+    else {
+        return Err(Failure(format!(
+            "{} is gone once the decision is added; {path} is unchanged",
+            label(finding)
+        )));
+    };
+    if !covered.is_decided() {
+        let why = match &covered.decision {
+            Some(state) if state.expired => format!(
+                "--review-by {review_by} is already past (today {})",
+                loaded.today.map(|t| t.to_string()).unwrap_or_default()
+            ),
+            Some(state) if state.rto_exceeded.is_some() => {
+                match state.rto_exceeded.and_then(|e| e.found) {
+                    Some(found) => {
+                        format!("recovery takes {found}, over the --rto {rto} it would accept")
+                    }
+                    None => format!(
+                        "recovery takes an unknown time, so the --rto {rto} it would accept may not hold"
+                    ),
+                }
+            }
+            Some(state) if !state.missing.is_empty() => {
+                format!("it lacks {}", state.missing.join(" and "))
+            }
+            Some(_) => "it is not in force".to_string(),
+            None => "an earlier decision matches the finding first".to_string(),
+        };
+        return Err(Failure(format!(
+            "the decision would not hide {}: {why}; {path} is unchanged",
+            label(finding)
+        )));
+    }
+    files::replace(&path, &insertion.text).map_err(Failure)?;
+    let written = files::read_model(&path).map_err(Failure)?;
+    if written != insertion.text {
+        return Err(Failure(format!(
+            "{path} changed while the decision was written; check it"
+        )));
+    }
+    err(&format!(
+        "added to {path} at line {}: {} {} by {} until {review_by}, accepted RTO {rto}; it no longer fails the run\n",
+        insertion.line,
+        label(finding),
+        args.status.as_str(),
+        args.owner.trim(),
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

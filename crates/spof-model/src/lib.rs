@@ -13,6 +13,7 @@ mod edit;
 mod model;
 mod node;
 pub mod schema;
+pub mod text_edit;
 pub mod validate;
 
 pub use date::Date;

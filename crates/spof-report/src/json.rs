@@ -35,6 +35,9 @@ struct CheckJson<'a, S, F, O, I> {
     /// What an import read, when the model was imported.
     #[serde(skip_serializing_if = "Option::is_none")]
     import: Option<&'a I>,
+    /// The changes against an earlier report, with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<crate::baseline::BaselineJson>,
 }
 
 /// A sequence serialised straight from an iterator, once.
@@ -367,6 +370,10 @@ pub fn write_check<I: Serialize>(
         },
         checklist: crate::checklist::checklist_json(model, report),
         import,
+        baseline: options
+            .baseline
+            .as_ref()
+            .map(|b| crate::baseline::baseline_json(b, options.fail_on)),
     };
     crate::number::write_json(writer, &doc)
 }

@@ -2,7 +2,9 @@
 //! `spof explain` and `spof whatif`. Renderers are leaves: they read the engine's results and
 //! return text; they decide nothing about the analysis. Output is deterministic.
 
+pub mod baseline;
 pub mod checklist;
+pub mod decisions;
 mod diagram;
 pub mod dot;
 pub mod json;
@@ -29,6 +31,9 @@ pub struct Options {
     pub fail_on: Option<Severity>,
     /// Colour (terminal output only).
     pub color: bool,
+    /// The comparison with an earlier report (`--baseline`): the run then fails only on new
+    /// or worse findings, and the reports show the changes.
+    pub baseline: Option<baseline::Baseline>,
 }
 
 /// SPOF events, restricted to the chosen journey.
@@ -72,8 +77,12 @@ pub fn selected_findings<'a>(
         })
 }
 
-/// Whether the run fails: some selected finding at or above `fail_on` with no decision in force.
+/// Whether the run fails: some selected finding at or above `fail_on` with no decision in force;
+/// against a baseline, some such finding that is new or worse.
 pub fn fails(report: &Report, options: &Options) -> bool {
+    if let Some(baseline) = &options.baseline {
+        return !baseline.changes.failing(options.fail_on).is_empty();
+    }
     let Some(level) = options.fail_on else {
         return false;
     };

@@ -13,6 +13,9 @@ use spof_engine::findings::{Finding, RULES, RuleKind};
 use spof_engine::graph::event_id;
 use spof_model::Model;
 
+/// The fingerprint of `partialFingerprints`: the one baselines match findings by.
+pub use crate::baseline::fingerprint;
+
 /// The schema the output follows.
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -263,37 +266,4 @@ pub fn uri(file: &str) -> String {
         }
     }
     out
-}
-
-/// A stable identity for a finding: FNV-1a (64 bits) over its code, its components' and
-/// journeys' names (sorted) and its event id, as 16 hex digits. Line numbers and the order of
-/// the model do not enter it.
-pub fn fingerprint(
-    code: &str,
-    components: &[&str],
-    journeys: &[&str],
-    event: Option<&str>,
-) -> String {
-    let mut components = components.to_vec();
-    components.sort_unstable();
-    let mut journeys = journeys.to_vec();
-    journeys.sort_unstable();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |text: &str| {
-        for byte in text.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    feed(code);
-    for c in &components {
-        feed(c);
-    }
-    feed("\u{1}");
-    for j in &journeys {
-        feed(j);
-    }
-    feed("\u{1}");
-    feed(event.unwrap_or(""));
-    format!("{hash:016x}")
 }

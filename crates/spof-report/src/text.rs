@@ -335,14 +335,22 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
     if decided > 0 {
         let _ = write!(summary, ", {decided} covered by decisions");
     }
+    let against = if options.baseline.is_some() {
+        " (new or worse findings only, against the baseline)"
+    } else {
+        ""
+    };
     match options.fail_on {
         Some(level) if fails(report, options) => {
-            let _ = write!(summary, "; fails at --fail-on {}", level.as_str());
+            let _ = write!(summary, "; fails at --fail-on {}{against}", level.as_str());
         }
         Some(level) => {
-            let _ = write!(summary, "; passes at --fail-on {}", level.as_str());
+            let _ = write!(summary, "; passes at --fail-on {}{against}", level.as_str());
         }
         None => {}
+    }
+    if let Some(baseline) = &options.baseline {
+        out.push_str(&crate::baseline::check_section(&p, baseline));
     }
     let _ = writeln!(
         out,

@@ -47,6 +47,7 @@ fn options(file: &str) -> Options {
         journey: None,
         fail_on: Some(Severity::High),
         color: false,
+        baseline: None,
     }
 }
 

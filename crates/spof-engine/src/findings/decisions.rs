@@ -265,3 +265,111 @@ fn incomplete(
         importance: None,
     }
 }
+
+/// How close a review date must be for a decision to be "review due".
+pub const REVIEW_DUE_DAYS: i64 = 30;
+
+/// Where a decision stands, for the risk register (`spof decisions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Standing {
+    /// In force, its review more than [`REVIEW_DUE_DAYS`] away.
+    Active,
+    /// In force, its review within [`REVIEW_DUE_DAYS`].
+    ReviewDue,
+    /// Past its `review_by` date: it hides nothing.
+    Expired,
+    /// The recovery the analysis finds is longer than the `rto` it accepts (or unknown): it
+    /// hides nothing.
+    RtoExceeded,
+    /// Without an owner or a review date (SPOF024): it hides nothing.
+    Incomplete,
+    /// It matches no finding (SPOF022).
+    Unmatched,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Active => "active",
+            Standing::ReviewDue => "review-due",
+            Standing::Expired => "expired",
+            Standing::RtoExceeded => "rto-exceeded",
+            Standing::Incomplete => "incomplete",
+            Standing::Unmatched => "unmatched",
+        }
+    }
+
+    /// Whether a decision in this standing hides the findings it matches.
+    pub fn hides(self) -> bool {
+        matches!(self, Standing::Active | Standing::ReviewDue)
+    }
+}
+
+/// One decision of the model, with where it stands.
+#[derive(Clone, Debug)]
+pub struct DecisionReport {
+    /// Its index in `model.decisions`.
+    pub index: usize,
+    pub standing: Standing,
+    /// The findings it matched (indices into the findings given), the first decision to match
+    /// each.
+    pub findings: Vec<usize>,
+    /// Days from today to its review date (negative once past); `None` without a date or a
+    /// today.
+    pub days_left: Option<i64>,
+    /// What it lacks to be in force: `owner`, `review_by`.
+    pub missing: Vec<&'static str>,
+}
+
+/// Every decision of the model with its standing, from the findings of a check (which carry
+/// the decision each matched). Pure: the same findings and today give the same register.
+pub fn register(
+    model: &spof_model::Model,
+    findings: &[Finding],
+    today: Option<spof_model::Date>,
+) -> Vec<DecisionReport> {
+    model
+        .decisions
+        .iter()
+        .enumerate()
+        .map(|(index, decision)| {
+            let matched: Vec<usize> = findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.decision.as_ref().is_some_and(|d| d.index == index))
+                .map(|(i, _)| i)
+                .collect();
+            let missing = missing(decision);
+            let days_left = match (today, decision.review_by) {
+                (Some(today), Some(review)) => Some(today.days_until(review)),
+                _ => None,
+            };
+            let rto_exceeded = matched.iter().any(|&i| {
+                findings[i]
+                    .decision
+                    .as_ref()
+                    .is_some_and(|d| d.rto_exceeded.is_some())
+            });
+            let standing = if matched.is_empty() {
+                Standing::Unmatched
+            } else if !missing.is_empty() {
+                Standing::Incomplete
+            } else if days_left.is_some_and(|d| d < 0) {
+                Standing::Expired
+            } else if rto_exceeded {
+                Standing::RtoExceeded
+            } else if days_left.is_some_and(|d| d <= REVIEW_DUE_DAYS) {
+                Standing::ReviewDue
+            } else {
+                Standing::Active
+            };
+            DecisionReport {
+                index,
+                standing,
+                findings: matched,
+                days_left,
+                missing,
+            }
+        })
+        .collect()
+}

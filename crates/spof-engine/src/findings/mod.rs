@@ -10,7 +10,7 @@
 mod calls;
 pub mod capacity;
 mod certificates;
-mod decisions;
+pub mod decisions;
 mod dns;
 mod operations;
 mod structural;
