@@ -1132,7 +1132,7 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
     };
     let tree = spof_mef::read(&inputs, &settings).map_err(|e| Failure(e.to_string()))?;
     let max_order = args.max_order.unwrap_or(u32::MAX);
-    let config = spof_engine::fta::FtaConfig {
+    let config = spof_fta::fta::FtaConfig {
         max_order,
         top: args.top,
         ..Default::default()
@@ -1145,7 +1145,7 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
             .spawn_scoped(scope, || {
                 tree.top_gates()
                     .into_iter()
-                    .map(|top| spof_engine::fta::analyze(&tree, top, &config))
+                    .map(|top| spof_fta::fta::analyze(&tree, top, &config))
                     .collect::<std::result::Result<Vec<_>, _>>()
             })
             .expect("a thread can be started")

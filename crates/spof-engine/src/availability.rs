@@ -171,7 +171,7 @@ pub fn availability(
     graph: &FaultGraph,
     node_limit: usize,
 ) -> Option<Vec<JourneyAvailability>> {
-    let structure = crate::risks::Structure::build_with_limit(model, graph, node_limit).ok()?;
+    let structure = crate::structure::Structure::build_with_limit(model, graph, node_limit).ok()?;
     let q: Vec<f64> = structure
         .order
         .iter()

@@ -13,6 +13,7 @@ pub mod pairs;
 pub mod plan;
 pub mod risks;
 pub mod single;
+pub mod structure;
 
 pub use analysis::{Analysis, Config};
 pub use findings::{Finding, Severity};
@@ -71,5 +72,5 @@ pub fn check_with(
         availability_bounds,
     }
 }
-pub mod dd;
-pub mod fta;
+/// The decision diagrams the structure functions are built on (from spof-fta).
+pub use spof_fta::dd;

@@ -8,7 +8,7 @@
 //! hand in file names and texts.
 
 use roxmltree::{Document, Node};
-use spof_engine::fta::{BasicEvent, FaultTree, Formula, Gate};
+use spof_fta::fta::{BasicEvent, FaultTree, Formula, Gate};
 use std::collections::HashMap;
 use std::fmt;
 

@@ -4,7 +4,7 @@
 //! in a regular form (SCRAM runs measured on the same files), and listed by hand below for the
 //! assertions of SCRAM's own test suite. Probabilities must agree to the printed precision.
 
-use spof_engine::fta::{FaultTree, FtaConfig, FtaResult, analyze};
+use spof_fta::fta::{FaultTree, FtaConfig, FtaResult, analyze};
 use spof_mef::{Input, Settings, read};
 use std::path::{Path, PathBuf};
 
@@ -721,8 +721,8 @@ fn nus9601_cut_sets_without_the_bdd() {
         (3, vec![0, 0, 0, 10]),
         (4, vec![0, 0, 0, 10, 2]),
     ] {
-        let mut zbdd = spof_engine::dd::Zbdd::new();
-        let sets = spof_engine::fta::coherent_cut_sets(&tree, top, max_order, &mut zbdd)
+        let mut zbdd = spof_fta::dd::Zbdd::new();
+        let sets = spof_fta::fta::coherent_cut_sets(&tree, top, max_order, &mut zbdd)
             .unwrap()
             .expect("nus9601 is coherent")
             .sets;

@@ -1,7 +1,7 @@
 //! The report of `spof fta`: probabilities, cut-set counts by order, the most probable sets.
 
 use serde::Serialize;
-use spof_engine::fta::{FaultTree, FtaResult};
+use spof_fta::fta::{FaultTree, FtaResult};
 use std::fmt::Write;
 
 /// A count with thousands separators: 82,000,000,000.

@@ -3,7 +3,7 @@
 //! cut sets against the minimal true points (coherent gates).
 
 use proptest::prelude::*;
-use spof_engine::fta::{BasicEvent, FaultTree, Formula, FtaConfig, Gate, analyze};
+use spof_fta::fta::{BasicEvent, FaultTree, Formula, FtaConfig, Gate, analyze};
 
 fn eval(tree: &FaultTree, f: &Formula, on: &[bool]) -> bool {
     let all = |args: &[Formula]| args.iter().map(|a| eval(tree, a, on)).collect::<Vec<_>>();
