@@ -187,17 +187,45 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
         .iter()
         .map(|path| out.cause_closure(path))
         .collect();
+    // A component with no standby and no scoped dependency has the same sets in every phase
+    // (they come from its own placement and events alone): after the first phase only the
+    // others are computed again, from the sets of the first.
+    let same_in_every_phase: Vec<bool> = graph
+        .components
+        .iter()
+        .map(|node| node.scoped.is_empty() && node.active_passive.is_none())
+        .collect();
+    // One state through the phases: what is the same in every phase is kept from the first.
+    let mut state = State {
+        local: vec![Vec::new(); graph.components.len()],
+        groups: vec![Vec::new(); graph.components.len()],
+        causes: &out.causes,
+    };
+    let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
     for (p, &phase) in Phase::ALL.iter().enumerate() {
-        let mut state = State {
-            local: vec![Vec::new(); graph.components.len()],
-            groups: vec![Vec::new(); graph.components.len()],
-            causes: &out.causes,
-        };
-        let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
+        let later = p > 0;
         for scc in &graph.order {
+            let members: Vec<ComponentId> = if later {
+                scc.iter()
+                    .copied()
+                    .filter(|&c| !same_in_every_phase[c])
+                    .collect()
+            } else {
+                scc.clone()
+            };
+            if members.is_empty() {
+                continue;
+            }
+            if later {
+                // From nothing, as in the first phase: a cycle's least fixed point.
+                for &c in &members {
+                    state.local[c].clear();
+                    state.groups[c].clear();
+                }
+            }
             loop {
                 let mut changed = false;
-                for &c in scc {
+                for &c in &members {
                     let computed = component_set(
                         graph,
                         c,
@@ -240,8 +268,8 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                 })
                 .collect();
         }
-        out.local[p] = state.local;
-        out.direct[p] = direct;
+        out.local[p] = state.local.clone();
+        out.direct[p] = direct.clone();
     }
     out
 }
