@@ -4,6 +4,7 @@
 
 use spof_import::overlay::{self, Overlaid};
 use spof_import::{Format, Import, ImportReport, ModelDoc, SourceFile};
+use spof_model::policy::Pattern;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -66,8 +67,9 @@ impl Imported {
     }
 }
 
-/// Reads, detects, imports, merges and applies overlays.
-pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
+/// Reads, detects, imports, merges and applies overlays. Files of a folder that match an
+/// `ignore` pattern (the policy's) are skipped, and listed as not mapped with the pattern.
+pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<Imported, String> {
     let mut by_format: BTreeMap<usize, Vec<SourceFile>> = BTreeMap::new();
     let mut skipped: Vec<spof_import::Unmapped> = Vec::new();
     for input in inputs {
@@ -80,6 +82,22 @@ pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
         }
         let explicit_file = paths.len() == 1 && paths[0] == input.path;
         for path in paths {
+            // A file named on the command line is read whatever the patterns say.
+            let relative = path
+                .strip_prefix(input.path.as_str())
+                .unwrap_or(&path)
+                .trim_start_matches(['/', '\\']);
+            if let Some(pattern) = ignore
+                .iter()
+                .find(|p| !explicit_file && p.matches_path(relative))
+            {
+                skipped.push(spof_import::Unmapped {
+                    object: path.clone(),
+                    why: format!("ignored by the policy's import pattern `{}`", pattern.text),
+                    source: path.clone(),
+                });
+                continue;
+            }
             let text = crate::files::read_text(&path)?;
             let format = input.format.or_else(|| spof_import::detect(&path, &text));
             match format {

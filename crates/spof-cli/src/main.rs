@@ -6,6 +6,7 @@ mod diagnostics;
 mod examples;
 mod files;
 mod importing;
+mod policy;
 mod progress;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -123,9 +124,12 @@ struct CheckArgs {
     /// system.
     #[arg(long, value_name = "NAME")]
     journey: Option<String>,
-    /// Fail (exit 1) on findings at or above this severity that no decision covers.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    fail_on: FailOn,
+    /// Fail (exit 1) on findings at or above this severity that no decision covers (default:
+    /// the policy's `fail_on`, or high).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
 }
 
 #[derive(Args)]
@@ -144,6 +148,8 @@ struct ChecklistArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -174,6 +180,16 @@ enum FailOn {
 }
 
 impl FailOn {
+    /// The level that fails a run: the command line's, else the policy's, else high.
+    fn effective(given: Option<FailOn>, policy: Option<&policy::Found>) -> Option<Severity> {
+        match (given, policy.and_then(|p| p.policy.fail_on)) {
+            (Some(given), _) => given.severity(),
+            (None, Some(spof_model::policy::FailOn::At(level))) => Some(level.into()),
+            (None, Some(spof_model::policy::FailOn::Never)) => None,
+            (None, None) => Some(Severity::High),
+        }
+    }
+
     fn severity(self) -> Option<Severity> {
         match self {
             FailOn::Critical => Some(Severity::Critical),
@@ -291,6 +307,8 @@ struct ImportArgs {
     /// An overlay to apply before writing (see docs/importers.md). Repeatable.
     #[arg(long, value_name = "FILE")]
     overlay: Vec<String>,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
 }
 
 #[derive(Args)]
@@ -429,6 +447,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             "{path} already exists; pass --force to overwrite it"
         )));
     }
+    let policy = find_policy(
+        &args.policy,
+        args.path.as_deref(),
+        &args.model,
+        !args.from.is_empty(),
+        stderr_color,
+    )?;
+    let ignore = policy
+        .as_ref()
+        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -437,8 +465,14 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             .iter()
             .map(|f| importing::Input::parse(f))
             .collect();
-        let (loaded, imported) =
-            load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
+        let (loaded, imported) = load_imported(
+            &inputs,
+            &args.overlay,
+            ignore,
+            &args.model,
+            json,
+            stderr_color,
+        )?;
         (loaded, Some(imported))
     };
     let model = &loaded.model;
@@ -456,6 +490,10 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         model,
         &Config {
             today: loaded.today,
+            policy: policy
+                .as_ref()
+                .map(|p| p.policy.clone())
+                .unwrap_or_default(),
         },
     );
     if let Some(imported) = &imported {
@@ -471,7 +509,7 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     let options = Options {
         file: loaded.file.clone(),
         journey,
-        fail_on: args.fail_on.severity(),
+        fail_on: FailOn::effective(args.fail_on, policy.as_ref()),
         color: color && args.output.is_none(),
     };
     let inputs: Vec<String> = if imported.is_some() {
@@ -539,6 +577,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
 /// `spof checklist`: the audit checklist of a model or of imported files.
 fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
     let json = args.format == Format::Json;
+    let policy = find_policy(
+        &args.policy,
+        args.path.as_deref(),
+        &args.model,
+        !args.from.is_empty(),
+        stderr_color,
+    )?;
+    let ignore = policy
+        .as_ref()
+        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -547,14 +595,24 @@ fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result
             .iter()
             .map(|f| importing::Input::parse(f))
             .collect();
-        let (loaded, imported) =
-            load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
+        let (loaded, imported) = load_imported(
+            &inputs,
+            &args.overlay,
+            ignore,
+            &args.model,
+            json,
+            stderr_color,
+        )?;
         (loaded, Some(imported))
     };
     let mut report = check(
         &loaded.model,
         &Config {
             today: loaded.today,
+            policy: policy
+                .as_ref()
+                .map(|p| p.policy.clone())
+                .unwrap_or_default(),
         },
     );
     if let Some(imported) = &imported {
@@ -566,6 +624,27 @@ fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result
     };
     out(&text);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The policy for a command on a model: `--policy`, or `spof.toml` beside the model file (in
+/// the current folder for an example or an import). Says on standard error which file is used.
+fn find_policy(
+    args: &policy::PolicyArgs,
+    path: Option<&str>,
+    model: &ModelArgs,
+    imported: bool,
+    stderr_color: bool,
+) -> Result<Option<policy::Found>> {
+    let model_file = if imported || model.example.is_some() {
+        None
+    } else {
+        Some(path.or(model.model.as_deref()).unwrap_or("spof.yaml"))
+    };
+    let found = policy::load(args, model_file, stderr_color).map_err(Failure)?;
+    if let Some(found) = &found {
+        err(&format!("policy: {}\n", found.file));
+    }
+    Ok(found)
 }
 
 /// Marks the checklist items that the imported formats cannot express.
@@ -599,11 +678,12 @@ struct ImportJson<'a> {
 fn load_imported(
     inputs: &[importing::Input],
     overlays: &[String],
+    ignore: &[spof_model::policy::Pattern],
     args: &ModelArgs,
     json: bool,
     stderr_color: bool,
 ) -> Result<(Loaded, importing::Imported)> {
-    let imported = importing::run(inputs, overlays).map_err(Failure)?;
+    let imported = importing::run(inputs, overlays, ignore).map_err(Failure)?;
     err(&importing::report_text(&imported.report, &imported.notes));
     err("\n");
     let file = inputs
@@ -714,7 +794,14 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
             "no path to import after the format `{first}`"
         )));
     }
-    let imported = importing::run(&inputs, &args.overlay).map_err(Failure)?;
+    let policy = policy::load(&args.policy, None, stderr_color).map_err(Failure)?;
+    if let Some(found) = &policy {
+        err(&format!("policy: {}\n", found.file));
+    }
+    let ignore = policy
+        .as_ref()
+        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
+    let imported = importing::run(&inputs, &args.overlay, ignore).map_err(Failure)?;
     err(&importing::report_text(&imported.report, &imported.notes));
     if let Some(path) = &args.report {
         let mut json = serde_json::to_string_pretty(&ImportJson {
@@ -834,6 +921,7 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
         model,
         &Config {
             today: loaded.today,
+            ..Default::default()
         },
     );
     // A managed component (or a certificate) has no events of its own: losing it all means
@@ -861,6 +949,7 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
         model,
         &Config {
             today: loaded.today,
+            ..Default::default()
         },
     );
     let mut events = Vec::new();
@@ -960,7 +1049,7 @@ fn run_plan(args: PlanArgs, color: bool, stderr_color: bool) -> Result<ExitCode>
             .iter()
             .map(|f| importing::Input::parse(f))
             .collect();
-        load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?.0
+        load_imported(&inputs, &args.overlay, &[], &args.model, json, stderr_color)?.0
     };
     let config = spof_engine::plan::PlanConfig {
         today: loaded.today,

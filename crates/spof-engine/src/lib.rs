@@ -29,6 +29,9 @@ pub struct Report {
     pub availability_bounds: Option<Vec<bounds::JourneyBounds>>,
     /// The audit checklist, judged from the findings.
     pub checklist: checklist::Checklist,
+    /// The policy's custom rules, whose codes findings may carry (for renderers that list
+    /// rules, as SARIF does).
+    pub custom_rules: Vec<spof_model::policy::PolicyRule>,
 }
 
 /// Models with more basic events than this skip the exact availability in `check`.
@@ -43,7 +46,7 @@ pub fn check(model: &spof_model::Model, config: &Config) -> Report {
         .is_none()
         .then(|| bounds::bounds(model, &analysis.graph))
         .flatten();
-    let mut findings = findings::find(model, &analysis, config.today);
+    let mut findings = findings::find(model, &analysis, config.today, &config.policy);
     if let Some(journeys) = &availability {
         findings::rank_by_importance(model, &mut findings, journeys);
     }
@@ -51,6 +54,7 @@ pub fn check(model: &spof_model::Model, config: &Config) -> Report {
     Report {
         analysis,
         checklist,
+        custom_rules: config.policy.rules.clone(),
         findings,
         availability,
         availability_bounds,

@@ -358,7 +358,7 @@ proptest! {
                 "downtime rose: {} -> {}", downtime(before), downtime(after));
         }
         for frame in &result.frames {
-            let report = spof_engine::check(&frame.model, &spof_engine::Config { today: None });
+            let report = spof_engine::check(&frame.model, &spof_engine::Config::default());
             let spofs: Vec<String> = report
                 .analysis
                 .spofs()

@@ -11,6 +11,7 @@ mod diagnostic;
 mod duration;
 mod model;
 mod node;
+pub mod policy;
 pub mod schema;
 pub mod validate;
 

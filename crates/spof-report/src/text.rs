@@ -173,7 +173,7 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             out,
             "  {} {} {}",
             p.severity(finding.severity),
-            p.paint(finding.code, Style::new().bold()),
+            p.paint(&finding.code, Style::new().bold()),
             finding.name
         );
         let _ = writeln!(out, "           {}", finding.message);

@@ -36,6 +36,7 @@ fn analyse(yaml: &str) -> (Model, Report) {
         &model,
         &Config {
             today: Some(Date::parse("2026-11-23").unwrap()),
+            ..Default::default()
         },
     );
     (model, report)
