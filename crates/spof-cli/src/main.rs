@@ -522,10 +522,9 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     };
     let text = match args.format {
         CheckFormat::Json => {
-            let import = imported.as_ref().map(|i| ImportJson {
-                report: &i.report,
-                overlay_notes: &i.notes,
-            });
+            let import = imported
+                .as_ref()
+                .map(|i| spof_report::import::wire(&i.report, &i.notes));
             let write = |writer: &mut dyn std::io::Write| {
                 spof_report::json::write_check(
                     writer,
@@ -664,14 +663,6 @@ fn note_import(checklist: &mut spof_engine::checklist::Checklist, imported: &imp
     checklist.note_import(&imported.report.format, &kinds, false);
 }
 
-/// What an import read, as the check report's JSON shows it under `import`.
-#[derive(serde::Serialize)]
-struct ImportJson<'a> {
-    #[serde(flatten)]
-    report: &'a spof_import::ImportReport,
-    overlay_notes: &'a [String],
-}
-
 /// Imports the inputs (with overlays), prints the import report on stderr, and reads the
 /// result as a model; errors in it are shown against the model's text, each with the import or
 /// overlay that produced the line.
@@ -684,7 +675,10 @@ fn load_imported(
     stderr_color: bool,
 ) -> Result<(Loaded, importing::Imported)> {
     let imported = importing::run(inputs, overlays, ignore).map_err(Failure)?;
-    err(&importing::report_text(&imported.report, &imported.notes));
+    err(&spof_report::import::text(
+        &imported.report,
+        &imported.notes,
+    ));
     err("\n");
     let file = inputs
         .iter()
@@ -802,14 +796,12 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
         .as_ref()
         .map_or(&[][..], |p| &p.policy.import_ignore[..]);
     let imported = importing::run(&inputs, &args.overlay, ignore).map_err(Failure)?;
-    err(&importing::report_text(&imported.report, &imported.notes));
+    err(&spof_report::import::text(
+        &imported.report,
+        &imported.notes,
+    ));
     if let Some(path) = &args.report {
-        let mut json = serde_json::to_string_pretty(&ImportJson {
-            report: &imported.report,
-            overlay_notes: &imported.notes,
-        })
-        .expect("the import report serialises");
-        json.push('\n');
+        let json = spof_report::import::json(&imported.report, &imported.notes);
         files::write_new(path, &json, args.force).map_err(Failure)?;
     }
     let file = inputs
