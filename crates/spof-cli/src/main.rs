@@ -5,6 +5,7 @@
 mod diagnostics;
 mod examples;
 mod files;
+mod guided;
 mod importing;
 mod policy;
 mod progress;
@@ -52,7 +53,9 @@ enum Command {
     /// people, `deploy:app`) and show what goes down.
     #[command(override_usage = "spof whatif [OPTIONS] [MODEL] <EVENT>...")]
     Whatif(WhatIfArgs),
-    /// Write a commented template of every model key.
+    /// Write a model: on a terminal, from the answers to a few questions (what is in front,
+    /// how many instances, which zones, the database's failover, who can do the manual
+    /// steps); with --template, a commented template of every model key.
     Init(InitArgs),
     /// Import a model from the files a team already has: Kubernetes manifests, docker-compose
     /// files, Terraform JSON, Backstage catalogs, Structurizr workspaces. Prints what was
@@ -313,12 +316,23 @@ struct ImportArgs {
 
 #[derive(Args)]
 struct InitArgs {
-    /// Where to write the template.
+    /// Where to write the model.
     #[arg(default_value = "spof.yaml")]
     path: String,
     /// Overwrite an existing file.
     #[arg(long)]
     force: bool,
+    /// Write the commented template of every key instead of asking. Also what happens when
+    /// standard input is not a terminal and no answers are given.
+    #[arg(long, conflicts_with_all = ["answers", "from_stdin"])]
+    template: bool,
+    /// Read the answers from this file, one per line in the order of the questions (an empty
+    /// or missing line takes the default; `#` starts a comment line).
+    #[arg(long, value_name = "FILE", conflicts_with = "from_stdin")]
+    answers: Option<String>,
+    /// Read the answers from standard input, as --answers reads a file.
+    #[arg(long)]
+    from_stdin: bool,
 }
 
 /// An error that ends the run with exit code 2, its message already written or to be written.
@@ -1110,7 +1124,55 @@ fn run_fta(args: FtaArgs) -> Result<ExitCode> {
 }
 
 fn run_init(args: InitArgs) -> Result<ExitCode> {
-    files::write_new(&args.path, examples::TEMPLATE, args.force).map_err(Failure)?;
+    // Said before any question is asked, not after the last one.
+    if !args.force && std::path::Path::new(&args.path).exists() {
+        return Err(Failure(format!(
+            "{} already exists; pass --force to overwrite it",
+            args.path
+        )));
+    }
+    let terminal = std::io::stdin().is_terminal();
+    let stdin = std::io::stdin();
+    let source = if args.template {
+        None
+    } else if let Some(file) = &args.answers {
+        let text = files::read_text(file).map_err(Failure)?;
+        Some(guided::Source {
+            lines: Box::new(std::io::Cursor::new(text)),
+            name: file.clone(),
+            interactive: false,
+        })
+    } else if args.from_stdin || terminal {
+        Some(guided::Source {
+            lines: Box::new(stdin.lock()),
+            name: "standard input".into(),
+            interactive: terminal && !args.from_stdin,
+        })
+    } else {
+        err(
+            "standard input is not a terminal: writing the commented template (answer the questions with --answers FILE or --from-stdin)\n",
+        );
+        None
+    };
+    let text = match source {
+        None => examples::TEMPLATE.to_string(),
+        Some(source) => {
+            if source.interactive {
+                err("A few questions about the system; Enter takes the answer in brackets.\n");
+            }
+            let text = guided::run(source, &mut |s| err(s)).map_err(Failure)?;
+            // The answers always make a valid model; checked before anything is written.
+            let parsed = parse_model(&text, &ParseLimits::default());
+            if parsed.model.is_none() {
+                return Err(Failure(format!(
+                    "the answers gave a model spof cannot read: {:?}",
+                    parsed.diagnostics
+                )));
+            }
+            text
+        }
+    };
+    files::write_new(&args.path, &text, args.force).map_err(Failure)?;
     err(&format!(
         "wrote {}; edit it, then run `spof check {}`\n",
         args.path, args.path
