@@ -214,6 +214,13 @@ struct ExplainArgs {
     words: Vec<String>,
     #[command(flatten)]
     model: ModelArgs,
+    /// The policy whose custom rule codes can be explained too (default: spof.toml beside
+    /// the model, or in the current folder).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_policy")]
+    policy: Option<String>,
+    /// Look at no policy.
+    #[arg(long)]
+    no_policy: bool,
 }
 
 #[derive(Args)]
@@ -897,6 +904,21 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
     };
     if let Some(rule) = spof_engine::findings::rule(&target) {
         out(&rule.markdown());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let policy_args = policy::PolicyArgs {
+        policy: args.policy.clone(),
+        no_policy: args.no_policy,
+    };
+    let model_file = match (&args.model.example, &path, &args.model.model) {
+        (Some(_), _, _) => None,
+        (None, Some(p), _) | (None, None, Some(p)) => Some(p.as_str()),
+        (None, None, None) => Some("spof.yaml"),
+    };
+    if let Some(found) = policy::load(&policy_args, model_file, stderr_color).map_err(Failure)?
+        && let Some(rule) = found.policy.rule(&target)
+    {
+        out(&spof_report::text::policy_rule(rule, &found.file));
         return Ok(ExitCode::SUCCESS);
     }
     let looks_like_code = target.len() == 7

@@ -293,3 +293,23 @@ fn spof_engine_codes() -> Vec<spof_model::policy::KnownCode<'static>> {
         })
         .collect()
 }
+
+#[test]
+fn explain_shows_a_custom_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "spof.yaml", MODEL);
+    write(dir.path(), "spof.toml", POLICY);
+    let (code, stdout, stderr) = spof(dir.path(), &["explain", "POL001"]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!("explain_custom_rule", stdout);
+    let (code, stdout, _) = spof(dir.path(), &["explain", "fast-database-failover"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("# POL001"), "{stdout}");
+    // Without the policy the code means nothing.
+    let (code, _, stderr) = spof(dir.path(), &["explain", "POL001", "--no-policy"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("`POL001` is neither a component"),
+        "{stderr}"
+    );
+}

@@ -174,6 +174,76 @@ pub enum Requirement {
     MaxRto(Duration),
 }
 
+impl Requirement {
+    /// The requirement as the policy file writes it: its key and value.
+    pub fn key_value(self) -> (&'static str, String) {
+        match self {
+            Requirement::MinInstances(n) => ("min_instances", n.to_string()),
+            Requirement::MinZones(n) => ("min_zones", n.to_string()),
+            Requirement::Failover(f) => ("failover", format!("\"{}\"", f.as_str())),
+            Requirement::MaxFailoverTime(d) => ("max_failover_time", format!("\"{d}\"")),
+            Requirement::HealthCheck => ("health_check", "true".into()),
+            Requirement::RestoreTime => ("restore_time", "true".into()),
+            Requirement::MaxRestoreTime(d) => ("max_restore_time", format!("\"{d}\"")),
+            Requirement::Backups => ("backups", "true".into()),
+            Requirement::Owner => ("owner", "true".into()),
+            Requirement::SafeDeploy => ("safe_deploy", "true".into()),
+            Requirement::RtoTarget => ("rto_target", "true".into()),
+            Requirement::MaxRtoTarget(d) => ("max_rto_target", format!("\"{d}\"")),
+            Requirement::MaxRto(d) => ("max_rto", format!("\"{d}\"")),
+        }
+    }
+}
+
+impl AppliesTo {
+    /// The selector as the policy file writes it: `key = value` pairs, and what it selects.
+    pub fn key_values(&self) -> (&'static str, Vec<String>) {
+        fn strings<T>(items: &[T], text: impl Fn(&T) -> &str) -> String {
+            let quoted: Vec<String> = items.iter().map(|i| format!("\"{}\"", text(i))).collect();
+            match quoted.len() {
+                1 => quoted[0].clone(),
+                _ => format!("[{}]", quoted.join(", ")),
+            }
+        }
+        let mut out = Vec::new();
+        match self {
+            AppliesTo::Components(s) => {
+                if !s.kinds.is_empty() {
+                    out.push(format!("kind = {}", strings(&s.kinds, |k| k.as_str())));
+                }
+                if !s.layers.is_empty() {
+                    out.push(format!("layer = {}", strings(&s.layers, |l| l.as_str())));
+                }
+                if !s.names.is_empty() {
+                    out.push(format!("name = {}", strings(&s.names, |p| &p.text)));
+                }
+                if !s.journeys.is_empty() {
+                    out.push(format!("journey = {}", strings(&s.journeys, |p| &p.text)));
+                }
+                for (key, value) in [
+                    ("on_critical_journey", s.on_critical_journey),
+                    ("managed", s.managed),
+                    ("shared_state", s.shared_state),
+                ] {
+                    if let Some(v) = value {
+                        out.push(format!("{key} = {v}"));
+                    }
+                }
+                ("components", out)
+            }
+            AppliesTo::Journeys(s) => {
+                if !s.names.is_empty() {
+                    out.push(format!("name = {}", strings(&s.names, |p| &p.text)));
+                }
+                if let Some(v) = s.critical {
+                    out.push(format!("critical = {v}"));
+                }
+                ("journeys", out)
+            }
+        }
+    }
+}
+
 /// The keys of a policy file, for the reader and for the test that keeps docs/policy.md
 /// complete.
 pub const TOP_KEYS: &[&str] = &["fail_on", "severity", "import", "rules"];
@@ -227,6 +297,9 @@ pub struct KnownCode<'a> {
     pub code: &'a str,
     pub name: &'a str,
 }
+
+/// Glob patterns longer than this are refused.
+pub const MAX_PATTERN_CHARS: usize = 256;
 
 /// Policy files larger than this are refused: a policy is a page of settings.
 pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
@@ -688,6 +761,18 @@ impl Cx {
 
     fn pattern(&mut self, node: &Node, what: &str) -> Option<Pattern> {
         let text = self.string(node, what)?;
+        // Matching costs the pattern's length times the path's: keep patterns short.
+        if text.chars().count() > MAX_PATTERN_CHARS {
+            self.diags.push(
+                Diagnostic::error(
+                    "too-long",
+                    node.span,
+                    format!("{what} is longer than {MAX_PATTERN_CHARS} characters"),
+                )
+                .with_label("too long"),
+            );
+            return None;
+        }
         if text.trim().is_empty() {
             self.diags.push(
                 Diagnostic::error("empty", node.span, format!("{what} is empty"))
@@ -720,7 +805,7 @@ impl Cx {
                         }
                     });
                 }
-                "severity" => policy.severity = self.severity_table(&entry.value, known),
+                "severity" => policy.severity = self.severity_table(&entry.value),
                 "import" => {
                     for e in self.entries(&entry.value, "`[import]`", IMPORT_KEYS, &|_| None) {
                         // The only key is `ignore`.
@@ -794,7 +879,7 @@ impl Cx {
 
     /// `[severity]`: code = "level". The codes are checked by the caller, once the custom
     /// rules are known.
-    fn severity_table(&mut self, node: &Node, _known: &[KnownCode]) -> Vec<SeverityOverride> {
+    fn severity_table(&mut self, node: &Node) -> Vec<SeverityOverride> {
         let Val::Table(entries) = &node.value else {
             self.expected(
                 node,
@@ -1266,6 +1351,9 @@ rto_target = true
             "[[rules]]\ncode = \"P1\"\nmessage = \"m\"\nrequire = { owner = true }\n[[rules]]\ncode = \"P1\"\nmessage = \"m\"\nrequire = { owner = true }\n",
         );
         assert!(errs[0].starts_with("6:8 duplicate-code"), "{errs:?}");
+        let long = format!("[import]\nignore = [\"{}\"]\n", "*".repeat(300));
+        let errs = errors(&long);
+        assert!(errs[0].starts_with("2:11 too-long"), "{errs:?}");
         let errs = errors("fail_on = \n");
         assert!(errs[0].starts_with("1:11 toml: not valid TOML"), "{errs:?}");
     }
