@@ -1246,6 +1246,29 @@ mod tests {
             .collect()
     }
 
+    proptest::proptest! {
+        /// Any text, and any cut of a valid policy, reads without a panic, and every place
+        /// named is inside the text.
+        #[test]
+        fn any_text_reads_without_panic(text in "\\PC{0,200}", cut in 0usize..400) {
+            const VALID: &str = "fail_on = \"low\"\n[severity]\nSPOF020 = \"info\"\n[[rules]]\ncode = \"POL1\"\nmessage = \"m\"\nselect = { kind = [\"cache\", \"queue\"], name = \"a*\" }\nrequire = { min_instances = 2, max_failover_time = \"1m\" }\n";
+            let cut = VALID.char_indices().map(|(i, _)| i).rfind(|&i| i <= cut).unwrap_or(0);
+            for input in [text.as_str(), &VALID[..cut], &format!("{}{text}", &VALID[..cut])] {
+                let parsed = parse_policy(input, KNOWN);
+                for d in &parsed.diagnostics {
+                    if let Some(span) = d.span {
+                        proptest::prop_assert!(span.offset <= input.len());
+                        proptest::prop_assert!(span.line >= 1 && span.column >= 1);
+                    }
+                }
+                proptest::prop_assert_eq!(
+                    parsed.policy.is_some(),
+                    parsed.diagnostics.iter().all(|d| d.severity != crate::Severity::Error)
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_full_policy_reads() {
         let parsed = parse_policy(
