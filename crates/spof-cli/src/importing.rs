@@ -1,9 +1,11 @@
 //! `spof import` and `spof check --from`: finding the input files (folders walked in sorted
-//! order), telling their formats, running the importers, applying overlays, and the import
-//! report as text. The importers themselves do no I/O; this is where files are read.
+//! order, skipping what the policy ignores), telling their formats, running the importers and
+//! applying overlays. The importers themselves do no I/O; this is where files are read. The
+//! import report is rendered by `spof_report::import`.
 
 use spof_import::overlay::{self, Overlaid};
 use spof_import::{Format, Import, ImportReport, ModelDoc, SourceFile};
+use spof_model::policy::Pattern;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -66,8 +68,9 @@ impl Imported {
     }
 }
 
-/// Reads, detects, imports, merges and applies overlays.
-pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
+/// Reads, detects, imports, merges and applies overlays. Files of a folder that match an
+/// `ignore` pattern (the policy's) are skipped, and listed as not mapped with the pattern.
+pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<Imported, String> {
     let mut by_format: BTreeMap<usize, Vec<SourceFile>> = BTreeMap::new();
     let mut skipped: Vec<spof_import::Unmapped> = Vec::new();
     for input in inputs {
@@ -80,6 +83,22 @@ pub fn run(inputs: &[Input], overlays: &[String]) -> Result<Imported, String> {
         }
         let explicit_file = paths.len() == 1 && paths[0] == input.path;
         for path in paths {
+            // A file named on the command line is read whatever the patterns say.
+            let relative = path
+                .strip_prefix(input.path.as_str())
+                .unwrap_or(&path)
+                .trim_start_matches(['/', '\\']);
+            if let Some(pattern) = ignore
+                .iter()
+                .find(|p| !explicit_file && p.matches_path(relative))
+            {
+                skipped.push(spof_import::Unmapped {
+                    object: path.clone(),
+                    why: format!("ignored by the policy's import pattern `{}`", pattern.text),
+                    source: path.clone(),
+                });
+                continue;
+            }
             let text = crate::files::read_text(&path)?;
             let format = input.format.or_else(|| spof_import::detect(&path, &text));
             match format {
@@ -330,83 +349,6 @@ fn merge(imports: Vec<(Format, Vec<String>, Import)>) -> Result<(ModelDoc, Impor
         report.not_modelled.extend(import.report.not_modelled);
     }
     Ok((doc, report))
-}
-
-/// The import report for people: counts, then each item.
-pub fn report_text(report: &ImportReport, notes: &[String]) -> String {
-    let mut out = String::new();
-    let components: std::collections::BTreeSet<&str> =
-        report.mapped.iter().map(|m| m.component.as_str()).collect();
-    out.push_str(&format!(
-        "import ({}): {} objects mapped to {} components, {} inferred, {} not mapped, {} unresolved\n",
-        report.format,
-        report.mapped.len(),
-        components.len(),
-        report.inferred.len(),
-        report.unmapped.len(),
-        report.unresolved.len()
-    ));
-    if !report.mapped.is_empty() {
-        out.push_str(&format!("\nmapped ({}):\n", report.mapped.len()));
-        for m in &report.mapped {
-            out.push_str(&format!(
-                "  {} -> {}  [{}]\n",
-                m.object, m.component, m.source
-            ));
-        }
-    }
-    if !report.inferred.is_empty() {
-        out.push_str(&format!("\ninferred ({}):\n", report.inferred.len()));
-        for i in &report.inferred {
-            if i.to.contains(": ") {
-                out.push_str(&format!("  {} {}: {}\n", i.from, i.to, i.evidence));
-            } else {
-                out.push_str(&format!("  {} -> {}: {}\n", i.from, i.to, i.evidence));
-            }
-        }
-    }
-    if !report.unmapped.is_empty() {
-        out.push_str(&format!("\nnot mapped ({}):\n", report.unmapped.len()));
-        // Grouped by reason: a manifest has many objects of the same kind.
-        let mut by_why: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for u in &report.unmapped {
-            by_why
-                .entry(u.why.as_str())
-                .or_default()
-                .push(format!("{} [{}]", u.object, u.source));
-        }
-        for (why, objects) in by_why {
-            out.push_str(&format!("  {why}:\n"));
-            for object in objects {
-                out.push_str(&format!("    {object}\n"));
-            }
-        }
-    }
-    if !report.unresolved.is_empty() {
-        out.push_str(&format!("\nunresolved ({}):\n", report.unresolved.len()));
-        for u in &report.unresolved {
-            out.push_str(&format!(
-                "  {} (from {}): {}\n",
-                u.reference, u.from, u.source
-            ));
-        }
-    }
-    if !report.not_modelled.is_empty() {
-        out.push_str(&format!(
-            "\nnot modelled ({}):\n",
-            report.not_modelled.len()
-        ));
-        for n in &report.not_modelled {
-            out.push_str(&format!("  - {n}\n"));
-        }
-    }
-    if !notes.is_empty() {
-        out.push_str(&format!("\noverlay notes ({}):\n", notes.len()));
-        for n in notes {
-            out.push_str(&format!("  - {n}\n"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

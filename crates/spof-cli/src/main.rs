@@ -5,7 +5,9 @@
 mod diagnostics;
 mod examples;
 mod files;
+mod guided;
 mod importing;
+mod policy;
 mod progress;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -51,7 +53,9 @@ enum Command {
     /// people, `deploy:app`) and show what goes down.
     #[command(override_usage = "spof whatif [OPTIONS] [MODEL] <EVENT>...")]
     Whatif(WhatIfArgs),
-    /// Write a commented template of every model key.
+    /// Write a model: on a terminal, from the answers to a few questions (what is in front,
+    /// how many instances, which zones, the database's failover, who can do the manual
+    /// steps); with --template, a commented template of every model key.
     Init(InitArgs),
     /// Import a model from the files a team already has: Kubernetes manifests, docker-compose
     /// files, Terraform JSON, Backstage catalogs, Structurizr workspaces. Prints what was
@@ -140,9 +144,12 @@ struct CheckArgs {
     /// system.
     #[arg(long, value_name = "NAME")]
     journey: Option<String>,
-    /// Fail (exit 1) on findings at or above this severity that no decision covers.
-    #[arg(long, value_enum, default_value_t = FailOn::High)]
-    fail_on: FailOn,
+    /// Fail (exit 1) on findings at or above this severity that no decision covers (default:
+    /// the policy's `fail_on`, or high).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
     /// An earlier `spof check --format json` report: show what changed against it (new,
     /// resolved and worse SPOFs and findings, journeys' RTO and availability), and fail only
     /// on new or worse findings (docs/baselines.md).
@@ -250,6 +257,8 @@ struct ChecklistArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -280,6 +289,16 @@ enum FailOn {
 }
 
 impl FailOn {
+    /// The level that fails a run: the command line's, else the policy's, else high.
+    fn effective(given: Option<FailOn>, policy: Option<&policy::Found>) -> Option<Severity> {
+        match (given, policy.and_then(|p| p.policy.fail_on)) {
+            (Some(given), _) => given.severity(),
+            (None, Some(spof_model::policy::FailOn::At(level))) => Some(level.into()),
+            (None, Some(spof_model::policy::FailOn::Never)) => None,
+            (None, None) => Some(Severity::High),
+        }
+    }
+
     fn severity(self) -> Option<Severity> {
         match self {
             FailOn::Critical => Some(Severity::Critical),
@@ -301,6 +320,13 @@ struct ExplainArgs {
     words: Vec<String>,
     #[command(flatten)]
     model: ModelArgs,
+    /// The policy whose custom rule codes can be explained too (default: spof.toml beside
+    /// the model, or in the current folder).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_policy")]
+    policy: Option<String>,
+    /// Look at no policy.
+    #[arg(long)]
+    no_policy: bool,
 }
 
 #[derive(Args)]
@@ -397,16 +423,29 @@ struct ImportArgs {
     /// An overlay to apply before writing (see docs/importers.md). Repeatable.
     #[arg(long, value_name = "FILE")]
     overlay: Vec<String>,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
 }
 
 #[derive(Args)]
 struct InitArgs {
-    /// Where to write the template.
+    /// Where to write the model.
     #[arg(default_value = "spof.yaml")]
     path: String,
     /// Overwrite an existing file.
     #[arg(long)]
     force: bool,
+    /// Write the commented template of every key instead of asking. Also what happens when
+    /// standard input is not a terminal and no answers are given.
+    #[arg(long, conflicts_with_all = ["answers", "from_stdin"])]
+    template: bool,
+    /// Read the answers from this file, one per line in the order of the questions (an empty
+    /// or missing line takes the default; `#` starts a comment line).
+    #[arg(long, value_name = "FILE", conflicts_with = "from_stdin")]
+    answers: Option<String>,
+    /// Read the answers from standard input, as --answers reads a file.
+    #[arg(long)]
+    from_stdin: bool,
 }
 
 /// An error that ends the run with exit code 2, its message already written or to be written.
@@ -551,6 +590,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         }
         None => None,
     };
+    let policy = find_policy(
+        &args.policy,
+        args.path.as_deref(),
+        &args.model,
+        !args.from.is_empty(),
+        stderr_color,
+    )?;
+    let ignore = policy
+        .as_ref()
+        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -559,8 +608,14 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             .iter()
             .map(|f| importing::Input::parse(f))
             .collect();
-        let (loaded, imported) =
-            load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
+        let (loaded, imported) = load_imported(
+            &inputs,
+            &args.overlay,
+            ignore,
+            &args.model,
+            json,
+            stderr_color,
+        )?;
         (loaded, Some(imported))
     };
     let model = &loaded.model;
@@ -574,7 +629,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         })?),
         None => None,
     };
-    let mut report = checked(model, loaded.today);
+    let mut report = checked(
+        model,
+        &Config {
+            today: loaded.today,
+            policy: policy
+                .as_ref()
+                .map(|p| p.policy.clone())
+                .unwrap_or_default(),
+        },
+    );
     if let Some(imported) = &imported {
         note_import(&mut report.checklist, imported);
     }
@@ -588,7 +652,7 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     let mut options = Options {
         file: loaded.file.clone(),
         journey,
-        fail_on: args.fail_on.severity(),
+        fail_on: FailOn::effective(args.fail_on, policy.as_ref()),
         color: color && args.output.is_none(),
         baseline: None,
     };
@@ -609,10 +673,9 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
     };
     let text = match args.format {
         CheckFormat::Json => {
-            let import = imported.as_ref().map(|i| ImportJson {
-                report: &i.report,
-                overlay_notes: &i.notes,
-            });
+            let import = imported
+                .as_ref()
+                .map(|i| spof_report::import::wire(&i.report, &i.notes));
             let write = |writer: &mut dyn std::io::Write| {
                 spof_report::json::write_check(
                     writer,
@@ -664,6 +727,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
 /// `spof checklist`: the audit checklist of a model or of imported files.
 fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
     let json = args.format == Format::Json;
+    let policy = find_policy(
+        &args.policy,
+        args.path.as_deref(),
+        &args.model,
+        !args.from.is_empty(),
+        stderr_color,
+    )?;
+    let ignore = policy
+        .as_ref()
+        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
     let (loaded, imported) = if args.from.is_empty() {
         (load(args.path, &args.model, json, stderr_color)?, None)
     } else {
@@ -672,11 +745,26 @@ fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result
             .iter()
             .map(|f| importing::Input::parse(f))
             .collect();
-        let (loaded, imported) =
-            load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?;
+        let (loaded, imported) = load_imported(
+            &inputs,
+            &args.overlay,
+            ignore,
+            &args.model,
+            json,
+            stderr_color,
+        )?;
         (loaded, Some(imported))
     };
-    let mut report = checked(&loaded.model, loaded.today);
+    let mut report = checked(
+        &loaded.model,
+        &Config {
+            today: loaded.today,
+            policy: policy
+                .as_ref()
+                .map(|p| p.policy.clone())
+                .unwrap_or_default(),
+        },
+    );
     if let Some(imported) = &imported {
         note_import(&mut report.checklist, imported);
     }
@@ -686,6 +774,27 @@ fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result
     };
     out(&text);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The policy for a command on a model: `--policy`, or `spof.toml` beside the model file (in
+/// the current folder for an example or an import). Says on standard error which file is used.
+fn find_policy(
+    args: &policy::PolicyArgs,
+    path: Option<&str>,
+    model: &ModelArgs,
+    imported: bool,
+    stderr_color: bool,
+) -> Result<Option<policy::Found>> {
+    let model_file = if imported || model.example.is_some() {
+        None
+    } else {
+        Some(path.or(model.model.as_deref()).unwrap_or("spof.yaml"))
+    };
+    let found = policy::load(args, model_file, stderr_color).map_err(Failure)?;
+    if let Some(found) = &found {
+        err(&format!("policy: {}\n", found.file));
+    }
+    Ok(found)
 }
 
 /// Marks the checklist items that the imported formats cannot express.
@@ -706,22 +815,14 @@ fn note_import(checklist: &mut spof_engine::checklist::Checklist, imported: &imp
 }
 
 /// The check of a model, with a progress bar on a terminal when it takes a while.
-fn checked(model: &spof_model::Model, today: Option<Date>) -> spof_engine::Report {
+fn checked(model: &spof_model::Model, config: &Config) -> spof_engine::Report {
     let bar = progress::Bar::new("checking");
     bar.tick_after_delay();
-    let report = spof_engine::check_with(model, &Config { today }, &|stage, done, total| {
+    let report = spof_engine::check_with(model, config, &|stage, done, total| {
         bar.set(stage, done, total);
     });
     bar.finish();
     report
-}
-
-/// What an import read, as the check report's JSON shows it under `import`.
-#[derive(serde::Serialize)]
-struct ImportJson<'a> {
-    #[serde(flatten)]
-    report: &'a spof_import::ImportReport,
-    overlay_notes: &'a [String],
 }
 
 /// Imports the inputs (with overlays), prints the import report on stderr, and reads the
@@ -730,15 +831,19 @@ struct ImportJson<'a> {
 fn load_imported(
     inputs: &[importing::Input],
     overlays: &[String],
+    ignore: &[spof_model::policy::Pattern],
     args: &ModelArgs,
     json: bool,
     stderr_color: bool,
 ) -> Result<(Loaded, importing::Imported)> {
     let imported = {
         let _spinner = progress::Spinner::new("importing");
-        importing::run(inputs, overlays).map_err(Failure)?
+        importing::run(inputs, overlays, ignore).map_err(Failure)?
     };
-    err(&importing::report_text(&imported.report, &imported.notes));
+    err(&spof_report::import::text(
+        &imported.report,
+        &imported.notes,
+    ));
     err("\n");
     let file = inputs
         .iter()
@@ -848,18 +953,23 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
             "no path to import after the format `{first}`"
         )));
     }
+    let policy = policy::load(&args.policy, None, stderr_color).map_err(Failure)?;
+    if let Some(found) = &policy {
+        err(&format!("policy: {}\n", found.file));
+    }
+    let ignore = policy
+        .as_ref()
+        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
     let imported = {
         let _spinner = progress::Spinner::new("importing");
-        importing::run(&inputs, &args.overlay).map_err(Failure)?
+        importing::run(&inputs, &args.overlay, ignore).map_err(Failure)?
     };
-    err(&importing::report_text(&imported.report, &imported.notes));
+    err(&spof_report::import::text(
+        &imported.report,
+        &imported.notes,
+    ));
     if let Some(path) = &args.report {
-        let mut json = serde_json::to_string_pretty(&ImportJson {
-            report: &imported.report,
-            overlay_notes: &imported.notes,
-        })
-        .expect("the import report serialises");
-        json.push('\n');
+        let json = spof_report::import::json(&imported.report, &imported.notes);
         files::write_new(path, &json, args.force).map_err(Failure)?;
     }
     let file = inputs
@@ -943,6 +1053,21 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
         out(&rule.markdown());
         return Ok(ExitCode::SUCCESS);
     }
+    let policy_args = policy::PolicyArgs {
+        policy: args.policy.clone(),
+        no_policy: args.no_policy,
+    };
+    let model_file = match (&args.model.example, &path, &args.model.model) {
+        (Some(_), _, _) => None,
+        (None, Some(p), _) | (None, None, Some(p)) => Some(p.as_str()),
+        (None, None, None) => Some("spof.yaml"),
+    };
+    if let Some(found) = policy::load(&policy_args, model_file, stderr_color).map_err(Failure)?
+        && let Some(rule) = found.policy.rule(&target)
+    {
+        out(&spof_report::text::policy_rule(rule, &found.file));
+        return Ok(ExitCode::SUCCESS);
+    }
     let looks_like_code = target.len() == 7
         && target.to_uppercase().starts_with("SPOF")
         && target[4..].chars().all(|c| c.is_ascii_digit());
@@ -971,6 +1096,7 @@ fn run_explain(args: ExplainArgs, color: bool, stderr_color: bool) -> Result<Exi
         model,
         &Config {
             today: loaded.today,
+            ..Default::default()
         },
     );
     // A managed component (or a certificate) has no events of its own: losing it all means
@@ -998,6 +1124,7 @@ fn run_whatif(args: WhatIfArgs, color: bool, stderr_color: bool) -> Result<ExitC
         model,
         &Config {
             today: loaded.today,
+            ..Default::default()
         },
     );
     let mut events = Vec::new();
@@ -1097,7 +1224,7 @@ fn run_plan(args: PlanArgs, color: bool, stderr_color: bool) -> Result<ExitCode>
             .iter()
             .map(|f| importing::Input::parse(f))
             .collect();
-        load_imported(&inputs, &args.overlay, &args.model, json, stderr_color)?.0
+        load_imported(&inputs, &args.overlay, &[], &args.model, json, stderr_color)?.0
     };
     let config = spof_engine::plan::PlanConfig {
         today: loaded.today,
@@ -1180,6 +1307,7 @@ fn run_diff(args: DiffArgs, color: bool, stderr_color: bool) -> Result<ExitCode>
             &loaded.model,
             &Config {
                 today: loaded.today,
+                ..Config::default()
             },
         );
         let options = Options {
@@ -1212,6 +1340,7 @@ fn run_decisions(args: DecisionsArgs, color: bool, stderr_color: bool) -> Result
         &loaded.model,
         &Config {
             today: loaded.today,
+            ..Config::default()
         },
     );
     let register =
@@ -1276,6 +1405,7 @@ fn run_accept(args: AcceptArgs, stderr_color: bool) -> Result<ExitCode> {
     let model = &loaded.model;
     let config = Config {
         today: loaded.today,
+        ..Config::default()
     };
     let report = check(model, &config);
     let journey = match &args.journey {
@@ -1292,7 +1422,7 @@ fn run_accept(args: AcceptArgs, stderr_color: bool) -> Result<ExitCode> {
         .findings
         .iter()
         .filter(|f| {
-            spof_engine::findings::rule(f.code)
+            spof_engine::findings::rule(&f.code)
                 .is_some_and(|r| !matches!(r.kind, spof_engine::findings::RuleKind::Decisions))
         })
         .filter(|f| journey.is_none_or(|j| f.journeys.contains(&j)))
@@ -1488,7 +1618,55 @@ fn run_accept(args: AcceptArgs, stderr_color: bool) -> Result<ExitCode> {
 }
 
 fn run_init(args: InitArgs) -> Result<ExitCode> {
-    files::write_new(&args.path, examples::TEMPLATE, args.force).map_err(Failure)?;
+    // Said before any question is asked, not after the last one.
+    if !args.force && std::path::Path::new(&args.path).exists() {
+        return Err(Failure(format!(
+            "{} already exists; pass --force to overwrite it",
+            args.path
+        )));
+    }
+    let terminal = std::io::stdin().is_terminal();
+    let stdin = std::io::stdin();
+    let source = if args.template {
+        None
+    } else if let Some(file) = &args.answers {
+        let text = files::read_text(file).map_err(Failure)?;
+        Some(guided::Source {
+            lines: Box::new(std::io::Cursor::new(text)),
+            name: file.clone(),
+            interactive: false,
+        })
+    } else if args.from_stdin || terminal {
+        Some(guided::Source {
+            lines: Box::new(stdin.lock()),
+            name: "standard input".into(),
+            interactive: terminal && !args.from_stdin,
+        })
+    } else {
+        err(
+            "standard input is not a terminal: writing the commented template (answer the questions with --answers FILE or --from-stdin)\n",
+        );
+        None
+    };
+    let text = match source {
+        None => examples::TEMPLATE.to_string(),
+        Some(source) => {
+            if source.interactive {
+                err("A few questions about the system; Enter takes the answer in brackets.\n");
+            }
+            let text = guided::run(source, &mut |s| err(s)).map_err(Failure)?;
+            // The answers always make a valid model; checked before anything is written.
+            let parsed = parse_model(&text, &ParseLimits::default());
+            if parsed.model.is_none() {
+                return Err(Failure(format!(
+                    "the answers gave a model spof cannot read: {:?}",
+                    parsed.diagnostics
+                )));
+            }
+            text
+        }
+    };
+    files::write_new(&args.path, &text, args.force).map_err(Failure)?;
     err(&format!(
         "wrote {}; edit it, then run `spof check {}`\n",
         args.path, args.path

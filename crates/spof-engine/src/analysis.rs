@@ -156,6 +156,8 @@ pub struct ComponentReport {
 pub struct Config {
     /// Today's date, for decision reviews and certificate expiry. Without it, nothing expires.
     pub today: Option<Date>,
+    /// Custom rules and severity overrides (`spof.toml`); the default changes nothing.
+    pub policy: spof_model::policy::Policy,
 }
 
 /// Everything `spof check` reports, before findings.

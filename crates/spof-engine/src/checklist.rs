@@ -357,17 +357,17 @@ const NO_ITEM_CODES: &[&str] = &["SPOF021", "SPOF022", "SPOF024"];
 /// Whether a finding makes its items SPOFs.
 pub fn makes_spof(finding: &Finding) -> bool {
     finding.event.is_some()
-        || (HIDDEN_SPOF_CODES.contains(&finding.code)
+        || (HIDDEN_SPOF_CODES.contains(&finding.code.as_ref())
             && finding.severity >= crate::Severity::Medium)
 }
 
 /// The items a finding is placed in by its code (rules tied to one item) or else by the kinds
 /// of its components.
 pub fn items_of(model: &Model, finding: &Finding) -> Vec<Item> {
-    if NO_ITEM_CODES.contains(&finding.code) {
+    if NO_ITEM_CODES.contains(&finding.code.as_ref()) {
         return Vec::new();
     }
-    let by_code = match finding.code {
+    let by_code = match finding.code.as_ref() {
         "SPOF005" | "SPOF006" => Some(Item::Dns),
         "SPOF007" | "SPOF008" | "SPOF009" => Some(Item::Certificates),
         "SPOF010" => Some(Item::ExternalIntegrations),

@@ -30,6 +30,9 @@ pub struct Report {
     pub availability_bounds: Option<Vec<bounds::JourneyBounds>>,
     /// The audit checklist, judged from the findings.
     pub checklist: checklist::Checklist,
+    /// The policy's custom rules, whose codes findings may carry (for renderers that list
+    /// rules, as SARIF does).
+    pub custom_rules: Vec<spof_model::policy::PolicyRule>,
 }
 
 /// Models with more basic events than this skip the exact availability in `check`.
@@ -58,7 +61,7 @@ pub fn check_with(
         .then(|| bounds::bounds(model, &analysis.graph))
         .flatten();
     progress("findings", 2, STAGES);
-    let mut findings = findings::find(model, &analysis, config.today);
+    let mut findings = findings::find(model, &analysis, config.today, &config.policy);
     if let Some(journeys) = &availability {
         findings::rank_by_importance(model, &mut findings, journeys);
     }
@@ -67,6 +70,7 @@ pub fn check_with(
     Report {
         analysis,
         checklist,
+        custom_rules: config.policy.rules.clone(),
         findings,
         availability,
         availability_bounds,

@@ -409,6 +409,7 @@ fn frame(model: Model, report: &Report, step: Option<Change>, redundancy_cost: f
 pub fn plan(model: &Model, config: &PlanConfig, progress: &dyn Fn(usize, usize, usize)) -> Plan {
     let check_config = Config {
         today: config.today,
+        ..Default::default()
     };
     let mut current = model.clone();
     let mut report = check(&current, &check_config);
@@ -862,7 +863,7 @@ pub fn candidates(model: &Model, report: &Report) -> Vec<Fix> {
         }
     }
     for finding in report.findings.iter().filter(|f| !f.is_decided()) {
-        match finding.code {
+        match finding.code.as_ref() {
             "SPOF003" | "SPOF004" | "SPOF011" | "SPOF014" | "SPOF016" | "SPOF020" | "SPOF023" => {
                 for &c in &finding.components {
                     for fix in component_fixes(model, graph, c) {

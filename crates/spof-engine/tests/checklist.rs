@@ -13,6 +13,7 @@ fn checklist(yaml: &str) -> Checklist {
     });
     let config = Config {
         today: Some(Date::parse("2026-01-01").unwrap()),
+        ..Default::default()
     };
     check(&model, &config).checklist
 }

@@ -358,7 +358,7 @@ proptest! {
                 "downtime rose: {} -> {}", downtime(before), downtime(after));
         }
         for frame in &result.frames {
-            let report = spof_engine::check(&frame.model, &spof_engine::Config { today: None });
+            let report = spof_engine::check(&frame.model, &spof_engine::Config::default());
             let spofs: Vec<String> = report
                 .analysis
                 .spofs()
@@ -369,7 +369,7 @@ proptest! {
             prop_assert_eq!(frame.model.invariant_errors(), Vec::<String>::new());
         }
         // Every candidate fix, not only the chosen ones, keeps them too.
-        let report = spof_engine::check(&model, &spof_engine::Config { today: None });
+        let report = spof_engine::check(&model, &spof_engine::Config::default());
         for fix in spof_engine::plan::candidates(&model, &report) {
             let mut next = model.clone();
             spof_engine::plan::apply(&mut next, &fix);

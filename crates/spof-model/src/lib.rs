@@ -12,6 +12,7 @@ mod duration;
 mod edit;
 mod model;
 mod node;
+pub mod policy;
 pub mod schema;
 pub mod text_edit;
 pub mod validate;

@@ -272,13 +272,13 @@ struct ComponentJson {
     kind: &'static str,
     state: &'static str,
     how: String,
-    findings: Vec<&'static str>,
+    findings: Vec<String>,
 }
 
 #[derive(Serialize)]
 struct SpofJson {
-    code: &'static str,
-    name: &'static str,
+    code: String,
+    name: String,
     severity: &'static str,
     event: Option<String>,
     components: Vec<String>,
@@ -293,8 +293,8 @@ struct SpofJson {
 
 #[derive(Serialize)]
 struct OtherJson {
-    code: &'static str,
-    name: &'static str,
+    code: String,
+    name: String,
     severity: &'static str,
     message: String,
 }
@@ -336,7 +336,7 @@ pub(crate) fn checklist_json(model: &Model, report: &Report) -> ChecklistJson {
                         findings: e
                             .findings
                             .iter()
-                            .map(|&i| report.findings[i].code)
+                            .map(|&i| report.findings[i].code.to_string())
                             .collect(),
                     })
                     .collect(),
@@ -346,8 +346,8 @@ pub(crate) fn checklist_json(model: &Model, report: &Report) -> ChecklistJson {
                     .map(|&i| {
                         let f = &report.findings[i];
                         SpofJson {
-                            code: f.code,
-                            name: f.name,
+                            code: f.code.to_string(),
+                            name: f.name.to_string(),
                             severity: f.severity.as_str(),
                             event: f
                                 .event
@@ -373,8 +373,8 @@ pub(crate) fn checklist_json(model: &Model, report: &Report) -> ChecklistJson {
                     .map(|&i| {
                         let f = &report.findings[i];
                         OtherJson {
-                            code: f.code,
-                            name: f.name,
+                            code: f.code.to_string(),
+                            name: f.name.to_string(),
                             severity: f.severity.as_str(),
                             message: f.message.clone(),
                         }

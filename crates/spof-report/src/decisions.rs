@@ -215,8 +215,8 @@ struct DecisionJson<'a> {
 
 #[derive(Serialize)]
 struct CoveredJson<'a> {
-    code: &'static str,
-    name: &'static str,
+    code: &'a str,
+    name: &'a str,
     severity: &'static str,
     message: &'a str,
     components: Vec<&'a str>,
@@ -256,8 +256,8 @@ pub fn json(
                     .map(|&i| {
                         let f = &report.findings[i];
                         CoveredJson {
-                            code: f.code,
-                            name: f.name,
+                            code: &f.code,
+                            name: &f.name,
                             severity: f.severity.as_str(),
                             message: &f.message,
                             components: f

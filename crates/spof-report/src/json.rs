@@ -144,8 +144,8 @@ pub(crate) struct RecoveryJson {
 
 #[derive(Serialize)]
 struct FindingJson {
-    code: &'static str,
-    name: &'static str,
+    code: String,
+    name: String,
     severity: &'static str,
     message: String,
     components: Vec<String>,
@@ -658,8 +658,8 @@ pub(crate) fn recovery_json(model: &Model, recovery: &Recovery) -> RecoveryJson 
 
 fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -> FindingJson {
     FindingJson {
-        code: finding.code,
-        name: finding.name,
+        code: finding.code.to_string(),
+        name: finding.name.to_string(),
         severity: finding.severity.as_str(),
         message: finding.message.clone(),
         components: finding

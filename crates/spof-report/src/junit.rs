@@ -88,9 +88,9 @@ pub fn junit(model: &Model, report: &Report, options: &Options) -> String {
         };
         let mut attributes = format!(
             "classname=\"spof.{}\" name=\"{} {}: {}\"",
-            escape(finding.name),
+            escape(&finding.name),
             finding.code,
-            escape(finding.name),
+            escape(&finding.name),
             escape(&subject)
         );
         if let Some(span) = finding.span.filter(|s| s.line > 0) {

@@ -89,5 +89,6 @@ pub fn fails(report: &Report, options: &Options) -> bool {
     selected_findings(report, options).any(|f| f.severity >= level && !f.is_decided())
 }
 pub mod fta;
+pub mod import;
 pub mod plan;
 pub mod risks;

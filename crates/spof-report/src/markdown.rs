@@ -207,7 +207,7 @@ pub fn markdown(model: &Model, report: &Report, options: &Options) -> String {
             let codes: Vec<&str> = item
                 .spof_findings
                 .iter()
-                .map(|&i| report.findings[i].code)
+                .map(|&i| report.findings[i].code.as_ref())
                 .collect();
             if !codes.is_empty() {
                 parts.push(format!("findings {}", join_and(&codes)));

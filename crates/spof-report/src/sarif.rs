@@ -30,7 +30,7 @@ fn help_uri(code: &str) -> String {
 /// The SARIF log of a check. `inputs` are the files an imported model was read from (empty for
 /// a model file, whose name is `options.file`).
 pub fn sarif(model: &Model, report: &Report, options: &Options, inputs: &[String]) -> String {
-    let rules: Vec<Value> = RULES
+    let mut rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
             json!({
@@ -44,6 +44,17 @@ pub fn sarif(model: &Model, report: &Report, options: &Options, inputs: &[String
             })
         })
         .collect();
+    // The policy's own rules: documented by the policy, so no page to link to.
+    rules.extend(report.custom_rules.iter().map(|rule| {
+        json!({
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": { "text": rule.message },
+            "help": { "text": rule.fix },
+            "defaultConfiguration": { "level": level(rule.severity.into()) },
+            "properties": { "policy": true },
+        })
+    }));
     let results: Vec<Value> = selected_findings(report, options)
         .map(|finding| result(model, report, options, inputs, finding))
         .collect();
@@ -95,7 +106,9 @@ fn result(
 ) -> Value {
     let rule_index = RULES
         .iter()
-        .position(|r| r.code == finding.code)
+        .map(|r| r.code)
+        .chain(report.custom_rules.iter().map(|r| r.code.as_str()))
+        .position(|code| code == finding.code)
         .expect("every finding comes from a rule");
     let components: Vec<&str> = finding
         .components
@@ -132,7 +145,7 @@ fn result(
         "ruleIndex": rule_index,
         "level": level(finding.severity),
         "message": { "text": format!("{}. Fix: {}.", finding.message.trim_end_matches('.'), finding.fix.trim_end_matches('.')) },
-        "partialFingerprints": { "spofFinding/v1": fingerprint(finding.code, &components, &journeys, event.as_deref()) },
+        "partialFingerprints": { "spofFinding/v1": fingerprint(&finding.code, &components, &journeys, event.as_deref()) },
         "properties": properties,
     });
     let locations = locations(model, options, inputs, finding);

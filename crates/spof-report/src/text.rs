@@ -173,7 +173,7 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             out,
             "  {} {} {}",
             p.severity(finding.severity),
-            p.paint(finding.code, Style::new().bold()),
+            p.paint(&finding.code, Style::new().bold()),
             finding.name
         );
         let _ = writeln!(out, "           {}", finding.message);
@@ -899,6 +899,36 @@ pub fn rule_list() -> String {
     for rule in RULES {
         let _ = writeln!(out, "  {}  {:<32} {}", rule.code, rule.name, rule.summary);
     }
+    out
+}
+
+/// `spof explain CODE` for a custom rule of the policy in `file`: what it asks, what it
+/// selects and requires (as the policy writes them), its severity and fix.
+pub fn policy_rule(rule: &spof_model::policy::PolicyRule, file: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} {}\n\n{}\n", rule.code, rule.name, rule.message);
+    let _ = writeln!(
+        out,
+        "A rule of the policy {file}, severity {}.\n",
+        rule.severity.as_str()
+    );
+    let (what, select) = rule.applies_to.key_values();
+    let _ = writeln!(out, "## Applies to\n");
+    if select.is_empty() {
+        let _ = writeln!(out, "Every one of the model's {what}.\n");
+    } else {
+        let _ = writeln!(out, "The model's {what} with:\n\n```toml");
+        for line in select {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out, "```\n");
+    }
+    let _ = writeln!(out, "## Requires\n\n```toml");
+    for requirement in &rule.requirements {
+        let (key, value) = requirement.key_value();
+        let _ = writeln!(out, "{key} = {value}");
+    }
+    let _ = writeln!(out, "```\n\n## How to fix\n\n{}", rule.fix);
     out
 }
 

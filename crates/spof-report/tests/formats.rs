@@ -36,6 +36,7 @@ fn analyse(yaml: &str) -> (Model, Report) {
         &model,
         &Config {
             today: Some(Date::parse("2026-11-23").unwrap()),
+            ..Default::default()
         },
     );
     (model, report)
@@ -445,4 +446,44 @@ fn checklist_text_and_json() {
             "operations"
         ]
     );
+}
+
+#[test]
+fn sarif_with_a_policy_lists_its_rules_and_stays_valid() {
+    let yaml =
+        "components:\n  sessions:\n    kind: cache\n    replicas: 2\n  db:\n    kind: database\n";
+    let policy = spof_model::policy::parse_policy(
+        "[[rules]]\ncode = \"POL001\"\nname = \"replicated-state\"\nmessage = \"shared state runs on 3 instances\"\nfix = \"add instances\"\nseverity = \"low\"\nselect = { shared_state = true }\nrequire = { min_instances = 3 }\n",
+        &[],
+    )
+    .policy
+    .expect("a policy");
+    let model = parse_model(yaml, &ParseLimits::default()).model.unwrap();
+    let report = check(
+        &model,
+        &Config {
+            today: None,
+            policy,
+        },
+    );
+    let text = spof_report::sarif::sarif(&model, &report, &options("spof.yaml"), &[]);
+    let log: Value = serde_json::from_str(&text).unwrap();
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let custom: Vec<&Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "POL001")
+        .collect();
+    assert_eq!(custom.len(), 2, "{text}");
+    for result in custom {
+        let rule = &rules[result["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], "POL001");
+        assert_eq!(rule["name"], "replicated-state");
+        assert_eq!(result["level"], "note");
+    }
+    if let Some(validator) = sarif_validator() {
+        assert!(validator.is_valid(&log), "{text}");
+    }
 }

@@ -110,7 +110,7 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
             .event
             .map(|e| event_id(model, cx.analysis.graph.events[e as usize]));
         for (i, decision) in model.decisions.iter().enumerate() {
-            let code_matches = decision.finding.eq_ignore_ascii_case(finding.code)
+            let code_matches = decision.finding.eq_ignore_ascii_case(&finding.code)
                 || decision.finding == finding.name;
             let component_matches = decision
                 .component
@@ -168,7 +168,8 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
         }
         let known = RULES
             .iter()
-            .any(|r| decision.finding.eq_ignore_ascii_case(r.code) || decision.finding == r.name);
+            .any(|r| decision.finding.eq_ignore_ascii_case(r.code) || decision.finding == r.name)
+            || cx.policy.rule(&decision.finding).is_some();
         let message = if known {
             let mut about = Vec::new();
             if let Some(c) = decision.component {
@@ -187,7 +188,12 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
                 decision.finding
             )
         } else {
-            let codes = RULES.iter().flat_map(|r| [r.code, r.name]);
+            let codes = RULES.iter().flat_map(|r| [r.code, r.name]).chain(
+                cx.policy
+                    .rules
+                    .iter()
+                    .flat_map(|r| [r.code.as_str(), r.name.as_str()]),
+            );
             let hint = suggest(&decision.finding, codes)
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_default();
@@ -197,8 +203,8 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
             )
         };
         findings.push(Finding {
-            code: UNMATCHED_DECISION.code,
-            name: UNMATCHED_DECISION.name,
+            code: UNMATCHED_DECISION.code.into(),
+            name: UNMATCHED_DECISION.name.into(),
             severity: if known {
                 Severity::Low
             } else {
@@ -242,8 +248,8 @@ fn incomplete(
     let lacks: Vec<String> = lacks.iter().map(|k| format!("`{k}`")).collect();
     components.sort_unstable();
     Finding {
-        code: INCOMPLETE_DECISION.code,
-        name: INCOMPLETE_DECISION.name,
+        code: INCOMPLETE_DECISION.code.into(),
+        name: INCOMPLETE_DECISION.name.into(),
         severity: Severity::Medium,
         message: format!(
             "the {} decision about {about} has no {}: it does not hide the finding it matches",

@@ -13,12 +13,15 @@ mod certificates;
 pub mod decisions;
 mod dns;
 mod operations;
+pub mod policy;
 mod structural;
 pub(crate) use structural::nat_callers;
 
 use crate::analysis::{Analysis, EventReport, Recovery, is_spof_effect};
 use crate::graph::{EventId, EventKind, describe_event, event_id};
+use spof_model::policy::Policy;
 use spof_model::{ComponentId, Date, DecisionStatus, JourneyId, Layer, Model, Span};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// How much a finding matters, from its impact on critical journeys.
@@ -89,8 +92,10 @@ pub struct RtoExceeded {
 
 #[derive(Clone, Debug)]
 pub struct Finding {
-    pub code: &'static str,
-    pub name: &'static str,
+    /// The rule's code: a built-in rule's (`SPOF001`), or a custom rule's from the policy
+    /// (`POL001`), which is why it may be owned.
+    pub code: Cow<'static, str>,
+    pub name: Cow<'static, str>,
     pub severity: Severity,
     /// One sentence: what is wrong, with names.
     pub message: String,
@@ -122,6 +127,8 @@ pub struct Context<'a> {
     pub model: &'a Model,
     pub analysis: &'a Analysis,
     pub today: Option<Date>,
+    /// The custom rules and severity overrides in force.
+    pub policy: &'a Policy,
 }
 
 pub enum RuleKind {
@@ -211,13 +218,20 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
-/// Runs every rule and applies the model's decisions. Findings come out ordered by severity,
-/// then code, then the first component's name, so output is deterministic.
-pub fn find(model: &Model, analysis: &Analysis, today: Option<Date>) -> Vec<Finding> {
+/// Runs every rule (the built-in ones, then the policy's), applies the model's decisions and
+/// the policy's severity overrides. Findings come out ordered by severity, then code, then the
+/// first component's name, so output is deterministic.
+pub fn find(
+    model: &Model,
+    analysis: &Analysis,
+    today: Option<Date>,
+    policy: &Policy,
+) -> Vec<Finding> {
     let cx = Context {
         model,
         analysis,
         today,
+        policy,
     };
     let mut findings = Vec::new();
     for report in analysis.spofs() {
@@ -236,11 +250,13 @@ pub fn find(model: &Model, analysis: &Analysis, today: Option<Date>) -> Vec<Find
             check(&cx, &mut findings);
         }
     }
+    policy::check(&cx, &mut findings);
     decisions::apply(&cx, &mut findings);
+    policy::override_severities(&cx, &mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
-            .then(a.code.cmp(b.code))
+            .then(a.code.cmp(&b.code))
             .then_with(|| first_name(model, a).cmp(first_name(model, b)))
             .then(a.event.cmp(&b.event))
             .then_with(|| a.message.cmp(&b.message))
@@ -318,8 +334,8 @@ fn spof_finding(
         .first()
         .map_or(Layer::Physical, |&c| model.components[c].kind.layer());
     Finding {
-        code: rule.code,
-        name: rule.name,
+        code: Cow::Borrowed(rule.code),
+        name: Cow::Borrowed(rule.name),
         severity: spof_severity(cx, report),
         message,
         components,
@@ -363,8 +379,8 @@ fn check_finding(
         })
         .collect();
     Finding {
-        code: rule.code,
-        name: rule.name,
+        code: Cow::Borrowed(rule.code),
+        name: Cow::Borrowed(rule.name),
         severity: if critical {
             Severity::Medium
         } else {
