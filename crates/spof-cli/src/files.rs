@@ -57,19 +57,7 @@ pub fn write_new(path: &str, text: &str, force: bool) -> Result<(), String> {
             "{path} already exists; pass --force to overwrite it"
         ));
     }
-    let folder = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)
-        .map_err(|e| format!("cannot write in {}: {}", folder.display(), describe(&e)))?;
-    temporary
-        .write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
-    temporary
-        .as_file()
-        .sync_all()
-        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    let temporary = written_beside(path, text, None)?;
     let persisted = if force {
         temporary.persist(target).map(|_| ())
     } else {
@@ -85,7 +73,21 @@ pub fn replace(path: &str, text: &str) -> Result<(), String> {
     let permissions = std::fs::metadata(target)
         .map_err(|e| format!("cannot read {path}: {}", describe(&e)))?
         .permissions();
-    let folder = target
+    let temporary = written_beside(path, text, Some(permissions))?;
+    temporary
+        .persist(target)
+        .map(|_| ())
+        .map_err(|e| format!("cannot write {path}: {}", describe(&e.error)))
+}
+
+/// `text` in a new temporary file in `path`'s folder (so that a rename puts it in place
+/// atomically), with `permissions` when given, flushed to disk.
+fn written_beside(
+    path: &str,
+    text: &str,
+    permissions: Option<std::fs::Permissions>,
+) -> Result<tempfile::NamedTempFile, String> {
+    let folder = Path::new(path)
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
@@ -94,18 +96,17 @@ pub fn replace(path: &str, text: &str) -> Result<(), String> {
     temporary
         .write_all(text.as_bytes())
         .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
-    temporary
-        .as_file()
-        .set_permissions(permissions)
-        .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    if let Some(permissions) = permissions {
+        temporary
+            .as_file()
+            .set_permissions(permissions)
+            .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
+    }
     temporary
         .as_file()
         .sync_all()
         .map_err(|e| format!("cannot write {path}: {}", describe(&e)))?;
-    temporary
-        .persist(target)
-        .map(|_| ())
-        .map_err(|e| format!("cannot write {path}: {}", describe(&e.error)))
+    Ok(temporary)
 }
 
 /// Today's date from the system clock (UTC).

@@ -590,34 +590,15 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         }
         None => None,
     };
-    let policy = find_policy(
-        &args.policy,
-        args.path.as_deref(),
+    let (loaded, imported, policy) = load_with_policy(
+        args.path,
         &args.model,
-        !args.from.is_empty(),
+        &args.from,
+        &args.overlay,
+        &args.policy,
+        json,
         stderr_color,
     )?;
-    let ignore = policy
-        .as_ref()
-        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
-    let (loaded, imported) = if args.from.is_empty() {
-        (load(args.path, &args.model, json, stderr_color)?, None)
-    } else {
-        let inputs: Vec<importing::Input> = args
-            .from
-            .iter()
-            .map(|f| importing::Input::parse(f))
-            .collect();
-        let (loaded, imported) = load_imported(
-            &inputs,
-            &args.overlay,
-            ignore,
-            &args.model,
-            json,
-            stderr_color,
-        )?;
-        (loaded, Some(imported))
-    };
     let model = &loaded.model;
     let journey = match &args.journey {
         Some(name) => Some(model.journey(name).ok_or_else(|| {
@@ -629,16 +610,7 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         })?),
         None => None,
     };
-    let mut report = checked(
-        model,
-        &Config {
-            today: loaded.today,
-            policy: policy
-                .as_ref()
-                .map(|p| p.policy.clone())
-                .unwrap_or_default(),
-        },
-    );
+    let mut report = checked(model, &config_of(&loaded, policy.as_ref()));
     if let Some(imported) = &imported {
         note_import(&mut report.checklist, imported);
     }
@@ -727,44 +699,16 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
 /// `spof checklist`: the audit checklist of a model or of imported files.
 fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
     let json = args.format == Format::Json;
-    let policy = find_policy(
-        &args.policy,
-        args.path.as_deref(),
+    let (loaded, imported, policy) = load_with_policy(
+        args.path,
         &args.model,
-        !args.from.is_empty(),
+        &args.from,
+        &args.overlay,
+        &args.policy,
+        json,
         stderr_color,
     )?;
-    let ignore = policy
-        .as_ref()
-        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
-    let (loaded, imported) = if args.from.is_empty() {
-        (load(args.path, &args.model, json, stderr_color)?, None)
-    } else {
-        let inputs: Vec<importing::Input> = args
-            .from
-            .iter()
-            .map(|f| importing::Input::parse(f))
-            .collect();
-        let (loaded, imported) = load_imported(
-            &inputs,
-            &args.overlay,
-            ignore,
-            &args.model,
-            json,
-            stderr_color,
-        )?;
-        (loaded, Some(imported))
-    };
-    let mut report = checked(
-        &loaded.model,
-        &Config {
-            today: loaded.today,
-            policy: policy
-                .as_ref()
-                .map(|p| p.policy.clone())
-                .unwrap_or_default(),
-        },
-    );
+    let mut report = checked(&loaded.model, &config_of(&loaded, policy.as_ref()));
     if let Some(imported) = &imported {
         note_import(&mut report.checklist, imported);
     }
@@ -778,6 +722,48 @@ fn run_checklist(args: ChecklistArgs, color: bool, stderr_color: bool) -> Result
 
 /// The policy for a command on a model: `--policy`, or `spof.toml` beside the model file (in
 /// the current folder for an example or an import). Says on standard error which file is used.
+/// The model of `check` and `checklist`: a file, an example or imported files (with
+/// overlays), and the policy that goes with it.
+#[allow(clippy::too_many_arguments)]
+fn load_with_policy(
+    path: Option<String>,
+    model: &ModelArgs,
+    from: &[String],
+    overlay: &[String],
+    policy_args: &policy::PolicyArgs,
+    json: bool,
+    stderr_color: bool,
+) -> Result<(Loaded, Option<importing::Imported>, Option<policy::Found>)> {
+    let policy = find_policy(
+        policy_args,
+        path.as_deref(),
+        model,
+        !from.is_empty(),
+        stderr_color,
+    )?;
+    let ignore = policy
+        .as_ref()
+        .map_or(&[][..], |p| &p.policy.import_ignore[..]);
+    let (loaded, imported) = if from.is_empty() {
+        (load(path, model, json, stderr_color)?, None)
+    } else {
+        let inputs: Vec<importing::Input> =
+            from.iter().map(|f| importing::Input::parse(f)).collect();
+        let (loaded, imported) =
+            load_imported(&inputs, overlay, ignore, model, json, stderr_color)?;
+        (loaded, Some(imported))
+    };
+    Ok((loaded, imported, policy))
+}
+
+/// The check's configuration for a loaded model and its policy.
+fn config_of(loaded: &Loaded, policy: Option<&policy::Found>) -> Config {
+    Config {
+        today: loaded.today,
+        policy: policy.map(|p| p.policy.clone()).unwrap_or_default(),
+    }
+}
+
 fn find_policy(
     args: &policy::PolicyArgs,
     path: Option<&str>,

@@ -76,15 +76,9 @@ impl Bar {
     /// Shows the bar after the delay even when no count comes meanwhile, with the time
     /// ticking: for work of a few long stages.
     pub fn tick_after_delay(&self) {
-        let Some(bar) = &self.bar else { return };
-        let shown = bar.clone();
-        std::thread::spawn(move || {
-            std::thread::sleep(DELAY);
-            if !shown.is_finished() {
-                shown.set_draw_target(ProgressDrawTarget::stderr());
-                shown.enable_steady_tick(Duration::from_millis(120));
-            }
-        });
+        if let Some(bar) = &self.bar {
+            reveal_after_delay(bar);
+        }
     }
 
     pub fn finish(&self) {
@@ -92,6 +86,19 @@ impl Bar {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Draws `bar` on standard error after the delay, with the time ticking, unless it is
+/// finished by then.
+fn reveal_after_delay(bar: &ProgressBar) {
+    let shown = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(DELAY);
+        if !shown.is_finished() {
+            shown.set_draw_target(ProgressDrawTarget::stderr());
+            shown.enable_steady_tick(Duration::from_millis(120));
+        }
+    });
 }
 
 /// A spinner with the time elapsed, for work that reports no counts (a decision diagram being
@@ -111,14 +118,7 @@ impl Spinner {
                     .expect("the template is valid"),
             );
             bar.set_message(message.to_string());
-            let shown = bar.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(DELAY);
-                if !shown.is_finished() {
-                    shown.set_draw_target(ProgressDrawTarget::stderr());
-                    shown.enable_steady_tick(Duration::from_millis(120));
-                }
-            });
+            reveal_after_delay(&bar);
             bar
         });
         Spinner { bar }
