@@ -80,8 +80,18 @@ fn main() {
             );
             timed("traversal", || common::traverse(&graph));
             let single = timed("single_failures", || single::analyze(&graph));
-            let total: usize = single.local.iter().flatten().map(Vec::len).sum();
-            let largest = single.local.iter().flatten().map(Vec::len).max();
+            let total: usize = single
+                .local
+                .iter()
+                .flat_map(|(_, sets)| sets)
+                .map(Vec::len)
+                .sum();
+            let largest = single
+                .local
+                .iter()
+                .flat_map(|(_, sets)| sets)
+                .map(Vec::len)
+                .max();
             println!(
                 "local single-failure sets: {total} entries over all phases and components, largest {largest:?}"
             );

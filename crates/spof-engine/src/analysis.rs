@@ -3,7 +3,7 @@
 //! how long); which events are SPOFs; blast radius; each journey's RTO against its target; the
 //! failover level of each component.
 
-use crate::evaluate::{Evaluation, Outcome, Phase, evaluate, journey_outcomes};
+use crate::evaluate::{Evaluation, Outcome, PerPhase, Phase, evaluate, journey_outcomes};
 use crate::graph::{EventId, EventKind, FaultGraph, compile};
 use crate::single::{SingleFailures, analyze as single_failures};
 use spof_model::{
@@ -219,7 +219,7 @@ pub fn analyze(model: &Model) -> Analysis {
 
     // Events with any effect on a journey, and for each phase the components whose local
     // set holds it (the roots of what it takes down).
-    let mut affected: Vec<EventId> = single.journey[0]
+    let mut affected: Vec<EventId> = single.journey[Phase::Immediate]
         .iter()
         .chain(single.degraded.iter())
         .flatten()
@@ -231,7 +231,7 @@ pub fn analyze(model: &Model) -> Analysis {
     for &e in &affected {
         is_affected[e as usize] = true;
     }
-    let roots: [HashMap<EventId, Vec<ComponentId>>; 3] = std::array::from_fn(|p| {
+    let roots: PerPhase<HashMap<EventId, Vec<ComponentId>>> = PerPhase::from_fn(|p| {
         let mut by_event: HashMap<EventId, Vec<ComponentId>> = HashMap::new();
         for (c, set) in single.local[p].iter().enumerate() {
             for &e in set {
@@ -273,11 +273,11 @@ pub fn analyze(model: &Model) -> Analysis {
     let mut events: Vec<EventReport> = affected
         .iter()
         .map(|&e| {
-            let roots_of = |p: usize| roots[p].get(&e).unwrap_or(&no_roots);
+            let roots_of = |p: Phase| roots[p].get(&e).unwrap_or(&no_roots).as_slice();
             let mut reach = Reach {
                 single: &single,
-                roots: [roots_of(0), roots_of(1), roots_of(2)],
-                full: [None, None, None],
+                roots: PerPhase::from_fn(roots_of),
+                full: PerPhase::default(),
             };
             let effects: Vec<JourneyEffect> = (0..model.journeys.len())
                 .filter_map(|j| {
@@ -303,22 +303,24 @@ pub fn analyze(model: &Model) -> Analysis {
                 .fold(0.0, |total: f64, w| total + w)
                 .min(1.0);
             // What goes with it: after automatic failovers, and only until then.
-            let (components_down, _) = single.components_down(roots_of(1), LISTED);
-            let down_count = counter.count(roots_of(1));
-            let (components_interrupted, interrupted_count) = if roots_of(0) == roots_of(1) {
-                (Vec::new(), 0)
-            } else {
-                let after: Vec<ComponentId> = reach.full(1).to_vec();
-                let mut only: Vec<ComponentId> = reach
-                    .full(0)
-                    .iter()
-                    .copied()
-                    .filter(|c| after.binary_search(c).is_err())
-                    .collect();
-                let count = only.len();
-                only.truncate(LISTED);
-                (only, count)
-            };
+            let (components_down, _) =
+                single.components_down(roots_of(Phase::AfterAutomatic), LISTED);
+            let down_count = counter.count(roots_of(Phase::AfterAutomatic));
+            let (components_interrupted, interrupted_count) =
+                if roots_of(Phase::Immediate) == roots_of(Phase::AfterAutomatic) {
+                    (Vec::new(), 0)
+                } else {
+                    let after: Vec<ComponentId> = reach.full(Phase::AfterAutomatic).to_vec();
+                    let mut only: Vec<ComponentId> = reach
+                        .full(Phase::Immediate)
+                        .iter()
+                        .copied()
+                        .filter(|c| after.binary_search(c).is_err())
+                        .collect();
+                    let count = only.len();
+                    only.truncate(LISTED);
+                    (only, count)
+                };
             let spof = !matches!(graph.events[e as usize], EventKind::Person(_))
                 && effects.iter().any(|x| is_spof_effect(model, x));
             EventReport {
@@ -434,15 +436,15 @@ fn recovery(
     reach: &mut Reach,
 ) -> Recovery {
     let has = |set: &Vec<EventId>| set.binary_search(&event).is_ok();
-    let phase = if has(&single.journey[2][journey]) {
+    let phase = if has(&single.journey[Phase::AfterManual][journey]) {
         2
-    } else if has(&single.journey[1][journey]) {
+    } else if has(&single.journey[Phase::AfterAutomatic][journey]) {
         1
-    } else if has(&single.journey[0][journey]) {
+    } else if has(&single.journey[Phase::Immediate][journey]) {
         0
     } else if has(&single.degraded[journey]) {
         let components = reach
-            .full(0)
+            .full(Phase::Immediate)
             .iter()
             .copied()
             .filter(|&c| in_closure[c] || optional_target[c])
@@ -458,10 +460,10 @@ fn recovery(
             EventKind::Instance { component, .. }
             | EventKind::Deploy(component)
             | EventKind::Expiry(component) => vec![component],
-            EventKind::Domain(_) | EventKind::Person(_) => reach.roots[2]
+            EventKind::Domain(_) | EventKind::Person(_) => reach.roots[Phase::AfterManual]
                 .iter()
                 .copied()
-                .filter(|&c| in_closure[c] && has(&single.direct[2][c]))
+                .filter(|&c| in_closure[c] && has(&single.direct[Phase::AfterManual][c]))
                 .collect(),
         };
         return Recovery::Repair {
@@ -530,9 +532,9 @@ fn failovers_waited_for(
     // Candidates: active-passive components of the journey down right after the event and
     // back once the failovers of the phase are done.
     let mut candidates: Vec<ComponentId> = if graph.views.is_empty() {
-        let after: Vec<ComponentId> = reach.full(last as usize).to_vec();
+        let after: Vec<ComponentId> = reach.full(last).to_vec();
         reach
-            .full(0)
+            .full(Phase::Immediate)
             .iter()
             .copied()
             .filter(|&c| {
@@ -574,7 +576,7 @@ fn failovers_waited_for(
     // instances may be down while they are not), can be down at all.
     let within: Option<Vec<bool>> = graph.views.is_empty().then(|| {
         let mut within = vec![false; graph.components.len()];
-        let mut stack: Vec<ComponentId> = reach.full(0).to_vec();
+        let mut stack: Vec<ComponentId> = reach.full(Phase::Immediate).to_vec();
         while let Some(c) = stack.pop() {
             if !std::mem::replace(&mut within[c], true) {
                 stack.extend(graph.components[c].scoped.iter().map(|(t, _)| *t));
@@ -616,13 +618,13 @@ pub const LISTED: usize = 50;
 /// whole set is walked only when a question needs it.
 struct Reach<'a> {
     single: &'a SingleFailures,
-    roots: [&'a [ComponentId]; 3],
-    full: [Option<Vec<ComponentId>>; 3],
+    roots: PerPhase<&'a [ComponentId]>,
+    full: PerPhase<Option<Vec<ComponentId>>>,
 }
 
 impl Reach<'_> {
     /// Every component the event takes down in `phase`, sorted.
-    fn full(&mut self, phase: usize) -> &[ComponentId] {
+    fn full(&mut self, phase: Phase) -> &[ComponentId] {
         if self.full[phase].is_none() {
             let (all, _) = self.single.components_down(self.roots[phase], usize::MAX);
             self.full[phase] = Some(all);
@@ -713,7 +715,7 @@ pub fn failover_level(model: &Model, c: ComponentId) -> FailoverLevel {
 pub struct WhatIf {
     pub outcomes: Vec<Outcome>,
     /// Components down in each phase.
-    pub down: [Vec<ComponentId>; 3],
+    pub down: PerPhase<Vec<ComponentId>>,
     /// Components hit directly (not through a dependency) right after the failure.
     pub direct: Vec<ComponentId>,
 }
@@ -729,14 +731,11 @@ pub fn what_if(graph: &FaultGraph, events: &[EventId]) -> WhatIf {
             .filter(|&c| ev.component_down[c])
             .collect::<Vec<_>>()
     };
-    let phases: Vec<Vec<ComponentId>> = Phase::ALL
-        .iter()
-        .map(|&p| list(&evaluate(graph, &failed, p, false)))
-        .collect();
+    let down = PerPhase::from_fn(|p| list(&evaluate(graph, &failed, p, false)));
     let direct = list(&evaluate(graph, &failed, Phase::Immediate, true));
     WhatIf {
         outcomes,
-        down: [phases[0].clone(), phases[1].clone(), phases[2].clone()],
+        down,
         direct,
     }
 }

@@ -25,6 +25,35 @@ impl Phase {
     pub const ALL: [Phase; 3] = [Phase::Immediate, Phase::AfterAutomatic, Phase::AfterManual];
 }
 
+/// One value for each recovery phase, indexed by the phase (never by a number).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PerPhase<T>([T; 3]);
+
+impl<T> PerPhase<T> {
+    /// The value of each phase from `f`.
+    pub fn from_fn(mut f: impl FnMut(Phase) -> T) -> PerPhase<T> {
+        PerPhase(Phase::ALL.map(&mut f))
+    }
+
+    /// The phases with their values, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (Phase, &T)> {
+        Phase::ALL.into_iter().zip(self.0.iter())
+    }
+}
+
+impl<T> std::ops::Index<Phase> for PerPhase<T> {
+    type Output = T;
+    fn index(&self, phase: Phase) -> &T {
+        &self.0[phase as usize]
+    }
+}
+
+impl<T> std::ops::IndexMut<Phase> for PerPhase<T> {
+    fn index_mut(&mut self, phase: Phase) -> &mut T {
+        &mut self.0[phase as usize]
+    }
+}
+
 /// Whether an active-passive component counts as down when its primary instance is, in this
 /// phase.
 pub(crate) fn primary_matters(
@@ -202,11 +231,8 @@ pub enum Outcome {
 /// The outcome of every journey when the events in `failed` fail together; each journey is
 /// evaluated with its own (request-scoped) dependencies.
 pub fn journey_outcomes(graph: &FaultGraph, failed: &[bool]) -> Vec<Outcome> {
-    let phases_of = |view: &FaultGraph| -> Vec<Evaluation> {
-        Phase::ALL
-            .iter()
-            .map(|&p| evaluate(view, failed, p, false))
-            .collect()
+    let phases_of = |view: &FaultGraph| -> PerPhase<Evaluation> {
+        PerPhase::from_fn(|p| evaluate(view, failed, p, false))
     };
     let shared = graph.views.is_empty().then(|| phases_of(graph));
     (0..graph.journey_paths.len())
@@ -219,18 +245,18 @@ pub fn journey_outcomes(graph: &FaultGraph, failed: &[bool]) -> Vec<Outcome> {
                     (&graph.views[j], &own)
                 }
             };
-            let down = |phase: usize| {
+            let down = |phase: Phase| {
                 graph.journey_paths[j]
                     .iter()
                     .any(|&c| phases[phase].component_down[c])
             };
-            if down(2) {
+            if down(Phase::AfterManual) {
                 Outcome::DownUntilRepair
-            } else if down(1) {
+            } else if down(Phase::AfterAutomatic) {
                 Outcome::DownUntilManual
-            } else if down(0) {
+            } else if down(Phase::Immediate) {
                 Outcome::Interrupted
-            } else if degraded(graph, &phases[0], j) {
+            } else if degraded(graph, &phases[Phase::Immediate], j) {
                 Outcome::Degraded
             } else {
                 Outcome::Up

@@ -6,6 +6,7 @@
 use crate::analysis::{WhatIf, what_if};
 use crate::availability::event_unavailability;
 use crate::dd::{self, Ref, TooLarge, Zbdd};
+use crate::evaluate::Phase;
 use crate::graph::{EventId, FaultGraph};
 use crate::structure::Structure;
 use spof_model::{ComponentId, JourneyId, Model};
@@ -206,9 +207,13 @@ fn together(graph: &FaultGraph, events: &[EventId]) -> Vec<ComponentId> {
     let all: WhatIf = what_if(graph, events);
     let mut alone = vec![false; graph.components.len()];
     for &e in events {
-        for c in what_if(graph, &[e]).down[1].iter() {
+        for c in what_if(graph, &[e]).down[Phase::AfterAutomatic].iter() {
             alone[*c] = true;
         }
     }
-    all.down[1].iter().copied().filter(|&c| !alone[c]).collect()
+    all.down[Phase::AfterAutomatic]
+        .iter()
+        .copied()
+        .filter(|&c| !alone[c])
+        .collect()
 }

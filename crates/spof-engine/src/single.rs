@@ -16,7 +16,7 @@
 //! weight. Components are visited in dependency order; a dependency cycle is iterated to its
 //! least fixed point (sets only grow, so it ends).
 
-use crate::evaluate::{Phase, primary_matters};
+use crate::evaluate::{PerPhase, Phase, primary_matters};
 use crate::graph::{ComponentNode, EventId, FaultGraph};
 use spof_model::{ComponentId, DomainId};
 
@@ -26,7 +26,7 @@ pub type EventSet = Vec<EventId>;
 #[derive(Clone, Debug, Default)]
 pub struct SingleFailures {
     /// Per phase, per component: events that take it down other than through its causes.
-    pub local: [Vec<EventSet>; 3],
+    pub local: PerPhase<Vec<EventSet>>,
     /// Per component: the components whose failure takes it down (hard dependencies, and the
     /// causes of its scoped targets), sorted. The same in every phase.
     pub causes: Vec<Vec<ComponentId>>,
@@ -34,9 +34,9 @@ pub struct SingleFailures {
     pub dependents: Vec<Vec<ComponentId>>,
     /// Per phase, per component: events that take it down directly (its own instances, domains
     /// or whole-component events), not through a dependency.
-    pub direct: [Vec<EventSet>; 3],
+    pub direct: PerPhase<Vec<EventSet>>,
     /// Per phase, per journey: events that take it down.
-    pub journey: [Vec<EventSet>; 3],
+    pub journey: PerPhase<Vec<EventSet>>,
     /// Per journey: events that leave it up but degraded (and are in no phase's down set).
     pub degraded: Vec<EventSet>,
 }
@@ -49,7 +49,7 @@ impl SingleFailures {
 
     /// Every event that takes component `c` down in `phase` (the union of the local sets of
     /// its cause closure).
-    pub fn component_set(&self, phase: usize, c: ComponentId) -> EventSet {
+    pub fn component_set(&self, phase: Phase, c: ComponentId) -> EventSet {
         union(
             self.cause_closure(&[c])
                 .iter()
@@ -58,7 +58,7 @@ impl SingleFailures {
     }
 
     /// Whether `event` takes component `c` down in `phase`.
-    pub fn takes_down(&self, phase: usize, c: ComponentId, event: EventId) -> bool {
+    pub fn takes_down(&self, phase: Phase, c: ComponentId, event: EventId) -> bool {
         self.cause_closure(&[c])
             .iter()
             .any(|&x| self.local[phase][x].binary_search(&event).is_ok())
@@ -137,7 +137,7 @@ pub fn analyze(graph: &FaultGraph) -> SingleFailures {
     // component sets stay those of every dependency.
     for (j, view) in graph.views.iter().enumerate() {
         let mut own = analyze_view(view);
-        for p in 0..3 {
+        for p in Phase::ALL {
             out.journey[p][j] = std::mem::take(&mut own.journey[p][j]);
         }
         out.degraded[j] = std::mem::take(&mut own.degraded[j]);
@@ -202,8 +202,8 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
         causes: &out.causes,
     };
     let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
-    for (p, &phase) in Phase::ALL.iter().enumerate() {
-        let later = p > 0;
+    for phase in Phase::ALL {
+        let later = phase != Phase::Immediate;
         for scc in &graph.order {
             let members: Vec<ComponentId> = if later {
                 scc.iter()
@@ -251,7 +251,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                 }
             }
         }
-        out.journey[p] = journey_closures
+        out.journey[phase] = journey_closures
             .iter()
             .map(|closure| union(closure.iter().map(|&c| state.local[c].as_slice())))
             .collect();
@@ -263,13 +263,13 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                         graph,
                         &graph.journey_closures[j],
                         &state,
-                        &out.journey[0][j],
+                        &out.journey[Phase::Immediate][j],
                     )
                 })
                 .collect();
         }
-        out.local[p] = state.local.clone();
-        out.direct[p] = direct.clone();
+        out.local[phase] = state.local.clone();
+        out.direct[phase] = direct.clone();
     }
     out
 }

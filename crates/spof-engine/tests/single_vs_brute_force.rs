@@ -244,11 +244,11 @@ proptest! {
             let expected = journey_outcomes(&graph, &failed);
             for (j, outcome) in expected.iter().enumerate() {
                 let has = |set: &Vec<u32>| set.binary_search(&(event as u32)).is_ok();
-                let got = if has(&fast.journey[2][j]) {
+                let got = if has(&fast.journey[Phase::AfterManual][j]) {
                     Outcome::DownUntilRepair
-                } else if has(&fast.journey[1][j]) {
+                } else if has(&fast.journey[Phase::AfterAutomatic][j]) {
                     Outcome::DownUntilManual
-                } else if has(&fast.journey[0][j]) {
+                } else if has(&fast.journey[Phase::Immediate][j]) {
                     Outcome::Interrupted
                 } else if has(&fast.degraded[j]) {
                     Outcome::Degraded
@@ -258,13 +258,13 @@ proptest! {
                 prop_assert_eq!(got, *outcome, "event {:?}, journey {}", graph.events[event], j);
             }
             // Component by component too, in every phase, and the directly hit ones.
-            for (p, &phase) in Phase::ALL.iter().enumerate() {
+            for phase in Phase::ALL {
                 let full = evaluate(&graph, &failed, phase, false);
                 let direct = evaluate(&graph, &failed, phase, true);
                 for c in 0..graph.components.len() {
                     let has = |set: &Vec<u32>| set.binary_search(&(event as u32)).is_ok();
-                    prop_assert_eq!(fast.takes_down(p, c, event as u32), full.component_down[c], "event {:?}, component {}, phase {:?}", graph.events[event], c, phase);
-                    prop_assert_eq!(has(&fast.direct[p][c]), direct.component_down[c], "direct: event {:?}, component {}, phase {:?}", graph.events[event], c, phase);
+                    prop_assert_eq!(fast.takes_down(phase, c, event as u32), full.component_down[c], "event {:?}, component {}, phase {:?}", graph.events[event], c, phase);
+                    prop_assert_eq!(has(&fast.direct[phase][c]), direct.component_down[c], "direct: event {:?}, component {}, phase {:?}", graph.events[event], c, phase);
                 }
             }
         }

@@ -4,7 +4,7 @@
 use crate::{Options, selected_findings, selected_spofs};
 use serde::Serialize;
 use spof_engine::analysis::{EventReport, Recovery, WhatIf};
-use spof_engine::evaluate::Outcome;
+use spof_engine::evaluate::{Outcome, Phase};
 use spof_engine::findings::Finding;
 use spof_engine::findings::capacity::CapacityLeft;
 use spof_engine::graph::{EventKind, describe_event, event_id};
@@ -452,9 +452,9 @@ pub fn what_if(
             .enumerate()
             .map(|(j, o)| (model.journeys[j].name.as_str(), outcome_name(*o)))
             .collect(),
-        components_down: names(&result.down[0]),
-        components_down_after_automatic_failover: names(&result.down[1]),
-        components_down_until_repair: names(&result.down[2]),
+        components_down: names(&result.down[Phase::Immediate]),
+        components_down_after_automatic_failover: names(&result.down[Phase::AfterAutomatic]),
+        components_down_until_repair: names(&result.down[Phase::AfterManual]),
         hit_directly: names(&result.direct),
         capacity: capacity
             .iter()

@@ -6,7 +6,7 @@ use crate::number::fixed;
 use crate::{Options, fails, selected_findings, selected_spofs};
 use owo_colors::{OwoColorize, Style};
 use spof_engine::analysis::{Recovery, WhatIf};
-use spof_engine::evaluate::Outcome;
+use spof_engine::evaluate::{Outcome, Phase};
 use spof_engine::findings::capacity::{CapacityLeft, figure};
 use spof_engine::findings::{Finding, RULES, join_and, recovery_phrase};
 use spof_engine::graph::{EventKind, describe_event, event_id};
@@ -703,14 +703,14 @@ pub fn explain_component(
         };
         format!("{}{more}", ids.join(", "))
     };
-    let after_automatic = single.component_set(1, c);
+    let after_automatic = single.component_set(Phase::AfterAutomatic, c);
     let down: Vec<u32> = after_automatic
         .iter()
         .copied()
         .filter(|e| !own.contains(e))
         .collect();
     let interrupted: Vec<u32> = single
-        .component_set(0, c)
+        .component_set(Phase::Immediate, c)
         .into_iter()
         .filter(|e| !own.contains(e) && after_automatic.binary_search(e).is_err())
         .collect();
@@ -844,16 +844,20 @@ pub fn what_if(
                 .join(", ")
         }
     };
-    let _ = writeln!(out, "\nDown right after: {}", names(&result.down[0]));
+    let _ = writeln!(
+        out,
+        "\nDown right after: {}",
+        names(&result.down[Phase::Immediate])
+    );
     let _ = writeln!(
         out,
         "Still down after automatic failovers: {}",
-        names(&result.down[1])
+        names(&result.down[Phase::AfterAutomatic])
     );
     let _ = writeln!(
         out,
         "Still down after manual steps (until repaired): {}",
-        names(&result.down[2])
+        names(&result.down[Phase::AfterManual])
     );
     let _ = writeln!(
         out,

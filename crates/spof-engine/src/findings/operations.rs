@@ -2,6 +2,7 @@
 
 use super::{Context, Finding, Rule, RuleKind, Severity, check_finding, join_and, recovery_phrase};
 use crate::analysis::Recovery;
+use crate::evaluate::Phase;
 use crate::graph::event_id;
 use crate::single::union;
 use spof_model::{Failover, Kind, Renewal, Step};
@@ -58,10 +59,10 @@ components:
                 single
                     .cause_closure(&watched)
                     .iter()
-                    .map(|&x| single.local[0][x].as_slice()),
+                    .map(|&x| single.local[Phase::Immediate][x].as_slice()),
             );
             let shared: Vec<u32> = single
-                .component_set(0, m)
+                .component_set(Phase::Immediate, m)
                 .into_iter()
                 .filter(|e| watched_sets.binary_search(e).is_ok())
                 .collect();
@@ -82,7 +83,7 @@ components:
             // them.
             let roots: Vec<usize> = (0..cx.model.components.len())
                 .filter(|&x| {
-                    single.local[0][x]
+                    single.local[Phase::Immediate][x]
                         .iter()
                         .any(|e| shared.binary_search(e).is_ok())
                 })
