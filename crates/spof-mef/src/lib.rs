@@ -1,10 +1,11 @@
 //! Open-PSA Model Exchange Format (MEF) fault trees to [`FaultTree`]. Reads one or more XML
 //! texts (a tree and the file of its basic events, say) as one model: gates with nested
 //! formulas (and, or, atleast, not, xor, nand, nor, iff, imply, null, constants), basic events
-//! with probabilities given as numbers, parameters or expressions, and house events.
+//! with probabilities given as numbers, parameters or expressions, house events, and
+//! common-cause failure groups (beta-factor, MGL, alpha-factor, phi-factor), expanded into CCF
+//! events as SCRAM expands them.
 //!
-//! What is not supported (common-cause groups, event trees alone, substitutions, deviates
-//! without a mean...) is a located error, never a silently different answer. No I/O: callers
+//! What is not supported (event trees alone, substitutions, deviates without a mean...) is a located error, never a silently different answer. No I/O: callers
 //! hand in file names and texts.
 
 use roxmltree::{Document, Node};
