@@ -1,10 +1,11 @@
 //! Open-PSA Model Exchange Format (MEF) fault trees to [`FaultTree`]. Reads one or more XML
 //! texts (a tree and the file of its basic events, say) as one model: gates with nested
 //! formulas (and, or, atleast, not, xor, nand, nor, iff, imply, null, constants), basic events
-//! with probabilities given as numbers, parameters or expressions, and house events.
+//! with probabilities given as numbers, parameters or expressions, house events, and
+//! common-cause failure groups (beta-factor, MGL, alpha-factor, phi-factor), expanded into CCF
+//! events as SCRAM expands them.
 //!
-//! What is not supported (common-cause groups, event trees alone, substitutions, deviates
-//! without a mean...) is a located error, never a silently different answer. No I/O: callers
+//! What is not supported (event trees alone, substitutions, deviates without a mean...) is a located error, never a silently different answer. No I/O: callers
 //! hand in file names and texts.
 
 use roxmltree::{Document, Node};
@@ -67,6 +68,17 @@ enum Definition<'a, 'input> {
     Basic(Option<Node<'a, 'input>>),
     House(bool),
     Parameter(Node<'a, 'input>),
+    /// A member of the common-cause group at this index of `Reader::groups`.
+    CcfMember(usize),
+}
+
+/// A `define-CCF-group` as read: its members' qualified names, in the order given.
+struct CcfGroup<'a, 'input> {
+    file: usize,
+    node: Node<'a, 'input>,
+    name: String,
+    model: CcfModel,
+    members: Vec<String>,
 }
 
 /// Reads the inputs as one model.
@@ -91,6 +103,7 @@ pub fn read(inputs: &[Input], settings: &Settings) -> Result<FaultTree, MefError
         definitions: HashMap::new(),
         places: HashMap::new(),
         scopes: HashMap::new(),
+        groups: Vec::new(),
         settings,
     };
     for (file, doc) in documents.iter().enumerate() {
@@ -119,6 +132,7 @@ struct Reader<'a, 'input> {
     places: HashMap<String, Place>,
     /// The containers (fault tree, components) each definition sits in.
     scopes: HashMap<String, Vec<String>>,
+    groups: Vec<CcfGroup<'a, 'input>>,
     settings: &'a Settings,
 }
 
@@ -152,6 +166,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         })
     }
 
+    /// Records a definition; returns its qualified name.
     fn define(
         &mut self,
         file: usize,
@@ -159,7 +174,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         definition: Definition<'a, 'input>,
         scope: &[String],
         private: bool,
-    ) -> Result<(), MefError> {
+    ) -> Result<String, MefError> {
         let local = self.name_of(file, node)?;
         let private = match node.attribute("role") {
             Some("private") => true,
@@ -171,32 +186,312 @@ impl<'a, 'input> Reader<'a, 'input> {
         } else {
             local
         };
-        self.scopes.insert(name.clone(), scope.to_vec());
         if let Some(first) = self.places.get(&name) {
             let first_file = &self.inputs[first.file].name;
-            // A basic event declared without a value and defined elsewhere is fine.
+            // A basic event declared without a value and defined elsewhere (with a value, or
+            // as a member of a common-cause group) is fine.
             let replaceable = matches!(
                 self.definitions.get(&name),
                 Some((_, Definition::Basic(None)))
-            ) && matches!(definition, Definition::Basic(Some(_)));
+            ) && matches!(
+                definition,
+                Definition::Basic(Some(_)) | Definition::CcfMember(_)
+            );
             if !replaceable {
                 if matches!(definition, Definition::Basic(None)) {
-                    return Ok(());
+                    return Ok(name);
                 }
+                let what = match self.definitions.get(&name) {
+                    Some((_, Definition::CcfMember(group))) => {
+                        format!(" (a member of CCF group `{}`)", self.groups[*group].name)
+                    }
+                    _ => String::new(),
+                };
                 return Err(self.error(
                     file,
                     node,
                     format!(
-                        "`{name}` is defined twice (first at {first_file}:{}:{})",
+                        "`{name}` is defined twice (first at {first_file}:{}:{}{what})",
                         first.line, first.column
                     ),
                 ));
             }
         }
+        self.scopes.insert(name.clone(), scope.to_vec());
         let order = self.definitions.len();
         self.places.insert(name.clone(), self.place(file, node));
-        self.definitions.insert(name, (order, definition));
+        self.definitions.insert(name.clone(), (order, definition));
+        Ok(name)
+    }
+
+    /// Reads a `define-CCF-group`: its members become definitions of their own (basic events
+    /// that the group expands); the distribution and factors are read when the model is built.
+    fn collect_ccf_group(
+        &mut self,
+        file: usize,
+        node: Node<'a, 'input>,
+        scope: &[String],
+        private: bool,
+    ) -> Result<(), MefError> {
+        let name = self.name_of(file, node)?;
+        let model = match node.attribute("model") {
+            Some("beta-factor") => CcfModel::BetaFactor,
+            Some("MGL") => CcfModel::Mgl,
+            Some("alpha-factor") => CcfModel::AlphaFactor,
+            Some("phi-factor") => CcfModel::PhiFactor,
+            Some(other) => {
+                return Err(self.error(
+                    file,
+                    node,
+                    format!(
+                        "CCF group `{name}` has model \"{other}\"; the models are beta-factor, MGL, alpha-factor and phi-factor"
+                    ),
+                ));
+            }
+            None => {
+                return Err(self.error(
+                    file,
+                    node,
+                    format!(
+                        "CCF group `{name}` has no model attribute (beta-factor, MGL, alpha-factor or phi-factor)"
+                    ),
+                ));
+            }
+        };
+        let private = match node.attribute("role") {
+            Some("private") => true,
+            Some("public") => false,
+            _ => private,
+        };
+        let Some(members) = node
+            .children()
+            .find(|c| c.is_element() && c.tag_name().name() == "members")
+        else {
+            return Err(self.error(file, node, format!("CCF group `{name}` has no <members>")));
+        };
+        let index = self.groups.len();
+        self.groups.push(CcfGroup {
+            file,
+            node,
+            name: name.clone(),
+            model,
+            members: Vec::new(),
+        });
+        for member in members.children().filter(Node::is_element) {
+            if member.tag_name().name() != "basic-event" {
+                return Err(self.error(
+                    file,
+                    member,
+                    format!(
+                        "the members of CCF group `{name}` are basic events (<basic-event name=\"...\"/>), not <{}>",
+                        member.tag_name().name()
+                    ),
+                ));
+            }
+            let qualified =
+                self.define(file, member, Definition::CcfMember(index), scope, private)?;
+            self.groups[index].members.push(qualified);
+        }
         Ok(())
+    }
+
+    /// The one expression inside `node` (labels and attributes aside).
+    fn only_expression<'n>(
+        &self,
+        file: usize,
+        node: Node<'n, 'input>,
+        what: &str,
+    ) -> Result<Node<'n, 'input>, MefError> {
+        let mut values = node
+            .children()
+            .filter(Node::is_element)
+            .filter(|c| !matches!(c.tag_name().name(), "label" | "attributes"));
+        match (values.next(), values.next()) {
+            (Some(value), None) => Ok(value),
+            _ => Err(self.error(
+                file,
+                node,
+                format!("{what} must hold exactly one expression"),
+            )),
+        }
+    }
+
+    /// Checks a CCF group and expands it: the probabilities of its CCF events by level, from
+    /// its distribution and factors.
+    fn ccf_levels(&self, group: &CcfGroup) -> Result<Vec<(usize, f64)>, MefError> {
+        let (file, node, name) = (group.file, group.node, &group.name);
+        let n = group.members.len();
+        if n < 2 {
+            return Err(self.error(
+                file,
+                node,
+                format!("CCF group `{name}` has {n} member(s); it needs at least 2"),
+            ));
+        }
+        let Some(distribution) = node
+            .children()
+            .find(|c| c.is_element() && c.tag_name().name() == "distribution")
+        else {
+            return Err(self.error(
+                file,
+                node,
+                format!(
+                    "CCF group `{name}` has no <distribution> (the probability of each member)"
+                ),
+            ));
+        };
+        let value = self.only_expression(file, distribution, "<distribution>")?;
+        let q = self.expression(file, value, &mut Vec::new())?;
+        if !(0.0..=1.0).contains(&q) {
+            return Err(self.error(
+                file,
+                distribution,
+                format!("the distribution of CCF group `{name}` is {q}, outside 0 to 1"),
+            ));
+        }
+        let mut factor_nodes = Vec::new();
+        for child in node.children().filter(Node::is_element) {
+            match child.tag_name().name() {
+                "factor" => factor_nodes.push(child),
+                "factors" => {
+                    for f in child.children().filter(Node::is_element) {
+                        if f.tag_name().name() != "factor" {
+                            return Err(self.error(
+                                file,
+                                f,
+                                format!(
+                                    "<factors> holds <factor> elements, not <{}>",
+                                    f.tag_name().name()
+                                ),
+                            ));
+                        }
+                        factor_nodes.push(f);
+                    }
+                }
+                "members" | "distribution" | "label" | "attributes" => {}
+                other => {
+                    return Err(self.error(
+                        file,
+                        child,
+                        format!("<{other}> is not part of a CCF group"),
+                    ));
+                }
+            }
+        }
+        let model = group.model;
+        let min_level = model.min_level(n);
+        let mut factors: Vec<Option<f64>> = Vec::new();
+        let mut previous: Option<usize> = None;
+        for f in factor_nodes {
+            let level = match f.attribute("level") {
+                Some(text) => text
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|l| *l > 0)
+                    .ok_or_else(|| {
+                        self.error(
+                            file,
+                            f,
+                            format!("a factor's level is a whole number from 1, not \"{text}\""),
+                        )
+                    })?,
+                None => previous.map_or(min_level, |p| p + 1),
+            };
+            if level < min_level || level > n {
+                let range = if model == CcfModel::BetaFactor {
+                    format!(
+                        "a beta-factor group's one factor is at level {n}, its number of members"
+                    )
+                } else {
+                    format!(
+                        "the levels of a {model} group of {n} members run from {min_level} to {n}"
+                    )
+                };
+                return Err(self.error(
+                    file,
+                    f,
+                    format!("CCF group `{name}` has a factor at level {level}; {range}"),
+                ));
+            }
+            let value = self.only_expression(file, f, "<factor>")?;
+            let v = self.expression(file, value, &mut Vec::new())?;
+            if !(0.0..=1.0).contains(&v) {
+                return Err(self.error(
+                    file,
+                    f,
+                    format!(
+                        "the factor at level {level} of CCF group `{name}` is {v}, outside 0 to 1"
+                    ),
+                ));
+            }
+            let index = level - min_level;
+            if factors.len() <= index {
+                factors.resize(index + 1, None);
+            }
+            if factors[index].is_some() {
+                return Err(self.error(
+                    file,
+                    f,
+                    format!("CCF group `{name}` has a second factor at level {level}"),
+                ));
+            }
+            factors[index] = Some(v);
+            previous = Some(level);
+        }
+        if factors.is_empty() {
+            return Err(self.error(file, node, format!("CCF group `{name}` has no factors")));
+        }
+        let factors: Vec<f64> = factors
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                f.ok_or_else(|| {
+                    self.error(
+                        file,
+                        node,
+                        format!(
+                            "CCF group `{name}` has no factor at level {} (a {model} group needs every level from {min_level} up to its highest)",
+                            i + min_level
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        match model {
+            CcfModel::PhiFactor => {
+                let sum: f64 = factors.iter().sum();
+                if (sum - 1.0).abs() > 1e-4 {
+                    return Err(self.error(
+                        file,
+                        node,
+                        format!("the phi factors of CCF group `{name}` sum to {sum}, not 1"),
+                    ));
+                }
+            }
+            CcfModel::AlphaFactor => {
+                if factors.iter().all(|a| *a == 0.0) {
+                    return Err(self.error(
+                        file,
+                        node,
+                        format!("the alpha factors of CCF group `{name}` are all zero"),
+                    ));
+                }
+            }
+            CcfModel::BetaFactor | CcfModel::Mgl => {}
+        }
+        let levels = ccf_probabilities(model, n, q, &factors);
+        let events: f64 = levels.iter().map(|(k, _)| choose(n, *k)).sum();
+        if events > MAX_CCF_EVENTS as f64 {
+            return Err(self.error(
+                file,
+                node,
+                format!(
+                    "CCF group `{name}` expands into {events} events, more than {MAX_CCF_EVENTS}; split the group or lower its highest factor level"
+                ),
+            ));
+        }
+        Ok(levels)
     }
 
     /// Reads the definitions under `parent`, which sits in the containers `scope`; `private`
@@ -221,13 +516,15 @@ impl<'a, 'input> Reader<'a, 'input> {
                     };
                     self.collect(file, node, &inner, private)?
                 }
-                "define-gate" => self.define(file, node, Definition::Gate(node), scope, private)?,
+                "define-gate" => {
+                    self.define(file, node, Definition::Gate(node), scope, private)?;
+                }
                 "define-basic-event" => {
                     let value = node
                         .children()
                         .filter(Node::is_element)
                         .find(|c| !matches!(c.tag_name().name(), "label" | "attributes"));
-                    self.define(file, node, Definition::Basic(value), scope, private)?
+                    self.define(file, node, Definition::Basic(value), scope, private)?;
                 }
                 "define-house-event" => {
                     let value = node
@@ -249,7 +546,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                                 ),
                             )),
                         };
-                    self.define(file, node, Definition::House(state), scope, private)?
+                    self.define(file, node, Definition::House(state), scope, private)?;
                 }
                 "define-parameter" => {
                     let value = node
@@ -258,7 +555,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         .find(|c| !matches!(c.tag_name().name(), "label" | "attributes"));
                     match value {
                         Some(v) => {
-                            self.define(file, node, Definition::Parameter(v), scope, private)?
+                            self.define(file, node, Definition::Parameter(v), scope, private)?;
                         }
                         None => {
                             return Err(self.error(
@@ -269,9 +566,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         }
                     }
                 }
-                "define-CCF-group" => {
-                    return Err(self.error(file, node, "common-cause failure groups (define-CCF-group) are not supported yet; expand the group into basic events and gates".into()));
-                }
+                "define-CCF-group" => self.collect_ccf_group(file, node, scope, private)?,
                 "define-substitution" => {
                     return Err(self.error(
                         file,
@@ -319,7 +614,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     event_index.insert((*name).clone(), event_values.len());
                     event_values.push(((*name).clone(), *value));
                 }
-                Definition::House(_) | Definition::Parameter(_) => {}
+                Definition::House(_) | Definition::Parameter(_) | Definition::CcfMember(_) => {}
             }
         }
         if gate_nodes.is_empty() {
@@ -355,9 +650,34 @@ impl<'a, 'input> Reader<'a, 'input> {
                 probability,
             });
         }
+        // Each member of a CCF group stands for the OR of the group's CCF events that contain
+        // it: one for each subset of the members at a level the model gives a probability,
+        // named by its members (`[PumpOne PumpTwo]`), subsets in lexicographic order.
+        let mut member_events: HashMap<String, Vec<usize>> = HashMap::new();
+        for group in &self.groups {
+            let levels = self.ccf_levels(group)?;
+            for (level, probability) in levels {
+                combinations(group.members.len(), level, |subset| {
+                    let names: Vec<&str> =
+                        subset.iter().map(|&i| group.members[i].as_str()).collect();
+                    let event = tree.events.len();
+                    tree.events.push(BasicEvent {
+                        name: format!("[{}]", names.join(" ")),
+                        probability,
+                    });
+                    for name in names {
+                        member_events
+                            .entry(name.to_string())
+                            .or_default()
+                            .push(event);
+                    }
+                });
+            }
+        }
         let lookup = Lookup {
             gates: &gate_index,
             events: &event_index,
+            members: &member_events,
         };
         for (name, node) in &gate_nodes {
             let file = self.places[name].file;
@@ -461,6 +781,13 @@ impl<'a, 'input> Reader<'a, 'input> {
             "constant" | "bool" => Formula::Constant(node.attribute("value") == Some("true")),
             "gate" | "basic-event" | "house-event" | "event" => {
                 let target = self.resolve(&self.name_of(file, node)?, scope);
+                if matches!(name, "basic-event" | "event")
+                    && let Some(events) = lookup.members.get(&target)
+                {
+                    return Ok(Formula::Or(
+                        events.iter().map(|&e| Formula::Event(e)).collect(),
+                    ));
+                }
                 match (
                     name,
                     lookup.gates.get(&target),
@@ -684,6 +1011,126 @@ impl<'a, 'input> Reader<'a, 'input> {
 struct Lookup<'m> {
     gates: &'m HashMap<String, usize>,
     events: &'m HashMap<String, usize>,
+    /// The CCF events each member of a CCF group stands for.
+    members: &'m HashMap<String, Vec<usize>>,
+}
+
+/// The most events one CCF group may expand into.
+const MAX_CCF_EVENTS: usize = 100_000;
+
+/// The common-cause failure models of the MEF.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CcfModel {
+    BetaFactor,
+    Mgl,
+    AlphaFactor,
+    PhiFactor,
+}
+
+impl CcfModel {
+    /// The level of the first factor: β is given at the level of all `n` members, the MGL
+    /// factors from level 2 (β, γ, δ...), alpha and phi factors from level 1.
+    fn min_level(self, n: usize) -> usize {
+        match self {
+            CcfModel::BetaFactor => n,
+            CcfModel::Mgl => 2,
+            CcfModel::AlphaFactor | CcfModel::PhiFactor => 1,
+        }
+    }
+}
+
+impl fmt::Display for CcfModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CcfModel::BetaFactor => "beta-factor",
+            CcfModel::Mgl => "MGL",
+            CcfModel::AlphaFactor => "alpha-factor",
+            CcfModel::PhiFactor => "phi-factor",
+        })
+    }
+}
+
+/// n choose k, as a float (exact for the sizes CCF groups have).
+fn choose(n: usize, k: usize) -> f64 {
+    if k > n {
+        return 0.0;
+    }
+    let k = k.min(n - k);
+    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+}
+
+/// The probability of each CCF event of a group of `n` members by its level (the number of
+/// members it fails), from the total failure probability `q` of a member and the factors from
+/// the model's first level up (checked by the caller). Levels the model gives no probability
+/// get no events. As SCRAM computes them:
+/// - beta-factor: Q1 = (1 − β)Q, Qn = βQ;
+/// - MGL (factors β, γ, δ... for levels 2, 3, 4...; ρ1 = 1 and ρ(m+1) = 0 past the last):
+///   Qk = ρ1···ρk (1 − ρ(k+1)) Q / C(n−1, k−1);
+/// - alpha-factor (non-staggered testing): Qk = k / C(n−1, k−1) · αk / αt · Q with
+///   αt = Σ k αk;
+/// - phi-factor: Qk = φk Q.
+fn ccf_probabilities(model: CcfModel, n: usize, q: f64, factors: &[f64]) -> Vec<(usize, f64)> {
+    match model {
+        CcfModel::BetaFactor => {
+            let beta = factors[0];
+            vec![(1, (1.0 - beta) * q), (n, beta * q)]
+        }
+        CcfModel::Mgl => {
+            let max_level = factors.len() + 1;
+            (0..max_level)
+                .map(|i| {
+                    let mut p = q / choose(n - 1, i);
+                    p *= factors[..i].iter().product::<f64>();
+                    if i + 1 < max_level {
+                        p *= 1.0 - factors[i];
+                    }
+                    (i + 1, p)
+                })
+                .collect()
+        }
+        CcfModel::AlphaFactor => {
+            let total: f64 = factors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (i + 1) as f64 * a)
+                .sum();
+            factors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    let k = (i + 1) as f64;
+                    (i + 1, k / choose(n - 1, i) * a / total * q)
+                })
+                .collect()
+        }
+        CcfModel::PhiFactor => factors
+            .iter()
+            .enumerate()
+            .map(|(i, phi)| (i + 1, phi * q))
+            .collect(),
+    }
+}
+
+/// Calls `visit` with each `k`-subset of `0..n`, in lexicographic order.
+fn combinations(n: usize, k: usize, mut visit: impl FnMut(&[usize])) {
+    if k == 0 || k > n {
+        return;
+    }
+    let mut subset: Vec<usize> = (0..k).collect();
+    loop {
+        visit(&subset);
+        let mut i = k;
+        while i > 0 && subset[i - 1] == n - k + i - 1 {
+            i -= 1;
+        }
+        if i == 0 {
+            return;
+        }
+        subset[i - 1] += 1;
+        for j in i..k {
+            subset[j] = subset[j - 1] + 1;
+        }
+    }
 }
 
 fn near<'n>(name: &str, known: impl Iterator<Item = &'n String>) -> Option<&'n String> {
@@ -743,7 +1190,7 @@ mod tests {
         let error = read(
             &[Input {
                 name: "t.xml",
-                text: "<opsa-mef><define-CCF-group name=\"x\"/></opsa-mef>",
+                text: "<opsa-mef><define-substitution name=\"x\"/></opsa-mef>",
             }],
             &Settings::default(),
         )
@@ -758,5 +1205,221 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.message.contains("not well-formed"), "{error}");
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-15
+    }
+
+    #[test]
+    fn beta_factor_probabilities() {
+        // Q = 0.1, β = 0.2, 3 members: independent (1 − β)Q, all three βQ, no pairs.
+        let levels = ccf_probabilities(CcfModel::BetaFactor, 3, 0.1, &[0.2]);
+        assert_eq!(levels.len(), 2);
+        assert_eq!(levels[0].0, 1);
+        assert!(close(levels[0].1, 0.08));
+        assert_eq!(levels[1].0, 3);
+        assert!(close(levels[1].1, 0.02));
+    }
+
+    #[test]
+    fn mgl_probabilities() {
+        // Q = 0.1, β = 0.2, γ = 0.1, 3 members: Q1 = (1 − β)Q, Q2 = β(1 − γ)Q / 2,
+        // Q3 = βγQ.
+        let levels = ccf_probabilities(CcfModel::Mgl, 3, 0.1, &[0.2, 0.1]);
+        let expected = [0.08, 0.2 * 0.9 * 0.1 / 2.0, 0.2 * 0.1 * 0.1];
+        assert_eq!(levels.len(), 3);
+        for (i, (level, p)) in levels.iter().enumerate() {
+            assert_eq!(*level, i + 1);
+            assert!(close(*p, expected[i]), "level {level}: {p}");
+        }
+        // Four members, factors up to level 3 only: no events of all four.
+        let levels = ccf_probabilities(CcfModel::Mgl, 4, 0.1, &[0.2, 0.1]);
+        let expected = [0.08, 0.2 * 0.9 * 0.1 / 3.0, 0.2 * 0.1 * 0.1 / 3.0];
+        assert_eq!(levels.len(), 3);
+        for (i, (_, p)) in levels.iter().enumerate() {
+            assert!(close(*p, expected[i]), "level {}: {p}", i + 1);
+        }
+    }
+
+    #[test]
+    fn alpha_factor_probabilities() {
+        // Q = 0.1, α = 0.7, 0.2, 0.1, 3 members: αt = 0.7 + 0.4 + 0.3 = 1.4;
+        // Qk = k / C(2, k − 1) · αk / αt · Q.
+        let levels = ccf_probabilities(CcfModel::AlphaFactor, 3, 0.1, &[0.7, 0.2, 0.1]);
+        let expected = [
+            0.7 / 1.4 * 0.1,
+            2.0 / 2.0 * 0.2 / 1.4 * 0.1,
+            3.0 * 0.1 / 1.4 * 0.1,
+        ];
+        for (i, (level, p)) in levels.iter().enumerate() {
+            assert_eq!(*level, i + 1);
+            assert!(close(*p, expected[i]), "level {level}: {p}");
+        }
+        // The failure probability of one member adds back to Q when every level is given:
+        // Σ C(n − 1, k − 1) Qk = Q.
+        let total: f64 = levels.iter().map(|(k, p)| choose(2, k - 1) * p).sum();
+        assert!(close(total, 0.1), "{total}");
+    }
+
+    #[test]
+    fn phi_factor_probabilities() {
+        let levels = ccf_probabilities(CcfModel::PhiFactor, 3, 0.1, &[0.7, 0.2, 0.1]);
+        let expected = [0.07, 0.02, 0.01];
+        for (i, (level, p)) in levels.iter().enumerate() {
+            assert_eq!(*level, i + 1);
+            assert!(close(*p, expected[i]), "level {level}: {p}");
+        }
+    }
+
+    #[test]
+    fn subsets_in_lexicographic_order() {
+        let mut seen = Vec::new();
+        combinations(4, 2, |s| seen.push(s.to_vec()));
+        assert_eq!(
+            seen,
+            vec![
+                vec![0, 1],
+                vec![0, 2],
+                vec![0, 3],
+                vec![1, 2],
+                vec![1, 3],
+                vec![2, 3]
+            ]
+        );
+        let mut count = 0;
+        combinations(3, 3, |_| count += 1);
+        combinations(3, 4, |_| count += 10);
+        assert_eq!(count, 1);
+    }
+
+    fn ccf_model(group: &str) -> Result<FaultTree, MefError> {
+        let text = format!(
+            "<opsa-mef>\n<define-fault-tree name=\"t\">\n<define-gate name=\"top\"><and><basic-event name=\"a\"/><basic-event name=\"b\"/></and></define-gate>\n<define-gate name=\"g\"><or><basic-event name=\"a\"/></or></define-gate>\n</define-fault-tree>\n{group}\n</opsa-mef>"
+        );
+        read(
+            &[Input {
+                name: "ccf.xml",
+                text: &text,
+            }],
+            &Settings::default(),
+        )
+    }
+
+    #[test]
+    fn a_ccf_group_expands_its_members() {
+        let tree = ccf_model(
+            r#"<define-CCF-group name="ab" model="beta-factor"><members><basic-event name="a"/><basic-event name="b"/></members><distribution><float value="0.1"/></distribution><factor level="2"><float value="0.2"/></factor></define-CCF-group>"#,
+        )
+        .unwrap();
+        let names: Vec<&str> = tree.events.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["[a]", "[b]", "[a b]"]);
+        assert!(close(tree.events[0].probability, 0.08));
+        assert!(close(tree.events[2].probability, 0.02));
+        assert_eq!(
+            tree.gates[0].formula,
+            Formula::And(vec![
+                Formula::Or(vec![Formula::Event(0), Formula::Event(2)]),
+                Formula::Or(vec![Formula::Event(1), Formula::Event(2)]),
+            ])
+        );
+        assert_eq!(tree.top_gates(), vec![0, 1]);
+    }
+
+    #[test]
+    fn bad_ccf_groups_are_located_errors() {
+        let members = r#"<members><basic-event name="a"/><basic-event name="b"/></members><distribution><float value="0.1"/></distribution>"#;
+        for (group, message) in [
+            (
+                format!(r#"<define-CCF-group name="x" model="gamma">{members}</define-CCF-group>"#),
+                "the models are",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x">{members}</define-CCF-group>"#),
+                "no model attribute",
+            ),
+            (
+                r#"<define-CCF-group name="x" model="beta-factor"><members><gate name="a"/></members></define-CCF-group>"#.to_string(),
+                "are basic events",
+            ),
+            (
+                r#"<define-CCF-group name="x" model="beta-factor"><members><basic-event name="a"/><basic-event name="a"/></members></define-CCF-group>"#.to_string(),
+                "defined twice",
+            ),
+            (
+                r#"<define-CCF-group name="x" model="beta-factor"><members><basic-event name="top"/><basic-event name="a"/></members></define-CCF-group>"#.to_string(),
+                "defined twice",
+            ),
+            (
+                r#"<define-CCF-group name="x" model="beta-factor"><members><basic-event name="a"/></members><distribution><float value="0.1"/></distribution><factor level="1"><float value="0.2"/></factor></define-CCF-group>"#.to_string(),
+                "at least 2",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="beta-factor">{members}<factor level="1"><float value="0.2"/></factor></define-CCF-group>"#),
+                "one factor is at level 2",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="alpha-factor">{members}<factors><factor level="1"><float value="0.9"/></factor><factor level="3"><float value="0.1"/></factor></factors></define-CCF-group>"#),
+                "run from 1 to 2",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="MGL">{members}<factors><factor level="1"><float value="0.9"/></factor></factors></define-CCF-group>"#),
+                "run from 2 to 2",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="alpha-factor">{members}<factors><factor level="2"><float value="0.1"/></factor></factors></define-CCF-group>"#),
+                "no factor at level 1",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="alpha-factor">{members}<factors><factor level="1"><float value="0.9"/></factor><factor level="1"><float value="0.1"/></factor></factors></define-CCF-group>"#),
+                "second factor",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="alpha-factor">{members}<factors><factor level="two"><float value="0.9"/></factor></factors></define-CCF-group>"#),
+                "whole number",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="phi-factor">{members}<factors><factor><float value="0.9"/></factor><factor><float value="0.2"/></factor></factors></define-CCF-group>"#),
+                "sum to",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="alpha-factor">{members}<factors><factor><float value="0"/></factor><factor><float value="0"/></factor></factors></define-CCF-group>"#),
+                "all zero",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="MGL">{members}<factors><factor><float value="1.5"/></factor></factors></define-CCF-group>"#),
+                "outside 0 to 1",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="MGL">{members}</define-CCF-group>"#),
+                "no factors",
+            ),
+            (
+                r#"<define-CCF-group name="x" model="MGL"><members><basic-event name="a"/><basic-event name="b"/></members><factor><float value="0.1"/></factor></define-CCF-group>"#.to_string(),
+                "no <distribution>",
+            ),
+            (
+                r#"<define-CCF-group name="x" model="MGL"><members><basic-event name="a"/><basic-event name="b"/></members><distribution><float value="2"/></distribution><factor><float value="0.1"/></factor></define-CCF-group>"#.to_string(),
+                "outside 0 to 1",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="MGL">{members}<factor/></define-CCF-group>"#),
+                "exactly one expression",
+            ),
+            (
+                format!(r#"<define-CCF-group name="x" model="beta-factor">{members}<factor><float value="0.1"/></factor></define-CCF-group><define-basic-event name="a"><float value="0.3"/></define-basic-event>"#),
+                "member of CCF group `x`",
+            ),
+        ] {
+            let error = ccf_model(&group).expect_err(&group);
+            assert!(error.message.contains(message), "{group}: {error}");
+            assert!(error.line >= 6 && error.column > 0, "{group}: {error}");
+        }
+        // A member also declared as a basic event without a value is the same event.
+        let tree = ccf_model(&format!(
+            r#"<define-basic-event name="a"/><define-CCF-group name="x" model="beta-factor">{members}<factor><float value="0.1"/></factor></define-CCF-group>"#
+        ))
+        .unwrap();
+        assert_eq!(tree.events.len(), 3);
     }
 }
