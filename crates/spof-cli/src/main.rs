@@ -585,12 +585,20 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             finding.span = None;
         }
     }
+    // What the import leaves unjudged: said first, and the run does not pass with it.
+    let coverage = imported
+        .as_ref()
+        .map(|i| spof_import::coverage::assess(&i.report, model, i.journeys_declared));
     let mut options = Options {
         file: loaded.file.clone(),
         journey,
         fail_on: args.fail_on.severity(),
         color: color && args.output.is_none(),
         baseline: None,
+        incomplete: coverage
+            .as_ref()
+            .map(|c| c.reasons.clone())
+            .unwrap_or_default(),
     };
     if let Some((file, before)) = baseline {
         let after = spof_report::baseline::Snapshot::of_report(model, &report, &options);
@@ -612,6 +620,7 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             let import = imported.as_ref().map(|i| ImportJson {
                 report: &i.report,
                 overlay_notes: &i.notes,
+                coverage: coverage.as_ref(),
             });
             let write = |writer: &mut dyn std::io::Write| {
                 spof_report::json::write_check(
@@ -722,6 +731,9 @@ struct ImportJson<'a> {
     #[serde(flatten)]
     report: &'a spof_import::ImportReport,
     overlay_notes: &'a [String],
+    /// What the check could not judge (see docs/importers.md, "Never a silent pass").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<&'a spof_import::coverage::Coverage>,
 }
 
 /// Imports the inputs (with overlays), prints the import report on stderr, and reads the
@@ -857,6 +869,7 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
         let mut json = serde_json::to_string_pretty(&ImportJson {
             report: &imported.report,
             overlay_notes: &imported.notes,
+            coverage: None,
         })
         .expect("the import report serialises");
         json.push('\n');

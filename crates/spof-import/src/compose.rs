@@ -108,6 +108,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 why: "not a compose file (no top-level `services:`), and no service reads it"
                     .into(),
                 source: file.path.clone(),
+                runs: false,
             });
         }
     }
@@ -474,7 +475,7 @@ fn project<'a>(composes: &'a [(&'a SourceFile, Yaml)], report: &mut ImportReport
                     ),
                     None => "defined in a file the project only extends from, and no service extends it".into(),
                 },
-                source: format!("{}:{}", file.path, key.line),
+                source: format!("{}:{}", file.path, key.line), runs: false,
             });
         }
     }
@@ -610,6 +611,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                         object: format!("service {name}"),
                         why: format!("a service is a mapping, not {}", value.type_name()),
                         source: place,
+                        runs: false,
                     });
                     continue;
                 }
@@ -1469,6 +1471,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             );
             return;
         }
+        self.report.entry_points = entry_components.iter().cloned().collect();
         journeys.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, journey) in journeys {
             self.doc.journeys.insert(name, journey);

@@ -11,6 +11,7 @@
 
 pub mod backstage;
 pub mod compose;
+pub mod coverage;
 pub mod kubernetes;
 pub mod overlay;
 pub mod structurizr;
@@ -261,6 +262,8 @@ pub(crate) mod infer {
         if trimmed.len() > 1_000_000 {
             return found;
         }
+        connection_string_hosts(trimmed, &mut found);
+        wait_command_hosts(trimmed, &mut found);
         for word in trimmed.split(|c: char| {
             c.is_whitespace()
                 || matches!(
@@ -326,6 +329,7 @@ pub(crate) mod infer {
                 }
             } else if whole
                 && word == trimmed
+                && !is_setting_value(word)
                 && let Some(host) = valid_host(word)
             {
                 found.push(HostRef {
@@ -336,6 +340,129 @@ pub(crate) mod infer {
             }
         }
         found
+    }
+
+    /// Whether a bare word is a setting's value rather than a name: a boolean (`true`,
+    /// `off`...), or a number with a unit (`30s`, `512Mi`, `1.5`), as `--flag=true` and
+    /// `TIMEOUT=30s` give.
+    fn is_setting_value(word: &str) -> bool {
+        let lower = word.to_ascii_lowercase();
+        if [
+            "true", "false", "yes", "no", "on", "off", "none", "null", "nil", "enabled",
+            "disabled", "enable", "disable", "always", "never", "auto",
+        ]
+        .contains(&lower.as_str())
+        {
+            return true;
+        }
+        let digits = lower
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        digits > 0
+            && lower[digits..].len() <= 3
+            && lower[digits..].bytes().all(|b| b.is_ascii_alphabetic())
+    }
+
+    /// Hosts in connection strings of `key=value;` pairs: ADO.NET and ODBC (`Host=db;Port=5432`,
+    /// `Server=tcp:db,1433`, `Data Source=db`), with several hosts where the key allows
+    /// (`Host=a,b`).
+    fn connection_string_hosts(text: &str, found: &mut Vec<HostRef>) {
+        if !text.contains(';') || !text.contains('=') {
+            return;
+        }
+        for pair in text.split(';') {
+            let Some((key, value)) = pair.split_once('=') else {
+                continue;
+            };
+            let key = key.trim().to_ascii_lowercase();
+            if ![
+                "host",
+                "hostname",
+                "server",
+                "data source",
+                "datasource",
+                "address",
+                "addr",
+                "network address",
+                "endpoint",
+            ]
+            .contains(&key.as_str())
+            {
+                continue;
+            }
+            let value = value.trim().trim_matches(['"', '\'']);
+            let value = value.strip_prefix("tcp:").unwrap_or(value);
+            for host_port in value.split(',') {
+                let host = host_port
+                    .trim()
+                    .split([':', '\\'])
+                    .next()
+                    .unwrap_or_default();
+                if host_port.trim().bytes().all(|b| b.is_ascii_digit()) {
+                    continue; // `Server=db,1433`: the port.
+                }
+                if let Some(host) = valid_host(host) {
+                    found.push(HostRef {
+                        host,
+                        written: format!(
+                            "{}={}",
+                            pair.split_once('=').map_or("", |p| p.0.trim()),
+                            value
+                        ),
+                        strict: true,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Hosts a script waits for or probes before it starts: `nc -z kafka 9092`, `nslookup db`,
+    /// `pg_isready -h db`, `redis-cli -h cache ping` (initContainers that wait for a service).
+    fn wait_command_hosts(text: &str, found: &mut Vec<HostRef>) {
+        let words: Vec<&str> = text
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, ';' | '"' | '\'' | '(' | ')' | '`' | '&' | '|')
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, &word) in words.iter().enumerate() {
+            let tool = word.rsplit('/').next().unwrap_or(word);
+            let rest = &words[i + 1..];
+            let host = match tool {
+                // `nc [-z] [-w 1] HOST PORT`: the first word that is not a flag (or a flag's
+                // number), followed by a port.
+                "nc" | "ncat" | "netcat" | "telnet" => rest
+                    .iter()
+                    .position(|w| !w.starts_with('-') && !w.bytes().all(|b| b.is_ascii_digit()))
+                    .filter(|&p| {
+                        rest.get(p + 1).is_some_and(|port| {
+                            !port.is_empty()
+                                && port.len() <= 5
+                                && port.bytes().all(|b| b.is_ascii_digit())
+                        })
+                    })
+                    .map(|p| rest[p]),
+                "nslookup" | "host" | "dig" => rest.iter().find(|w| !w.starts_with('-')).copied(),
+                "pg_isready" | "redis-cli" | "mysqladmin" | "mysql" | "psql" | "mongosh"
+                | "mongo" | "cqlsh" => rest
+                    .iter()
+                    .position(|w| *w == "-h" || *w == "--host")
+                    .and_then(|p| rest.get(p + 1))
+                    .copied(),
+                _ => None,
+            };
+            let Some(written) = host else { continue };
+            if let Some(host) = valid_host(written)
+                && !found.iter().any(|f| f.host == host)
+            {
+                found.push(HostRef {
+                    host,
+                    written: format!("{tool} ... {written}"),
+                    strict: true,
+                });
+            }
+        }
     }
 
     /// A host name in lower case, or `None` for what is not one (IP addresses, localhost,
@@ -571,6 +698,124 @@ pub(crate) mod infer {
             }
         }
         None
+    }
+
+    /// Containers that run beside a pod's main program (a mesh proxy, a log shipper, an
+    /// authentication proxy, a configuration reloader): they never decide the pod's kind.
+    const SIDECARS: &[&str] = &[
+        "istio-proxy",
+        "istio/proxy",
+        "linkerd-proxy",
+        "linkerd2-proxy",
+        "envoy",
+        "fluent-bit",
+        "fluentbit",
+        "vault-agent",
+        "oauth2-proxy",
+        "cloud-sql-proxy",
+        "cloudsql-proxy",
+        "config-reloader",
+        "configmap-reload",
+        "k8s-sidecar",
+        "sidecar",
+        "exporter",
+        "kube-rbac-proxy",
+        "dapr",
+        "otel-collector",
+        "otel-agent",
+        "filebeat",
+        "promtail",
+        "vector",
+        "consul-dataplane",
+        "consul-connect",
+    ];
+
+    /// Whether a container (by its name or image) is a sidecar.
+    pub fn is_sidecar(name: &str, image: &str) -> bool {
+        let image = image
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let image = image.split(':').next().unwrap_or_default();
+        let name = name.to_ascii_lowercase();
+        SIDECARS.iter().any(|s| {
+            name == *s
+                || name.ends_with(&format!("-{s}"))
+                || name.starts_with(&format!("{s}-"))
+                || image.ends_with(&format!("/{s}"))
+                || image == *s
+                || image.rsplit('/').next().is_some_and(|last| {
+                    last == *s
+                        || last.starts_with(&format!("{s}-"))
+                        || last.ends_with(&format!("-{s}"))
+                })
+        })
+    }
+
+    /// The kind a pod's containers suggest, the word that suggested it and the image: every
+    /// container is read, sidecars last (they decide only when nothing else does), and a kind
+    /// other than monitoring wins over monitoring (an exporter beside a database).
+    pub fn kind_from_containers(
+        names: &[String],
+        images: &[String],
+    ) -> Option<(&'static str, String, String)> {
+        let several = images.len() > 1;
+        let mut main = Vec::new();
+        let mut sidecars = Vec::new();
+        for (i, image) in images.iter().enumerate() {
+            let name = names.get(i).map(String::as_str).unwrap_or_default();
+            if several && is_sidecar(name, image) {
+                sidecars.push(image);
+            } else {
+                main.push(image);
+            }
+        }
+        let guesses: Vec<(&'static str, String, String)> = main
+            .iter()
+            .filter_map(|image| kind_from_image(image).map(|(k, w)| (k, w, (*image).clone())))
+            .collect();
+        if let Some(found) = guesses.iter().find(|g| g.0 != "monitoring") {
+            return Some(found.clone());
+        }
+        if let Some(found) = guesses.into_iter().next() {
+            return Some(found);
+        }
+        if main.is_empty() {
+            return sidecars
+                .iter()
+                .find_map(|image| kind_from_image(image).map(|(k, w)| (k, w, (*image).clone())));
+        }
+        None
+    }
+
+    /// Whether an image or a name is a load generator (a test client of the system, never
+    /// an entry point or on a journey).
+    pub fn is_load_generator(name: &str, image: &str) -> bool {
+        let image = image
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let image = image.split(':').next().unwrap_or_default();
+        let last = image.rsplit('/').next().unwrap_or_default();
+        let name = name.to_ascii_lowercase();
+        let words = [
+            "locust",
+            "loadgenerator",
+            "load-generator",
+            "loadgen",
+            "jmeter",
+            "gatling",
+            "vegeta",
+            "artillery",
+            "k6",
+        ];
+        words.iter().any(|w| {
+            let tokens =
+                |t: &str| t.split(['-', '_', '.']).any(|x| x == *w) || t.contains(w) && w.len() > 5;
+            tokens(last) || tokens(&name) || image.split('/').any(|p| p == *w)
+        })
     }
 
     fn kind_of_name(name: &str) -> Option<(&'static str, String)> {

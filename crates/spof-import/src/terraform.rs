@@ -3742,6 +3742,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 },
                 why,
                 source: addresses.join(", "),
+                runs: false,
             });
         }
         if !data_sources.is_empty() {
@@ -3753,6 +3754,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 object: format!("data sources ({})", data_sources.len()),
                 why: "read for their values (subnet zones, ids, names); not components".into(),
                 source: addresses.join(", "),
+                runs: false,
             });
         }
         // What the format cannot say.
