@@ -4,7 +4,9 @@
 //! balancers with their listeners and target groups, RDS instances and Aurora/Neptune/DocumentDB
 //! clusters, ElastiCache, OpenSearch, Lambda, ECS, EKS, NAT gateways with the route tables that
 //! choose them, Route 53 zones and records, CloudFront and, when something uses them, managed
-//! regional services (S3, SQS, DynamoDB...).
+//! regional services (S3, SQS, DynamoDB...). The main Google Cloud and Azure resources are
+//! mapped too (`clouds.rs`). Each resource is in the region of its own provider
+//! configuration.
 //!
 //! Links between resources are read from known values first (ids, ARNs, names, DNS names) and,
 //! where a fresh plan does not know them, from the `configuration` section's expression
@@ -21,6 +23,8 @@ use crate::{
 use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+mod clouds;
 
 /// Reads Terraform JSON plans or state and maps their AWS resources to a model.
 pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
@@ -432,6 +436,8 @@ const IDENTITY_KEYS: &[&str] = &[
     "zone_id",
     "allocation_id",
     "function_name",
+    "self_link",
+    "instance_group",
 ];
 
 /// Values worth finding inside strings (user data, environment): endpoints and addresses.
@@ -1299,7 +1305,7 @@ fn unmapped_reason(rtype: &str) -> &'static str {
     {
         "configuration of another resource"
     } else if !rtype.starts_with("aws_") {
-        "provider not supported yet (the importer reads AWS resources)"
+        "provider or type not supported yet (the importer reads AWS resources and the main Google Cloud and Azure ones)"
     } else {
         "type not mapped by the importer yet"
     }
@@ -1701,6 +1707,7 @@ impl<'t, 'a> Builder<'t, 'a> {
         self.volumes();
         self.cloudfront();
         self.route53();
+        self.other_clouds();
         self.payload_dependencies();
         self.subnets_to_zones();
     }
