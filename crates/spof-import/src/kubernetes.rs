@@ -1854,10 +1854,25 @@ impl Importer {
                 }
             }
         }
+        // `$(VAR)` in a command or its arguments is the container's variable, as Kubernetes
+        // expands it.
+        let literal_env: HashMap<String, String> = container
+            .get("env")
+            .map(Yaml::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| {
+                Some((
+                    e.get("name").and_then(Yaml::text)?,
+                    e.get("value").and_then(Yaml::text)?,
+                ))
+            })
+            .collect();
         for key in ["command", "args"] {
             let mut host_flag = false;
             for item in container.get(key).map(Yaml::items).unwrap_or_default() {
                 let Some(text) = item.text() else { continue };
+                let text = expand_variables(&text, &literal_env);
                 let multi_line = text.contains('\n');
                 if multi_line {
                     push_lines(values, key, &text, item.line, &o.file, false);
@@ -3218,6 +3233,42 @@ fn push_lines(
             place: format!("{file}:{}", line as usize + 1 + i),
         });
     }
+}
+
+/// `$(NAME)` replaced by the variable's value where the container sets it; `$$(NAME)` is
+/// kept as `$(NAME)`, and a variable it does not set is left as written (Kubernetes' rules).
+fn expand_variables(text: &str, env: &HashMap<String, String>) -> String {
+    if !text.contains("$(") || env.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("$(") {
+        // A hostile input (a large value referenced many times) is not expanded without end.
+        if out.len() > 100_000 {
+            break;
+        }
+        if rest[..i].ends_with('$') {
+            out.push_str(&rest[..i - 1]);
+            out.push_str("$(");
+            rest = &rest[i + 2..];
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find(')') {
+            Some(end) if env.contains_key(&after[..end]) => {
+                out.push_str(&env[&after[..end]]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("$(");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn capitalise(text: &str) -> String {

@@ -454,3 +454,34 @@ spec:
         .unwrap();
     assert!(gadget.runs, "{gadget:?}");
 }
+
+#[test]
+fn variables_in_arguments_are_expanded_as_kubernetes_does() {
+    let text = join(&[
+        workload(
+            "Deployment",
+            "api",
+            2,
+            "      containers:\n      - name: api\n        image: example/api:1\n        readinessProbe: {tcpSocket: {port: 80}}\n        env:\n        - {name: CACHE_PORT, value: \"6379\"}\n        args: [\"--redis-addr=cache:$(CACHE_PORT)\", \"--literal=other:$$(CACHE_PORT)\"]\n",
+        ),
+        workload(
+            "Deployment",
+            "cache",
+            1,
+            "      containers:\n      - name: c\n        image: redis:7\n",
+        ),
+        service("cache", "ClusterIP"),
+    ]);
+    let import = import(&text);
+    assert_eq!(targets(&import, "api"), [("cache".to_string(), false)]);
+    let evidence = import.model.components["api"].depends_on[0]
+        .inferred
+        .clone()
+        .unwrap();
+    assert!(evidence.contains("cache:6379"), "{evidence}");
+    assert!(
+        import.report.unresolved.is_empty(),
+        "{:?}",
+        import.report.unresolved
+    );
+}
