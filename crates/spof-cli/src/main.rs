@@ -865,22 +865,32 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
         importing::run(&inputs, &args.overlay).map_err(Failure)?
     };
     err(&importing::report_text(&imported.report, &imported.notes));
-    if let Some(path) = &args.report {
-        let mut json = serde_json::to_string_pretty(&ImportJson {
-            report: &imported.report,
-            overlay_notes: &imported.notes,
-            coverage: None,
-        })
-        .expect("the import report serialises");
-        json.push('\n');
-        files::write_new(path, &json, args.force).map_err(Failure)?;
-    }
     let file = inputs
         .iter()
         .map(|i| i.path.as_str())
         .collect::<Vec<_>>()
         .join(", ");
     let (model, _) = read_imported(&imported, &file, false, stderr_color)?;
+    // What a check of this model would leave unjudged, said now: `spof check` on the written
+    // file no longer knows it was imported.
+    let coverage =
+        spof_import::coverage::assess(&imported.report, &model, imported.journeys_declared);
+    for reason in &coverage.reasons {
+        err(&format!("\nwarning: incomplete import: {reason}"));
+    }
+    if !coverage.reasons.is_empty() {
+        err("\n");
+    }
+    if let Some(path) = &args.report {
+        let mut json = serde_json::to_string_pretty(&ImportJson {
+            report: &imported.report,
+            overlay_notes: &imported.notes,
+            coverage: Some(&coverage),
+        })
+        .expect("the import report serialises");
+        json.push('\n');
+        files::write_new(path, &json, args.force).map_err(Failure)?;
+    }
     if args.output == "-" {
         out(&imported.text);
     } else {

@@ -119,3 +119,32 @@ fn check_from_an_incomplete_import_says_so_first_and_does_not_pass() {
     assert!(!stdout.contains("Incomplete import"), "{stdout}");
     assert_eq!(output.status.code(), Some(0), "{stdout}");
 }
+
+/// `spof import` says what a check of the written model would leave unjudged, since `spof
+/// check` on that file no longer knows it was imported; the report carries it as `coverage`.
+#[test]
+fn import_warns_of_an_incomplete_import_and_reports_its_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("m.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: exporter}\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - {name: e, image: prom/node-exporter:1}\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("spof")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["import", "m.yaml", "-o", "-", "--report", "report.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: incomplete import: 1 single-instance component was not judged (on no journey): exporter"),
+        "{stderr}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["coverage"]["complete"], false);
+    assert_eq!(report["coverage"]["not_judged"][0], "exporter");
+}

@@ -485,3 +485,44 @@ fn variables_in_arguments_are_expanded_as_kubernetes_does() {
         import.report.unresolved
     );
 }
+
+#[test]
+fn knative_services_and_redis_operators_are_workloads_not_kubernetes_services() {
+    let text = "\
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello}
+spec:
+  template:
+    spec:
+      containers:
+      - image: example/hello:1
+        env:
+        - {name: REDIS_ADDR, value: 'rfs-sessions:26379'}
+---
+apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata: {name: sessions}
+spec:
+  sentinel: {replicas: 3}
+  redis: {replicas: 3}
+";
+    let import = import(text);
+    let c = &import.model.components;
+    assert_eq!(
+        (c["hello"].kind.as_str(), c["hello"].replicas),
+        ("service", Some(1))
+    );
+    assert_eq!(
+        (c["sessions"].kind.as_str(), c["sessions"].replicas),
+        ("cache", Some(3))
+    );
+    assert_eq!(targets(&import, "hello"), [("sessions".to_string(), false)]);
+    assert!(
+        import
+            .report
+            .mapped
+            .iter()
+            .any(|m| m.object == "KnativeService/hello")
+    );
+}
