@@ -456,7 +456,31 @@ pub fn kind_from_image(image: &str) -> Option<(&'static str, String)> {
             return Some(found);
         }
     }
+    // One image for many programs, told apart by the tag (`demo:1.11.0-kafka`).
+    let words = tag_words(image);
+    if !words.is_empty() {
+        return kind_of_name(&words);
+    }
     None
+}
+
+/// The words of an image's tag after its version (`1.11.0-kafka` gives `kafka`; `7.2`,
+/// `latest` and `v1.2.3` give nothing that is a kind), lower case.
+fn tag_words(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or_default();
+    let last = without_digest.rsplit('/').next().unwrap_or_default();
+    let Some((_, tag)) = last.split_once(':') else {
+        return String::new();
+    };
+    tag.to_ascii_lowercase()
+        .split(['-', '_'])
+        .filter(|w| {
+            let version = w.starts_with(|c: char| c.is_ascii_digit())
+                || (w.starts_with('v') && w[1..].starts_with(|c: char| c.is_ascii_digit()));
+            !version && !w.is_empty() && *w != "latest"
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Containers that run beside a pod's main program (a mesh proxy, a log shipper, an
@@ -554,8 +578,14 @@ pub fn is_load_generator(name: &str, image: &str) -> bool {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let image = image.split(':').next().unwrap_or_default();
-    let last = image.rsplit('/').next().unwrap_or_default();
+    let tag = tag_words(&image);
+    let last = image
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .split(':')
+        .next()
+        .unwrap_or_default();
     let name = name.to_ascii_lowercase();
     let words = [
         "locust",
@@ -571,7 +601,7 @@ pub fn is_load_generator(name: &str, image: &str) -> bool {
     words.iter().any(|w| {
         let tokens =
             |t: &str| t.split(['-', '_', '.']).any(|x| x == *w) || t.contains(w) && w.len() > 5;
-        tokens(last) || tokens(&name) || image.split('/').any(|p| p == *w)
+        tokens(last) || tokens(&name) || tokens(&tag) || image.split('/').any(|p| p == *w)
     })
 }
 
@@ -671,6 +701,25 @@ mod tests {
         // Alone, an envoy is the pod's main program.
         let found = kind_from_containers(&names(&["envoy"]), &names(&["envoyproxy/envoy:v1.30"]));
         assert_eq!(found.map(|f| f.0), Some("load_balancer"));
+    }
+
+    #[test]
+    fn one_image_for_many_programs_is_told_apart_by_its_tag() {
+        assert_eq!(
+            kind_from_image("ghcr.io/open-telemetry/demo:1.11.0-kafka").map(|k| k.0),
+            Some("queue")
+        );
+        assert_eq!(
+            kind_from_image("ghcr.io/open-telemetry/demo:1.11.0-valkey").map(|k| k.0),
+            Some("cache")
+        );
+        assert_eq!(kind_from_image("example/app:7.2-alpine"), None);
+        assert_eq!(kind_from_image("example/app:v1.2.3"), None);
+        assert!(is_load_generator(
+            "",
+            "ghcr.io/open-telemetry/demo:1.11.0-load-generator"
+        ));
+        assert!(is_load_generator("", "registry:5000/tools/locust:2"));
     }
 
     #[test]
