@@ -72,8 +72,20 @@ pub fn assess(report: &ImportReport, model: &Model, journeys_declared: bool) -> 
         .filter(|j| j.critical)
         .any(|j| j.path.iter().any(|&c| user_facing(c)));
     let journeys_guessed = report.entry_points.is_empty() && !journeys_declared;
+    // A component the import put on no journey on purpose (a client of the system, a load
+    // generator) was judged: the report says why.
+    let clients: std::collections::BTreeSet<&str> = report
+        .inferred
+        .iter()
+        .filter(|i| i.to == "journey: none")
+        .map(|i| i.from.as_str())
+        .collect();
     let not_judged: Vec<String> = (0..n)
-        .filter(|&c| !on_journey[c] && model.components[c].instances.len() == 1)
+        .filter(|&c| {
+            !on_journey[c]
+                && model.components[c].instances.len() == 1
+                && !clients.contains(model.components[c].name.as_str())
+        })
         .map(|c| model.components[c].name.clone())
         .collect();
     let not_modelled_running: Vec<String> = report

@@ -119,3 +119,13 @@ fn a_large_share_of_running_objects_not_modelled_is_said() {
         coverage.reasons
     );
 }
+
+#[test]
+fn a_load_generator_left_off_the_journeys_on_purpose_is_not_unjudged() {
+    let coverage = coverage_of(
+        Format::Compose,
+        "services:\n  web:\n    image: nginx\n    ports: ['80:80']\n    restart: always\n  locust:\n    image: locustio/locust:2\n    environment:\n      - TARGET=http://web:80\n",
+    );
+    assert!(coverage.not_judged.is_empty(), "{:?}", coverage.not_judged);
+    assert!(coverage.complete, "{:?}", coverage.reasons);
+}
