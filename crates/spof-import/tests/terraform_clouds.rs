@@ -172,3 +172,29 @@ fn azure_vms_scale_sets_flexible_servers_load_balancers_and_nat() {
     assert_eq!(lb.domains, ["westeurope"]);
     assert_eq!(c["azurerm_nat_gateway.egress"].domains, ["westeurope-1"]);
 }
+
+#[test]
+fn counts_beyond_the_model_never_overflow_and_are_kept_within_it() {
+    let text = plan(vec![
+        resource(
+            "google_container_node_pool.huge",
+            json!({"location": "europe-west1", "node_count": u64::MAX,
+                   "node_locations": ["europe-west1-b", "europe-west1-c"]}),
+        ),
+        resource(
+            "azurerm_linux_virtual_machine_scale_set.huge",
+            json!({"location": "westeurope", "instances": u64::MAX, "zones": ["1", "2"]}),
+        ),
+        resource(
+            "google_compute_region_instance_group_manager.odd",
+            json!({"region": 7, "target_size": "many", "distribution_policy_zones": [1, null, "x"]}),
+        ),
+    ]);
+    let import = import(&text);
+    for component in import.model.components.values() {
+        assert!(
+            component.replicas.unwrap_or(1) <= 1_000_000,
+            "{component:?}"
+        );
+    }
+}

@@ -278,7 +278,7 @@ impl Builder<'_, '_> {
                     "GKE node pool of {nodes} node{} (per zone when the pool is regional); workloads are not in the plan",
                     if nodes == 1 { "" } else { "s" }
                 )),
-                replicas: Some(nodes * (zones.len().max(1) as u64)),
+                replicas: Some(nodes.saturating_mul(zones.len().max(1) as u64)),
                 restore_time: Some("5m".into()),
                 source: Some(self.source_for(r.file, &r.address)),
                 ..ComponentDoc::default()
