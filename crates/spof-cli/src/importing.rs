@@ -54,6 +54,8 @@ pub struct Imported {
     pub notes: Vec<String>,
     /// How many components the import found.
     pub components: usize,
+    /// An overlay declares journeys (so they are not the import's guess).
+    pub journeys_declared: bool,
 }
 
 impl Imported {
@@ -96,6 +98,7 @@ pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<
                     object: path.clone(),
                     why: format!("ignored by the policy's import pattern `{}`", pattern.text),
                     source: path.clone(),
+                    runs: false,
                 });
                 continue;
             }
@@ -115,7 +118,7 @@ pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<
                 None => skipped.push(spof_import::Unmapped {
                     object: path.clone(),
                     why: "not recognised as a Kubernetes, compose, Terraform, Backstage or Structurizr file".into(),
-                    source: path,
+                    source: path, runs: false,
                 }),
             }
         }
@@ -192,6 +195,7 @@ pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<
             report,
             notes: Vec::new(),
             components,
+            journeys_declared: false,
         });
     }
     let files: Vec<SourceFile> = overlays
@@ -221,6 +225,13 @@ pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<
         ));
         message
     })?;
+    // A top-level `journeys:` key with entries in an overlay declares journeys.
+    let journeys_declared = files.iter().any(|f| {
+        f.text.lines().any(|l| {
+            l.strip_prefix("journeys:")
+                .is_some_and(|rest| !matches!(rest.trim(), "{}" | "~" | "null"))
+        })
+    });
     Ok(Imported {
         text,
         origins: Some(origins),
@@ -228,6 +239,7 @@ pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<
         report,
         notes,
         components,
+        journeys_declared,
     })
 }
 
@@ -347,6 +359,7 @@ fn merge(imports: Vec<(Format, Vec<String>, Import)>) -> Result<(ModelDoc, Impor
         report.unmapped.extend(import.report.unmapped);
         report.unresolved.extend(import.report.unresolved);
         report.not_modelled.extend(import.report.not_modelled);
+        report.entry_points.extend(import.report.entry_points);
     }
     Ok((doc, report))
 }

@@ -621,12 +621,20 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
             finding.span = None;
         }
     }
+    // What the import leaves unjudged: said first, and the run does not pass with it.
+    let coverage = imported
+        .as_ref()
+        .map(|i| spof_import::coverage::assess(&i.report, model, i.journeys_declared));
     let mut options = Options {
         file: loaded.file.clone(),
         journey,
         fail_on: FailOn::effective(args.fail_on, policy.as_ref()),
         color: color && args.output.is_none(),
         baseline: None,
+        incomplete: coverage
+            .as_ref()
+            .map(|c| c.reasons.clone())
+            .unwrap_or_default(),
     };
     if let Some((file, before)) = baseline {
         let after = spof_report::baseline::Snapshot::of_report(model, &report, &options);
@@ -647,7 +655,7 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         CheckFormat::Json => {
             let import = imported
                 .as_ref()
-                .map(|i| spof_report::import::wire(&i.report, &i.notes));
+                .map(|i| spof_report::import::wire(&i.report, &i.notes, coverage.as_ref()));
             let write = |writer: &mut dyn std::io::Write| {
                 spof_report::json::write_check(
                     writer,
@@ -954,16 +962,26 @@ fn run_import(args: ImportArgs, stderr_color: bool) -> Result<ExitCode> {
         &imported.report,
         &imported.notes,
     ));
-    if let Some(path) = &args.report {
-        let json = spof_report::import::json(&imported.report, &imported.notes);
-        files::write_new(path, &json, args.force).map_err(Failure)?;
-    }
     let file = inputs
         .iter()
         .map(|i| i.path.as_str())
         .collect::<Vec<_>>()
         .join(", ");
     let (model, _) = read_imported(&imported, &file, false, stderr_color)?;
+    // What a check of this model would leave unjudged, said now: `spof check` on the written
+    // file no longer knows it was imported.
+    let coverage =
+        spof_import::coverage::assess(&imported.report, &model, imported.journeys_declared);
+    for reason in &coverage.reasons {
+        err(&format!("\nwarning: incomplete import: {reason}"));
+    }
+    if !coverage.reasons.is_empty() {
+        err("\n");
+    }
+    if let Some(path) = &args.report {
+        let json = spof_report::import::json(&imported.report, &imported.notes, Some(&coverage));
+        files::write_new(path, &json, args.force).map_err(Failure)?;
+    }
     if args.output == "-" {
         out(&imported.text);
     } else {

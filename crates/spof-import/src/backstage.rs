@@ -95,6 +95,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 object: file.path.clone(),
                 why: "not a YAML catalog file and no Location lists it: skipped".into(),
                 source: file.path.clone(),
+                runs: false,
             });
         }
     }
@@ -105,6 +106,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             why: "a document that is not a Backstage entity (no apiVersion and kind): skipped"
                 .into(),
             source: files[i].path.clone(),
+            runs: false,
         });
     }
     if !locations.is_empty() {
@@ -116,6 +118,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 .map(|(_, s)| s.clone())
                 .collect::<Vec<_>>()
                 .join(", "),
+            runs: false,
         });
     }
     let mut builder = Builder {
@@ -392,6 +395,7 @@ impl Builder {
                     object: e.display(),
                     why: format!("defined twice; the first definition ({first}) is used"),
                     source: e.source(),
+                    runs: false,
                 });
                 continue;
             }
@@ -465,6 +469,7 @@ impl Builder {
                 },
                 why,
                 source: sources.join(", "),
+                runs: false,
             });
         }
         // Dependencies, now that every component exists.
@@ -596,7 +601,7 @@ impl Builder {
                 why: format!(
                     "a {component_type}: it runs inside (or beside) the components that use it, not on its own"
                 ),
-                source: e.source(),
+                source: e.source(), runs: false,
             });
             return;
         }
@@ -681,6 +686,7 @@ impl Builder {
                     object: api.display(),
                     why: "an API that no component in the input provides or consumes".into(),
                     source: api.source(),
+                    runs: false,
                 });
             }
         }

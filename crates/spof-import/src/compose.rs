@@ -108,6 +108,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 why: "not a compose file (no top-level `services:`), and no service reads it"
                     .into(),
                 source: file.path.clone(),
+                runs: false,
             });
         }
     }
@@ -474,7 +475,7 @@ fn project<'a>(composes: &'a [(&'a SourceFile, Yaml)], report: &mut ImportReport
                     ),
                     None => "defined in a file the project only extends from, and no service extends it".into(),
                 },
-                source: format!("{}:{}", file.path, key.line),
+                source: format!("{}:{}", file.path, key.line), runs: false,
             });
         }
     }
@@ -583,6 +584,8 @@ struct Importer<'a, 'r> {
     profiled: BTreeSet<usize>,
     /// Services that publish a port, and how.
     published: BTreeMap<usize, String>,
+    /// Components that are load generators (test clients of the system).
+    load_generators: BTreeSet<String>,
     /// Component name of each service (pools share one).
     component_of: Vec<String>,
 }
@@ -610,6 +613,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                         object: format!("service {name}"),
                         why: format!("a service is a mapping, not {}", value.type_name()),
                         source: place,
+                        runs: false,
                     });
                     continue;
                 }
@@ -676,6 +680,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             used_files: BTreeSet::new(),
             profiled: BTreeSet::new(),
             published: BTreeMap::new(),
+            load_generators: BTreeSet::new(),
             component_of: vec![String::new(); count],
         }
     }
@@ -1089,6 +1094,19 @@ impl<'a, 'r> Importer<'a, 'r> {
                 source: service.source.clone(),
             });
         }
+        if infer::is_load_generator(&name, "")
+            || image
+                .as_deref()
+                .is_some_and(|i| infer::is_load_generator("", i))
+        {
+            self.load_generators.insert(name.clone());
+            self.report.inferred.push(Inferred {
+                from: name.clone(),
+                to: "journey: none".into(),
+                evidence: "a load generator (from its name or image): a test client of the system, not an entry point or part of a journey; what calls it does not need it".into(),
+                source: service.source.clone(),
+            });
+        }
         if let Some(port) = published_port(service) {
             self.published.insert(s, port.clone());
             if c.kind == "service" {
@@ -1287,19 +1305,32 @@ impl<'a, 'r> Importer<'a, 'r> {
         }
         for ((from, to), (mut evidence, optional)) in merged {
             evidence.dedup();
-            let monitoring = self
+            let to_monitoring = self
                 .doc
                 .components
                 .get(&to)
                 .is_some_and(|c| c.kind == "monitoring");
+            let from_monitoring = self
+                .doc
+                .components
+                .get(&from)
+                .is_some_and(|c| c.kind == "monitoring");
+            let to_load_generator = self.load_generators.contains(&to);
+            let monitoring = to_monitoring || from_monitoring || to_load_generator;
             let mut text = evidence[0].clone();
             if evidence.len() > 1 {
                 text.push_str(&format!(" (and {} more)", evidence.len() - 1));
             }
-            if monitoring {
+            if to_monitoring {
                 text.push_str(
                     "; optional: monitoring (traces, metrics) is not on the request path",
                 );
+            } else if from_monitoring {
+                text.push_str(
+                    "; optional: monitoring polls or scrapes its targets (a lost target loses its metrics, not the monitor)",
+                );
+            } else if to_load_generator {
+                text.push_str("; optional: a load generator is a test client, nothing needs it");
             }
             self.report.inferred.push(Inferred {
                 from: from.clone(),
@@ -1382,6 +1413,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             }
             let name = self.component_of[s].clone();
             if self.doc.components[&name].kind == "monitoring"
+                || self.load_generators.contains(&name)
                 || !entry_components.insert(name.clone())
             {
                 continue;
@@ -1400,9 +1432,11 @@ impl<'a, 'r> Importer<'a, 'r> {
         }
         let mut reached = BTreeSet::new();
         let mut stack: Vec<String> = entry_components.iter().cloned().collect();
+        // What monitoring polls is not reached through it, nor called by it for this.
         while let Some(c) = stack.pop() {
             if reached.insert(c.clone())
                 && let Some(component) = self.doc.components.get(&c)
+                && component.kind != "monitoring"
             {
                 stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
             }
@@ -1411,6 +1445,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             .doc
             .components
             .values()
+            .filter(|c| c.kind != "monitoring")
             .flat_map(|c| c.depends_on.iter().map(|d| d.component.clone()))
             .collect();
         let profiled: BTreeSet<String> = self
@@ -1422,6 +1457,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             if reached.contains(name)
                 || called.contains(name)
                 || profiled.contains(name)
+                || self.load_generators.contains(name)
                 || matches!(component.kind.as_str(), "monitoring" | "deploy_pipeline")
             {
                 continue;
@@ -1469,6 +1505,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             );
             return;
         }
+        self.report.entry_points = entry_components.iter().cloned().collect();
         journeys.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, journey) in journeys {
             self.doc.journeys.insert(name, journey);

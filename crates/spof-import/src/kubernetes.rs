@@ -34,6 +34,8 @@ use crate::{
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod operators;
+
 /// How long Kubernetes takes to restart or reschedule a pod: the repair time of a
 /// controller-managed workload.
 const POD_RESTART: &str = "1m";
@@ -70,7 +72,6 @@ pub(crate) const UNREAD: Unread = Unread {
         "securityContext",
         "livenessProbe",
         "startupProbe",
-        "apiVersion",
         "ports",
         "volumeMounts",
         "tolerations",
@@ -149,6 +150,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             collect(&file.path, document, &mut objects, &mut report);
         }
     }
+    read_custom_resources(&mut objects, &mut report);
     let mut import = Importer::new(objects, report).run();
     import.make_usable();
     Ok(import)
@@ -164,6 +166,21 @@ struct Object {
     /// The line of `kind:`.
     line: u32,
     node: Yaml,
+    /// The API group (`apps`, `monitoring.coreos.com`; empty for the core group).
+    group: String,
+    /// A custom resource that runs pods (an operator's, or one with `spec.replicas`).
+    custom: Option<Custom>,
+}
+
+/// A custom resource read as a workload.
+struct Custom {
+    /// The operator's table row; `None` for a kind the importer does not know.
+    row: Option<&'static operators::Operated>,
+    replicas: u64,
+    /// The labels on its pods.
+    labels: BTreeMap<String, String>,
+    /// For a part of another resource (a Strimzi KafkaNodePool): that resource's object.
+    part_of: Option<usize>,
 }
 
 impl Object {
@@ -191,6 +208,7 @@ fn collect(file: &str, document: Yaml, objects: &mut Vec<Object>, report: &mut I
                 document.type_name()
             ),
             source: place,
+            runs: false,
         });
         return;
     }
@@ -203,6 +221,7 @@ fn collect(file: &str, document: Yaml, objects: &mut Vec<Object>, report: &mut I
             object: format!("document at line {}", document.line),
             why: "no kind: not a Kubernetes object".into(),
             source: place,
+            runs: false,
         });
         return;
     };
@@ -228,7 +247,7 @@ fn collect(file: &str, document: Yaml, objects: &mut Vec<Object>, report: &mut I
             } else {
                 "no metadata.name".into()
             },
-            source: format!("{file}:{line}"),
+            source: format!("{file}:{line}"), runs: false,
         });
         return;
     };
@@ -236,6 +255,18 @@ fn collect(file: &str, document: Yaml, objects: &mut Vec<Object>, report: &mut I
         .and_then(|m| m.get("namespace"))
         .and_then(Yaml::text)
         .unwrap_or_default();
+    let group = document
+        .get("apiVersion")
+        .and_then(Yaml::as_str)
+        .and_then(|v| v.split_once('/'))
+        .map(|(group, _)| group.to_string())
+        .unwrap_or_default();
+    // A Knative Service is a workload, not a Kubernetes Service.
+    let kind = if group == "serving.knative.dev" && kind == "Service" {
+        "KnativeService".to_string()
+    } else {
+        kind
+    };
     objects.push(Object {
         kind,
         name,
@@ -243,7 +274,131 @@ fn collect(file: &str, document: Yaml, objects: &mut Vec<Object>, report: &mut I
         file: file.to_string(),
         line,
         node: document,
+        group,
+        custom: None,
     });
+}
+
+/// Reads the custom resources that run pods: those of the operators in the table (with the
+/// Services each operator makes, so that their host names resolve), and any other with
+/// `spec.replicas`. Strimzi KafkaNodePools count the brokers of their Kafka.
+fn read_custom_resources(objects: &mut Vec<Object>, report: &mut ImportReport) {
+    // Brokers of each Strimzi cluster (namespace, name) from its node pools.
+    let mut pools: BTreeMap<(String, String), (u64, Vec<usize>)> = BTreeMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        if o.group != "kafka.strimzi.io" || o.kind != "KafkaNodePool" {
+            continue;
+        }
+        let Some(cluster) = o
+            .node
+            .at(&["metadata", "labels", "strimzi.io/cluster"])
+            .and_then(Yaml::text)
+        else {
+            continue;
+        };
+        let broker = o
+            .node
+            .at(&["spec", "roles"])
+            .is_none_or(|roles| roles.items().iter().any(|r| r.as_str() == Some("broker")));
+        let replicas = o
+            .node
+            .at(&["spec", "replicas"])
+            .and_then(Yaml::as_int)
+            .map_or(0, |n| n.clamp(0, i128::from(u32::MAX)) as u64);
+        let entry = pools.entry((o.namespace.clone(), cluster)).or_default();
+        if broker {
+            entry.0 += replicas;
+        }
+        entry.1.push(i);
+    }
+    let mut services: BTreeSet<(String, String)> = objects
+        .iter()
+        .filter(|o| o.kind == "Service")
+        .map(|o| (o.namespace.clone(), o.name.clone()))
+        .collect();
+    let mut made: Vec<Object> = Vec::new();
+    for i in 0..objects.len() {
+        let o = &objects[i];
+        if WORKLOADS.contains(&o.kind.as_str())
+            || !operators::is_custom(&o.group)
+            || pools.values().any(|(_, parts)| parts.contains(&i))
+        {
+            continue;
+        }
+        let row = operators::operated(&o.group, &o.kind);
+        let replicas = match row {
+            Some(row) => operators::count(row, &o.node).or_else(|| {
+                pools
+                    .get(&(o.namespace.clone(), o.name.clone()))
+                    .map(|p| p.0)
+            }),
+            None => o
+                .node
+                .at(&["spec", "replicas"])
+                .and_then(Yaml::as_int)
+                .map(|n| n.clamp(0, i128::from(u32::MAX)) as u64),
+        };
+        let Some(replicas) = replicas else {
+            continue;
+        };
+        if replicas == 0 {
+            report.unmapped.push(Unmapped {
+                object: o.id(),
+                why: "a custom resource that runs no pod (a count of 0, or none stated)".into(),
+                source: o.source(),
+                runs: false,
+            });
+            continue;
+        }
+        let mut labels = pod_labels(o);
+        if let Some(row) = row {
+            labels.extend(
+                row.labels
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), operators::named(v, &o.name))),
+            );
+            let pairs: Vec<(String, String)> = row
+                .labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), operators::named(v, &o.name)))
+                .collect();
+            for pattern in row.services {
+                let name = operators::named(pattern, &o.name);
+                if !services.insert((o.namespace.clone(), name.clone())) {
+                    continue;
+                }
+                made.push(Object {
+                    kind: "Service".into(),
+                    name,
+                    namespace: o.namespace.clone(),
+                    file: o.file.clone(),
+                    line: o.line,
+                    node: operators::service_node(&pairs, o.line),
+                    group: String::new(),
+                    custom: None,
+                });
+            }
+        }
+        if row.is_some_and(|r| r.kind == "Kafka")
+            && let Some((_, parts)) = pools.get(&(o.namespace.clone(), o.name.clone()))
+        {
+            for &p in parts {
+                objects[p].custom = Some(Custom {
+                    row: None,
+                    replicas: 0,
+                    labels: BTreeMap::new(),
+                    part_of: Some(i),
+                });
+            }
+        }
+        objects[i].custom = Some(Custom {
+            row,
+            replicas,
+            labels,
+            part_of: None,
+        });
+    }
+    objects.extend(made);
 }
 
 /// The value of `key` in a mapping, taken out of it.
@@ -423,6 +578,8 @@ struct Importer {
     budgets_other: Vec<usize>,
     /// PersistentVolumes.
     volumes: Vec<usize>,
+    /// Components that are load generators (test clients of the system).
+    load_generators: BTreeSet<String>,
 }
 
 impl Importer {
@@ -495,6 +652,7 @@ impl Importer {
             budgets_by_label,
             budgets_other,
             volumes,
+            load_generators: BTreeSet::new(),
         }
     }
 
@@ -534,7 +692,7 @@ impl Importer {
             .objects
             .iter()
             .enumerate()
-            .filter(|(_, o)| WORKLOADS.contains(&o.kind.as_str()))
+            .filter(|(_, o)| is_workload(o))
             .map(|(i, o)| ((o.kind.as_str(), o.namespace.as_str(), o.name.as_str()), i))
             .collect();
         // The topmost owner in the input of each owned workload.
@@ -558,7 +716,7 @@ impl Importer {
         let mut top = Vec::new();
         let mut pod_groups: BTreeMap<(String, String, String), Vec<usize>> = BTreeMap::new();
         for (i, o) in self.objects.iter().enumerate() {
-            if !WORKLOADS.contains(&o.kind.as_str()) {
+            if !is_workload(o) {
                 continue;
             }
             if let Some(owner) = top_owner(i) {
@@ -588,6 +746,7 @@ impl Importer {
                         "scaled to zero (replicas: 0): nothing runs".into()
                     },
                     source: o.source(),
+                    runs: false,
                 });
                 continue;
             }
@@ -598,6 +757,7 @@ impl Importer {
                     object: o.id(),
                     why: "suspended (spec.suspend: true): it starts no Job".into(),
                     source: o.source(),
+                    runs: false,
                 });
                 continue;
             }
@@ -673,6 +833,7 @@ impl Importer {
                         object: o.id(),
                         why: format!("owned by {}, which is not mapped", self.objects[owner].id()),
                         source: o.source(),
+                        runs: false,
                     });
                 }
             }
@@ -1034,8 +1195,13 @@ impl Importer {
                 evidence: format!("{what}: batch work, not on a request path"),
                 source: o.source(),
             });
-        } else if let Some(image) = images.first() {
-            if let Some((kind, word)) = infer::kind_from_image(image) {
+        } else if !images.is_empty() {
+            let names: Vec<String> = containers
+                .iter()
+                .filter(|c| c.get("image").and_then(Yaml::text).is_some())
+                .map(|c| c.get("name").and_then(Yaml::text).unwrap_or_default())
+                .collect();
+            if let Some((kind, word, image)) = infer::kind_from_containers(&names, &images) {
                 c.kind = kind.into();
                 inferred.push(Inferred {
                     from: name.clone(),
@@ -1052,6 +1218,61 @@ impl Importer {
                     source: o.source(),
                 });
             }
+        }
+
+        if let Some(custom) = &o.custom {
+            match custom.row {
+                Some(row) => {
+                    // A Knative Service's kind is its image's, as for any workload.
+                    if row.model_kind != "service" {
+                        c.kind = row.model_kind.into();
+                    }
+                    inferred.push(Inferred {
+                        from: name.clone(),
+                        to: format!("kind: {}, replicas: {}", row.model_kind, custom.replicas),
+                        evidence: format!(
+                            "custom resource {} of {}: its operator runs {} pod{}{}",
+                            o.kind,
+                            o.group,
+                            custom.replicas,
+                            if custom.replicas == 1 { "" } else { "s" },
+                            row.failover.map(|f| format!("; {f}")).unwrap_or_default()
+                        ),
+                        source: o.source(),
+                    });
+                    if row.failover.is_some() && custom.replicas > 1 && c.kind == "database" {
+                        c.failover = Some("automatic".into());
+                    }
+                    notes.push(format!(
+                        "{name}: run by the operator of {} (not judged): while it is down the running pods go on, but changes, scaling and the repairs and failovers it drives stop ({})",
+                        o.group,
+                        o.source()
+                    ));
+                }
+                None => {
+                    inferred.push(Inferred {
+                        from: name.clone(),
+                        to: format!("replicas: {}", custom.replicas),
+                        evidence: format!(
+                            "custom resource {} of {} with spec.replicas: a kind the importer does not know, read as a workload of that many pods (its kind guessed, its pods' labels and Services unknown)",
+                            o.kind, o.group
+                        ),
+                        source: o.source(),
+                    });
+                }
+            }
+        }
+        if !wl.batch
+            && (infer::is_load_generator(&name, "")
+                || images.iter().any(|i| infer::is_load_generator("", i)))
+        {
+            self.load_generators.insert(name.clone());
+            inferred.push(Inferred {
+                from: name.clone(),
+                to: "journey: none".into(),
+                evidence: "a load generator (from its name or image): a test client of the system, not an entry point or part of a journey; what calls it does not need it".into(),
+                source: o.source(),
+            });
         }
 
         // Replicas.
@@ -1091,17 +1312,21 @@ impl Importer {
         }
         c.replicas = Some(replicas);
 
-        // min_healthy from a PodDisruptionBudget.
+        // min_healthy from a PodDisruptionBudget, read as Kubernetes reads it: the pods a
+        // voluntary disruption (a node drain) must leave running.
         if let Some((p, min)) = self.disruption_budget(w, replicas) {
             let pdb = &self.objects[p];
             inferred.push(Inferred {
                 from: name.clone(),
-                to: format!("min_healthy: {min}"),
+                to: format!("min_healthy: {}", min.max(1)),
                 evidence: format!(
-                    "PodDisruptionBudget {} says {} of {replicas} pods must stay up{}",
+                    "PodDisruptionBudget {} says {} of {replicas} pod{} must stay up{}",
                     pdb.name,
                     min,
-                    if min == replicas {
+                    if replicas == 1 { "" } else { "s" },
+                    if min == 0 {
+                        " (it lets every pod go)"
+                    } else if min == replicas {
                         " (every pod: one lost pod is an outage by its own statement)"
                     } else {
                         ""
@@ -1109,6 +1334,26 @@ impl Importer {
                 ),
                 source: pdb.source(),
             });
+            if replicas == 1 {
+                notes.push(format!(
+                    "{name}: PodDisruptionBudget {} is on a single replica: it protects nothing (the one pod is the whole service, and {}) ({})",
+                    pdb.name,
+                    if min == 0 {
+                        "the budget lets a drain take it"
+                    } else {
+                        "the budget blocks every drain of its node instead"
+                    },
+                    pdb.source()
+                ));
+            }
+            if min >= replicas && replicas > 0 {
+                notes.push(format!(
+                    "{name}: PodDisruptionBudget {} blocks every drain: it keeps all {replicas} pod{} up, so no node running one can be drained for maintenance until the budget is changed ({})",
+                    pdb.name,
+                    if replicas == 1 { "" } else { "s" },
+                    pdb.source()
+                ));
+            }
             if min > 1 {
                 c.min_healthy = Some(min);
             }
@@ -1117,7 +1362,12 @@ impl Importer {
 
         // Health checks.
         let readiness = containers.iter().any(|c| c.get("readinessProbe").is_some());
-        if replicas > 1 && !readiness && !containers.is_empty() && !wl.batch {
+        if o.kind == "DaemonSet" {
+            notes.push(format!(
+                "{name}: a DaemonSet runs one agent per node, each serving its own node: not a pool behind a balancer; a dead agent affects the pods of its node only ({})",
+                o.source()
+            ));
+        } else if replicas > 1 && !readiness && !containers.is_empty() && !wl.batch {
             c.health_check = Some(false);
             inferred.push(Inferred {
                 from: name.clone(),
@@ -1317,7 +1567,7 @@ impl Importer {
                 let unavailable = count(spec.get("maxUnavailable")?, true)?;
                 replicas.saturating_sub(unavailable)
             };
-            Some((i, min.clamp(1, replicas)))
+            Some((i, min.min(replicas)))
         })
     }
 
@@ -1604,10 +1854,25 @@ impl Importer {
                 }
             }
         }
+        // `$(VAR)` in a command or its arguments is the container's variable, as Kubernetes
+        // expands it.
+        let literal_env: HashMap<String, String> = container
+            .get("env")
+            .map(Yaml::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| {
+                Some((
+                    e.get("name").and_then(Yaml::text)?,
+                    e.get("value").and_then(Yaml::text)?,
+                ))
+            })
+            .collect();
         for key in ["command", "args"] {
             let mut host_flag = false;
             for item in container.get(key).map(Yaml::items).unwrap_or_default() {
                 let Some(text) = item.text() else { continue };
+                let text = expand_variables(&text, &literal_env);
                 let multi_line = text.contains('\n');
                 if multi_line {
                     push_lines(values, key, &text, item.line, &o.file, false);
@@ -1957,19 +2222,32 @@ impl Importer {
         for ((from, to), mut evidence) in edges {
             evidence.dedup();
             let name = self.workloads[from].name.clone();
-            let optional = self
+            let to_monitoring = self
                 .doc
                 .components
                 .get(&to)
                 .is_some_and(|c| c.kind == "monitoring");
+            let from_monitoring = self
+                .doc
+                .components
+                .get(&name)
+                .is_some_and(|c| c.kind == "monitoring");
+            let to_load_generator = self.load_generators.contains(&to);
+            let optional = to_monitoring || from_monitoring || to_load_generator;
             let mut text = evidence[0].clone();
             if evidence.len() > 1 {
                 text.push_str(&format!(" (and {} more)", evidence.len() - 1));
             }
-            if optional {
+            if to_monitoring {
                 text.push_str(
                     "; optional: monitoring (traces, metrics) is not on the request path",
                 );
+            } else if from_monitoring {
+                text.push_str(
+                    "; optional: monitoring polls or scrapes its targets (a lost target loses its metrics, not the monitor)",
+                );
+            } else if to_load_generator {
+                text.push_str("; optional: a load generator is a test client, nothing needs it");
             }
             self.report.inferred.push(Inferred {
                 from: name.clone(),
@@ -2046,9 +2324,14 @@ impl Importer {
                 .workloads
                 .iter()
                 .map(|&w| self.workloads[w].name.clone())
+                .filter(|n| !self.load_generators.contains(n))
                 .collect();
             path.sort();
             path.dedup();
+            if path.is_empty() {
+                // A load generator's own web page: not a user journey.
+                continue;
+            }
             entry_components.extend(path.iter().cloned());
             stack.extend(path.iter().cloned());
             journeys.push((
@@ -2060,22 +2343,31 @@ impl Importer {
                 },
             ));
         }
+        self.report.entry_points = entry_components.iter().cloned().collect();
         while let Some(c) = stack.pop() {
             if !reached.insert(c.clone()) {
                 continue;
             }
-            if let Some(component) = self.doc.components.get(&c) {
+            // What monitoring polls is not reached through it.
+            if let Some(component) = self.doc.components.get(&c)
+                && component.kind != "monitoring"
+            {
                 stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
             }
         }
+        // Calls by monitoring (its targets) make nothing part of another journey.
         let called: BTreeSet<&str> = self
             .doc
             .components
             .values()
+            .filter(|c| c.kind != "monitoring")
             .flat_map(|c| c.depends_on.iter().map(|d| d.component.as_str()))
             .collect();
         let mut background = Vec::new();
         for (name, component) in &self.doc.components {
+            if self.load_generators.contains(name) {
+                continue;
+            }
             if reached.contains(name)
                 || called.contains(name.as_str())
                 || matches!(component.kind.as_str(), "monitoring" | "deploy_pipeline")
@@ -2195,6 +2487,11 @@ impl Importer {
                 continue;
             }
             let mut components: BTreeSet<String> = self.used.get(&i).cloned().unwrap_or_default();
+            if let Some(owner) = o.custom.as_ref().and_then(|c| c.part_of)
+                && let Some(w) = self.workloads.iter().find(|w| w.object == owner)
+            {
+                components.insert(w.name.clone());
+            }
             match o.kind.as_str() {
                 "Service" => {
                     if self.externals.contains_key(&i) {
@@ -2206,6 +2503,7 @@ impl Importer {
                             object: o.id(),
                             why: "an ExternalName Service that nothing in the input uses".into(),
                             source: o.source(),
+                            runs: false,
                         });
                         continue;
                     }
@@ -2232,6 +2530,7 @@ impl Importer {
                             object: o.id(),
                             why: "routes to no workload in the input".into(),
                             source: o.source(),
+                            runs: false,
                         });
                         continue;
                     }
@@ -2239,10 +2538,19 @@ impl Importer {
                 _ => {}
             }
             if components.is_empty() {
+                let runs = operators::is_custom(&o.group) && operators::looks_running(&o.node);
                 unmapped.push(Unmapped {
                     object: o.id(),
-                    why: unmapped_reason(&o.kind),
+                    why: if runs {
+                        format!(
+                            "custom resource {} of {}: its operator may run pods, which the importer does not know how to count; add them in an overlay",
+                            o.kind, o.group
+                        )
+                    } else {
+                        unmapped_reason(&o.kind)
+                    },
                     source: o.source(),
+                    runs,
                 });
             }
             for component in components {
@@ -2390,10 +2698,15 @@ fn roots(doc: &ModelDoc) -> Vec<String> {
         .enumerate()
         .map(|(i, n)| (n.as_str(), i))
         .collect();
+    // Monitoring's calls to its targets make no target a non-root (as the model reader's
+    // implicit journey).
     let edges: Vec<Vec<usize>> = doc
         .components
         .values()
         .map(|c| {
+            if c.kind == "monitoring" {
+                return Vec::new();
+            }
             c.depends_on
                 .iter()
                 .filter_map(|d| index.get(d.component.as_str()).copied())
@@ -2514,6 +2827,9 @@ fn pod_spec(o: &Object) -> Option<&Yaml> {
 
 /// The labels of a workload's pods.
 fn pod_labels(o: &Object) -> BTreeMap<String, String> {
+    if let Some(custom) = &o.custom {
+        return custom.labels.clone();
+    }
     let labels = match o.kind.as_str() {
         "Pod" => o.node.at(&["metadata", "labels"]),
         "CronJob" => o.node.at(&[
@@ -2529,9 +2845,18 @@ fn pod_labels(o: &Object) -> BTreeMap<String, String> {
     labels.map(string_map).unwrap_or_default()
 }
 
+/// Whether an object is a workload: a kind of Kubernetes' own, or a custom resource that
+/// runs pods (not a part of another one).
+fn is_workload(o: &Object) -> bool {
+    WORKLOADS.contains(&o.kind.as_str()) || o.custom.as_ref().is_some_and(|c| c.part_of.is_none())
+}
+
 /// The pods a workload runs at a time: `spec.replicas`, or for a Job the pods it runs in
-/// parallel (`parallelism`, default 1).
+/// parallel (`parallelism`, default 1); a custom resource's count as its operator reads it.
 fn spec_replicas(o: &Object) -> Option<u64> {
+    if let Some(custom) = &o.custom {
+        return Some(custom.replicas);
+    }
     let path: &[&str] = match o.kind.as_str() {
         "Pod" | "DaemonSet" => return Some(1),
         "Job" => &["spec", "parallelism"],
@@ -2908,6 +3233,42 @@ fn push_lines(
             place: format!("{file}:{}", line as usize + 1 + i),
         });
     }
+}
+
+/// `$(NAME)` replaced by the variable's value where the container sets it; `$$(NAME)` is
+/// kept as `$(NAME)`, and a variable it does not set is left as written (Kubernetes' rules).
+fn expand_variables(text: &str, env: &HashMap<String, String>) -> String {
+    if !text.contains("$(") || env.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("$(") {
+        // A hostile input (a large value referenced many times) is not expanded without end.
+        if out.len() > 100_000 {
+            break;
+        }
+        if rest[..i].ends_with('$') {
+            out.push_str(&rest[..i - 1]);
+            out.push_str("$(");
+            rest = &rest[i + 2..];
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find(')') {
+            Some(end) if env.contains_key(&after[..end]) => {
+                out.push_str(&env[&after[..end]]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("$(");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn capitalise(text: &str) -> String {

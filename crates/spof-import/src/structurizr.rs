@@ -85,6 +85,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             object: other.path.clone(),
             why: "not the workspace file: skipped".into(),
             source: other.path.clone(),
+            runs: false,
         });
     }
     Ok(import)
@@ -525,6 +526,7 @@ impl Reader {
             object: object.to_string(),
             why: why.to_string(),
             source: self.at(line),
+            runs: false,
         });
     }
 
@@ -1253,6 +1255,7 @@ impl<'r> Mapper<'r> {
                         chosen.map(|c| self.el(c).name.clone()).unwrap_or_default()
                     ),
                     source: self.at(self.el(e).line),
+                    runs: false,
                 });
             }
         }
@@ -1291,6 +1294,7 @@ impl<'r> Mapper<'r> {
                     object: format!("container {}", self.label(i)),
                     why: "runs on each user's own device: not a shared failure point".into(),
                     source: self.at(e.line),
+                    runs: false,
                 });
                 continue;
             }
@@ -1361,7 +1365,7 @@ impl<'r> Mapper<'r> {
                     self.report.unmapped.push(Unmapped {
                         object: format!("infrastructureNode {}", e.name),
                         why: "no relationship puts it on a request path (a server process hosting an instance shares its fate)".into(),
-                        source: self.at(e.line),
+                        source: self.at(e.line), runs: false,
                     });
                     continue;
                 }
@@ -1383,6 +1387,7 @@ impl<'r> Mapper<'r> {
                         place.join(" > ")
                     ),
                     source: self.at(e.line),
+                    runs: false,
                 });
                 continue;
             }
@@ -1872,7 +1877,7 @@ impl<'r> Mapper<'r> {
                         } else {
                             "one end is not deployed in the mapped environment (or runs on users' devices)".into()
                         },
-                        source: self.at(rel.line),
+                        source: self.at(rel.line), runs: false,
                     });
                 }
             }
@@ -1929,6 +1934,7 @@ impl<'r> Mapper<'r> {
                         object: format!("{} {}", kind_word(e.kind), self.label(i)),
                         why: format!("not deployed in {env}, and nothing deployed there uses it"),
                         source: self.at(e.line),
+                        runs: false,
                     });
                 }
                 _ => {}
@@ -1939,6 +1945,7 @@ impl<'r> Mapper<'r> {
                 object: format!("person ({})", people.len()),
                 why: "users and staff: the start of journeys, not failure points".into(),
                 source: people.join(", "),
+                runs: false,
             });
         }
     }

@@ -4,7 +4,9 @@
 //! balancers with their listeners and target groups, RDS instances and Aurora/Neptune/DocumentDB
 //! clusters, ElastiCache, OpenSearch, Lambda, ECS, EKS, NAT gateways with the route tables that
 //! choose them, Route 53 zones and records, CloudFront and, when something uses them, managed
-//! regional services (S3, SQS, DynamoDB...).
+//! regional services (S3, SQS, DynamoDB...). The main Google Cloud and Azure resources are
+//! mapped too (`clouds.rs`). Each resource is in the region of its own provider
+//! configuration.
 //!
 //! Links between resources are read from known values first (ids, ARNs, names, DNS names) and,
 //! where a fresh plan does not know them, from the `configuration` section's expression
@@ -21,6 +23,8 @@ use crate::{
 use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+mod clouds;
 
 /// Reads Terraform JSON plans or state and maps their AWS resources to a model.
 pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
@@ -432,6 +436,8 @@ const IDENTITY_KEYS: &[&str] = &[
     "zone_id",
     "allocation_id",
     "function_name",
+    "self_link",
+    "instance_group",
 ];
 
 /// Values worth finding inside strings (user data, environment): endpoints and addresses.
@@ -1008,15 +1014,14 @@ impl<'a> Tf<'a> {
     fn provider_region(&self, r: usize) -> Option<String> {
         let res = &self.res[r];
         let key = res.provider_key.as_deref().unwrap_or("aws");
-        let provider = self
-            .configuration(res.file)?
-            .get("provider_config")?
-            .get(key)
-            .or_else(|| {
-                self.configuration(res.file)?
-                    .get("provider_config")?
-                    .get("aws")
-            })?;
+        self.provider_config_region(res.file, key)
+            .or_else(|| self.provider_config_region(res.file, "aws"))
+    }
+
+    /// The region of the provider configuration `key` (`aws`, `aws.west`, `module.m:aws`)
+    /// of a file, when its configuration or variables say it.
+    fn provider_config_region(&self, file: usize, key: &str) -> Option<String> {
+        let provider = self.configuration(file)?.get("provider_config")?.get(key)?;
         let region = provider.get("expressions")?.get("region")?;
         if let Some(s) = region.get("constant_value").and_then(Value::as_str) {
             return Some(s.to_string());
@@ -1024,7 +1029,7 @@ impl<'a> Tf<'a> {
         let refs = region.get("references")?.as_array()?;
         for r in refs.iter().filter_map(Value::as_str) {
             if let Some(name) = r.strip_prefix("var.")
-                && let Some(s) = self.docs[res.file]
+                && let Some(s) = self.docs[file]
                     .root
                     .get("variables")
                     .and_then(|v| v.get(name))
@@ -1300,7 +1305,7 @@ fn unmapped_reason(rtype: &str) -> &'static str {
     {
         "configuration of another resource"
     } else if !rtype.starts_with("aws_") {
-        "provider not supported yet (the importer reads AWS resources)"
+        "provider or type not supported yet (the importer reads AWS resources and the main Google Cloud and Azure ones)"
     } else {
         "type not mapped by the importer yet"
     }
@@ -1342,6 +1347,10 @@ struct Builder<'t, 'a> {
     notes: Vec<String>,
     prefix_files: bool,
     file_regions: Vec<Option<String>>,
+    /// Zones of subnets that are not in the input (or whose zone is unknown there), learned
+    /// from the concrete `availability_zone` of an instance in them: subnet id or address to
+    /// zone.
+    learned_zones: HashMap<String, String>,
 }
 
 impl<'t, 'a> Builder<'t, 'a> {
@@ -1370,6 +1379,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             notes: Vec::new(),
             prefix_files: tf.docs.len() > 1,
             file_regions: Vec::new(),
+            learned_zones: HashMap::new(),
         }
     }
 
@@ -1480,7 +1490,14 @@ impl<'t, 'a> Builder<'t, 'a> {
         let in_file: Vec<usize> = (0..self.tf.res.len())
             .filter(|&i| self.tf.res[i].file == file)
             .collect();
-        if let Some(&first) = in_file.iter().find(|&&i| !self.tf.res[i].data)
+        // The default provider configuration's region; an aliased one (`provider =
+        // aws.west`) is the region of its own resources only.
+        if let Some(region) = self.tf.provider_config_region(file, "aws") {
+            return Some(region);
+        }
+        if let Some(&first) = in_file
+            .iter()
+            .find(|&&i| !self.tf.res[i].data && !is_aliased(self.tf.res[i].provider_key.as_deref()))
             && let Some(region) = self.tf.provider_region(first)
         {
             return Some(region);
@@ -1523,8 +1540,19 @@ impl<'t, 'a> Builder<'t, 'a> {
     }
 
     fn ensure_zone(&mut self, zone: &str, file: usize, description: Option<String>) -> String {
+        let region = self.file_region(file);
+        self.ensure_zone_in(zone, region, description)
+    }
+
+    /// A zone domain, in the region its name says, else in `region`.
+    fn ensure_zone_in(
+        &mut self,
+        zone: &str,
+        region: Option<String>,
+        description: Option<String>,
+    ) -> String {
         if !self.zones.contains_key(zone) {
-            let region = region_of_zone(zone).or_else(|| self.file_region(file));
+            let region = region_of_zone(zone).or(region);
             if let Some(region) = &region {
                 self.ensure_region(region);
             }
@@ -1546,26 +1574,32 @@ impl<'t, 'a> Builder<'t, 'a> {
         match subnet {
             Subnet::Res(i) => {
                 let r = self.res(*i);
-                let file = r.file;
+                let region = self.resource_region(*i);
                 if let Some(zone) = r
                     .str_value("availability_zone")
                     .or_else(|| r.str_value("availability_zone_id"))
                 {
                     let zone = zone.to_string();
-                    return self.ensure_zone(&zone, file, None);
+                    return self.ensure_zone_in(&zone, region, None);
                 }
                 let address = r.address.clone();
+                if let Some(zone) = self.learned_zones.get(&address).cloned() {
+                    return self.ensure_zone_in(&zone, region, None);
+                }
                 let name = format!("zone-of-{address}");
                 self.unknown_zones.entry(name.clone()).or_insert_with(|| {
                     format!("the zone of subnet `{address}` (unknown until applied)")
                 });
-                self.ensure_zone(
+                self.ensure_zone_in(
                     &name,
-                    file,
+                    region,
                     Some(format!("the zone of subnet {address}: not in the input")),
                 )
             }
             Subnet::Id(id) => {
+                if let Some(zone) = self.learned_zones.get(id).cloned() {
+                    return self.ensure_zone(&zone, 0, None);
+                }
                 let name = format!("zone-of-{id}");
                 self.unknown_zones.entry(name.clone()).or_insert_with(|| {
                     format!("the zone of subnet `{id}` (made outside this input)")
@@ -1625,9 +1659,27 @@ impl<'t, 'a> Builder<'t, 'a> {
         zones.into_iter().collect()
     }
 
+    /// The region of one resource: its own provider configuration's (an aliased provider,
+    /// `provider = aws.west`, has its own), else its ARN's, its zone's, or its file's.
+    fn resource_region(&self, i: usize) -> Option<String> {
+        let r = self.res(i);
+        if is_aliased(r.provider_key.as_deref())
+            && let Some(region) = self.tf.provider_region(i)
+        {
+            return Some(region);
+        }
+        if let Some(region) = r
+            .str_value("arn")
+            .and_then(region_of_arn)
+            .or_else(|| r.str_value("availability_zone").and_then(region_of_zone))
+        {
+            return Some(region);
+        }
+        self.file_region(r.file)
+    }
+
     fn region_placement(&mut self, i: usize) -> Vec<String> {
-        let file = self.res(i).file;
-        match self.file_region(file) {
+        match self.resource_region(i) {
             Some(region) => {
                 self.ensure_region(&region);
                 vec![region]
@@ -1642,6 +1694,7 @@ impl<'t, 'a> Builder<'t, 'a> {
         self.file_regions = (0..self.tf.docs.len())
             .map(|f| self.find_region(f))
             .collect();
+        self.learn_subnet_zones();
         self.instances();
         self.auto_scaling_groups();
         self.lambdas_and_containers();
@@ -1654,8 +1707,51 @@ impl<'t, 'a> Builder<'t, 'a> {
         self.volumes();
         self.cloudfront();
         self.route53();
+        self.other_clouds();
         self.payload_dependencies();
         self.subnets_to_zones();
+    }
+
+    /// The zones of subnets the input does not place, from the concrete `availability_zone`
+    /// of an instance in one subnet (a state or a plan with prior state knows it): a concrete
+    /// zone wins over a placeholder `zone-of-SUBNET`.
+    fn learn_subnet_zones(&mut self) {
+        for i in self.of_type(INSTANCE) {
+            let Some(zone) = self
+                .res(i)
+                .str_value("availability_zone")
+                .filter(|z| !z.is_empty())
+            else {
+                continue;
+            };
+            let link = self.tf.links_any(i, &[&["subnet_id"]], SUBNET);
+            let mut subnets: Vec<String> = link
+                .targets
+                .iter()
+                .filter(|&&t| {
+                    let r = self.res(t);
+                    r.str_value("availability_zone").is_none()
+                        && r.str_value("availability_zone_id").is_none()
+                })
+                .map(|&t| self.res(t).address.clone())
+                .collect();
+            subnets.extend(link.unknown.iter().cloned());
+            if link.targets.len() + link.unknown.len() != 1 {
+                continue;
+            }
+            for subnet in subnets {
+                if self
+                    .learned_zones
+                    .insert(subnet.clone(), zone.to_string())
+                    .is_none()
+                {
+                    self.notes.push(format!(
+                        "subnet `{subnet}` is not placed in the input; instance `{}` in it is in {zone}, so the subnet is too",
+                        self.res(i).address
+                    ));
+                }
+            }
+        }
     }
 
     /// EC2 instances; the instances of one counted block become one component.
@@ -1794,8 +1890,8 @@ impl<'t, 'a> Builder<'t, 'a> {
                 desired.map_or("?".into(), |v| v.to_string())
             );
             let mut description = format!(
-                "Auto Scaling group ({sizes}) over {} zone(s); it replaces lost instances by itself",
-                zones.len()
+                "Auto Scaling group ({sizes}) over {}; it replaces lost instances by itself",
+                zone_count(zones.len())
             );
             if health_type == "EC2" {
                 description.push_str(
@@ -1918,8 +2014,8 @@ impl<'t, 'a> Builder<'t, 'a> {
             let mut doc = ComponentDoc {
                 kind: "service".into(),
                 description: Some(format!(
-                    "EKS control plane, managed by AWS across the cluster's subnets ({} zone(s)); workloads are not in the plan",
-                    zones.len()
+                    "EKS control plane, managed by AWS across the cluster's subnets ({}); workloads are not in the plan",
+                    zone_count(zones.len())
                 )),
                 managed: Some(true),
                 source: Some(self.source_for(file, &r.address)),
@@ -2531,10 +2627,10 @@ impl<'t, 'a> Builder<'t, 'a> {
             let mut doc = ComponentDoc {
                 kind: "load_balancer".into(),
                 description: Some(format!(
-                    "{}{} load balancer, managed by AWS in {} zone(s)",
+                    "{}{} load balancer, managed by AWS in {}",
                     if internal { "internal " } else { "" },
                     lb_type,
-                    zones.len()
+                    zone_count(zones.len())
                 )),
                 managed: Some(true),
                 source: Some(self.source_for(file, &self.res(lb).address)),
@@ -2629,8 +2725,8 @@ impl<'t, 'a> Builder<'t, 'a> {
             let mut doc = ComponentDoc {
                 kind: "load_balancer".into(),
                 description: Some(format!(
-                    "classic load balancer, managed by AWS in {} zone(s)",
-                    zones.len()
+                    "classic load balancer, managed by AWS in {}",
+                    zone_count(zones.len())
                 )),
                 managed: Some(true),
                 source: Some(self.source_for(file, &r.address)),
@@ -3742,6 +3838,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 },
                 why,
                 source: addresses.join(", "),
+                runs: false,
             });
         }
         if !data_sources.is_empty() {
@@ -3753,6 +3850,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 object: format!("data sources ({})", data_sources.len()),
                 why: "read for their values (subnet zones, ids, names); not components".into(),
                 source: addresses.join(", "),
+                runs: false,
             });
         }
         // What the format cannot say.
@@ -3808,6 +3906,30 @@ impl<'t, 'a> Builder<'t, 'a> {
             report: self.report,
         }
     }
+}
+
+/// How many zones, in words: none known is said as such, never "0 zone(s)".
+fn zone_count(n: usize) -> String {
+    match n {
+        0 => "zones that are not in the input (placed in the region)".into(),
+        1 => "1 zone".into(),
+        n => format!("{n} zones"),
+    }
+}
+
+/// Whether a provider configuration key names an aliased provider (`aws.west`,
+/// `module.m:aws.west`), which has a configuration of its own.
+fn is_aliased(key: Option<&str>) -> bool {
+    key.is_some_and(|k| {
+        let local = k.rsplit(':').next().unwrap_or(k);
+        local.contains('.')
+    })
+}
+
+/// The region of an ARN (`arn:aws:rds:eu-west-1:...`).
+fn region_of_arn(arn: &str) -> Option<String> {
+    let parts: Vec<&str> = arn.split(':').collect();
+    (parts.len() > 4 && parts[0] == "arn" && !parts[3].is_empty()).then(|| parts[3].to_string())
 }
 
 /// The region of an availability zone name (`us-east-1a` is in `us-east-1`).

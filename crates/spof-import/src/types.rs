@@ -56,6 +56,11 @@ pub struct ImportReport {
     /// What the format cannot say and the user should add in an overlay (journeys, hard or
     /// optional calls, failure domains).
     pub not_modelled: Vec<String>,
+    /// The components the input shows users reach (behind an Ingress, a LoadBalancer or
+    /// NodePort Service, a route, a published port); empty when it shows none, and the
+    /// journeys are then guessed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entry_points: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -77,11 +82,15 @@ pub struct Inferred {
     pub source: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Unmapped {
     pub object: String,
     pub why: String,
     pub source: String,
+    /// The object runs something the model does not have (a custom resource an operator
+    /// turns into pods): counted in the share of the input that is not modelled.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub runs: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -462,3 +462,36 @@ services:
     assert!(import.model.components.contains_key("web"));
     assert!(import.model.components.contains_key("api"));
 }
+
+/// A monitor that scrapes services depends on them optionally and leaves them on their own
+/// journeys; a load generator is on no journey and what calls it does not need it.
+#[test]
+fn a_scraping_monitor_and_a_load_generator_stay_off_the_user_journeys() {
+    let import = import(
+        "services:\n  web:\n    image: example/web:1\n    ports: ['80:80']\n    environment:\n      - LOADGEN_UI=http://locust:8089\n  worker:\n    image: example/worker:1\n  prometheus:\n    image: prom/prometheus:v2\n    command: ['--web.listen-address=:9090']\n    environment:\n      - TARGETS=web:80,worker:9100\n  locust:\n    image: locustio/locust:2\n    ports: ['8089:8089']\n    environment:\n      - TARGET_URL=http://web:80\n",
+    );
+    let c = &import.model.components;
+    assert!(
+        c["prometheus"]
+            .depends_on
+            .iter()
+            .all(|d| d.optional == Some(true))
+    );
+    assert_eq!(c["prometheus"].depends_on.len(), 2);
+    let to_locust = c["web"]
+        .depends_on
+        .iter()
+        .find(|d| d.component == "locust")
+        .unwrap();
+    assert_eq!(to_locust.optional, Some(true));
+    let journeys = &import.model.journeys;
+    assert!(journeys.contains_key("web"));
+    assert!(journeys.contains_key("worker"), "{journeys:#?}");
+    assert!(!journeys.contains_key("locust"));
+    assert!(
+        journeys
+            .values()
+            .all(|j| !j.path.contains(&"locust".to_string()))
+    );
+    assert_eq!(import.report.entry_points, ["web"]);
+}

@@ -389,7 +389,7 @@ fn unmapped_resources_are_grouped_with_a_reason() {
             resource("aws_iam_role.a", json!({})),
             resource("aws_iam_role.b", json!({})),
             resource("aws_s3_bucket.logs", json!({"bucket": "logs"})),
-            resource("google_compute_instance.x", json!({})),
+            resource("oci_core_instance.x", json!({})),
         ],
         vec![],
     );
@@ -422,7 +422,7 @@ fn unmapped_resources_are_grouped_with_a_reason() {
     assert!(
         unmapped
             .iter()
-            .any(|(o, w)| *o == "google_compute_instance" && w.contains("provider not supported"))
+            .any(|(o, w)| *o == "oci_core_instance" && w.contains("not supported"))
     );
     assert_eq!(import.model.components.len(), 1);
     // With nothing to model, the import says so.

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use spof_import::ImportReport;
+use spof_import::coverage::Coverage;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -24,7 +25,13 @@ pub struct ImportJson<'a> {
     unmapped: Vec<UnmappedJson<'a>>,
     unresolved: Vec<UnresolvedJson<'a>>,
     not_modelled: &'a [String],
+    /// The components the input shows users reach; absent when it shows none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    entry_points: &'a [String],
     overlay_notes: &'a [String],
+    /// What a check of the model could not judge (docs/importers.md, "Never a silent pass").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<&'a Coverage>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +54,9 @@ struct UnmappedJson<'a> {
     object: &'a str,
     why: &'a str,
     source: &'a str,
+    /// It runs something the model does not have.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    runs: bool,
 }
 
 #[derive(Serialize)]
@@ -57,7 +67,11 @@ struct UnresolvedJson<'a> {
 }
 
 /// The report as the check report's `import` object.
-pub fn wire<'a>(report: &'a ImportReport, overlay_notes: &'a [String]) -> ImportJson<'a> {
+pub fn wire<'a>(
+    report: &'a ImportReport,
+    overlay_notes: &'a [String],
+    coverage: Option<&'a Coverage>,
+) -> ImportJson<'a> {
     ImportJson {
         schema_version: None,
         format: &report.format,
@@ -87,6 +101,7 @@ pub fn wire<'a>(report: &'a ImportReport, overlay_notes: &'a [String]) -> Import
                 object: &u.object,
                 why: &u.why,
                 source: &u.source,
+                runs: u.runs,
             })
             .collect(),
         unresolved: report
@@ -99,13 +114,19 @@ pub fn wire<'a>(report: &'a ImportReport, overlay_notes: &'a [String]) -> Import
             })
             .collect(),
         not_modelled: &report.not_modelled,
+        entry_points: &report.entry_points,
         overlay_notes,
+        coverage,
     }
 }
 
 /// The report as a JSON document of its own, with its `schema_version`.
-pub fn json(report: &ImportReport, overlay_notes: &[String]) -> String {
-    let mut document = wire(report, overlay_notes);
+pub fn json(
+    report: &ImportReport,
+    overlay_notes: &[String],
+    coverage: Option<&Coverage>,
+) -> String {
+    let mut document = wire(report, overlay_notes, coverage);
     document.schema_version = Some(SCHEMA_VERSION);
     let mut text = serde_json::to_string_pretty(&document).expect("the import report serialises");
     text.push('\n');

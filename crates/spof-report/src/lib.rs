@@ -34,6 +34,10 @@ pub struct Options {
     /// The comparison with an earlier report (`--baseline`): the run then fails only on new
     /// or worse findings, and the reports show the changes.
     pub baseline: Option<baseline::Baseline>,
+    /// Why the model, imported from other files, cannot be judged whole (journeys guessed
+    /// without a user-facing component, components on no journey, input not modelled): said
+    /// first, and the run does not pass while any is left (unless `fail_on` is `None`).
+    pub incomplete: Vec<String>,
 }
 
 /// SPOF events, restricted to the chosen journey.
@@ -77,9 +81,13 @@ pub fn selected_findings<'a>(
         })
 }
 
-/// Whether the run fails: some selected finding at or above `fail_on` with no decision in force;
-/// against a baseline, some such finding that is new or worse.
+/// Whether the run fails: an incomplete import (whenever the run is gated); some selected
+/// finding at or above `fail_on` with no decision in force; against a baseline, some such
+/// finding that is new or worse.
 pub fn fails(report: &Report, options: &Options) -> bool {
+    if options.fail_on.is_some() && !options.incomplete.is_empty() {
+        return true;
+    }
     if let Some(baseline) = &options.baseline {
         return !baseline.changes.failing(options.fail_on).is_empty();
     }

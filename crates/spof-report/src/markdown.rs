@@ -27,6 +27,11 @@ pub fn markdown(model: &Model, report: &Report, options: &Options) -> String {
         .collect();
     let decided = findings.iter().filter(|f| f.is_decided()).count();
     let result = match options.fail_on {
+        Some(level) if !options.incomplete.is_empty() => format!(
+            "❌ does not pass at `--fail-on {}`: the import is incomplete ({})",
+            level.as_str(),
+            options.incomplete.join("; ")
+        ),
         Some(level) if fails(report, options) => {
             format!("❌ fails at `--fail-on {}`", level.as_str())
         }

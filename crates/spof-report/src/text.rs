@@ -81,6 +81,19 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
             p.dim(&format!("journey {} only", model.journeys[j].name))
         );
     }
+    if !options.incomplete.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.paint(
+                "Incomplete import: not everything was judged",
+                Style::new().yellow().bold()
+            )
+        );
+        for reason in &options.incomplete {
+            let _ = writeln!(out, "  - {reason}");
+        }
+    }
 
     let spofs: Vec<_> = selected_spofs(model, report, options).collect();
     let _ = writeln!(
@@ -341,11 +354,21 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
         ""
     };
     match options.fail_on {
+        Some(level) if !options.incomplete.is_empty() => {
+            let _ = write!(
+                summary,
+                "; does not pass at --fail-on {}: the import is incomplete (see the top)",
+                level.as_str()
+            );
+        }
         Some(level) if fails(report, options) => {
             let _ = write!(summary, "; fails at --fail-on {}{against}", level.as_str());
         }
         Some(level) => {
             let _ = write!(summary, "; passes at --fail-on {}{against}", level.as_str());
+        }
+        None if !options.incomplete.is_empty() => {
+            summary.push_str("; not gated, and the import is incomplete (see the top)");
         }
         None => {}
     }

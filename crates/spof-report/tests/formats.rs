@@ -49,6 +49,7 @@ fn options(file: &str) -> Options {
         fail_on: Some(Severity::High),
         color: false,
         baseline: None,
+        incomplete: Vec::new(),
     }
 }
 

@@ -36,16 +36,19 @@ fn report() -> ImportReport {
                 object: "ConfigMap/a".into(),
                 why: "configuration is not a component".into(),
                 source: "k8s/a.yaml:1".into(),
+                runs: false,
             },
             Unmapped {
                 object: "Secret/b".into(),
                 why: "configuration is not a component".into(),
                 source: "k8s/b.yaml:1".into(),
+                runs: false,
             },
             Unmapped {
                 object: "k8s/tests/x.yaml".into(),
                 why: "ignored by the policy's import pattern `tests`".into(),
                 source: "k8s/tests/x.yaml".into(),
+                runs: false,
             },
         ],
         unresolved: vec![Unresolved {
@@ -54,6 +57,7 @@ fn report() -> ImportReport {
             source: "k8s/web.yaml:14".into(),
         }],
         not_modelled: vec!["journeys: declare them in an overlay".into()],
+        entry_points: Vec::new(),
     }
 }
 
@@ -69,11 +73,11 @@ fn text_has_every_section() {
 
 #[test]
 fn json_is_versioned_and_the_check_report_form_is_not() {
-    let json = spof_report::import::json(&report(), &[]);
+    let json = spof_report::import::json(&report(), &[], None);
     insta::assert_snapshot!(json);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["schema_version"], spof_report::import::SCHEMA_VERSION);
-    let embedded = serde_json::to_value(spof_report::import::wire(&report(), &[])).unwrap();
+    let embedded = serde_json::to_value(spof_report::import::wire(&report(), &[], None)).unwrap();
     assert!(embedded.get("schema_version").is_none());
     assert_eq!(embedded["unmapped"].as_array().unwrap().len(), 3);
 }
