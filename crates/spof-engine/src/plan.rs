@@ -137,6 +137,8 @@ pub enum Fix {
         component: ComponentId,
         to: usize,
         new_zone: bool,
+        /// The load the component carries (from its journeys), for the description.
+        load: f64,
     },
 }
 
@@ -775,6 +777,7 @@ pub fn describe(model: &Model, fix: &Fix) -> String {
             component,
             to,
             new_zone,
+            load,
         } => {
             let zones = capacity_zones(model, *component, *new_zone);
             let names: Vec<String> = zones
@@ -791,11 +794,7 @@ pub fn describe(model: &Model, fix: &Fix) -> String {
                 c.name,
                 crate::findings::join_and(&names.iter().map(String::as_str).collect::<Vec<_>>()),
                 crate::findings::capacity::figure(left),
-                crate::findings::capacity::figure(crate::findings::capacity::load_on(
-                    model,
-                    &crate::graph::compile(model),
-                    *component
-                ))
+                crate::findings::capacity::figure(*load)
             )
         }
         Fix::MonitorFromOutside { component } => format!(
@@ -1083,6 +1082,7 @@ fn capacity_fixes(model: &Model, graph: &crate::graph::FaultGraph, c: ComponentI
             component: c,
             to,
             new_zone,
+            load,
         });
     }
     out
@@ -1264,6 +1264,7 @@ pub fn apply(model: &mut Model, fix: &Fix) {
             component,
             to,
             new_zone,
+            ..
         } => {
             let zones: Vec<DomainId> = capacity_zones(model, *component, *new_zone)
                 .into_iter()
