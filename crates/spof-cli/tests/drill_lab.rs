@@ -229,6 +229,14 @@ fn drills_on_the_lab_measure_what_the_model_claims() {
             "1500ms",
         ),
         drill(&lab, "bad-restore", &lab.stop_lb(), "false", "lb", "300ms"),
+        drill(
+            &lab,
+            "lb-abort",
+            &lab.stop_lb(),
+            &lab.start_lb(),
+            "lb",
+            "30s",
+        ) + "    abort_after_down: 500ms\n",
     ]
     .concat();
     let model = lab.model(&drills);
@@ -275,6 +283,14 @@ fn drills_on_the_lab_measure_what_the_model_claims() {
     lab.sh(&lab.start_lb());
     lab.wait_healthy();
 
+    // Down longer than abort_after_down: restored at once, long before the hold.
+    let started = Instant::now();
+    let (code, json, stderr) = run_drill(&model, "lb-abort");
+    assert_eq!(code, 1, "{json:#}\n{stderr}");
+    assert_eq!(json["outcome"]["aborted"], "the journey was down for 500ms");
+    assert!(started.elapsed() < Duration::from_secs(15), "{json:#}");
+    lab.wait_healthy();
+
     // The history lists the runs, and a check reads them as evidence.
     let history = lab.path().join("lab.history.sqlite");
     assert!(history.exists());
@@ -291,7 +307,10 @@ fn drills_on_the_lab_measure_what_the_model_claims() {
         .iter()
         .map(|d| d["drill"].as_str().unwrap())
         .collect();
-    assert_eq!(drills, ["backend-down", "lb-down", "bad-restore"]);
+    assert_eq!(
+        drills,
+        ["backend-down", "lb-down", "bad-restore", "lb-abort"]
+    );
     let check = spof()
         .arg("check")
         .arg(&model)
@@ -310,7 +329,7 @@ fn drills_on_the_lab_measure_what_the_model_claims() {
         missed[0]["message"]
             .as_str()
             .unwrap()
-            .contains("drill `lb-down` missed its target"),
+            .contains("drill `lb-abort` missed its target"),
         "{report:#}"
     );
 }
