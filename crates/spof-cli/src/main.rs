@@ -3,6 +3,7 @@
 //! level, 2 error). Only this crate touches the terminal and the file system.
 
 mod diagnostics;
+mod evidence;
 mod examples;
 mod files;
 mod guided;
@@ -92,6 +93,22 @@ enum Command {
     /// The risk register: every decision of the model and where it stands (active, review
     /// due within 30 days, expired, RTO exceeded, incomplete, matching nothing).
     Decisions(DecisionsArgs),
+    /// Probe what the model points at (`endpoints:`): TLS certificates (expiry, chain,
+    /// name), DNS (addresses, CNAME chains, name servers by provider) and health endpoints;
+    /// the observed findings join the static ones, each marked with when it was observed.
+    /// Recorded in the history.
+    #[command(override_usage = "spof probe [OPTIONS] [MODEL]")]
+    Probe(ProbeArgs),
+    /// Run a drill declared under `drills:`: fail the target, probe the journey, always
+    /// restore, and compare the measured interruption with the declared failover time and
+    /// the journey's RTO target. Recorded in the history.
+    #[command(
+        after_help = "Exit codes: 0 the drill met its targets, 1 it missed them, 2 error (the journey was not healthy first, a command failed, the restore failed, interrupted)."
+    )]
+    Drill(DrillArgs),
+    /// The history: checks (SPOFs over time), drills per component with their measured
+    /// times, and probe observations, from the SQLite history file.
+    History(HistoryCmdArgs),
     /// Print the model's JSON Schema.
     Schema,
     /// List the built-in examples.
@@ -155,6 +172,60 @@ struct CheckArgs {
     /// on new or worse findings (docs/baselines.md).
     #[arg(long, value_name = "OLD.json")]
     baseline: Option<String>,
+    #[command(flatten)]
+    history: evidence::HistoryArgs,
+}
+
+#[derive(Args)]
+struct ProbeArgs {
+    #[command(flatten)]
+    check: CheckArgs,
+    /// The bound on the whole run: endpoints not probed by then are reported as such.
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    deadline: String,
+    /// The bound on one connection, handshake, request or lookup (no retries).
+    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    timeout: String,
+    /// How many endpoints are probed at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    concurrency: usize,
+    /// The name server to ask (`127.0.0.1:5353`) instead of the system's.
+    #[arg(long, value_name = "ADDRESS:PORT")]
+    resolver: Option<String>,
+    /// Trust the certificates of this PEM file as roots too (a private CA). Repeatable.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Vec<String>,
+}
+
+#[derive(Args)]
+struct DrillArgs {
+    /// The drill, as named under `drills:`.
+    name: String,
+    /// The model file (default spof.yaml).
+    #[arg(value_name = "MODEL", conflicts_with = "model")]
+    path: Option<String>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Print what the drill would do, run nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(flatten)]
+    history: evidence::HistoryArgs,
+}
+
+#[derive(Args)]
+struct HistoryCmdArgs {
+    /// The model file whose history to show (default spof.yaml; its history is
+    /// `<model>.history.sqlite` beside it).
+    #[arg(value_name = "MODEL")]
+    path: Option<String>,
+    /// The history file, instead of the one beside the model.
+    #[arg(long, value_name = "FILE")]
+    history: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -469,7 +540,20 @@ fn main() -> ExitCode {
         _ => color,
     };
     let result = match cli.command {
-        Command::Check(args) => run_check(args, color, stderr_color),
+        Command::Check(args) => run_check(args, color, stderr_color, None),
+        Command::Probe(args) => run_probe(args, color, stderr_color),
+        Command::Drill(args) => evidence::run_drill(
+            args.name,
+            args.path,
+            &args.model,
+            args.dry_run,
+            args.format == Format::Json,
+            &args.history,
+            stderr_color,
+        ),
+        Command::History(args) => {
+            evidence::run_history(args.path, args.history, args.format == Format::Json)
+        }
         Command::Explain(args) => run_explain(args, color, stderr_color),
         Command::Whatif(args) => run_whatif(args, color, stderr_color),
         Command::Init(args) => run_init(args),
@@ -569,7 +653,57 @@ fn load(path: Option<String>, args: &ModelArgs, json: bool, stderr_color: bool) 
     }
 }
 
-fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+/// `spof probe`: `spof check` with the observations of a probe run.
+fn run_probe(args: ProbeArgs, color: bool, stderr_color: bool) -> Result<ExitCode> {
+    let duration = |flag: &str, text: &str| -> Result<std::time::Duration> {
+        spof_model::parse_millis(text)
+            .ok()
+            .filter(|&ms| ms > 0)
+            .map(std::time::Duration::from_millis)
+            .ok_or_else(|| {
+                Failure(format!(
+                    "{flag} `{text}` is not a duration such as 500ms, 5s or 1m"
+                ))
+            })
+    };
+    let nameserver = match &args.resolver {
+        Some(text) => Some(
+            text.parse::<std::net::SocketAddr>()
+                .or_else(|_| {
+                    text.parse::<std::net::IpAddr>()
+                        .map(|ip| std::net::SocketAddr::new(ip, 53))
+                })
+                .map_err(|_| {
+                    Failure(format!(
+                        "--resolver `{text}` is not an address such as 127.0.0.1:5353"
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let mut extra_roots = Vec::new();
+    for file in &args.ca_file {
+        extra_roots.extend(
+            spof_evidence::probe::tls::read_roots(std::path::Path::new(file))
+                .map_err(|e| Failure(format!("--ca-file {file}: {e}")))?,
+        );
+    }
+    let config = spof_evidence::probe::ProbeConfig {
+        deadline: duration("--deadline", &args.deadline)?,
+        request_timeout: duration("--timeout", &args.timeout)?,
+        concurrency: args.concurrency.max(1),
+        nameserver,
+        extra_roots,
+    };
+    run_check(args.check, color, stderr_color, Some(config))
+}
+
+fn run_check(
+    args: CheckArgs,
+    color: bool,
+    stderr_color: bool,
+    probe: Option<spof_evidence::probe::ProbeConfig>,
+) -> Result<ExitCode> {
     let json = args.format == CheckFormat::Json;
     if let Some(path) = &args.output
         && !args.force
@@ -610,7 +744,41 @@ fn run_check(args: CheckArgs, color: bool, stderr_color: bool) -> Result<ExitCod
         })?),
         None => None,
     };
-    let mut report = checked(model, &config_of(&loaded, policy.as_ref()));
+    // The history: read when it exists (or is named), created only by probes and drills.
+    let from_file = args.from.is_empty() && args.model.example.is_none();
+    let history_path = evidence::history_path(&args.history, &loaded, from_file, probe.is_none());
+    let mut history = match &history_path {
+        Some(path) => {
+            evidence::note(path);
+            Some(evidence::open(path)?)
+        }
+        None => None,
+    };
+    let mut config = config_of(&loaded, policy.as_ref());
+    config.evidence = evidence::evidence_of(history.as_ref(), &args.history)?;
+    if let Some(probe_config) = &probe {
+        let targets = spof_evidence::probe::targets(model);
+        if targets.is_empty() {
+            err(
+                "probe: the model lists no endpoints (`endpoints:` on components and DNS records)\n",
+            );
+        }
+        let observations = {
+            let _spinner = progress::Spinner::new("probing");
+            spof_evidence::probe::run(&targets, probe_config).map_err(|e| Failure(e.to_string()))?
+        };
+        if let Some(history) = &mut history {
+            history
+                .record_probe(&loaded.file, &observations)
+                .map_err(|e| Failure(e.to_string()))?;
+        }
+        config.evidence.in_use = true;
+        config.evidence.observations = observations;
+    }
+    let mut report = checked(model, &config);
+    if let Some(history) = &mut history {
+        evidence::record_check(history, &loaded, &report)?;
+    }
     if let Some(imported) = &imported {
         note_import(&mut report.checklist, imported);
     }
@@ -769,6 +937,7 @@ fn config_of(loaded: &Loaded, policy: Option<&policy::Found>) -> Config {
     Config {
         today: loaded.today,
         policy: policy.map(|p| p.policy.clone()).unwrap_or_default(),
+        evidence: Default::default(),
     }
 }
 

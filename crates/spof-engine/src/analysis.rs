@@ -158,6 +158,8 @@ pub struct Config {
     pub today: Option<Date>,
     /// Custom rules and severity overrides (`spof.toml`); the default changes nothing.
     pub policy: spof_model::policy::Policy,
+    /// Measured evidence (drills, probes); the default is none and changes nothing.
+    pub evidence: crate::evidence::Evidence,
 }
 
 /// Everything `spof check` reports, before findings.

@@ -7,6 +7,7 @@ pub mod availability;
 pub mod bounds;
 pub mod checklist;
 pub mod evaluate;
+pub mod evidence;
 pub mod findings;
 pub mod graph;
 pub mod pairs;
@@ -33,6 +34,9 @@ pub struct Report {
     /// The policy's custom rules, whose codes findings may carry (for renderers that list
     /// rules, as SARIF does).
     pub custom_rules: Vec<spof_model::policy::PolicyRule>,
+    /// What drills measured per component, and whether a measured failover time replaced the
+    /// declared one (empty without evidence).
+    pub evidence: Vec<evidence::EvidenceNote>,
 }
 
 /// Models with more basic events than this skip the exact availability in `check`.
@@ -51,6 +55,14 @@ pub fn check_with(
 ) -> Report {
     const STAGES: u64 = 4;
     progress("single failures", 0, STAGES);
+    // Measured failover times longer than the declared ones replace them: the analysis runs
+    // on the model as measured. Only failover figures change, so every index and place stays.
+    let (measured, evidence_notes) = evidence::apply(model, &config.evidence, config.today);
+    let model = if evidence_notes.iter().any(|n| n.used_instead) {
+        &measured
+    } else {
+        model
+    };
     let analysis = analysis::analyze(model);
     progress("availability", 1, STAGES);
     let availability = (analysis.graph.event_count() <= AVAILABILITY_EVENT_LIMIT)
@@ -61,7 +73,13 @@ pub fn check_with(
         .then(|| bounds::bounds(model, &analysis.graph))
         .flatten();
     progress("findings", 2, STAGES);
-    let mut findings = findings::find(model, &analysis, config.today, &config.policy);
+    let mut findings = findings::find(
+        model,
+        &analysis,
+        config.today,
+        &config.policy,
+        &config.evidence,
+    );
     if let Some(journeys) = &availability {
         findings::rank_by_importance(model, &mut findings, journeys);
     }
@@ -74,6 +92,7 @@ pub fn check_with(
         findings,
         availability,
         availability_bounds,
+        evidence: evidence_notes,
     }
 }
 /// The decision diagrams the structure functions are built on (from spof-fta).

@@ -31,6 +31,7 @@ fn report(model: &str, policy_text: &str) -> spof_engine::Report {
     let config = Config {
         today: None,
         policy: policy(policy_text),
+        ..Default::default()
     };
     check(&model, &config)
 }

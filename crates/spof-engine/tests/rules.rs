@@ -1,11 +1,18 @@
 //! Every rule's documented example fires it, and the documented fix silences it. The examples
 //! are the fixtures: documentation and tests cannot drift apart.
 
+use spof_engine::evidence::Evidence;
+use spof_engine::findings::evidence::example_evidence;
 use spof_engine::findings::{RULES, rule};
 use spof_engine::{Config, check};
 use spof_model::{Date, ParseLimits, parse_model};
 
 fn codes(yaml: &str) -> Vec<String> {
+    codes_with(yaml, Evidence::default())
+}
+
+/// The codes that fire on `yaml` with this evidence (drills measured, probes observed).
+fn codes_with(yaml: &str, evidence: Evidence) -> Vec<String> {
     let parsed = parse_model(yaml, &ParseLimits::default());
     let errors: Vec<_> = parsed
         .diagnostics
@@ -19,6 +26,7 @@ fn codes(yaml: &str) -> Vec<String> {
     let model = parsed.model.expect("a model");
     let config = Config {
         today: Some(Date::parse("2000-01-01").unwrap()),
+        evidence,
         ..Default::default()
     };
     check(&model, &config)
@@ -31,13 +39,16 @@ fn codes(yaml: &str) -> Vec<String> {
 #[test]
 fn every_example_fires_and_every_fix_silences() {
     for rule in RULES {
-        let fired = codes(rule.example);
+        // Rules on measured evidence fire on their example with the evidence documented for
+        // them, and not on the fixed model with the evidence that fixes it.
+        let (example_evidence, fixed_evidence) = example_evidence(rule.code).unwrap_or_default();
+        let fired = codes_with(rule.example, example_evidence);
         assert!(
             fired.iter().any(|c| c == rule.code),
             "{} does not fire on its example; got {fired:?}",
             rule.code
         );
-        let fixed = codes(rule.fixed);
+        let fixed = codes_with(rule.fixed, fixed_evidence);
         assert!(
             !fixed.iter().any(|c| c == rule.code),
             "{} still fires on its fixed example; got {fixed:?}",

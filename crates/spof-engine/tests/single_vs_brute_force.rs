@@ -196,6 +196,7 @@ fn build(spec: &Spec) -> Model {
             capacity: None,
             span: Span::default(),
             placement_span: None,
+            endpoints: Vec::new(),
         });
     }
     for (p, can) in spec.people.iter().enumerate() {

@@ -11,6 +11,7 @@ use crate::{
     Instance, Journey, Kind, Model, MonitoringConfig, ParseLimits, Person, Redundancy, Renewal,
     Scope, Sp, Span, Step,
 };
+use crate::{Drill, DrillProbe, DrillTarget, Endpoint};
 use indexmap::IndexMap;
 
 pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) -> Option<Model> {
@@ -100,6 +101,25 @@ pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) ->
             model.journeys.push(journey);
         }
     }
+    if let Some(drills) = top.get("drills") {
+        let mut seen: IndexMap<String, Span> = IndexMap::new();
+        for (name, node) in cx.named_entries(drills, "`drills`") {
+            if let Some(first) = seen.insert(name.value.clone(), name.span) {
+                cx.push(
+                    Diagnostic::error(
+                        "duplicate-name",
+                        name.span,
+                        format!("two drills are named `{}`", name.value),
+                    )
+                    .with_related(first, "first named here"),
+                );
+                continue;
+            }
+            if let Some(drill) = decode_drill(&mut cx, &name, node, &names, &model) {
+                model.drills.push(drill);
+            }
+        }
+    }
     if let Some(decisions) = top.get("decisions") {
         for node in cx.list(decisions, "`decisions`") {
             if let Some(decision) = decode_decision(&mut cx, node, &names) {
@@ -141,6 +161,7 @@ fn placeholder(name: &Sp<String>) -> Component {
         capacity: None,
         span: name.span,
         placement_span: None,
+        endpoints: Vec::new(),
     }
 }
 
@@ -338,6 +359,10 @@ fn decode_component(
         .get("source")
         .and_then(|n| cx.string(n, "`source`"))
         .map(|s| s.value);
+    component.endpoints = fields
+        .get("endpoints")
+        .map(|n| decode_endpoints(cx, n, false))
+        .unwrap_or_default();
     component.managed = fields
         .get("managed")
         .and_then(|n| cx.boolean(n, "`managed`"))
@@ -857,6 +882,10 @@ fn decode_dns(cx: &mut Cx, node: &Node, names: &Names) -> Option<DnsConfig> {
                     .get("health_check")
                     .and_then(|n| cx.boolean(n, "`health_check`"))
                     .unwrap_or(false),
+                endpoints: record
+                    .get("endpoints")
+                    .map(|n| decode_endpoints(cx, n, true))
+                    .unwrap_or_default(),
                 span: record_name.span,
             };
             if let Some(ttl) = record.get("ttl") {
@@ -878,6 +907,236 @@ fn decode_dns(cx: &mut Cx, node: &Node, names: &Names) -> Option<DnsConfig> {
         }
     }
     Some(DnsConfig { providers, records })
+}
+
+/// A list of endpoints; `bare_names` admits DNS names without a port (a record's).
+fn decode_endpoints(cx: &mut Cx, node: &Node, bare_names: bool) -> Vec<Sp<Endpoint>> {
+    let mut out: Vec<Sp<Endpoint>> = Vec::new();
+    for item in cx.list(node, "`endpoints`") {
+        let Some(text) = cx.string(item, "an endpoint") else {
+            continue;
+        };
+        match Endpoint::parse(&text.value, bare_names) {
+            Ok(endpoint) => {
+                if let Some(first) = out.iter().find(|e| e.value == endpoint) {
+                    cx.push(
+                        Diagnostic::warning(
+                            "duplicate-name",
+                            text.span,
+                            format!("endpoint `{}` is listed twice", text.value),
+                        )
+                        .with_related(first.span, "first listed here"),
+                    );
+                    continue;
+                }
+                out.push(Sp::new(endpoint, text.span));
+            }
+            Err(why) => cx.push(
+                Diagnostic::error(
+                    "invalid-endpoint",
+                    text.span,
+                    format!("endpoint `{}` is not usable: {why}", text.value),
+                )
+                .with_label("not an endpoint")
+                .with_help(if bare_names {
+                    "write a name (www.example.com), a URL (https://www.example.com/health) or host:port"
+                } else {
+                    "write a URL (https://shop.example.com/health, http://10.0.0.5:8080/) or host:port (mail.example.com:465)"
+                }),
+            ),
+        }
+    }
+    out
+}
+
+fn decode_drill(
+    cx: &mut Cx,
+    name: &Sp<String>,
+    node: &Node,
+    names: &Names,
+    model: &Model,
+) -> Option<Drill> {
+    let what = format!("drill `{}`", name.value);
+    let fields = cx.object(node, &schema::DRILL, &what)?;
+    let target = fields
+        .get("target")
+        .and_then(|n| drill_target(cx, n, model));
+    let command = |cx: &mut Cx, key: &str| -> Option<Sp<String>> {
+        let text = cx.string(fields.get(key)?, &format!("`{key}` of {what}"))?;
+        if text.value.trim().is_empty() {
+            cx.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    text.span,
+                    format!("`{key}` of {what} is empty"),
+                )
+                .with_help("give the shell command to run"),
+            );
+            return None;
+        }
+        Some(text)
+    };
+    let fail = command(cx, "fail");
+    let restore = command(cx, "restore");
+    let journey = fields
+        .get("journey")
+        .and_then(|n| cx.reference(n, &names.journeys, "journey"));
+    let millis = |cx: &mut Cx, key: &str, default: u64, min: u64| -> Option<u64> {
+        match fields.get(key) {
+            Some(n) => cx.millis(n, &format!("`{key}` of {what}"), min),
+            None => Some(default),
+        }
+    };
+    let hold_ms = millis(cx, "hold", 30_000, 0);
+    let max_duration_ms = millis(cx, "max_duration", 300_000, 1);
+    let abort_after_down_ms = match fields.get("abort_after_down") {
+        Some(n) => Some(cx.millis(n, &format!("`abort_after_down` of {what}"), 1)?),
+        None => None,
+    };
+    let probe = fields.get("probe").and_then(|n| {
+        let probe_what = format!("`probe` of {what}");
+        let probe = cx.object(n, &schema::DRILL_PROBE, &probe_what)?;
+        let url_node = probe.get("url")?;
+        let text = cx.string(url_node, &format!("`url` of {probe_what}"))?;
+        let url = match Endpoint::parse(&text.value, false) {
+            Ok(e) if matches!(e.scheme, crate::Scheme::Http | crate::Scheme::Https) => e,
+            Ok(_) => {
+                cx.push(
+                    Diagnostic::error(
+                        "invalid-endpoint",
+                        text.span,
+                        format!("the probe of {what} is not a URL"),
+                    )
+                    .with_help("write an http:// or https:// URL the journey answers"),
+                );
+                return None;
+            }
+            Err(why) => {
+                cx.push(
+                    Diagnostic::error(
+                        "invalid-endpoint",
+                        text.span,
+                        format!("probe URL `{}` is not usable: {why}", text.value),
+                    )
+                    .with_help("write an http:// or https:// URL the journey answers"),
+                );
+                return None;
+            }
+        };
+        let every_ms = match probe.get("every") {
+            Some(n) => cx.millis(n, &format!("`every` of {probe_what}"), 10)?,
+            None => 100,
+        };
+        let timeout_ms = match probe.get("timeout") {
+            Some(n) => cx.millis(n, &format!("`timeout` of {probe_what}"), 1)?,
+            None => 1000,
+        };
+        Some(DrillProbe {
+            url: Sp::new(url, text.span),
+            every_ms,
+            timeout_ms,
+        })
+    });
+    let (Some(hold_ms), Some(max_duration_ms)) = (hold_ms, max_duration_ms) else {
+        return None;
+    };
+    if hold_ms >= max_duration_ms {
+        cx.push(
+            Diagnostic::error(
+                "conflict",
+                fields.key_span("hold").min_nonzero(node.span),
+                format!(
+                    "{what} holds the target failed for {} but may last only {}",
+                    crate::format_millis(hold_ms),
+                    crate::format_millis(max_duration_ms)
+                ),
+            )
+            .with_help("make `max_duration` longer than `hold`: the drill also waits for the journey before and after"),
+        );
+        return None;
+    }
+    Some(Drill {
+        name: name.value.clone(),
+        target: target?,
+        fail: fail?,
+        restore: restore?,
+        probe: probe?,
+        journey,
+        hold_ms,
+        max_duration_ms,
+        abort_after_down_ms,
+        span: name.span,
+    })
+}
+
+/// A drill's target: a component (`lb`), an instance (`app/2`, by name or number from 1) or
+/// a domain (`zone-a`).
+fn drill_target(cx: &mut Cx, node: &Node, model: &Model) -> Option<DrillTarget> {
+    let name = cx.name(node, "a drill's `target`")?;
+    let text = name.value.as_str();
+    if let Some(c) = model.component(text) {
+        return Some(DrillTarget::Component(c));
+    }
+    if let Some((component, instance)) = text.rsplit_once('/')
+        && let Some(c) = model.component(component)
+    {
+        let instances = &model.components[c].instances;
+        let found = instances
+            .iter()
+            .position(|i| i.name == instance)
+            .or_else(|| {
+                instance
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=instances.len()).contains(n))
+                    .map(|n| n - 1)
+            });
+        if let Some(i) = found {
+            return Some(DrillTarget::Instance {
+                component: c,
+                instance: i,
+            });
+        }
+        let known: Vec<&str> = instances.iter().map(|i| i.name.as_str()).collect();
+        cx.push(
+            Diagnostic::error(
+                "dangling-reference",
+                node.span,
+                format!("component `{component}` has no instance `{instance}`"),
+            )
+            .with_label("unknown instance")
+            .with_help(
+                did_you_mean(instance, known.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "its instances are {} (or numbers 1 to {})",
+                        known.join(", "),
+                        known.len()
+                    )
+                }),
+            ),
+        );
+        return None;
+    }
+    if let Some(d) = model.domain(text) {
+        return Some(DrillTarget::Domain(d));
+    }
+    let candidates = model
+        .components
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain(model.domains.iter().map(|d| d.name.as_str()));
+    cx.push(
+        Diagnostic::error(
+            "dangling-reference",
+            node.span,
+            format!("no component, instance or domain `{text}` to drill"),
+        )
+        .with_label("unknown target")
+        .with_help(did_you_mean(text, candidates).unwrap_or_else(|| {
+            "name a component (lb), an instance (app/2) or a domain (zone-a)".into()
+        })),
+    );
+    None
 }
 
 fn decode_certificate(cx: &mut Cx, node: &Node, names: &Names) -> Option<CertificateConfig> {
@@ -1320,6 +1579,46 @@ impl Cx<'_> {
                         format!("{what} `{text}` is not a duration: {why}"),
                     )
                     .with_help("write durations as 90s, 30m, 3h, 2d or 1h30m"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A duration that may be finer than a second, in milliseconds, at least `min`.
+    fn millis(&mut self, node: &Node, what: &str, min: u64) -> Option<u64> {
+        let text = match &node.value {
+            Value::Str(s) => s.clone(),
+            Value::Int(0) => "0".into(),
+            _ => {
+                self.expected(node, what, "a duration such as 100ms, 1s or 5m");
+                return None;
+            }
+        };
+        match crate::parse_millis(&text) {
+            Ok(ms) if ms >= min => Some(ms),
+            Ok(_) => {
+                self.push(
+                    Diagnostic::error(
+                        "out-of-range",
+                        node.span,
+                        format!(
+                            "{what} `{text}` is too short; it must be at least {}",
+                            crate::format_millis(min)
+                        ),
+                    )
+                    .with_label("too short"),
+                );
+                None
+            }
+            Err(why) => {
+                self.push(
+                    Diagnostic::error(
+                        "invalid-duration",
+                        node.span,
+                        format!("{what} `{text}` is not a duration: {why}"),
+                    )
+                    .with_help("write durations as 100ms, 1s, 30s, 5m or 1s500ms"),
                 );
                 None
             }

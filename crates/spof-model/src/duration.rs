@@ -59,6 +59,70 @@ impl Duration {
     }
 }
 
+/// Parses a duration that may be finer than a second, as drills and probes need: `100ms`,
+/// `1s`, `1s500ms`, `5m`. Returns milliseconds.
+pub fn parse_millis(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if text == "0" {
+        return Ok(0);
+    }
+    if text.is_empty() {
+        return Err("an empty duration".into());
+    }
+    let mut total: u64 = 0;
+    let mut chars = text.chars().peekable();
+    let mut digits = String::new();
+    while let Some(ch) = chars.next() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+            continue;
+        }
+        let unit: u64 = match ch {
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                1
+            }
+            's' => 1000,
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
+            _ => return Err(format!("`{ch}` is not a unit")),
+        };
+        if digits.is_empty() {
+            return Err(format!("unit `{ch}` has no number before it"));
+        }
+        let n: u64 = digits
+            .parse()
+            .map_err(|_| "the number is too large".to_string())?;
+        digits.clear();
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .filter(|v| *v <= MAX_SECONDS * 1000)
+            .ok_or_else(|| "longer than a hundred years".to_string())?;
+    }
+    if !digits.is_empty() {
+        return Err(format!("`{digits}` has no unit (ms, s, m, h or d)"));
+    }
+    Ok(total)
+}
+
+/// Milliseconds as the shortest exact form: `100ms`, `1s500ms`, `5m`.
+pub fn format_millis(millis: u64) -> String {
+    if millis == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let mut rest = millis;
+    for (unit, size) in [("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    out
+}
+
 impl fmt::Display for Duration {
     /// The shortest exact form: `90s` stays `90s`, `5400s` is `1h30m`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -95,5 +159,12 @@ mod tests {
         assert!(Duration::parse("h").is_err());
         assert!(Duration::parse("99999999999999999999999h").is_err());
         assert!(Duration::parse("10x").is_err());
+        assert_eq!(parse_millis("100ms"), Ok(100));
+        assert_eq!(parse_millis("1s500ms"), Ok(1500));
+        assert_eq!(parse_millis("5m"), Ok(300_000));
+        assert!(parse_millis("5").is_err());
+        assert!(parse_millis("ms").is_err());
+        assert_eq!(format_millis(1500), "1s500ms");
+        assert_eq!(format_millis(300_000), "5m");
     }
 }

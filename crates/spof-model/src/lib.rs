@@ -10,6 +10,7 @@ mod decode;
 mod diagnostic;
 mod duration;
 mod edit;
+mod endpoint;
 mod model;
 mod node;
 pub mod policy;
@@ -19,7 +20,8 @@ pub mod validate;
 
 pub use date::Date;
 pub use diagnostic::{Diagnostic, Label, Severity, suggest};
-pub use duration::Duration;
+pub use duration::{Duration, format_millis, parse_millis};
+pub use endpoint::{Endpoint, Scheme};
 pub use model::*;
 
 /// Where a value sits in the source text: 1-based line and column, and the byte range.

@@ -19,6 +19,8 @@ pub struct Model {
     pub journeys: Vec<Journey>,
     pub people: Vec<Person>,
     pub decisions: Vec<Decision>,
+    /// The drills that can prove the model's claims (`spof drill NAME`), in file order.
+    pub drills: Vec<Drill>,
 }
 
 impl Model {
@@ -331,6 +333,8 @@ pub struct Component {
     pub span: Span,
     /// Where the placement of its instances is written, for findings about zones.
     pub placement_span: Option<Span>,
+    /// What `spof probe` checks for this component (URLs, `host:port`).
+    pub endpoints: Vec<crate::Sp<crate::Endpoint>>,
 }
 
 impl Dependency {
@@ -428,6 +432,8 @@ pub struct DnsRecord {
     /// The components behind the addresses, where the model names them.
     pub targets: Vec<ComponentId>,
     pub health_check: bool,
+    /// The names (or URLs) `spof probe` looks up for this record.
+    pub endpoints: Vec<crate::Sp<crate::Endpoint>>,
     pub span: Span,
 }
 
@@ -534,4 +540,74 @@ pub struct Decision {
     pub review_by: Option<Date>,
     pub span: Span,
     pub finding_span: Span,
+}
+
+/// What a drill fails: a whole component, one instance, or a failure domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DrillTarget {
+    Component(ComponentId),
+    Instance {
+        component: ComponentId,
+        instance: usize,
+    },
+    Domain(DomainId),
+}
+
+/// How a drill probes the journey while the target is failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrillProbe {
+    pub url: crate::Sp<crate::Endpoint>,
+    /// Time between probes, in milliseconds.
+    pub every_ms: u64,
+    /// How long one probe may take before it counts as failed, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+/// A failover drill: fail a target, probe a journey, restore (`spof drill NAME`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drill {
+    pub name: String,
+    pub target: DrillTarget,
+    /// The shell command that fails the target.
+    pub fail: crate::Sp<String>,
+    /// The shell command that restores it; always run once the fail command has been.
+    pub restore: crate::Sp<String>,
+    pub probe: DrillProbe,
+    /// The journey the probe stands for (its `rto_target` is the drill's bound); default the
+    /// critical journeys through the target.
+    pub journey: Option<JourneyId>,
+    /// How long to keep the target failed, in milliseconds, unless the journey comes back
+    /// first (then the drill holds one more probe interval and restores).
+    pub hold_ms: u64,
+    /// The hard bound on the whole drill, in milliseconds.
+    pub max_duration_ms: u64,
+    /// Restore at once when the journey has been down this long, in milliseconds.
+    pub abort_after_down_ms: Option<u64>,
+    pub span: Span,
+}
+
+impl Drill {
+    /// The component the drill proves a claim of (for a domain, none).
+    pub fn component(&self) -> Option<ComponentId> {
+        match self.target {
+            DrillTarget::Component(c) | DrillTarget::Instance { component: c, .. } => Some(c),
+            DrillTarget::Domain(_) => None,
+        }
+    }
+
+    /// The target as the model names it: `lb`, `app/2`, `zone-a`.
+    pub fn target_name(&self, model: &Model) -> String {
+        match self.target {
+            DrillTarget::Component(c) => model.components[c].name.clone(),
+            DrillTarget::Instance {
+                component,
+                instance,
+            } => format!(
+                "{}/{}",
+                model.components[component].name,
+                model.components[component].instances[instance].name
+            ),
+            DrillTarget::Domain(d) => model.domains[d].name.clone(),
+        }
+    }
 }

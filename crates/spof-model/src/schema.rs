@@ -30,6 +30,8 @@ pub enum Ty {
     Money,
     Bool,
     Duration,
+    /// A duration that may be finer than a second (`100ms`, `1s500ms`).
+    FineDuration,
     Date,
     Enum(&'static [&'static str]),
     List(&'static Ty),
@@ -115,6 +117,11 @@ pub static MODEL: Object = Object {
             "decisions",
             Ty::List(&Ty::Obj(&DECISION)),
             "What the team decided about findings.",
+        ),
+        f(
+            "drills",
+            Ty::Map(&Ty::Obj(&DRILL)),
+            "Failover drills, by name: how to fail and restore a target and probe the journey (`spof drill NAME`).",
         ),
     ],
 };
@@ -274,6 +281,11 @@ pub static COMPONENT: Object = Object {
             Ty::Str,
             "Where the component was imported from (`file:line` or a resource address); findings point there.",
         ),
+        f(
+            "endpoints",
+            Ty::List(&Ty::Str),
+            "What `spof probe` checks: URLs (`https://host/health`: certificate and health; `http://`: health) and `host:port` (a TLS certificate).",
+        ),
     ],
 };
 
@@ -400,6 +412,11 @@ pub static DNS_RECORD: Object = Object {
             "Whether the provider stops answering with a dead address.",
         ),
         f("ttl", Ty::Duration, "The record's time to live."),
+        f(
+            "endpoints",
+            Ty::List(&Ty::Str),
+            "The names `spof probe` looks up for this record (`www.example.com`; URLs and `host:port` are also probed): addresses, CNAME chain, the zone's name servers.",
+        ),
     ],
 };
 
@@ -527,6 +544,75 @@ pub static DECISION: Object = Object {
     ],
 };
 
+pub static DRILL: Object = Object {
+    name: "drill",
+    doc: "A failover drill: fail a target with a command, probe the journey at a fine interval, restore; `spof drill NAME` runs it and measures the interruption.",
+    fields: &[
+        req(
+            "target",
+            Ty::Str,
+            "What the drill fails: a component (`lb`), an instance (`app/2`) or a domain (`zone-a`).",
+        ),
+        req(
+            "fail",
+            Ty::Str,
+            "The shell command that fails the target (`systemctl stop haproxy`).",
+        ),
+        req(
+            "restore",
+            Ty::Str,
+            "The shell command that restores it; always run once `fail` has run, whatever happens.",
+        ),
+        req(
+            "probe",
+            Ty::Obj(&DRILL_PROBE),
+            "How the journey is probed while the target is failed.",
+        ),
+        f(
+            "journey",
+            Ty::Name("journey"),
+            "The journey the probe stands for; its `rto_target` bounds the interruption (default: the critical journeys through the target).",
+        ),
+        f(
+            "hold",
+            Ty::FineDuration,
+            "How long to keep the target failed, unless the journey is back first (default 30s).",
+        ),
+        f(
+            "max_duration",
+            Ty::FineDuration,
+            "The hard bound on the whole drill; past it the target is restored and the drill is an error (default 5m).",
+        ),
+        f(
+            "abort_after_down",
+            Ty::FineDuration,
+            "Restore at once when the journey has been down this long.",
+        ),
+    ],
+};
+
+pub static DRILL_PROBE: Object = Object {
+    name: "drill probe",
+    doc: "The request a drill repeats to see whether the journey works.",
+    fields: &[
+        req(
+            "url",
+            Ty::Str,
+            "An http:// or https:// URL; a 2xx or 3xx answer in time is a good probe.",
+        ),
+        f(
+            "every",
+            Ty::FineDuration,
+            "Time between probes (default 100ms; at least 10ms).",
+        ),
+        f(
+            "timeout",
+            Ty::FineDuration,
+            "How long one probe may take (default 1s).",
+        ),
+    ],
+};
+
 /// Every object type, for tests that walk them all.
 pub static ALL_OBJECTS: &[&Object] = &[
     &MODEL,
@@ -542,6 +628,8 @@ pub static ALL_OBJECTS: &[&Object] = &[
     &JOURNEY,
     &PERSON,
     &DECISION,
+    &DRILL,
+    &DRILL_PROBE,
 ];
 
 /// The model's JSON Schema (draft 2020-12).
@@ -601,6 +689,9 @@ fn ty_schema(ty: &Ty) -> Value {
         Ty::Money => json!({"type": "number", "minimum": 0}),
         Ty::Bool => json!({"type": "boolean"}),
         Ty::Duration => json!({"type": "string", "pattern": "^([0-9]+[smhdw])+$|^0$"}),
+        Ty::FineDuration => {
+            json!({"type": "string", "pattern": "^([0-9]+(ms|[smhd]))+$|^0$"})
+        }
         Ty::Date => json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
         Ty::Enum(values) => json!({"enum": values}),
         Ty::List(item) => json!({"type": "array", "items": ty_schema(item)}),

@@ -14,6 +14,7 @@ fn ty_name(ty: &Ty) -> String {
         Ty::Money => "number".into(),
         Ty::Bool => "true or false".into(),
         Ty::Duration => "duration (90s, 30m, 3h)".into(),
+        Ty::FineDuration => "duration (100ms, 1s, 5m)".into(),
         Ty::Date => "date (YYYY-MM-DD)".into(),
         Ty::Enum(values) => values
             .iter()

@@ -38,6 +38,25 @@ struct CheckJson<'a, S, F, O, I> {
     /// The changes against an earlier report, with `--baseline`.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<crate::baseline::BaselineJson>,
+    /// What drills measured per component (docs/evidence.md); absent without evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    evidence: Vec<EvidenceJson>,
+}
+
+/// A drill's result for a component, as the analysis used it.
+#[derive(Serialize)]
+struct EvidenceJson {
+    component: String,
+    drill: String,
+    date: String,
+    /// The measured interruption; `None` when the journey stayed down until restored.
+    interruption_seconds: Option<f64>,
+    declared_failover: Option<String>,
+    met: bool,
+    recent: bool,
+    /// Whether the measured time replaced the declared one in recovery and availability.
+    used_instead_of_declared: bool,
+    text: String,
 }
 
 /// A sequence serialised straight from an iterator, once.
@@ -161,6 +180,9 @@ struct FindingJson {
     decision: Option<DecisionJson>,
     /// False when a decision in force covers it: it does not fail the run.
     fails_run: bool,
+    /// For a finding of `spof probe`: when it was observed. Absent for static findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -374,6 +396,21 @@ pub fn write_check<I: Serialize>(
             .baseline
             .as_ref()
             .map(|b| crate::baseline::baseline_json(b, options.fail_on)),
+        evidence: report
+            .evidence
+            .iter()
+            .map(|note| EvidenceJson {
+                component: model.components[note.component].name.clone(),
+                drill: note.drill.clone(),
+                date: note.date.to_string(),
+                interruption_seconds: note.measured_ms.map(|ms| ms as f64 / 1000.0),
+                declared_failover: note.declared.map(|d| d.to_string()),
+                met: note.met,
+                recent: note.recent,
+                used_instead_of_declared: note.used_instead,
+                text: note.sentence(model),
+            })
+            .collect(),
     };
     crate::number::write_json(writer, &doc)
 }
@@ -690,6 +727,7 @@ fn finding_json(model: &Model, report: &Report, finding: &Finding, file: &str) -
             .map(|s| location(s, file)),
         decision: finding.decision.as_ref().map(|d| decision_json(model, d)),
         fails_run: !finding.is_decided(),
+        observed: finding.observed.clone(),
     }
 }
 

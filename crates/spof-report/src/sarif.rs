@@ -83,7 +83,7 @@ pub fn sarif(model: &Model, report: &Report, options: &Options, inputs: &[String
 fn rule_level(kind: &RuleKind) -> &'static str {
     match kind {
         RuleKind::Spof { .. } => "error",
-        RuleKind::Check(_) => "warning",
+        RuleKind::Check(_) | RuleKind::Evidence(_) => "warning",
         RuleKind::Decisions => "note",
     }
 }

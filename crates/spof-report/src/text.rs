@@ -95,6 +95,13 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
         }
     }
 
+    if !report.evidence.is_empty() {
+        let _ = writeln!(out, "\n{}", p.heading("Evidence from drills"));
+        for note in &report.evidence {
+            let _ = writeln!(out, "  - {}", note.sentence(model));
+        }
+    }
+
     let spofs: Vec<_> = selected_spofs(model, report, options).collect();
     let _ = writeln!(
         out,

@@ -465,6 +465,7 @@ fn sarif_with_a_policy_lists_its_rules_and_stays_valid() {
         &Config {
             today: None,
             policy,
+            ..Default::default()
         },
     );
     let text = spof_report::sarif::sarif(&model, &report, &options("spof.yaml"), &[]);

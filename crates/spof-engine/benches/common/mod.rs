@@ -250,6 +250,7 @@ pub fn model_sized(instances: usize, per_component: usize) -> Model {
             capacity: None,
             span: Span::default(),
             placement_span: None,
+            endpoints: Vec::new(),
         });
     }
 

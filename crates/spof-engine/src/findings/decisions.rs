@@ -225,6 +225,7 @@ pub fn apply(cx: &Context, findings: &mut Vec<Finding>) {
             layer: Layer::Operations,
             decision: None,
             importance: None,
+            observed: None,
         });
     }
 }
@@ -269,6 +270,7 @@ fn incomplete(
         layer: Layer::Operations,
         decision: None,
         importance: None,
+        observed: None,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod capacity;
 mod certificates;
 pub mod decisions;
 mod dns;
+pub mod evidence;
 mod operations;
 pub mod policy;
 mod structural;
@@ -113,6 +114,9 @@ pub struct Finding {
     pub decision: Option<DecisionState>,
     /// For a SPOF event: its importance for the critical journey where it matters most.
     pub importance: Option<crate::availability::Importance>,
+    /// For a finding from a probe: when it was observed (`2026-12-06T10:00:00Z`). Static
+    /// findings, read from the model alone, have none.
+    pub observed: Option<String>,
 }
 
 impl Finding {
@@ -129,6 +133,8 @@ pub struct Context<'a> {
     pub today: Option<Date>,
     /// The custom rules and severity overrides in force.
     pub policy: &'a Policy,
+    /// What drills measured and probes observed.
+    pub evidence: &'a crate::evidence::Evidence,
 }
 
 pub enum RuleKind {
@@ -141,6 +147,10 @@ pub enum RuleKind {
     Check(fn(&Context, &mut Vec<Finding>)),
     /// Produced while the model's decisions are matched to the other findings.
     Decisions,
+    /// Looks at measured evidence (drills from the history, probe observations): its
+    /// documented example fires only with the evidence `findings::evidence::example_evidence`
+    /// gives for its code.
+    Evidence(fn(&Context, &mut Vec<Finding>)),
 }
 
 /// A kind of finding and its documentation.
@@ -208,6 +218,14 @@ pub static RULES: &[&Rule] = &[
     &capacity::AFTER_DOMAIN_LOSS,
     &decisions::UNMATCHED_DECISION,
     &decisions::INCOMPLETE_DECISION,
+    &evidence::FAILOVER_UNTESTED,
+    &evidence::DRILL_MISSED,
+    &evidence::CERTIFICATE_EXPIRY_OBSERVED,
+    &evidence::CERTIFICATE_INVALID_OBSERVED,
+    &evidence::DECLARED_EXPIRY_WRONG,
+    &evidence::SINGLE_PROVIDER_OBSERVED,
+    &evidence::SINGLE_ADDRESS_OBSERVED,
+    &evidence::ENDPOINT_UNHEALTHY,
 ];
 
 /// The rule with this code (`SPOF001`) or name (`single-instance`).
@@ -226,12 +244,14 @@ pub fn find(
     analysis: &Analysis,
     today: Option<Date>,
     policy: &Policy,
+    evidence: &crate::evidence::Evidence,
 ) -> Vec<Finding> {
     let cx = Context {
         model,
         analysis,
         today,
         policy,
+        evidence,
     };
     let mut findings = Vec::new();
     for report in analysis.spofs() {
@@ -247,6 +267,12 @@ pub fn find(
     }
     for rule in RULES {
         if let RuleKind::Check(check) = rule.kind {
+            check(&cx, &mut findings);
+        }
+        // Evidence is asked for when the caller says so or when the model declares drills.
+        if let RuleKind::Evidence(check) = rule.kind
+            && (evidence.in_use || !model.drills.is_empty())
+        {
             check(&cx, &mut findings);
         }
     }
@@ -353,6 +379,7 @@ fn spof_finding(
         layer,
         decision: None,
         importance: None,
+        observed: None,
     }
 }
 
@@ -399,6 +426,7 @@ fn check_finding(
         span,
         decision: None,
         importance: None,
+        observed: None,
     }
 }
 

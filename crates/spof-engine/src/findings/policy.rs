@@ -267,6 +267,7 @@ fn component_finding(
         layer: component.kind.layer(),
         decision: None,
         importance: None,
+        observed: None,
     }
 }
 
@@ -294,5 +295,6 @@ fn journey_finding(cx: &Context, rule: &PolicyRule, j: JourneyId, missed: &[Stri
         layer: Layer::Operations,
         decision: None,
         importance: None,
+        observed: None,
     }
 }
