@@ -10,6 +10,7 @@ mod guided;
 mod importing;
 mod policy;
 mod progress;
+mod serving;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use spof_engine::analysis::what_if;
@@ -93,6 +94,11 @@ enum Command {
     /// The risk register: every decision of the model and where it stands (active, review
     /// due within 30 days, expired, RTO exceeded, incomplete, matching nothing).
     Decisions(DecisionsArgs),
+    /// The interactive diagram in the browser: failure domains as boxes, instances in them,
+    /// SPOFs marked; click to fail things and see what goes down and for how long; the plan
+    /// as frames; the page follows the model file as it is edited. Serves on 127.0.0.1 only
+    /// unless --host says otherwise.
+    Serve(serving::ServeArgs),
     /// Probe what the model points at (`endpoints:`): TLS certificates (expiry, chain,
     /// name), DNS (addresses, CNAME chains, name servers by provider) and health endpoints;
     /// the observed findings join the static ones, each marked with when it was observed.
@@ -115,7 +121,7 @@ enum Command {
     Examples,
 }
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct ModelArgs {
     /// The model file (default spof.yaml).
     #[arg(short, long, value_name = "FILE")]
@@ -147,7 +153,8 @@ struct CheckArgs {
     overlay: Vec<String>,
     /// Output format: the terminal report, JSON (docs/json-output.md), SARIF 2.1.0 for
     /// code scanning, Markdown for a pull request or a review, Graphviz DOT or Mermaid
-    /// diagrams, JUnit XML for CI test reports (docs/formats.md).
+    /// diagrams, JUnit XML for CI test reports, or the interactive diagram as one
+    /// self-contained HTML file (docs/formats.md, docs/web.md).
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
     /// Write the report to this file (atomically; an existing file only with --force)
@@ -341,6 +348,8 @@ enum CheckFormat {
     Dot,
     Mermaid,
     Junit,
+    /// The interactive diagram as one self-contained HTML file (no server, no network).
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -565,6 +574,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => run_diff(args, color, stderr_color),
         Command::Accept(args) => run_accept(args, stderr_color),
         Command::Decisions(args) => run_decisions(args, color, stderr_color),
+        Command::Serve(args) => serving::run_serve(args, stderr_color),
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&spof_model::schema::json_schema())
                 .expect("the schema serialises");
@@ -856,6 +866,7 @@ fn run_check(
         CheckFormat::Dot => Some(spof_report::dot::dot(model, &report, journey)),
         CheckFormat::Mermaid => Some(spof_report::mermaid::mermaid(model, &report, journey)),
         CheckFormat::Junit => Some(spof_report::junit::junit(model, &report, &options)),
+        CheckFormat::Html => Some(serving::html_report(model, &report, &options, loaded.today)),
     };
     match (&args.output, text) {
         (Some(path), Some(text)) => {

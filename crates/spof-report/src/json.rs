@@ -148,8 +148,9 @@ struct JourneyEffectJson {
     recovery: RecoveryJson,
 }
 
-#[derive(Serialize)]
-pub(crate) struct RecoveryJson {
+/// How a journey recovers, as the JSON report and the diagram write it.
+#[derive(Serialize, Clone, Debug)]
+pub struct RecoveryJson {
     /// none, degraded, automatic, manual or repair.
     kind: &'static str,
     /// Seconds until the journey is back; null when unknown.

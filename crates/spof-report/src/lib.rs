@@ -14,6 +14,7 @@ pub mod mermaid;
 pub mod number;
 pub mod sarif;
 pub mod text;
+pub mod web;
 
 use spof_engine::analysis::EventReport;
 use spof_engine::findings::Finding;
