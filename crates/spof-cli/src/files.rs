@@ -91,7 +91,16 @@ fn written_beside(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)
+    let mut builder = tempfile::Builder::new();
+    // A new file follows the umask (0666 masked), as any file a command writes, rather than
+    // the temporary file's private 0600: a report is meant to be shared.
+    #[cfg(unix)]
+    if permissions.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temporary = builder
+        .tempfile_in(folder)
         .map_err(|e| format!("cannot write in {}: {}", folder.display(), describe(&e)))?;
     temporary
         .write_all(text.as_bytes())
@@ -116,4 +125,31 @@ pub fn system_today() -> Date {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     Date::from_days_since_epoch((seconds / 86_400) as i64)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    /// The process's umask, as Linux reports it.
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    #[test]
+    fn a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.html");
+        let path = path.to_str().unwrap();
+        super::write_new(path, "one", false).unwrap();
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask());
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        super::replace(path, "two").unwrap();
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(std::fs::read_to_string(path).unwrap(), "two");
+    }
 }
