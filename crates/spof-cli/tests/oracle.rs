@@ -35,6 +35,7 @@ struct Case {
     oracle: Oracle,
     file: ModelFile,
     domain_count: usize,
+    common_cause_count: usize,
     /// Per component: managed, and the failover level docs/analysis.md gives it.
     failover_levels: Vec<(bool, u64)>,
 }
@@ -46,6 +47,7 @@ impl Case {
             oracle: Oracle::new(spec),
             file: ModelFile::new(&yaml),
             domain_count: spec.domains.len(),
+            common_cause_count: spec.common_causes.len(),
             failover_levels: spec
                 .components
                 .iter()
@@ -209,6 +211,7 @@ fn the_reader_accepts_every_generated_model() {
         let expected = [
             ("components", oracle.components.len()),
             ("domains", case.domain_count),
+            ("common_causes", case.common_cause_count),
             ("instances", instances),
             ("journeys", oracle.journeys.len()),
             ("events", oracle.events.len()),
@@ -950,6 +953,8 @@ fn generated_models_use_every_feature() {
         "renewal: manual",
         "kind: monitoring",
         "failures_per_year:",
+        "common_causes:",
+        "beta:",
     ];
     let result = runner.run(&generate::choices(), |bytes| {
         let spec = generate::decode(&bytes);

@@ -52,6 +52,12 @@ pub fn for_kind(kind: Kind) -> Default {
 /// Defaults per failure domain.
 pub fn for_domain(kind: &DomainKind) -> Default {
     match kind {
+        // Its rate comes from its beta factor and its members (`common_cause_rate`).
+        DomainKind::CommonCause => Default {
+            failures_per_year: 0.0,
+            repair_hours: 1.0,
+            source: "estimate: a bad change shared by every member is undone like a bad deploy, in about an hour",
+        },
         DomainKind::Host => INSTANCE,
         DomainKind::Rack => Default {
             failures_per_year: 0.5,
@@ -122,9 +128,12 @@ pub fn event_unavailability(model: &Model, graph: &FaultGraph, event: EventId) -
         EventKind::Domain(d) => {
             let domain = &model.domains[d];
             let default = for_domain(&domain.kind);
-            let rate = domain
-                .failures_per_year
-                .unwrap_or(default.failures_per_year);
+            let rate = domain.failures_per_year.unwrap_or_else(|| {
+                match domain.common_cause.as_ref().and_then(|c| c.beta) {
+                    Some(beta) => beta * members_rate(model, d),
+                    None => default.failures_per_year,
+                }
+            });
             let repair = domain
                 .restore_time
                 .map_or(default.repair_hours, |r| r.seconds() as f64 / 3600.0);
@@ -142,6 +151,24 @@ pub fn event_unavailability(model: &Model, graph: &FaultGraph, event: EventId) -
         ),
         EventKind::Person(_) => PERSON_AWAY,
     }
+}
+
+/// The mean failures per year of the instances in common cause `d`, each at its component's
+/// rate (`failures_per_year`, or its kind's default): the total a beta factor takes a share of.
+fn members_rate(model: &Model, d: spof_model::DomainId) -> f64 {
+    let (mut sum, mut count) = (0.0, 0usize);
+    for component in &model.components {
+        let rate = component
+            .failures_per_year
+            .unwrap_or(for_kind(component.kind).failures_per_year);
+        for instance in &component.instances {
+            if instance.domains.contains(&d) {
+                sum += rate;
+                count += 1;
+            }
+        }
+    }
+    if count == 0 { 0.0 } else { sum / count as f64 }
 }
 
 /// Importance of a basic event for a journey (Birnbaum, Fussell-Vesely, risk achievement and

@@ -432,11 +432,18 @@ pub fn describe_event(model: &Model, kind: EventKind) -> String {
             }
         }
         EventKind::Domain(d) => {
-            format!(
-                "{} {}",
-                model.domains[d].kind.as_str(),
-                model.domains[d].name
-            )
+            let domain = &model.domains[d];
+            match domain
+                .common_cause
+                .as_ref()
+                .and_then(|c| c.description.as_deref())
+            {
+                Some(description) => format!("common cause {} ({description})", domain.name),
+                None if domain.kind == DomainKind::CommonCause => {
+                    format!("common cause {}", domain.name)
+                }
+                None => format!("{} {}", domain.kind.as_str(), domain.name),
+            }
         }
         EventKind::Deploy(c) => format!("a bad all-at-once deploy of {}", model.components[c].name),
         EventKind::Expiry(c) => format!(

@@ -1014,6 +1014,10 @@ fn component_fixes(model: &Model, graph: &crate::graph::FaultGraph, c: Component
 /// A spread of the replicated components confined to a domain, or `None` when no component
 /// with several instances is confined there.
 fn spread_fix(model: &Model, domain: DomainId) -> Option<Fix> {
+    // A common cause is not a place: moving instances does not take them out of it.
+    if model.domains[domain].kind == DomainKind::CommonCause {
+        return None;
+    }
     let mut components = Vec::new();
     let mut most = 0;
     for (c, component) in model.components.iter().enumerate() {

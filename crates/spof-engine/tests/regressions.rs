@@ -426,3 +426,145 @@ fn zone_loss_counts_serving_capacity() {
         "{loss:?}"
     );
 }
+
+const COMMON_CAUSE: &str = "domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  api: {kind: service, replicas: 3, spread: [a, b], failures_per_year: 2}
+  db: {kind: database, replicas: 2, spread: [a, b], failover: automatic, failover_time: 30s, failures_per_year: 4}
+journeys:
+  checkout: {path: [api, db], rto_target: 15m}
+common_causes:
+  config-push:
+    members: [api]
+    description: one bad config push
+    restore_time: 30m
+";
+
+#[test]
+fn common_cause_of_every_replica_is_a_spof_until_undone() {
+    let (model, report) = report(COMMON_CAUSE);
+    assert!(is_spof(&model, &report, "common-cause:config-push"));
+    assert!(is_spof(&model, &report, "config-push"), "a bare name");
+    match recovery(&model, &report, "common-cause:config-push", "checkout") {
+        Recovery::Repair { time, .. } => assert_eq!(time, Some(minutes(30))),
+        other => panic!("{other:?}"),
+    }
+    // Neither zone is: the replicas are spread; only what they share takes them together.
+    assert!(!is_spof(&model, &report, "zone:a"));
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.code == "SPOF033")
+        .expect("SPOF033");
+    assert!(
+        finding
+            .message
+            .contains("`config-push` (one bad config push) fails all 3 instances of `api`"),
+        "{}",
+        finding.message
+    );
+    // Not a place: the plan does not offer to spread over it, and says it is left.
+    let plan = spof_engine::plan::plan(&model, &Default::default(), &|_, _, _| {});
+    let last = plan.frames.last().unwrap();
+    assert!(last.spofs.contains(&"common-cause:config-push".to_string()));
+    assert!(
+        plan.left
+            .iter()
+            .any(|(id, _)| id == "common-cause:config-push"),
+        "{:?}",
+        plan.left
+    );
+}
+
+#[test]
+fn common_cause_of_some_instances_is_a_risk_group_not_a_spof() {
+    let yaml = COMMON_CAUSE.replace("members: [api]", "members: [api/1, api/2, db/1]");
+    let (model, report) = report(&yaml);
+    assert!(!is_spof(&model, &report, "common-cause:config-push"));
+    // With api/3, the last instance outside it, the journey goes down; db fails over.
+    let down = whatif(&model, &report, &["config-push", "api/3"]);
+    assert_eq!(down.outcomes, vec![Outcome::DownUntilRepair]);
+    let graph = &report.analysis.graph;
+    let config = spof_engine::risks::RiskConfig {
+        max_order: 2,
+        top: 1000,
+    };
+    let risks = spof_engine::risks::risks(&model, graph, &config).unwrap();
+    let cause = resolve_events(&model, graph, "config-push").unwrap()[0];
+    let api3 = resolve_events(&model, graph, "api/3").unwrap()[0];
+    assert!(
+        risks[0]
+            .groups
+            .iter()
+            .any(|g| g.events == vec![cause.min(api3), cause.max(api3)])
+    );
+}
+
+#[test]
+fn common_cause_rate_is_its_beta_of_its_members_rate() {
+    let graph_event = |yaml: &str| {
+        let (model, report) = report(yaml);
+        let graph = &report.analysis.graph;
+        let e = resolve_events(&model, graph, "config-push").unwrap()[0];
+        spof_engine::availability::event_unavailability(&model, graph, e)
+    };
+    let q = |rate: f64, hours: f64| rate * hours / (8760.0 + rate * hours);
+    // api and db/1: instances at 2, 2, 2 and 4 failures a year, a mean of 2.5; 30 minutes.
+    let both = COMMON_CAUSE.replace("members: [api]", "members: [api, db/1]");
+    let default_beta = graph_event(&both);
+    assert!(
+        (default_beta - q(0.1 * 2.5, 0.5)).abs() < 1e-15,
+        "{default_beta}"
+    );
+    let beta = graph_event(&both.replace("restore_time: 30m", "restore_time: 30m\n    beta: 0.02"));
+    assert!((beta - q(0.02 * 2.5, 0.5)).abs() < 1e-15, "{beta}");
+    let own = graph_event(&both.replace("restore_time: 30m", "failures_per_year: 3"));
+    assert!(
+        (own - q(3.0, 1.0)).abs() < 1e-15,
+        "{own}: an hour without restore_time"
+    );
+    // And it counts in the journey's availability: more beta, less available.
+    let (_, low) = report(&both.replace("restore_time: 30m", "restore_time: 30m\n    beta: 0.01"));
+    let (_, high) = report(&both.replace("restore_time: 30m", "restore_time: 30m\n    beta: 0.5"));
+    let u = |r: &Report| r.availability.as_ref().unwrap()[0].unavailability;
+    assert!(u(&high) > u(&low) * 2.0, "{} vs {}", u(&high), u(&low));
+}
+
+#[test]
+fn common_cause_errors_are_located_with_near_names() {
+    let errors = |yaml: &str| -> Vec<String> {
+        let parsed = parse_model(yaml, &ParseLimits::default());
+        assert!(parsed.model.is_none(), "accepted: {yaml}");
+        parsed
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {:?} {:?}", d.message, d.span.map(|s| s.line), d.help))
+            .collect()
+    };
+    let unknown = errors(&COMMON_CAUSE.replace("members: [api]", "members: [apo]"));
+    assert!(
+        unknown[0].contains("no component or instance `apo`")
+            && unknown[0].contains("Some(11)")
+            && unknown[0].contains("`api`"),
+        "{unknown:?}"
+    );
+    let instance = errors(&COMMON_CAUSE.replace("members: [api]", "members: [api/7]"));
+    assert!(instance[0].contains("no instance `7`"), "{instance:?}");
+    let clash = errors(&COMMON_CAUSE.replace("  config-push:", "  a:"));
+    assert!(
+        clash[0].contains("names both a domain and a common cause"),
+        "{clash:?}"
+    );
+    let both =
+        errors(&COMMON_CAUSE.replace("restore_time: 30m", "beta: 0.1\n    failures_per_year: 1"));
+    assert!(
+        both[0].contains("both `beta` and `failures_per_year`"),
+        "{both:?}"
+    );
+    let range = errors(&COMMON_CAUSE.replace("restore_time: 30m", "beta: 1.5"));
+    assert!(range[0].contains("beta"), "{range:?}");
+    let key = errors(&COMMON_CAUSE.replace("description:", "descripton:"));
+    assert!(key[0].contains("descripton"), "{key:?}");
+}

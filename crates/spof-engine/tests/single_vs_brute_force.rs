@@ -87,6 +87,7 @@ fn build(spec: &Spec) -> Model {
         parent: None,
         restore_time: None,
         failures_per_year: None,
+        common_cause: None,
         span: Span::default(),
     });
     for z in 0..spec.zones {
@@ -96,6 +97,7 @@ fn build(spec: &Spec) -> Model {
             parent: Some(0),
             restore_time: None,
             failures_per_year: None,
+            common_cause: None,
             span: Span::default(),
         });
     }
@@ -109,6 +111,7 @@ fn build(spec: &Spec) -> Model {
                 parent: Some(zone(z)),
                 restore_time: None,
                 failures_per_year: None,
+                common_cause: None,
                 span: Span::default(),
             });
         }
@@ -120,6 +123,7 @@ fn build(spec: &Spec) -> Model {
         parent: None,
         restore_time: None,
         failures_per_year: None,
+        common_cause: None,
         span: Span::default(),
     });
     for (c, s) in spec.components.iter().enumerate() {

@@ -6,10 +6,10 @@ use crate::diagnostic::did_you_mean;
 use crate::node::{Node, Value};
 use crate::schema::{self, Object};
 use crate::{
-    Backoff, CertificateConfig, Component, Date, Decision, DecisionStatus, Dependency,
-    DeployStrategy, Diagnostic, DnsConfig, DnsRecord, Domain, DomainKind, Duration, Failover,
-    Instance, Journey, Kind, Model, MonitoringConfig, ParseLimits, Person, Redundancy, Renewal,
-    Scope, Sp, Span, Step,
+    Backoff, CertificateConfig, CommonCause, Component, ComponentId, DEFAULT_BETA, Date, Decision,
+    DecisionStatus, Dependency, DeployStrategy, Diagnostic, DnsConfig, DnsRecord, Domain,
+    DomainKind, Duration, Failover, Instance, Journey, Kind, Model, MonitoringConfig, ParseLimits,
+    Person, Redundancy, Renewal, Scope, Sp, Span, Step,
 };
 use crate::{Drill, DrillProbe, DrillTarget, Endpoint};
 use indexmap::IndexMap;
@@ -100,6 +100,9 @@ pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) ->
         if let Some(journey) = decode_journey(&mut cx, name, node, &names) {
             model.journeys.push(journey);
         }
+    }
+    if let Some(groups) = top.get("common_causes") {
+        decode_common_causes(&mut cx, groups, &mut model);
     }
     if let Some(drills) = top.get("drills") {
         let mut seen: IndexMap<String, Span> = IndexMap::new();
@@ -195,6 +198,7 @@ fn decode_domains(cx: &mut Cx, entries: &[(Sp<String>, &Node)], names: &Names) -
             parent: None,
             restore_time: None,
             failures_per_year: None,
+            common_cause: None,
             span: name.span,
         };
         let mut parent_span = None;
@@ -1071,38 +1075,36 @@ fn decode_drill(
 
 /// A drill's target: a component (`lb`), an instance (`app/2`, by name or number from 1) or
 /// a domain (`zone-a`).
-fn drill_target(cx: &mut Cx, node: &Node, model: &Model) -> Option<DrillTarget> {
-    let name = cx.name(node, "a drill's `target`")?;
-    let text = name.value.as_str();
-    if let Some(c) = model.component(text) {
-        return Some(DrillTarget::Component(c));
-    }
-    if let Some((component, instance)) = text.rsplit_once('/')
-        && let Some(c) = model.component(component)
-    {
-        let instances = &model.components[c].instances;
-        let found = instances
-            .iter()
-            .position(|i| i.name == instance)
-            .or_else(|| {
-                instance
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=instances.len()).contains(n))
-                    .map(|n| n - 1)
-            });
-        if let Some(i) = found {
-            return Some(DrillTarget::Instance {
-                component: c,
-                instance: i,
-            });
-        }
+/// Instance `instance` (a name, or a number from 1) of component `c`, or a located error that
+/// lists its instances.
+fn find_instance(
+    cx: &mut Cx,
+    node: &Node,
+    model: &Model,
+    c: ComponentId,
+    instance: &str,
+) -> Option<usize> {
+    let instances = &model.components[c].instances;
+    let found = instances
+        .iter()
+        .position(|i| i.name == instance)
+        .or_else(|| {
+            instance
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=instances.len()).contains(n))
+                .map(|n| n - 1)
+        });
+    if found.is_none() {
         let known: Vec<&str> = instances.iter().map(|i| i.name.as_str()).collect();
         cx.push(
             Diagnostic::error(
                 "dangling-reference",
                 node.span,
-                format!("component `{component}` has no instance `{instance}`"),
+                format!(
+                    "component `{}` has no instance `{instance}`",
+                    model.components[c].name
+                ),
             )
             .with_label("unknown instance")
             .with_help(
@@ -1115,7 +1117,139 @@ fn drill_target(cx: &mut Cx, node: &Node, model: &Model) -> Option<DrillTarget> 
                 }),
             ),
         );
-        return None;
+    }
+    found
+}
+
+/// The groups under `common_causes:`, each a domain of kind `common-cause` that its members'
+/// instances are placed in, so that every analysis fails them together as it fails a zone.
+fn decode_common_causes(cx: &mut Cx, node: &Node, model: &mut Model) {
+    let places = model.domains.len();
+    for (name, node) in cx.named_entries(node, "`common_causes`") {
+        let what = format!("common cause `{}`", name.value);
+        let Some(fields) = cx.object(node, &schema::COMMON_CAUSE, &what) else {
+            continue;
+        };
+        if let Some(d) = model.domain(&name.value) {
+            let first = model.domains[d].span;
+            let message = if d < places {
+                format!("`{}` names both a domain and a common cause", name.value)
+            } else {
+                format!("two common causes are named `{}`", name.value)
+            };
+            cx.push(
+                Diagnostic::error("duplicate-name", name.span, message)
+                    .with_related(first, "first named here")
+                    .with_help("give the common cause a name of its own"),
+            );
+            continue;
+        }
+        let beta = fields
+            .get("beta")
+            .and_then(|n| cx.number(n, "`beta`", 0.0, 1.0));
+        let failures_per_year = fields
+            .get("failures_per_year")
+            .and_then(|n| cx.number(n, "`failures_per_year`", 0.0, 1e6));
+        if let (Some(b), Some(_)) = (fields.get("beta"), fields.get("failures_per_year")) {
+            cx.push(
+                Diagnostic::error(
+                    "conflict",
+                    b.span,
+                    format!("{what} gives both `beta` and `failures_per_year`"),
+                )
+                .with_help("give one: `beta` is a share of the members' failures, `failures_per_year` the cause's own rate"),
+            );
+        }
+        let mut members: Vec<(ComponentId, Option<usize>)> = Vec::new();
+        if let Some(list) = fields.get("members") {
+            for member in cx.list(list, "a common cause's `members`") {
+                let Some(text) = cx.name(member, "a member (a component or an instance)") else {
+                    continue;
+                };
+                let found = if let Some(c) = model.component(&text.value) {
+                    Some((c, None))
+                } else if let Some((component, instance)) = text.value.rsplit_once('/')
+                    && let Some(c) = model.component(component)
+                {
+                    find_instance(cx, member, model, c, instance).map(|i| (c, Some(i)))
+                } else {
+                    let known = model.components.iter().map(|c| c.name.as_str());
+                    let near = did_you_mean(text.value.split('/').next().unwrap_or(""), known);
+                    cx.push(
+                        Diagnostic::error(
+                            "dangling-reference",
+                            member.span,
+                            format!("no component or instance `{}`", text.value),
+                        )
+                        .with_label("unknown member")
+                        .with_help_opt(near),
+                    );
+                    None
+                };
+                members.extend(found);
+            }
+        }
+        let instances: usize = members
+            .iter()
+            .map(|&(c, i)| i.map_or(model.components[c].instances.len(), |_| 1))
+            .sum();
+        if instances < 2 && !members.is_empty() {
+            cx.push(
+                Diagnostic::warning(
+                    "lone-common-cause",
+                    name.span,
+                    format!("{what} has one member instance: it fails nothing together"),
+                )
+                .with_help("list the components or instances that share the cause (one image, one config push, one vendor)"),
+            );
+        }
+        let d = model.domains.len();
+        model.domains.push(Domain {
+            name: name.value.clone(),
+            kind: DomainKind::CommonCause,
+            parent: None,
+            restore_time: fields
+                .get("restore_time")
+                .and_then(|n| cx.duration(n, "`restore_time`")),
+            failures_per_year,
+            common_cause: Some(CommonCause {
+                beta: beta.or(failures_per_year.is_none().then_some(DEFAULT_BETA)),
+                description: fields
+                    .get("description")
+                    .and_then(|n| cx.string(n, "`description`"))
+                    .map(|s| s.value),
+            }),
+            span: name.span,
+        });
+        for (c, i) in members {
+            let component = &mut model.components[c];
+            let chosen: Vec<usize> = match i {
+                Some(i) => vec![i],
+                None => (0..component.instances.len()).collect(),
+            };
+            for i in chosen {
+                let domains = &mut component.instances[i].domains;
+                if !domains.contains(&d) {
+                    domains.push(d);
+                }
+            }
+        }
+    }
+}
+
+fn drill_target(cx: &mut Cx, node: &Node, model: &Model) -> Option<DrillTarget> {
+    let name = cx.name(node, "a drill's `target`")?;
+    let text = name.value.as_str();
+    if let Some(c) = model.component(text) {
+        return Some(DrillTarget::Component(c));
+    }
+    if let Some((component, instance)) = text.rsplit_once('/')
+        && let Some(c) = model.component(component)
+    {
+        return find_instance(cx, node, model, c, instance).map(|i| DrillTarget::Instance {
+            component: c,
+            instance: i,
+        });
     }
     if let Some(d) = model.domain(text) {
         return Some(DrillTarget::Domain(d));

@@ -90,6 +90,7 @@ impl Model {
             parent,
             restore_time: original.restore_time,
             failures_per_year: original.failures_per_year,
+            common_cause: original.common_cause.clone(),
             span: original.span,
         };
         self.domains.push(copy);

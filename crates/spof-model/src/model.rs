@@ -28,6 +28,16 @@ impl Model {
         self.components.iter().position(|c| c.name == name)
     }
 
+    /// How many of the domains are places (not common causes), and how many common causes.
+    pub fn domain_counts(&self) -> (usize, usize) {
+        let causes = self
+            .domains
+            .iter()
+            .filter(|d| d.kind == DomainKind::CommonCause)
+            .count();
+        (self.domains.len() - causes, causes)
+    }
+
     pub fn domain(&self, name: &str) -> Option<DomainId> {
         self.domains.iter().position(|d| d.name == name)
     }
@@ -99,6 +109,9 @@ pub enum DomainKind {
     Zone,
     Region,
     Provider,
+    /// A common cause declared under `common_causes:`: members that fail together for a
+    /// reason other than where they run (one image, one config push, one vendor).
+    CommonCause,
     Custom(String),
 }
 
@@ -110,6 +123,7 @@ impl DomainKind {
             "zone" => DomainKind::Zone,
             "region" => DomainKind::Region,
             "provider" => DomainKind::Provider,
+            "common-cause" => DomainKind::CommonCause,
             other => DomainKind::Custom(other.to_string()),
         }
     }
@@ -121,6 +135,7 @@ impl DomainKind {
             DomainKind::Zone => "zone",
             DomainKind::Region => "region",
             DomainKind::Provider => "provider",
+            DomainKind::CommonCause => "common-cause",
             DomainKind::Custom(name) => name,
         }
     }
@@ -133,7 +148,7 @@ impl DomainKind {
             DomainKind::Zone => Some(2),
             DomainKind::Region => Some(3),
             DomainKind::Provider => Some(4),
-            DomainKind::Custom(_) => None,
+            DomainKind::CommonCause | DomainKind::Custom(_) => None,
         }
     }
 }
@@ -145,7 +160,24 @@ pub struct Domain {
     pub parent: Option<DomainId>,
     pub restore_time: Option<Duration>,
     pub failures_per_year: Option<f64>,
+    /// What a common cause is (`common_causes:`) and the share of its members' failures it
+    /// causes; `None` for a place.
+    pub common_cause: Option<CommonCause>,
     pub span: Span,
+}
+
+/// The beta factor of a common cause that gives neither `beta` nor `failures_per_year`: the
+/// upper end of the generic values (0.01 to 0.1) in NUREG/CR-5485, so that a group left
+/// unquantified is not taken as rare.
+pub const DEFAULT_BETA: f64 = 0.1;
+
+/// A group of components or instances that fail together for one reason (docs/model.md).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommonCause {
+    /// The beta factor: the share of a member's failures that are this cause and take every
+    /// member at once. `None` when the group gives `failures_per_year` instead.
+    pub beta: Option<f64>,
+    pub description: Option<String>,
 }
 
 macro_rules! kinds {

@@ -119,6 +119,11 @@ pub static MODEL: Object = Object {
             "What the team decided about findings.",
         ),
         f(
+            "common_causes",
+            Ty::Map(&Ty::Obj(&COMMON_CAUSE)),
+            "Components or instances that fail together for one reason other than where they run (one image, one config push, one vendor), by name.",
+        ),
+        f(
             "drills",
             Ty::Map(&Ty::Obj(&DRILL)),
             "Failover drills, by name: how to fail and restore a target and probe the journey (`spof drill NAME`).",
@@ -151,6 +156,38 @@ pub static DOMAIN: Object = Object {
             "How often the domain fails, for availability and risk ranking (default per kind; see docs/availability.md).",
         ),
         f("description", Ty::Str, "What the domain is."),
+    ],
+};
+
+pub static COMMON_CAUSE: Object = Object {
+    name: "common cause",
+    doc: "A group that fails together for one reason other than where it runs: one image, one config push, one vendor, one certificate authority. Its failure is one event, like a zone's, that takes every member down at once (event id `common-cause:NAME`).",
+    fields: &[
+        req(
+            "members",
+            Ty::List(&Ty::Name("component or instance")),
+            "What shares the cause: components (every instance) or instances (`db/1`, `db/primary`).",
+        ),
+        f(
+            "beta",
+            Ty::Fraction,
+            "The beta factor: the share of a member's failures that are this cause and take every member at once (default 0.1); its rate is beta times the members' mean failures per year.",
+        ),
+        f(
+            "failures_per_year",
+            Ty::Money,
+            "How often the cause strikes, instead of `beta`.",
+        ),
+        f(
+            "restore_time",
+            Ty::Duration,
+            "How long undoing it takes (a rollback, a vendor's fix); without it the members' repair is unknown and the journey is down until repaired.",
+        ),
+        f(
+            "description",
+            Ty::Str,
+            "What the cause is (\"one bad config push\").",
+        ),
     ],
 };
 
@@ -630,6 +667,7 @@ pub static ALL_OBJECTS: &[&Object] = &[
     &DECISION,
     &DRILL,
     &DRILL_PROBE,
+    &COMMON_CAUSE,
 ];
 
 /// The model's JSON Schema (draft 2020-12).

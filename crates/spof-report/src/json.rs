@@ -94,6 +94,7 @@ struct ModelJson<'a> {
     components: usize,
     instances: usize,
     domains: usize,
+    common_causes: usize,
     journeys: usize,
     events: usize,
 }
@@ -301,7 +302,8 @@ pub fn write_check<I: Serialize>(
             file: &options.file,
             components: model.components.len(),
             instances: model.components.iter().map(|c| c.instances.len()).sum(),
-            domains: model.domains.len(),
+            domains: model.domain_counts().0,
+            common_causes: model.domain_counts().1,
             journeys: model.journeys.len(),
             events: report.analysis.graph.event_count(),
         },
@@ -545,9 +547,14 @@ pub(crate) fn outcome_name(outcome: Outcome) -> &'static str {
     }
 }
 
-fn event_kind_name(kind: EventKind) -> &'static str {
+/// The `kind` of an event in JSON: `instance`, `domain`, `common-cause`, `deploy`,
+/// `certificate-expiry`, `person`.
+pub fn event_kind_name(model: &Model, kind: EventKind) -> &'static str {
     match kind {
         EventKind::Instance { .. } => "instance",
+        EventKind::Domain(d) if model.domains[d].kind == spof_model::DomainKind::CommonCause => {
+            "common-cause"
+        }
         EventKind::Domain(_) => "domain",
         EventKind::Deploy(_) => "deploy",
         EventKind::Expiry(_) => "certificate-expiry",
@@ -568,7 +575,7 @@ fn event_json(model: &Model, report: &Report, event: &EventReport) -> SpofJson {
                 .collect()
         }),
         event: event_id(model, event.kind),
-        kind: event_kind_name(event.kind),
+        kind: event_kind_name(model, event.kind),
         description: describe_event(model, event.kind),
         component: event.component().map(|c| model.components[c].name.clone()),
         journeys: event

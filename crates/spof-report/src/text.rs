@@ -67,9 +67,14 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
         "{} {}",
         p.heading(&format!("spof check: {}", model.name.as_deref().unwrap_or(&options.file))),
         p.dim(&format!(
-            "({} components, {instances} instances, {} domains, {} journeys, {} failure events)",
+            "({} components, {instances} instances, {} domains{}, {} journeys, {} failure events)",
             model.components.len(),
-            model.domains.len(),
+            model.domain_counts().0,
+            match model.domain_counts().1 {
+                0 => String::new(),
+                1 => ", 1 common cause".to_string(),
+                n => format!(", {n} common causes"),
+            },
             model.journeys.len(),
             report.analysis.graph.event_count()
         ))

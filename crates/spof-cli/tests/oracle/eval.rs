@@ -6,7 +6,7 @@
 //!
 //! - an instance is down when its own event, one of its domains (or a domain enclosing one), a
 //!   whole-component event of its component (bad all-at-once deploy, certificate expiry) has
-//!   failed, or a hard dependency is down, or every instance of a `per: zone` dependency in its
+//!   failed, or a common cause it is a member of (`common_causes:`), or a hard dependency is down, or every instance of a `per: zone` dependency in its
 //!   zone is down (the dependency as a whole when it has none there);
 //! - a component is down when fewer than `min_healthy` instances are up, or, active-passive,
 //!   while its primary is down and its failover has not completed;
@@ -38,6 +38,7 @@ pub struct Event {
 pub enum EventKind {
     Instance,
     Domain,
+    CommonCause,
     Deploy,
     Expiry,
     Person,
@@ -49,6 +50,7 @@ impl EventKind {
         match self {
             EventKind::Instance => "instance",
             EventKind::Domain => "domain",
+            EventKind::CommonCause => "common-cause",
             EventKind::Deploy => "deploy",
             EventKind::Expiry => "certificate-expiry",
             EventKind::Person => "person",
@@ -364,6 +366,45 @@ impl Oracle {
                     journeys: (!d.journeys.is_empty()).then(|| d.journeys.clone()),
                 })
                 .collect();
+        }
+        // A common cause: one event that fails each member instance. Its rate is its own, or
+        // its beta factor (0.1 when not given) times the mean rate of its member instances;
+        // undoing it takes its restore time, an hour by default (docs/model.md,
+        // docs/availability.md).
+        for group in &spec.common_causes {
+            let mut members: Vec<(usize, usize)> = Vec::new();
+            for &(c, k) in &group.members {
+                let count = spec.components[c].instance_count();
+                match k {
+                    Some(k) => members.push((c, k)),
+                    None => members.extend((0..count).map(|k| (c, k))),
+                }
+            }
+            members.sort_unstable();
+            members.dedup();
+            let rate = group.failures_per_year.unwrap_or_else(|| {
+                let total: f64 = members
+                    .iter()
+                    .map(|&(c, _)| {
+                        let component = &spec.components[c];
+                        component
+                            .failures_per_year
+                            .unwrap_or(instance_defaults(&component.kind).0)
+                    })
+                    .sum();
+                group.beta.unwrap_or(0.1) * total / members.len() as f64
+            });
+            let event = events.len();
+            events.push(Event {
+                id: format!("common-cause:{}", group.name),
+                kind: EventKind::CommonCause,
+                component: None,
+                repair_seconds: group.restore_seconds,
+                unavailability: steady_state(rate, hours(group.restore_seconds, 1.0)),
+            });
+            for (c, k) in members {
+                components[c].instances[k].causes.push(event);
+            }
         }
         let on_call_declared = spec.people.iter().any(|p| p.on_call == Some(true));
         let mut people = Vec::new();

@@ -7,8 +7,8 @@
 use proptest::prelude::*;
 
 use super::spec::{
-    ComponentSpec, DependencyKind, DependencySpec, DomainSpec, Instances, JourneySpec, Mode,
-    NamedInstance, PersonSpec, Spec,
+    CommonCauseSpec, ComponentSpec, DependencyKind, DependencySpec, DomainSpec, Instances,
+    JourneySpec, Mode, NamedInstance, PersonSpec, Spec,
 };
 
 /// How many choices a model may make; unused bytes are ignored.
@@ -80,6 +80,7 @@ pub fn decode(bytes: &[u8]) -> Spec {
         components: Vec::new(),
         journeys: Vec::new(),
         people: Vec::new(),
+        common_causes: Vec::new(),
     };
     let layout = add_domains(choices, &mut spec);
     // Mostly two to five components, sometimes up to eight.
@@ -111,7 +112,43 @@ pub fn decode(bytes: &[u8]) -> Spec {
     add_monitoring(choices, &mut spec, &layout, main_count);
     fill_journeys(choices, &mut spec, main_count);
     add_people(choices, &mut spec);
+    add_common_causes(choices, &mut spec);
     spec
+}
+
+/// Common causes over some components and instances, with a beta factor, a rate of their own
+/// or neither (the default beta), with or without a restore time.
+fn add_common_causes(choices: &mut Choices, spec: &mut Spec) {
+    if !choices.chance(40) {
+        return;
+    }
+    for g in 0..1 + choices.pick(2) {
+        let mut members = Vec::new();
+        for _ in 0..1 + choices.pick(3) {
+            let c = choices.pick(spec.components.len());
+            let count = spec.components[c].instance_count();
+            let member = if count > 1 && choices.chance(50) {
+                (c, Some(choices.pick(count)))
+            } else {
+                (c, None)
+            };
+            if !members.contains(&member) {
+                members.push(member);
+            }
+        }
+        let (beta, failures_per_year) = match choices.pick(3) {
+            0 => (Some(choices.one_of(&[0.01, 0.05, 0.2])), None),
+            1 => (None, Some(choices.one_of(&[0.1, 1.0, 5.0]))),
+            _ => (None, None),
+        };
+        spec.common_causes.push(CommonCauseSpec {
+            name: format!("cc{g}"),
+            members,
+            beta,
+            failures_per_year,
+            restore_seconds: choices.maybe(60, &[600, 1800, 7200]),
+        });
+    }
 }
 
 /// Which domains exist, by role.

@@ -13,6 +13,18 @@ pub struct Spec {
     /// The declared journeys; none means the implicit `system` journey.
     pub journeys: Vec<JourneySpec>,
     pub people: Vec<PersonSpec>,
+    pub common_causes: Vec<CommonCauseSpec>,
+}
+
+/// A group under `common_causes:`.
+#[derive(Clone, Debug)]
+pub struct CommonCauseSpec {
+    pub name: String,
+    /// Members: a component (every instance) or one instance of it, by index from 0.
+    pub members: Vec<(usize, Option<usize>)>,
+    pub beta: Option<f64>,
+    pub failures_per_year: Option<f64>,
+    pub restore_seconds: Option<u64>,
 }
 
 /// A failure domain.
@@ -126,6 +138,14 @@ pub struct PersonSpec {
 
 impl ComponentSpec {
     /// How many instances the component has.
+    /// How the model names instance `k` (from 0): its number from 1, or its given name.
+    pub fn instance_label(&self, k: usize) -> String {
+        match &self.instances {
+            Instances::Replicas { .. } => (k + 1).to_string(),
+            Instances::Named(named) => named[k].name.clone(),
+        }
+    }
+
     pub fn instance_count(&self) -> usize {
         match &self.instances {
             Instances::Replicas { count, .. } => *count,
@@ -214,6 +234,29 @@ impl Spec {
                 writeln!(out, "    can: {}", name_list(steps)).unwrap();
                 if let Some(on_call) = person.on_call {
                     writeln!(out, "    on_call: {on_call}").unwrap();
+                }
+            }
+        }
+        if !self.common_causes.is_empty() {
+            out.push_str("common_causes:\n");
+            for group in &self.common_causes {
+                writeln!(out, "  {}:", group.name).unwrap();
+                let members = group.members.iter().map(|&(c, k)| {
+                    let component = &self.components[c];
+                    match k {
+                        None => component.name.clone(),
+                        Some(k) => format!("{}/{}", component.name, component.instance_label(k)),
+                    }
+                });
+                writeln!(out, "    members: {}", name_list(members)).unwrap();
+                if let Some(beta) = group.beta {
+                    writeln!(out, "    beta: {}", number_text(beta)).unwrap();
+                }
+                if let Some(rate) = group.failures_per_year {
+                    writeln!(out, "    failures_per_year: {}", number_text(rate)).unwrap();
+                }
+                if let Some(seconds) = group.restore_seconds {
+                    writeln!(out, "    restore_time: {}", duration_text(seconds)).unwrap();
                 }
             }
         }

@@ -56,6 +56,7 @@ fn domain(name: String, kind: DomainKind, parent: Option<DomainId>) -> Domain {
         parent,
         restore_time: None,
         failures_per_year: None,
+        common_cause: None,
         span: Span::default(),
     }
 }

@@ -203,6 +203,7 @@ pub static RULES: &[&Rule] = &[
     &structural::UNREPLICATED_SHARED_STATE,
     &structural::SINGLE_INSTANCE,
     &structural::SINGLE_ZONE,
+    &structural::COMMON_CAUSE,
     &structural::SINGLE_DOMAIN,
     &structural::ALL_AT_ONCE_DEPLOY,
     &certificates::MANUAL_RENEWAL,

@@ -706,6 +706,98 @@ components:
     },
 };
 
+pub static COMMON_CAUSE: Rule = Rule {
+    code: "SPOF033",
+    name: "common-cause",
+    summary: "A common cause (one image, one config push, one vendor) that fails redundant instances together.",
+    what: "A group declared under `common_causes:` whose one failure takes down every member at once and with them a critical journey: the replicas are redundant against each other's failures, not against what they share.",
+    why: "Replicas built from one image, configured by one push or bought from one vendor fail together when that one thing is bad. A beta factor of a few percent is typical (NUREG/CR-5485): small beside the members' own failures, but it is the failure that redundancy does nothing for, so it stays when every member is replicated.",
+    fix: "Stage what the members share so that one bad change never reaches all of them at once: roll a config or image out to one instance (a canary) or one zone at a time, and stop on errors; or diversify part of the members (a second vendor, image or authority). The group then holds the staged part only.",
+    example: r#"
+components:
+  api:
+    kind: service
+    replicas: 3
+common_causes:
+  config-push:
+    members: [api]
+    description: one bad config push
+    restore_time: 30m
+"#,
+    fixed: r#"
+components:
+  api:
+    kind: service
+    replicas: 3
+common_causes:
+  config-push:
+    members: [api/1]
+    description: one bad config push reaches the canary first
+    restore_time: 30m
+"#,
+    kind: RuleKind::Spof {
+        claims: |cx, report| matches!(report.kind, EventKind::Domain(d) if cx.model.domains[d].kind == DomainKind::CommonCause),
+        describe: |cx, report| {
+            let EventKind::Domain(d) = report.kind else {
+                unreachable!("claimed a common cause")
+            };
+            let model = cx.model;
+            let domain = &model.domains[d];
+            let mut members: Vec<String> = Vec::new();
+            let mut whole: Vec<ComponentId> = Vec::new();
+            for (c, component) in model.components.iter().enumerate() {
+                let inside = component
+                    .instances
+                    .iter()
+                    .filter(|i| i.domains.contains(&d))
+                    .count();
+                let n = component.instances.len();
+                let name = &component.name;
+                members.push(match (inside, n) {
+                    (0, _) => continue,
+                    (1, 1) => format!("the only instance of `{name}`"),
+                    (2, 2) => {
+                        whole.push(c);
+                        format!("both instances of `{name}`")
+                    }
+                    (i, n) if i == n => {
+                        whole.push(c);
+                        format!("all {n} instances of `{name}`")
+                    }
+                    (i, n) => format!("{i} of the {n} instances of `{name}`"),
+                });
+            }
+            let cause = match domain
+                .common_cause
+                .as_ref()
+                .and_then(|x| x.description.as_deref())
+            {
+                Some(description) => format!("`{}` ({description})", domain.name),
+                None => format!("`{}`", domain.name),
+            };
+            let message = format!(
+                "common cause {cause} fails {} at once: its loss {}",
+                join_and(&members.iter().map(String::as_str).collect::<Vec<_>>()),
+                impact_phrase(model, report)
+            );
+            let fix = format!(
+                "stage what {} share{}: one instance (a canary) or one zone at a time, stopping on errors, or a second vendor or image for part of them",
+                if whole.is_empty() {
+                    "the members".to_string()
+                } else {
+                    names(model, &whole)
+                },
+                if whole.len() == 1 { "s" } else { "" },
+            );
+            let mut held = roots(cx, report);
+            if held.is_empty() {
+                held = whole;
+            }
+            (message, fix, held)
+        },
+    },
+};
+
 pub static SINGLE_DOMAIN: Rule = Rule {
     code: "SPOF002",
     name: "single-domain",

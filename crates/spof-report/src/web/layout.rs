@@ -123,10 +123,12 @@ pub fn ranks(model: &Model, graph: &FaultGraph) -> Vec<u32> {
 }
 
 /// The chain of boxes an instance is drawn in, outermost first: the enclosing chain of its
-/// most specific domain. Its other domains are returned beside.
+/// most specific domain. Its other domains are returned beside, and common causes always are:
+/// they are not places.
 fn placement(model: &Model, domains: &[DomainId]) -> (Vec<DomainId>, Vec<DomainId>) {
     let chain = domains
         .iter()
+        .filter(|&&d| model.domains[d].kind != spof_model::DomainKind::CommonCause)
         .map(|&d| model.domain_chain(d).collect::<Vec<_>>())
         .max_by_key(|chain| chain.len())
         .unwrap_or_default();

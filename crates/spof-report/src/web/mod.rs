@@ -131,16 +131,6 @@ pub struct JourneyState {
     pub meets_target: Option<bool>,
 }
 
-fn event_kind(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Instance { .. } => "instance",
-        EventKind::Domain(_) => "domain",
-        EventKind::Deploy(_) => "deploy",
-        EventKind::Expiry(_) => "certificate-expiry",
-        EventKind::Person(_) => "person",
-    }
-}
-
 /// The answer to failing `events` together: the same engine calls as `spof whatif`, and for
 /// a single event the recovery of each journey from the check's analysis.
 pub fn selection(
@@ -277,7 +267,7 @@ pub fn view(
         .iter()
         .map(|&kind| EventJson {
             id: event_id(model, kind),
-            kind: event_kind(kind),
+            kind: crate::json::event_kind_name(model, kind),
             description: describe_event(model, kind),
             component: match kind {
                 EventKind::Instance { component, .. }
