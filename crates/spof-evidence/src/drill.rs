@@ -66,7 +66,8 @@ pub struct Outcome {
     pub component: String,
     pub started_at: String,
     pub verdict: Verdict,
-    /// First failed probe to the first good probe after it; 0 when no probe failed; `None`
+    /// From when the first failed probe was sent to when the first good probe after it was
+    /// sent; 0 when no probe failed; `None`
     /// when the journey never came back (not even after the restore).
     pub interruption_seconds: Option<f64>,
     /// Whether the journey came back while the target was still failed (a failover did it),
@@ -311,13 +312,16 @@ async fn run_async(plan: &Plan, on_event: &dyn Fn(&str)) -> Outcome {
                 aborted = Some("max_duration".to_string());
                 break;
             }
+            // A probe tells how the journey was when it was sent: a request that hangs
+            // until its timeout met the outage when it left, not when it gave up.
+            let sent = start.elapsed();
             let good = probe(plan, &resolved, &tls).await.is_ok();
             probes += 1;
             let at = start.elapsed();
             if good {
                 good_in_a_row += 1;
                 if first_failure.is_some() && back_at.is_none() {
-                    back_at = Some(at);
+                    back_at = Some(sent);
                 }
                 // Back after a failover, and steady: nothing more to learn by holding.
                 if back_at.is_some() && good_in_a_row >= 3 {
@@ -327,7 +331,7 @@ async fn run_async(plan: &Plan, on_event: &dyn Fn(&str)) -> Outcome {
                 failed += 1;
                 good_in_a_row = 0;
                 if first_failure.is_none() {
-                    first_failure = Some(at);
+                    first_failure = Some(sent);
                     on_event("the journey is down");
                 }
                 if back_at.is_some() {
@@ -378,19 +382,20 @@ async fn run_async(plan: &Plan, on_event: &dyn Fn(&str)) -> Outcome {
         Duration::ZERO
     };
     while start.elapsed() < recovery_bound {
+        let sent = start.elapsed();
         let good = probe(plan, &resolved, &tls).await.is_ok();
         probes += 1;
         let at = start.elapsed();
         if good {
             if first_failure.is_some() && back_at.is_none() {
-                back_at = Some(at);
+                back_at = Some(sent);
             }
             full_recovery = Some(at);
             break;
         }
         failed += 1;
         if first_failure.is_none() {
-            first_failure = Some(at);
+            first_failure = Some(sent);
         }
         tokio::time::sleep(every).await;
     }
@@ -513,7 +518,7 @@ async fn act(action: &DrillAction, side: Side, bound: Duration) -> CommandResult
         DrillAction::Container { name, signal } => {
             let docker = std::env::var("SPOF_DOCKER").unwrap_or_else(|_| "docker".into());
             let args = container_args(name, signal.as_deref(), side);
-            let mut result =
+            let (mut result, _) =
                 run_program(tokio::process::Command::new(&docker).args(&args), bound).await;
             result.command = std::iter::once(docker)
                 .chain(args)
@@ -545,22 +550,27 @@ async fn pids_of(process: &SignalTarget, bound: Duration) -> Result<Vec<u32>, St
                 })
         }
         SignalTarget::Process(name) => {
-            let found = run_program(
+            let (found, stdout) = run_program(
                 tokio::process::Command::new("pgrep").arg("-x").arg(name),
                 bound,
             )
             .await;
-            // pgrep exits 1 when nothing matches; its output is then empty.
-            let pids: Vec<u32> = found
-                .output
-                .split_whitespace()
-                .filter_map(|p| p.parse().ok())
-                .collect();
+            // pgrep exits 0 with the ids on standard output, 1 when nothing matches; only
+            // then is its output read as ids (its warnings hold numbers too).
+            let pids: Vec<u32> = if found.ok {
+                stdout
+                    .split_whitespace()
+                    .map(|p| p.parse().ok().filter(|&p: &u32| p > 0))
+                    .collect::<Option<Vec<u32>>>()
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             if pids.is_empty() {
-                return Err(if found.status == Some(1) {
-                    format!("no process is named {name}")
-                } else {
-                    format!("cannot look for processes named {name}: {}", found.output)
+                return Err(match (found.status, found.output.is_empty()) {
+                    (Some(1), true) => format!("no process is named {name}"),
+                    (Some(1), false) => format!("no process is named {name} ({})", found.output),
+                    _ => format!("cannot look for processes named {name}: {}", found.output),
                 });
             }
             Ok(pids)
@@ -609,7 +619,7 @@ fn send_signal(name: &str, _pids: &[u32]) -> Result<String, String> {
 /// Runs a shell command in a process group of its own (so a Ctrl-C on the terminal reaches
 /// spof, which restores, and not the command), killed past `bound`.
 async fn command(text: &str, bound: Duration) -> CommandResult {
-    let mut result = run_program(
+    let (mut result, _) = run_program(
         tokio::process::Command::new("sh").arg("-c").arg(text),
         bound,
     )
@@ -619,8 +629,12 @@ async fn command(text: &str, bound: Duration) -> CommandResult {
 }
 
 /// Runs a program in a process group of its own, without input; past `bound` the whole group
-/// is killed (a shell's children too), not only the program.
-async fn run_program(command: &mut tokio::process::Command, bound: Duration) -> CommandResult {
+/// is killed (a shell's children too), not only the program. Returns the result (its output
+/// is standard output and error together) and standard output alone.
+async fn run_program(
+    command: &mut tokio::process::Command,
+    bound: Duration,
+) -> (CommandResult, String) {
     let started = Instant::now();
     command
         .stdin(std::process::Stdio::null())
@@ -637,29 +651,32 @@ async fn run_program(command: &mut tokio::process::Command, bound: Duration) -> 
     };
     let child = match command.spawn() {
         Ok(child) => child,
-        Err(e) => return failed(format!("cannot run it: {e}")),
+        Err(e) => return (failed(format!("cannot run it: {e}")), String::new()),
     };
     let group = child.id();
     match tokio::time::timeout(bound, child.wait_with_output()).await {
         Ok(Ok(output)) => {
-            let mut text_out = String::from_utf8_lossy(&output.stdout).into_owned();
+            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+            let mut text_out = stdout.clone();
             text_out.push_str(&String::from_utf8_lossy(&output.stderr));
             let text_out: String = text_out.chars().take(2000).collect();
-            CommandResult {
+            let result = CommandResult {
                 command: String::new(),
                 ok: output.status.success(),
                 status: output.status.code(),
                 output: text_out.trim().to_string(),
                 seconds: started.elapsed().as_secs_f64(),
-            }
+            };
+            (result, stdout)
         }
-        Ok(Err(e)) => failed(format!("cannot run it: {e}")),
+        Ok(Err(e)) => (failed(format!("cannot run it: {e}")), String::new()),
         Err(_) => {
             kill_group(group);
-            failed(format!(
+            let result = failed(format!(
                 "killed after {}",
                 spof_model::format_millis(bound.as_millis() as u64)
-            ))
+            ));
+            (result, String::new())
         }
     }
 }
