@@ -698,8 +698,22 @@ fn a_redis_primary_fails_over_to_its_replica_within_the_declared_time() {
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
-    let text = report.to_string();
-    assert!(!text.contains("drill `primary-down` missed"), "{report:#}");
+    let evidence = report["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["component"] == "store")
+        .unwrap_or_else(|| panic!("no evidence for store: {report:#}"));
+    assert_eq!(evidence["drill"], "primary-down");
+    assert_eq!(evidence["met"], true, "{evidence:#}");
+    assert!(
+        evidence["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("`store`: failover tested"),
+        "{evidence:#}"
+    );
+    eprintln!("evidence: {}", evidence["text"]);
 }
 
 /// A stand-in for docker that records its arguments, one call a line, and exits 0.
