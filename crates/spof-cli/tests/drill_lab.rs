@@ -184,12 +184,14 @@ impl Lab {
 }
 
 impl Drop for Lab {
+    /// Stops every server of the lab; SIGCONT after SIGTERM, so that a backend a failed test
+    /// left frozen gets the SIGTERM too.
     fn drop(&mut self) {
         let dir = self.path().display().to_string();
         let _ = Command::new("bash")
             .arg("-c")
             .arg(format!(
-                "for f in {dir}/*.pid; do kill $(cat $f) 2>/dev/null; done; true"
+                "for f in {dir}/*.pid; do kill $(cat $f) 2>/dev/null; kill -CONT $(cat $f) 2>/dev/null; done; true"
             ))
             .status();
     }
@@ -430,6 +432,10 @@ fn a_frozen_backend_is_absorbed_and_always_thawed() {
         "  backend-freeze:\n    target: app/1\n    fail: {{signal: STOP, pid_file: {pid:?}}}\n    restore: {{signal: SIGCONT, pid_file: {pid:?}}}\n    probe: {{url: {url:?}, every: 50ms, timeout: 500ms}}\n    hold: 2s\n    max_duration: 1m\n",
         pid = pid_file.display().to_string(),
         url = lab.url()
+    ) + &format!(
+        "  backend-freeze-direct:\n    target: app/1\n    fail: {{signal: STOP, pid_file: {pid:?}}}\n    restore: {{signal: CONT, pid_file: {pid:?}}}\n    probe: {{url: \"http://127.0.0.1:{port}/\", every: 50ms, timeout: 300ms}}\n    hold: 1s\n    max_duration: 1m\n",
+        pid = pid_file.display().to_string(),
+        port = lab.backend_ports[0]
     );
     let model = lab.model(&drill);
     let pid = std::fs::read_to_string(&pid_file)
@@ -481,6 +487,23 @@ fn a_frozen_backend_is_absorbed_and_always_thawed() {
         outcome["failed_probes"], outcome["probes"]
     );
     // Thawed: running again (not `T`, stopped), and the lab answers as before.
+    if cfg!(target_os = "linux") {
+        assert_ne!(state(), Some('T'), "the backend was thawed");
+    }
+    lab.wait_healthy();
+    assert!(lab.healthy(), "the lab runs as before");
+
+    // Probed directly, the frozen backend is down until thawed: missed (exit 1), and thawed
+    // all the same.
+    let (code, json, stderr) = run_drill(&model, "backend-freeze-direct");
+    let outcome = &json["outcome"];
+    assert_eq!(code, 1, "{json:#}\n{stderr}");
+    assert_eq!(outcome["recovered_before_restore"], false, "{json:#}");
+    assert_eq!(outcome["restore_command"]["ok"], true, "{json:#}");
+    assert!(
+        outcome["time_to_full_recovery_seconds"].as_f64().is_some(),
+        "{json:#}"
+    );
     if cfg!(target_os = "linux") {
         assert_ne!(state(), Some('T'), "the backend was thawed");
     }
@@ -638,12 +661,14 @@ impl RedisLab {
 }
 
 impl Drop for RedisLab {
+    /// Kills every Redis process of the lab; a pid file left by the drill's SIGKILL may name
+    /// a process that is gone, so only a redis-server is killed.
     fn drop(&mut self) {
         let dir = self.path().display().to_string();
         let _ = Command::new("sh")
             .arg("-c")
             .arg(format!(
-                "for f in {dir}/*.pid; do kill -9 $(cat $f) 2>/dev/null; done; true"
+                "for f in {dir}/*.pid; do p=$(cat $f); case \"$(ps -o comm= -p $p 2>/dev/null)\" in redis*) kill -9 $p;; esac; done; true"
             ))
             .status();
     }
