@@ -67,8 +67,8 @@ pub struct Outcome {
     pub started_at: String,
     pub verdict: Verdict,
     /// From when the first failed probe was sent to when the first good probe after it was
-    /// sent; 0 when no probe failed; `None`
-    /// when the journey never came back (not even after the restore).
+    /// sent; 0 when no probe failed; `None` when the journey never came back (not even after
+    /// the restore).
     pub interruption_seconds: Option<f64>,
     /// Whether the journey came back while the target was still failed (a failover did it),
     /// rather than only after the restore.
