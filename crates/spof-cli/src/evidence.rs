@@ -323,6 +323,8 @@ fn plan_of(model: &spof_model::Model, drill: &spof_model::Drill) -> spof_evidenc
                 .collect()
         }
     };
+    use spof_evidence::drill::{Side, describe, describe_check};
+    let (probe_kind, probe) = describe_check(&drill.probe.check.value);
     spof_evidence::drill::Plan {
         drill: drill.name.clone(),
         target: drill.target_name(model),
@@ -330,10 +332,14 @@ fn plan_of(model: &spof_model::Model, drill: &spof_model::Drill) -> spof_evidenc
             || drill.target_name(model),
             |c| model.components[c].name.clone(),
         ),
-        fail: drill.fail.value.clone(),
-        restore: drill.restore.value.clone(),
-        url: drill.probe.url.value.clone(),
-        probe_url: drill.probe.url.value.text.clone(),
+        fail: describe(&drill.fail.value, Side::Fail),
+        restore: describe(&drill.restore.value, Side::Restore),
+        fail_action: drill.fail.value.clone(),
+        restore_action: drill.restore.value.clone(),
+        check: drill.probe.check.value.clone(),
+        probe_kind,
+        probe: probe.clone(),
+        probe_url: (probe_kind == "url").then_some(probe),
         every_ms: drill.probe.every_ms,
         timeout_ms: drill.probe.timeout_ms,
         hold_ms: drill.hold_ms,
@@ -359,11 +365,22 @@ fn plan_text(plan: &spof_evidence::drill::Plan) -> String {
         "  target         {} (component {})\n",
         plan.target, plan.component
     ));
+    let good = match plan.check {
+        spof_model::ProbeCheck::Url(_) => "answers 2xx or 3xx",
+        spof_model::ProbeCheck::Tcp(_) => "accepts a TCP connection",
+        spof_model::ProbeCheck::Command(_) => "exits 0",
+    };
     text.push_str(&format!(
-        "  1. check       {} answers 2xx or 3xx, three times\n",
-        plan.probe_url
+        "  1. check       {} {good}, three times\n",
+        match plan.check {
+            spof_model::ProbeCheck::Command(ref text) => format!("sh -c {text:?}"),
+            _ => plan.probe.clone(),
+        }
     ));
-    text.push_str(&format!("  2. fail        sh -c {:?}\n", plan.fail));
+    text.push_str(&format!(
+        "  2. fail        {}\n",
+        shown_action(&plan.fail_action, &plan.fail)
+    ));
     text.push_str(&format!(
         "  3. probe       every {}, timeout {}, for {} or until the journey is back and steady",
         format_millis(plan.every_ms),
@@ -378,8 +395,8 @@ fn plan_text(plan: &spof_evidence::drill::Plan) -> String {
     }
     text.push('\n');
     text.push_str(&format!(
-        "  4. restore     sh -c {:?} (always, also on Ctrl-C and errors)\n",
-        plan.restore
+        "  4. restore     {} (always, also on Ctrl-C and errors)\n",
+        shown_action(&plan.restore_action, &plan.restore)
     ));
     text.push_str(&format!(
         "  5. recover     probe until the journey answers again; the whole drill at most {}\n",
@@ -400,6 +417,14 @@ fn plan_text(plan: &spof_evidence::drill::Plan) -> String {
         }
     ));
     text
+}
+
+/// A fail or restore action as the plan shows it: a command as `sh -c "..."`, the others in words.
+fn shown_action(action: &spof_model::DrillAction, words: &str) -> String {
+    match action {
+        spof_model::DrillAction::Command(text) => format!("sh -c {text:?}"),
+        _ => words.to_string(),
+    }
 }
 
 fn outcome_text(outcome: &spof_evidence::drill::Outcome) -> String {

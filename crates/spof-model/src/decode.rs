@@ -11,7 +11,7 @@ use crate::{
     DomainKind, Duration, Failover, Instance, Journey, Kind, Model, MonitoringConfig, ParseLimits,
     Person, Redundancy, Renewal, Scope, Sp, Span, Step,
 };
-use crate::{Drill, DrillProbe, DrillTarget, Endpoint};
+use crate::{Drill, DrillAction, DrillProbe, DrillTarget, Endpoint, ProbeCheck, SignalTarget};
 use indexmap::IndexMap;
 
 pub fn decode(root: &Node, limits: &ParseLimits, diags: &mut Vec<Diagnostic>) -> Option<Model> {
@@ -965,23 +965,12 @@ fn decode_drill(
     let target = fields
         .get("target")
         .and_then(|n| drill_target(cx, n, model));
-    let command = |cx: &mut Cx, key: &str| -> Option<Sp<String>> {
-        let text = cx.string(fields.get(key)?, &format!("`{key}` of {what}"))?;
-        if text.value.trim().is_empty() {
-            cx.push(
-                Diagnostic::error(
-                    "invalid-value",
-                    text.span,
-                    format!("`{key}` of {what} is empty"),
-                )
-                .with_help("give the shell command to run"),
-            );
-            return None;
-        }
-        Some(text)
-    };
-    let fail = command(cx, "fail");
-    let restore = command(cx, "restore");
+    let fail = fields
+        .get("fail")
+        .and_then(|n| drill_action(cx, n, &format!("`fail` of {what}")));
+    let restore = fields
+        .get("restore")
+        .and_then(|n| drill_action(cx, n, &format!("`restore` of {what}")));
     let journey = fields
         .get("journey")
         .and_then(|n| cx.reference(n, &names.journeys, "journey"));
@@ -1000,33 +989,7 @@ fn decode_drill(
     let probe = fields.get("probe").and_then(|n| {
         let probe_what = format!("`probe` of {what}");
         let probe = cx.object(n, &schema::DRILL_PROBE, &probe_what)?;
-        let url_node = probe.get("url")?;
-        let text = cx.string(url_node, &format!("`url` of {probe_what}"))?;
-        let url = match Endpoint::parse(&text.value, false) {
-            Ok(e) if matches!(e.scheme, crate::Scheme::Http | crate::Scheme::Https) => e,
-            Ok(_) => {
-                cx.push(
-                    Diagnostic::error(
-                        "invalid-endpoint",
-                        text.span,
-                        format!("the probe of {what} is not a URL"),
-                    )
-                    .with_help("write an http:// or https:// URL the journey answers"),
-                );
-                return None;
-            }
-            Err(why) => {
-                cx.push(
-                    Diagnostic::error(
-                        "invalid-endpoint",
-                        text.span,
-                        format!("probe URL `{}` is not usable: {why}", text.value),
-                    )
-                    .with_help("write an http:// or https:// URL the journey answers"),
-                );
-                return None;
-            }
-        };
+        let check = probe_check(cx, n, &probe, &probe_what)?;
         let every_ms = match probe.get("every") {
             Some(n) => cx.millis(n, &format!("`every` of {probe_what}"), 10)?,
             None => 100,
@@ -1036,7 +999,7 @@ fn decode_drill(
             None => 1000,
         };
         Some(DrillProbe {
-            url: Sp::new(url, text.span),
+            check,
             every_ms,
             timeout_ms,
         })
@@ -1071,6 +1034,267 @@ fn decode_drill(
         abort_after_down_ms,
         span: name.span,
     })
+}
+
+/// A drill's `fail` or `restore`: a shell command (a string or `{command: ...}`), a signal
+/// (`{signal: STOP, pid: 4242}`, `pid_file: ...` or `process: ...`) or a container
+/// (`{container: web-1}`, with an optional `signal`).
+fn drill_action(cx: &mut Cx, node: &Node, what: &str) -> Option<Sp<DrillAction>> {
+    const HELP: &str = "write a shell command, `{signal: STOP, pid_file: /run/app.pid}` (or `pid:`, `process:`) or `{container: NAME}`";
+    if let Value::Str(_) = node.value {
+        let text = nonempty(cx, node, what)?;
+        return Some(Sp::new(DrillAction::Command(text.value), node.span));
+    }
+    let fields = cx.object(node, &schema::DRILL_ACTION, what)?;
+    let given: Vec<&str> = ["command", "container", "pid", "pid_file", "process"]
+        .into_iter()
+        .filter(|k| fields.get(k).is_some())
+        .collect();
+    let signal = match fields.get("signal") {
+        Some(n) => Some(signal_name(cx, n, &format!("`signal` of {what}"))?),
+        None => None,
+    };
+    match given.as_slice() {
+        ["command"] => {
+            if let Some(n) = fields.get("signal") {
+                cx.push(
+                    Diagnostic::error(
+                        "conflict",
+                        n.span,
+                        format!("{} runs a command: it sends no signal", capitalise(what)),
+                    )
+                    .with_help(HELP),
+                );
+                return None;
+            }
+            let text = nonempty(cx, fields.get("command")?, &format!("`command` of {what}"))?;
+            Some(Sp::new(DrillAction::Command(text.value), node.span))
+        }
+        ["container"] => {
+            let name = nonempty(
+                cx,
+                fields.get("container")?,
+                &format!("`container` of {what}"),
+            )?;
+            Some(Sp::new(
+                DrillAction::Container {
+                    name: name.value,
+                    signal,
+                },
+                node.span,
+            ))
+        }
+        [process @ ("pid" | "pid_file" | "process")] => {
+            let Some(signal) = signal else {
+                cx.push(
+                    Diagnostic::error(
+                        "missing-key",
+                        node.span,
+                        format!(
+                            "{} names a process but no `signal` to send it",
+                            capitalise(what)
+                        ),
+                    )
+                    .with_help(format!(
+                        "add `signal:`, one of {}",
+                        crate::SIGNALS.join(", ")
+                    )),
+                );
+                return None;
+            };
+            let key_what = format!("`{process}` of {what}");
+            let target_node = fields.get(process)?;
+            let process = match *process {
+                "pid" => {
+                    SignalTarget::Pid(
+                        cx.uint(target_node, &key_what, 1, u64::from(u32::MAX))? as u32
+                    )
+                }
+                "pid_file" => SignalTarget::PidFile(nonempty(cx, target_node, &key_what)?.value),
+                _ => SignalTarget::Process(nonempty(cx, target_node, &key_what)?.value),
+            };
+            Some(Sp::new(DrillAction::Signal { signal, process }, node.span))
+        }
+        [] => {
+            cx.push(
+                Diagnostic::error(
+                    "missing-key",
+                    node.span,
+                    format!(
+                        "{} says neither what to run nor what to signal",
+                        capitalise(what)
+                    ),
+                )
+                .with_help(HELP),
+            );
+            None
+        }
+        many => {
+            let second = fields.key_span(many[1]);
+            cx.push(
+                Diagnostic::error(
+                    "conflict",
+                    second,
+                    format!(
+                        "{} has both `{}` and `{}`; give one",
+                        capitalise(what),
+                        many[0],
+                        many[1]
+                    ),
+                )
+                .with_label("a second form")
+                .with_help(HELP),
+            );
+            None
+        }
+    }
+}
+
+/// A signal's name: `STOP`, `SIGSTOP` or `stop`, kept as `STOP`.
+fn signal_name(cx: &mut Cx, node: &Node, what: &str) -> Option<String> {
+    let text = cx.string(node, what)?;
+    let upper = text.value.trim().to_ascii_uppercase();
+    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    if let Some(known) = crate::SIGNALS.iter().find(|s| **s == name) {
+        return Some((*known).to_string());
+    }
+    let help = match crate::suggest(name, crate::SIGNALS.iter().copied()) {
+        Some(near) => format!(
+            "did you mean `{near}`? Expected one of: {}",
+            crate::SIGNALS.join(", ")
+        ),
+        None => format!("expected one of: {}", crate::SIGNALS.join(", ")),
+    };
+    cx.push(
+        Diagnostic::error(
+            "unknown-value",
+            node.span,
+            format!("{what} `{}` is not a signal a drill sends", text.value),
+        )
+        .with_label("unknown signal")
+        .with_help(help),
+    );
+    None
+}
+
+/// A string that is not blank.
+fn nonempty(cx: &mut Cx, node: &Node, what: &str) -> Option<Sp<String>> {
+    let text = cx.string(node, what)?;
+    if text.value.trim().is_empty() {
+        cx.push(
+            Diagnostic::error("invalid-value", text.span, format!("{what} is empty"))
+                .with_help("give the shell command to run, or the name to use"),
+        );
+        return None;
+    }
+    Some(text)
+}
+
+/// What a drill's probe checks: exactly one of `url`, `tcp` and `command`.
+fn probe_check(cx: &mut Cx, node: &Node, probe: &Fields, what: &str) -> Option<Sp<ProbeCheck>> {
+    const HELP: &str = "give one of `url: http://...`, `tcp: host:port` or `command: \"...\"` (exit 0 is a good probe)";
+    let given: Vec<&str> = ["url", "tcp", "command"]
+        .into_iter()
+        .filter(|k| probe.get(k).is_some())
+        .collect();
+    match given.as_slice() {
+        ["url"] => {
+            let text = cx.string(probe.get("url")?, &format!("`url` of {what}"))?;
+            let help = "write an http:// or https:// URL the journey answers";
+            match Endpoint::parse(&text.value, false) {
+                Ok(e) if matches!(e.scheme, crate::Scheme::Http | crate::Scheme::Https) => {
+                    Some(Sp::new(ProbeCheck::Url(e), text.span))
+                }
+                Ok(_) => {
+                    cx.push(
+                        Diagnostic::error(
+                            "invalid-endpoint",
+                            text.span,
+                            format!("the `url` of {what} is not a URL"),
+                        )
+                        .with_help(format!(
+                            "{help}; for a TCP connection write `tcp: host:port`"
+                        )),
+                    );
+                    None
+                }
+                Err(why) => {
+                    cx.push(
+                        Diagnostic::error(
+                            "invalid-endpoint",
+                            text.span,
+                            format!("probe URL `{}` is not usable: {why}", text.value),
+                        )
+                        .with_help(help),
+                    );
+                    None
+                }
+            }
+        }
+        ["tcp"] => {
+            let text = cx.string(probe.get("tcp")?, &format!("`tcp` of {what}"))?;
+            match Endpoint::parse(&text.value, false) {
+                Ok(e) if e.scheme == crate::Scheme::Tls => {
+                    Some(Sp::new(ProbeCheck::Tcp(e), text.span))
+                }
+                Ok(_) => {
+                    cx.push(
+                        Diagnostic::error(
+                            "invalid-endpoint",
+                            text.span,
+                            format!("the `tcp` of {what} is a URL, not `host:port`"),
+                        )
+                        .with_help("write `tcp: 127.0.0.1:6379`, or `url:` for an HTTP request"),
+                    );
+                    None
+                }
+                Err(why) => {
+                    cx.push(
+                        Diagnostic::error(
+                            "invalid-endpoint",
+                            text.span,
+                            format!("probe address `{}` is not usable: {why}", text.value),
+                        )
+                        .with_help("write `tcp: host:port` (127.0.0.1:6379)"),
+                    );
+                    None
+                }
+            }
+        }
+        ["command"] => {
+            let text = nonempty(cx, probe.get("command")?, &format!("`command` of {what}"))?;
+            let span = text.span;
+            Some(Sp::new(ProbeCheck::Command(text.value), span))
+        }
+        [] => {
+            cx.push(
+                Diagnostic::error(
+                    "missing-key",
+                    node.span,
+                    format!("{} says nothing to check", capitalise(what)),
+                )
+                .with_help(HELP),
+            );
+            None
+        }
+        many => {
+            cx.push(
+                Diagnostic::error(
+                    "conflict",
+                    probe.key_span(many[1]),
+                    format!(
+                        "{} has both `{}` and `{}`; give one",
+                        capitalise(what),
+                        many[0],
+                        many[1]
+                    ),
+                )
+                .with_label("a second check")
+                .with_help(HELP),
+            );
+            None
+        }
+    }
 }
 
 /// A drill's target: a component (`lb`), an instance (`app/2`, by name or number from 1) or

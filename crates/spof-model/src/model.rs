@@ -585,10 +585,56 @@ pub enum DrillTarget {
     Domain(DomainId),
 }
 
+/// How a drill fails or restores its target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DrillAction {
+    /// A shell command, run with `sh -c` (`fail: "systemctl stop haproxy"`).
+    Command(String),
+    /// A signal sent to processes (`fail: {signal: STOP, pid_file: /run/app.pid}`); the
+    /// signal's name without `SIG`, in capitals.
+    Signal {
+        signal: String,
+        process: SignalTarget,
+    },
+    /// A container by name (`fail: {container: web-1}`): stopped to fail it, started to restore
+    /// it, or sent `signal` (`docker kill --signal`) when one is given.
+    Container {
+        name: String,
+        signal: Option<String>,
+    },
+}
+
+/// Which processes a signal goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignalTarget {
+    /// One process by its id.
+    Pid(u32),
+    /// The process whose id a file holds, read when the drill runs.
+    PidFile(String),
+    /// Every process of this exact name (as `pgrep -x` finds them), looked up when the drill runs.
+    Process(String),
+}
+
+/// The signals a drill may send, by their names without `SIG`.
+pub const SIGNALS: &[&str] = &[
+    "HUP", "INT", "QUIT", "ABRT", "KILL", "USR1", "USR2", "ALRM", "TERM", "CONT", "STOP", "TSTP",
+];
+
+/// What one probe of a drill checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProbeCheck {
+    /// An HTTP or HTTPS request; a 2xx or 3xx answer is a good probe.
+    Url(crate::Endpoint),
+    /// A TCP connection to `host:port`; connecting is a good probe.
+    Tcp(crate::Endpoint),
+    /// A shell command; exit 0 is a good probe.
+    Command(String),
+}
+
 /// How a drill probes the journey while the target is failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DrillProbe {
-    pub url: crate::Sp<crate::Endpoint>,
+    pub check: crate::Sp<ProbeCheck>,
     /// Time between probes, in milliseconds.
     pub every_ms: u64,
     /// How long one probe may take before it counts as failed, in milliseconds.
@@ -600,10 +646,10 @@ pub struct DrillProbe {
 pub struct Drill {
     pub name: String,
     pub target: DrillTarget,
-    /// The shell command that fails the target.
-    pub fail: crate::Sp<String>,
-    /// The shell command that restores it; always run once the fail command has been.
-    pub restore: crate::Sp<String>,
+    /// What fails the target.
+    pub fail: crate::Sp<DrillAction>,
+    /// What restores it; always run once the fail action has been.
+    pub restore: crate::Sp<DrillAction>,
     pub probe: DrillProbe,
     /// The journey the probe stands for (its `rto_target` is the drill's bound); default the
     /// critical journeys through the target.

@@ -592,13 +592,13 @@ pub static DRILL: Object = Object {
         ),
         req(
             "fail",
-            Ty::Str,
-            "The shell command that fails the target (`systemctl stop haproxy`).",
+            Ty::Either(&Ty::Str, &Ty::Obj(&DRILL_ACTION)),
+            "What fails the target: a shell command (`systemctl stop haproxy`), a signal (`{signal: STOP, pid_file: /run/app.pid}`) or a container (`{container: web-1}`: docker stop).",
         ),
         req(
             "restore",
-            Ty::Str,
-            "The shell command that restores it; always run once `fail` has run, whatever happens.",
+            Ty::Either(&Ty::Str, &Ty::Obj(&DRILL_ACTION)),
+            "What restores it, in the same forms (`{signal: CONT, ...}`, `{container: web-1}`: docker start); always run once `fail` has run, whatever happens.",
         ),
         req(
             "probe",
@@ -630,12 +630,22 @@ pub static DRILL: Object = Object {
 
 pub static DRILL_PROBE: Object = Object {
     name: "drill probe",
-    doc: "The request a drill repeats to see whether the journey works.",
+    doc: "The check a drill repeats to see whether the journey works: an HTTP request (`url`), a TCP connection (`tcp`) or a command (`command`).",
     fields: &[
-        req(
+        f(
             "url",
             Ty::Str,
-            "An http:// or https:// URL; a 2xx or 3xx answer in time is a good probe.",
+            "An http:// or https:// URL; a 2xx or 3xx answer in time is a good probe. Give one of `url`, `tcp` and `command`.",
+        ),
+        f(
+            "tcp",
+            Ty::Str,
+            "`host:port`; a TCP connection made in time is a good probe.",
+        ),
+        f(
+            "command",
+            Ty::Str,
+            "A shell command; exit 0 in time is a good probe (`redis-cli -p 6379 SET k v`).",
         ),
         f(
             "every",
@@ -646,6 +656,46 @@ pub static DRILL_PROBE: Object = Object {
             "timeout",
             Ty::FineDuration,
             "How long one probe may take (default 1s).",
+        ),
+    ],
+};
+
+pub static DRILL_ACTION: Object = Object {
+    name: "drill action",
+    doc: "How a drill fails or restores its target, other than a plain shell command: `command`, a `signal` to a process (`pid`, `pid_file` or `process`), or a `container`.",
+    fields: &[
+        f(
+            "command",
+            Ty::Str,
+            "A shell command, run with `sh -c` (the same as the plain string form).",
+        ),
+        f(
+            "signal",
+            Ty::Str,
+            "The signal to send (`STOP`, `CONT`, `KILL`, `TERM`, `HUP`, `INT`, `QUIT`, `USR1`, `USR2`, `ABRT`, `ALRM`, `TSTP`; `SIG` may lead): to the process named by `pid`, `pid_file` or `process`, or to the `container` (docker kill --signal).",
+        ),
+        f(
+            "pid",
+            Ty::Uint {
+                min: 1,
+                max: 4_294_967_295,
+            },
+            "The id of the process to signal.",
+        ),
+        f(
+            "pid_file",
+            Ty::Str,
+            "A file holding the id of the process to signal, read when the drill runs.",
+        ),
+        f(
+            "process",
+            Ty::Str,
+            "The exact name of the processes to signal (every one that `pgrep -x` finds).",
+        ),
+        f(
+            "container",
+            Ty::Str,
+            "A container's name: `docker stop` to fail it, `docker start` to restore it, or `docker kill --signal` with `signal`; `SPOF_DOCKER` names another binary.",
         ),
     ],
 };
@@ -666,6 +716,7 @@ pub static ALL_OBJECTS: &[&Object] = &[
     &PERSON,
     &DECISION,
     &DRILL,
+    &DRILL_ACTION,
     &DRILL_PROBE,
     &COMMON_CAUSE,
 ];
