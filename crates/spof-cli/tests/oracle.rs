@@ -557,6 +557,31 @@ fn compare_whatif(case: &Case, events: &[usize]) -> Result<(), String> {
             ));
         }
     }
+    let expected: BTreeSet<String> = oracle
+        .restart_blocked(&failed)
+        .into_iter()
+        .map(|(c, d)| {
+            format!(
+                "{} needs {}",
+                oracle.components[c].name, oracle.components[d].name
+            )
+        })
+        .collect();
+    let got: BTreeSet<String> = items(&report["restart_blocked"])
+        .iter()
+        .map(|r| {
+            format!(
+                "{} needs {}",
+                r["component"].as_str().unwrap_or("?"),
+                r["waits_for"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    if expected != got {
+        return Err(format!(
+            "`{command}`: restart_blocked {got:?}, expected {expected:?}"
+        ));
+    }
     Ok(())
 }
 
@@ -955,6 +980,7 @@ fn generated_models_use_every_feature() {
         "failures_per_year:",
         "common_causes:",
         "beta:",
+        "startup: true",
     ];
     let result = runner.run(&generate::choices(), |bytes| {
         let spec = generate::decode(&bytes);

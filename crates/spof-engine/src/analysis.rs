@@ -720,6 +720,25 @@ pub struct WhatIf {
     pub down: PerPhase<Vec<ComponentId>>,
     /// Components hit directly (not through a dependency) right after the failure.
     pub direct: Vec<ComponentId>,
+    /// Restarts the failure blocks: `(component, needs)` where an instance of `component` is
+    /// failed by the events themselves (its own event, a domain, a common cause, a deploy)
+    /// and `needs`, a start-up dependency of it, is still down after automatic failovers, so
+    /// that instance cannot come back until `needs` does. Sorted.
+    pub restart_blocked: Vec<(ComponentId, ComponentId)>,
+}
+
+/// Whether the failed events fail some instance of `node` themselves: its own instance event,
+/// a domain or common cause it is placed in, or a whole-component event.
+fn instance_hit(node: &crate::graph::ComponentNode, failed: &[bool]) -> bool {
+    let is = |e: &EventId| failed[*e as usize];
+    node.wide_events.iter().any(is)
+        || node
+            .first_instance_event
+            .is_some_and(|first| (first..first + node.n as EventId).any(|e| is(&e)))
+        || node
+            .groups
+            .iter()
+            .any(|g| !g.members.is_empty() && g.domain_events.iter().any(is))
 }
 
 pub fn what_if(graph: &FaultGraph, events: &[EventId]) -> WhatIf {
@@ -735,9 +754,23 @@ pub fn what_if(graph: &FaultGraph, events: &[EventId]) -> WhatIf {
     };
     let down = PerPhase::from_fn(|p| list(&evaluate(graph, &failed, p, false)));
     let direct = list(&evaluate(graph, &failed, Phase::Immediate, true));
+    let mut restart_blocked = Vec::new();
+    for (c, node) in graph.components.iter().enumerate() {
+        if node.startup.is_empty() || !instance_hit(node, &failed) {
+            continue;
+        }
+        for &needs in &node.startup {
+            if down[Phase::AfterAutomatic].binary_search(&needs).is_ok() {
+                restart_blocked.push((c, needs));
+            }
+        }
+    }
+    restart_blocked.sort_unstable();
+    restart_blocked.dedup();
     WhatIf {
         outcomes,
         down,
         direct,
+        restart_blocked,
     }
 }

@@ -63,6 +63,9 @@ pub struct ComponentNode {
     /// the level.
     pub scoped: Vec<(ComponentId, Scope)>,
     pub optional: Vec<ComponentId>,
+    /// Start-up dependencies (`startup: true`): they take nothing down; an instance hit while
+    /// one is down cannot restart until it is back.
+    pub startup: Vec<ComponentId>,
     pub active_passive: Option<Failover>,
     pub primary: u32,
     /// True when a manual failover is needed and the model's people include nobody able to do
@@ -209,8 +212,15 @@ fn compile_view(model: &Model, journey: Option<usize>) -> FaultGraph {
         let mut hard = Vec::new();
         let mut scoped = Vec::new();
         let mut optional = Vec::new();
+        let mut startup = Vec::new();
         for dep in &component.depends_on {
             if journey.is_some_and(|j| !dep.applies_to(j)) {
+                continue;
+            }
+            // Needed only to start: no running instance goes down with it (`what_if` says
+            // which restarts it blocks).
+            if dep.startup {
+                startup.push(dep.target);
                 continue;
             }
             if dep.is_soft() {
@@ -271,6 +281,7 @@ fn compile_view(model: &Model, journey: Option<usize>) -> FaultGraph {
             hard,
             scoped,
             optional,
+            startup,
             active_passive,
             primary: component.primary as u32,
             nobody_can_fail_over,

@@ -568,3 +568,83 @@ fn common_cause_errors_are_located_with_near_names() {
     let key = errors(&COMMON_CAUSE.replace("description:", "descripton:"));
     assert!(key[0].contains("descripton"), "{key:?}");
 }
+
+const STARTUP: &str = "domains:
+  a: {kind: zone}
+  b: {kind: zone}
+components:
+  checkout:
+    kind: service
+    replicas: 2
+    spread: [a, b]
+    depends_on:
+      - {component: kafka, startup: true}
+  kafka: {kind: queue, in: [a]}
+";
+
+#[test]
+fn startup_dependency_takes_nothing_down_and_blocks_restarts() {
+    let (model, checked) = report(STARTUP);
+    let report = &checked;
+    // Losing kafka leaves the running instances of checkout up.
+    assert!(!is_spof(&model, report, "kafka/1"));
+    let alone = whatif(&model, report, &["kafka/1"]);
+    assert_eq!(alone.outcomes, vec![Outcome::Up]);
+    assert!(
+        alone.restart_blocked.is_empty(),
+        "nothing of checkout failed"
+    );
+    // Zone a takes kafka and checkout/1: checkout/1 cannot come back until kafka does.
+    let zone = whatif(&model, report, &["zone:a"]);
+    assert_eq!(zone.outcomes, vec![Outcome::Up]);
+    let checkout = model.component("checkout").unwrap();
+    let kafka = model.component("kafka").unwrap();
+    assert_eq!(zone.restart_blocked, vec![(checkout, kafka)]);
+    // Zone b takes checkout/2 only: kafka is up, nothing is blocked.
+    assert!(
+        whatif(&model, report, &["zone:b"])
+            .restart_blocked
+            .is_empty()
+    );
+    // The finding says what the loss blocks.
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.code == "SPOF034")
+        .expect("SPOF034");
+    assert!(
+        finding
+            .message
+            .starts_with("`kafka` down blocks restarts of `checkout`"),
+        "{}",
+        finding.message
+    );
+    // A redundant kafka: no finding.
+    let redundant = STARTUP.replace(
+        "{kind: queue, in: [a]}",
+        "{kind: queue, replicas: 2, spread: [a, b]}",
+    );
+    let (_, fixed) = self::report(&redundant);
+    assert!(fixed.findings.iter().all(|f| f.code != "SPOF034"));
+    // The same dependency at run time makes kafka a SPOF.
+    let (model, hard) = self::report(&STARTUP.replace(", startup: true", ""));
+    assert!(is_spof(&model, &hard, "kafka/1"));
+}
+
+#[test]
+fn startup_dependency_cannot_also_be_optional_or_per_zone() {
+    for other in ["optional: true", "cache: true", "per: zone"] {
+        let yaml = STARTUP.replace("startup: true", &format!("startup: true, {other}"));
+        let parsed = parse_model(&yaml, &ParseLimits::default());
+        assert!(parsed.model.is_none(), "{other} accepted");
+        let key = other.split(':').next().unwrap();
+        assert!(
+            parsed.diagnostics.iter().any(|d| d
+                .message
+                .contains(&format!("a start-up dependency cannot also be `{key}`"))
+                && d.span.is_some_and(|s| s.line == 10)),
+            "{:#?}",
+            parsed.diagnostics
+        );
+    }
+}

@@ -171,6 +171,7 @@ fn build(spec: &Spec) -> Model {
                 circuit_breaker: false,
                 fallback: None,
                 local_cache: false,
+                startup: false,
                 journeys: None,
                 inferred: None,
                 span: Span::default(),

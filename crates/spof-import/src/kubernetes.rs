@@ -561,7 +561,9 @@ struct Importer {
     entries: Vec<Entry>,
     doc: ModelDoc,
     /// Dependencies: (from workload, to component) -> evidence.
-    edges: BTreeMap<(usize, String), Vec<String>>,
+    /// Dependencies found, with their evidence and whether it was read only in an
+    /// initContainer (needed to start).
+    edges: BTreeMap<(usize, String), Vec<(String, bool)>>,
     /// (component, reference) -> evidence, for references to nothing in the input.
     unresolved: BTreeMap<(String, String), String>,
     /// Supporting objects used by components: object -> components.
@@ -1651,16 +1653,14 @@ impl Importer {
         let mut values: Vec<Scanned> = Vec::new();
         let mut used: Vec<usize> = Vec::new();
         let mut missing: Vec<String> = Vec::new();
-        for key in ["initContainers", "containers"] {
+        // What only initContainers name is needed to start, not to run.
+        let mut init_values: Vec<Scanned> = Vec::new();
+        for (key, into) in [
+            ("initContainers", &mut init_values),
+            ("containers", &mut values),
+        ] {
             for container in pod.get(key).map(Yaml::items).unwrap_or_default() {
-                self.container_values(
-                    o,
-                    container,
-                    &namespace,
-                    &mut values,
-                    &mut used,
-                    &mut missing,
-                );
+                self.container_values(o, container, &namespace, into, &mut used, &mut missing);
             }
         }
         for volume in pod.get("volumes").map(Yaml::items).unwrap_or_default() {
@@ -1724,9 +1724,11 @@ impl Importer {
         for note in missing {
             self.missing_keys.insert(format!("{name}: {note}"));
         }
-        for value in values {
-            for found in &value.found {
-                self.reference(w, &name, &namespace, &value, found);
+        for (at_start, list) in [(false, values), (true, init_values)] {
+            for value in list {
+                for found in &value.found {
+                    self.reference(w, &name, &namespace, &value, found, at_start);
+                }
             }
         }
     }
@@ -1926,6 +1928,7 @@ impl Importer {
         namespace: &str,
         value: &Scanned,
         found: &HostRef,
+        at_start: bool,
     ) {
         let evidence = || {
             if value.secret {
@@ -1972,14 +1975,14 @@ impl Importer {
                     self.edges
                         .entry((w, to))
                         .or_default()
-                        .push(evidence.clone());
+                        .push((evidence.clone(), at_start));
                 }
             }
             Resolution::External(component) => {
                 self.edges
                     .entry((w, component))
                     .or_default()
-                    .push(evidence());
+                    .push((evidence(), at_start));
             }
             Resolution::Nothing { cluster } => {
                 if !value.report || !(found.strict || value.hint || cluster) {
@@ -2204,7 +2207,7 @@ impl Importer {
     /// Writes the dependencies into the components, each with its evidence. The workloads of
     /// a pool write theirs into the pool, in the order of its first workload.
     fn write_edges(&mut self) {
-        let mut edges: BTreeMap<(usize, String), Vec<String>> = BTreeMap::new();
+        let mut edges: BTreeMap<(usize, String), Vec<(String, bool)>> = BTreeMap::new();
         let first: HashMap<&str, usize> = self
             .pools
             .iter()
@@ -2219,7 +2222,10 @@ impl Importer {
             let from = first.get(name.as_str()).copied().unwrap_or(from);
             edges.entry((from, to)).or_default().extend(evidence);
         }
-        for ((from, to), mut evidence) in edges {
+        for ((from, to), found) in edges {
+            // Read only in initContainers: needed to start, not to run.
+            let startup = found.iter().all(|(_, at_start)| *at_start);
+            let mut evidence: Vec<String> = found.into_iter().map(|(e, _)| e).collect();
             evidence.dedup();
             let name = self.workloads[from].name.clone();
             let to_monitoring = self
@@ -2248,6 +2254,10 @@ impl Importer {
                 );
             } else if to_load_generator {
                 text.push_str("; optional: a load generator is a test client, nothing needs it");
+            } else if startup {
+                text.push_str(
+                    "; startup: named only by an initContainer, needed to start and not to run",
+                );
             }
             self.report.inferred.push(Inferred {
                 from: name.clone(),
@@ -2262,6 +2272,7 @@ impl Importer {
                 c.depends_on.push(DependencyDoc {
                     component: to,
                     optional: optional.then_some(true),
+                    startup: (startup && !optional).then_some(true),
                     inferred: Some(text),
                     ..DependencyDoc::default()
                 });

@@ -218,6 +218,8 @@ pub struct DependencyDoc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,

@@ -191,7 +191,7 @@ fn ado_net_connection_strings_give_dependencies() {
 }
 
 #[test]
-fn an_init_container_that_waits_for_a_service_is_a_dependency() {
+fn an_init_container_that_waits_for_a_service_is_a_startup_dependency() {
     let text = join(&[
         workload(
             "Deployment",
@@ -209,6 +209,27 @@ fn an_init_container_that_waits_for_a_service_is_a_dependency() {
     ]);
     let import = import(&text);
     assert_eq!(targets(&import, "checkout"), [("kafka".to_string(), false)]);
+    let dep = &import.model.components["checkout"].depends_on[0];
+    assert_eq!(dep.startup, Some(true), "{dep:?}");
+    assert!(
+        dep.inferred
+            .as_deref()
+            .unwrap_or("")
+            .contains("startup: named only by an initContainer"),
+        "{dep:?}"
+    );
+    // Named by the main container too: needed to run.
+    let both = text.replace(
+        "        readinessProbe: {tcpSocket: {port: 80}}\n",
+        "        readinessProbe: {tcpSocket: {port: 80}}\n        env:\n        - {name: KAFKA_BOOTSTRAP, value: \"kafka:9092\"}\n",
+    );
+    let import = self::import(&both);
+    let dep = &import.model.components["checkout"].depends_on[0];
+    assert_eq!(
+        (dep.component.as_str(), dep.startup),
+        ("kafka", None),
+        "{dep:?}"
+    );
 }
 
 #[test]

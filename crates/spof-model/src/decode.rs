@@ -779,6 +779,7 @@ fn decode_dependency(cx: &mut Cx, item: &Node, names: &Names) -> Option<Dependen
         circuit_breaker: false,
         fallback: None,
         local_cache: false,
+        startup: false,
         journeys: None,
         inferred: None,
         span: item.span,
@@ -814,6 +815,26 @@ fn decode_dependency(cx: &mut Cx, item: &Node, names: &Names) -> Option<Dependen
         .get("cache")
         .and_then(|n| cx.boolean(n, "`cache`"))
         .unwrap_or(false);
+    if let Some(node) = fields.get("startup") {
+        dep.startup = cx.boolean(node, "`startup`").unwrap_or(false);
+        let other = [
+            ("optional", dep.optional),
+            ("cache", dep.local_cache),
+            ("per", dep.scope.is_some()),
+        ]
+        .into_iter()
+        .find(|&(_, set)| set && dep.startup);
+        if let Some((key, _)) = other {
+            cx.push(
+                Diagnostic::error(
+                    "conflict",
+                    node.span,
+                    format!("a start-up dependency cannot also be `{key}`"),
+                )
+                .with_help("`startup: true` already means running instances go on without it; drop one of the two"),
+            );
+        }
+    }
     if let Some(journeys) = fields.get("journeys") {
         if names.journeys.is_empty() {
             cx.push(

@@ -378,6 +378,7 @@ impl Dependency {
     }
 
     /// Whether losing the target leaves the caller up: optional, or served from a local copy.
+    /// (A start-up dependency leaves it up too, and not even degraded: see `startup`.)
     pub fn is_soft(&self) -> bool {
         self.optional || self.local_cache
     }
@@ -443,6 +444,9 @@ pub struct Dependency {
     pub fallback: Option<String>,
     /// The caller keeps a local copy (of configuration, secrets) and serves from it.
     pub local_cache: bool,
+    /// Needed only to start: running instances go on without it; an instance that fails
+    /// while it is down cannot come back until it is.
+    pub startup: bool,
     /// Request-scoped: the call is made only on these journeys (sorted); `None` on every one.
     pub journeys: Option<Vec<JourneyId>>,
     /// Set by importers: where the dependency was inferred from.

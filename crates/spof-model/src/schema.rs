@@ -384,6 +384,11 @@ pub static DEPENDENCY: Object = Object {
             "What the caller does when the call fails.",
         ),
         f(
+            "startup",
+            Ty::Bool,
+            "Needed only to start (a migration, configuration fetched at boot, an initContainer that waits for it): running instances go on without it, but one that fails while it is down cannot come back until it is.",
+        ),
+        f(
             "cache",
             Ty::Bool,
             "The caller keeps a local copy (of configuration, secrets) and serves from it: its loss degrades the caller instead of taking it down.",

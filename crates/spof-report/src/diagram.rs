@@ -152,6 +152,9 @@ pub fn diagram(model: &Model, report: &Report, journey: Option<JourneyId>) -> Di
     for (c, component) in model.components.iter().enumerate() {
         for dependency in &component.depends_on {
             let mut words = Vec::new();
+            if dependency.startup {
+                words.push("to start".to_string());
+            }
             if let Some(scope) = dependency.scope {
                 words.push(format!("per {}", scope_word(scope)));
             }
@@ -165,7 +168,7 @@ pub fn diagram(model: &Model, report: &Report, journey: Option<JourneyId>) -> Di
             edges.push(Edge {
                 from: c,
                 to: dependency.target,
-                soft: dependency.is_soft(),
+                soft: dependency.is_soft() || dependency.startup,
                 label: (!words.is_empty()).then(|| words.join("; ")),
                 highlighted: journey.is_some_and(|j| {
                     on_journey(c) && on_journey(dependency.target) && dependency.applies_to(j)

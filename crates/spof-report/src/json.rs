@@ -456,9 +456,15 @@ pub fn what_if(
         components_down_after_automatic_failover: Vec<&'a str>,
         components_down_until_repair: Vec<&'a str>,
         hit_directly: Vec<&'a str>,
+        restart_blocked: Vec<RestartJson<'a>>,
         capacity: Vec<CapacityJson<'a>>,
         overloaded: Vec<&'a str>,
         overloaded_journeys: Vec<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct RestartJson<'a> {
+        component: &'a str,
+        waits_for: &'a str,
     }
     #[derive(Serialize)]
     struct CapacityJson<'a> {
@@ -496,6 +502,14 @@ pub fn what_if(
         components_down_after_automatic_failover: names(&result.down[Phase::AfterAutomatic]),
         components_down_until_repair: names(&result.down[Phase::AfterManual]),
         hit_directly: names(&result.direct),
+        restart_blocked: result
+            .restart_blocked
+            .iter()
+            .map(|&(c, needs)| RestartJson {
+                component: &model.components[c].name,
+                waits_for: &model.components[needs].name,
+            })
+            .collect(),
         capacity: capacity
             .iter()
             .map(|c| CapacityJson {

@@ -899,6 +899,23 @@ pub fn what_if(
         "Hit directly (not through a dependency): {}",
         names(&result.direct)
     );
+    if !result.restart_blocked.is_empty() {
+        let blocked: Vec<String> = result
+            .restart_blocked
+            .iter()
+            .map(|&(c, needs)| {
+                format!(
+                    "{} (needs {} to start)",
+                    model.components[c].name, model.components[needs].name
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "Cannot restart until a start-up dependency is back: {}",
+            blocked.join(", ")
+        );
+    }
     if !capacity.is_empty() {
         let _ = writeln!(
             out,

@@ -586,7 +586,7 @@ impl Oracle {
         state: &State,
     ) -> bool {
         match dependency.kind {
-            DependencyKind::Optional | DependencyKind::Cache => false,
+            DependencyKind::Optional | DependencyKind::Cache | DependencyKind::Startup => false,
             DependencyKind::Hard => state.component_down[dependency.target],
             DependencyKind::PerZone if !dependency.scoped => {
                 state.component_down[dependency.target]
@@ -647,6 +647,32 @@ impl Oracle {
     }
 
     /// The components down in this phase with every dependency counted.
+    /// The restarts the failed events block (docs/model.md, `startup`): a component with an
+    /// instance that one of the events fails by itself (its own event, a domain, a common
+    /// cause, a whole-component event), and a start-up dependency of it still down after the
+    /// automatic failovers. As `(component, dependency)`, sorted.
+    pub fn restart_blocked(&self, failed: &[bool]) -> Vec<(usize, usize)> {
+        let down = self.components_down(failed, Phase::AfterAutomatic);
+        let mut out = Vec::new();
+        for (c, component) in self.components.iter().enumerate() {
+            let hit = component
+                .instances
+                .iter()
+                .any(|i| i.causes.iter().any(|&e| failed[e]));
+            if !hit {
+                continue;
+            }
+            for d in &component.dependencies {
+                if d.kind == DependencyKind::Startup && down.contains(&d.target) {
+                    out.push((c, d.target));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     pub fn components_down(&self, failed: &[bool], phase: Phase) -> Vec<usize> {
         let failed_over = self.failed_over(phase, failed);
         let state = self.evaluate(failed, Scope::Every, &failed_over);

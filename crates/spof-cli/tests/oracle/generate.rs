@@ -425,10 +425,11 @@ fn add_dependencies(choices: &mut Choices, spec: &mut Spec, main_count: usize, z
             let kind = if chained {
                 DependencyKind::PerZone
             } else {
-                match choices.pick(12) {
+                match choices.pick(13) {
                     5 | 6 => DependencyKind::Optional,
                     7 | 8 => DependencyKind::Cache,
                     9..=11 if in_zones(spec, caller) => DependencyKind::PerZone,
+                    12 => DependencyKind::Startup,
                     _ => DependencyKind::Hard,
                 }
             };

@@ -113,6 +113,8 @@ pub enum DependencyKind {
     Cache,
     /// `per: zone`.
     PerZone,
+    /// `startup: true`: needed only to start; takes nothing down.
+    Startup,
 }
 
 /// A journey.
@@ -361,6 +363,7 @@ impl Spec {
                 match dependency.kind {
                     DependencyKind::Hard => {}
                     DependencyKind::Optional => fields.push("optional: true".to_string()),
+                    DependencyKind::Startup => fields.push("startup: true".to_string()),
                     DependencyKind::Cache => fields.push("cache: true".to_string()),
                     DependencyKind::PerZone => fields.push("per: zone".to_string()),
                 }

@@ -211,6 +211,7 @@ pub fn model_sized(instances: usize, per_component: usize) -> Model {
                     circuit_breaker: false,
                     fallback: None,
                     local_cache: false,
+                    startup: false,
                     journeys: None,
                     inferred: None,
                     span: Span::default(),

@@ -215,6 +215,7 @@ pub static RULES: &[&Rule] = &[
     &operations::MONITORING_IN_FAILURE_DOMAIN,
     &operations::BUS_FACTOR_ONE,
     &operations::NO_HEALTH_CHECK,
+    &operations::STARTUP_DEPENDENCY,
     &operations::RTO_OVER_TARGET,
     &capacity::AFTER_DOMAIN_LOSS,
     &decisions::UNMATCHED_DECISION,

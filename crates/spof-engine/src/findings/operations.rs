@@ -363,3 +363,81 @@ journeys:
         }
     }),
 };
+
+pub static STARTUP_DEPENDENCY: Rule = Rule {
+    code: "SPOF034",
+    name: "startup-dependency",
+    summary: "A start-up dependency that one failure takes down: while it is down, nothing that needs it can restart.",
+    what: "A dependency marked `startup: true` (a migration, configuration fetched at boot, an initContainer that waits for it) whose target some single failure keeps down past its automatic failovers. Running instances of the caller go on, but one that fails, is rescheduled or is redeployed while the target is down cannot come back until it is.",
+    why: "A start-up dependency is invisible while everything runs and decisive when things restart: a node drain, a deploy or an autoscaler during the outage of the start-up dependency empties the caller one instance at a time, and a zone loss leaves its instances unable to come back elsewhere. The redundancy of the caller then depends on the start-up dependency's.",
+    fix: "Make the start-up dependency redundant (replicas with failover), or let the caller start without it: connect in the background and retry, keep the last configuration on disk, run migrations as a separate job rather than on every start.",
+    example: r#"
+components:
+  checkout:
+    kind: service
+    replicas: 3
+    depends_on:
+      - {component: kafka, startup: true}
+  kafka:
+    kind: queue
+"#,
+    fixed: r#"
+components:
+  checkout:
+    kind: service
+    replicas: 3
+    depends_on:
+      - {component: kafka, startup: true}
+  kafka:
+    kind: queue
+    replicas: 3
+"#,
+    kind: RuleKind::Check(check_startup_dependencies),
+};
+
+fn check_startup_dependencies(cx: &Context, out: &mut Vec<Finding>) {
+    let model = cx.model;
+    let graph = &cx.analysis.graph;
+    let single = &cx.analysis.single;
+    for (c, component) in model.components.iter().enumerate() {
+        let mut seen = Vec::new();
+        for dep in component.depends_on.iter().filter(|d| d.startup) {
+            let s = dep.target;
+            if seen.contains(&s) {
+                continue;
+            }
+            seen.push(s);
+            // The single events that keep it down past its automatic failovers.
+            let events: Vec<u32> = single
+                .component_set(Phase::AfterAutomatic, s)
+                .into_iter()
+                .filter(|&e| {
+                    !matches!(graph.events[e as usize], crate::graph::EventKind::Person(_))
+                })
+                .collect();
+            let Some(&first) = events.first() else {
+                continue;
+            };
+            let target = &model.components[s].name;
+            let name = &component.name;
+            let by = crate::graph::describe_event(model, graph.events[first as usize]);
+            let more = match events.len() {
+                1 => String::new(),
+                2 => " and 1 other event".to_string(),
+                n => format!(" and {} other events", n - 1),
+            };
+            out.push(check_finding(
+                cx,
+                &STARTUP_DEPENDENCY,
+                vec![c, s],
+                format!(
+                    "`{target}` down blocks restarts of `{name}`: `{name}` needs it to start and one failure takes it down ({by}{more}); running instances go on, but one that fails, is rescheduled or is redeployed meanwhile cannot come back"
+                ),
+                format!(
+                    "make `{target}` redundant, or let `{name}` start without it (connect in the background and retry)"
+                ),
+                Some(dep.span),
+            ));
+        }
+    }
+}

@@ -221,7 +221,7 @@
       if (!el) return;
       const e = scene.edges[i];
       const ca = scene.nodes[e.a].c, cb = scene.nodes[e.b].c;
-      el.classList.toggle("down", down.has(cb) && e.kind !== "optional");
+      el.classList.toggle("down", down.has(cb) && e.kind !== "optional" && e.kind !== "startup");
       el.classList.toggle("on-journey", closure !== null && closure.has(ca) && closure.has(cb) &&
         (!e.journeys || e.journeys.includes(view.report.journeys[journey].name)));
     });

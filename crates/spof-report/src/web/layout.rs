@@ -79,7 +79,7 @@ pub struct NodeJson {
 pub struct EdgeJson {
     pub a: usize,
     pub b: usize,
-    /// hard, optional, scoped or request.
+    /// hard, optional, startup, scoped or request.
     pub kind: &'static str,
     /// The scope's level for a scoped dependency (`zone`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -397,7 +397,9 @@ fn edges(model: &Model, boxes: &[BoxNode], nodes: &[NodeJson]) -> Vec<EdgeJson> 
                         best_shared = s;
                     }
                 }
-                let kind = if dep.is_soft() {
+                let kind = if dep.startup {
+                    "startup"
+                } else if dep.is_soft() {
                     "optional"
                 } else if dep.journeys.is_some() {
                     "request"
