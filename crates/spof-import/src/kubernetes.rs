@@ -172,6 +172,13 @@ struct Object {
     custom: Option<Custom>,
 }
 
+/// Dependencies by (workload, target component): each piece of evidence and, when it shows a
+/// need only to start (an initContainer, an operator), why.
+type Edges = BTreeMap<(usize, String), Vec<(String, Option<&'static str>)>>;
+
+/// Why a dependency named only by initContainers is a start-up one.
+const INIT_ONLY: &str = "named only by an initContainer, needed to start and not to run";
+
 /// A custom resource read as a workload.
 struct Custom {
     /// The operator's table row; `None` for a kind the importer does not know.
@@ -561,9 +568,9 @@ struct Importer {
     entries: Vec<Entry>,
     doc: ModelDoc,
     /// Dependencies: (from workload, to component) -> evidence.
-    /// Dependencies found, with their evidence and whether it was read only in an
-    /// initContainer (needed to start).
-    edges: BTreeMap<(usize, String), Vec<(String, bool)>>,
+    /// Dependencies found, with their evidence and, for evidence of a need only to start
+    /// (an initContainer, an operator), why.
+    edges: Edges,
     /// (component, reference) -> evidence, for references to nothing in the input.
     unresolved: BTreeMap<(String, String), String>,
     /// Supporting objects used by components: object -> components.
@@ -669,6 +676,7 @@ impl Importer {
         for w in 0..self.workloads.len() {
             self.dependencies(w);
         }
+        self.operator_edges();
         self.merge_pools();
         self.write_edges();
         self.journeys();
@@ -1975,14 +1983,14 @@ impl Importer {
                     self.edges
                         .entry((w, to))
                         .or_default()
-                        .push((evidence.clone(), at_start));
+                        .push((evidence.clone(), at_start.then_some(INIT_ONLY)));
                 }
             }
             Resolution::External(component) => {
                 self.edges
                     .entry((w, component))
                     .or_default()
-                    .push((evidence(), at_start));
+                    .push((evidence(), at_start.then_some(INIT_ONLY)));
             }
             Resolution::Nothing { cluster } => {
                 if !value.report || !(found.strict || value.hint || cluster) {
@@ -2204,10 +2212,64 @@ impl Importer {
         self.pools = pools;
     }
 
+    /// What an operator of the input runs needs the operator to start: while the operator is
+    /// down the running pods go on, but one that fails is not recreated (and the changes and
+    /// failovers it drives stop). A start-up dependency of each custom resource it runs on
+    /// the operator's workload.
+    fn operator_edges(&mut self) {
+        let images = |o: &Object| -> Vec<String> {
+            pod_spec(o)
+                .and_then(|p| p.get("containers"))
+                .map(|c| {
+                    c.items()
+                        .iter()
+                        .filter_map(|c| c.get("image").and_then(Yaml::text))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut found = Vec::new();
+        for (w, wl) in self.workloads.iter().enumerate() {
+            let o = &self.objects[wl.object];
+            let Some(custom) = &o.custom else { continue };
+            if custom.row.is_none() {
+                continue;
+            }
+            for (op, other) in self.workloads.iter().enumerate() {
+                if op == w {
+                    continue;
+                }
+                let operator = &self.objects[other.object];
+                if let Some(image) = images(operator)
+                    .into_iter()
+                    .find(|i| operators::is_operator_image(&o.group, i))
+                {
+                    found.push((
+                        w,
+                        other.name.clone(),
+                        format!(
+                            "{} {} is run by the operator {} (image {image}, {}): while it is down the running pods go on, but one that fails is not recreated and the failovers it drives stop",
+                            o.kind,
+                            o.name,
+                            other.name,
+                            operator.source()
+                        ),
+                    ));
+                }
+            }
+        }
+        for (w, operator, evidence) in found {
+            self.edges
+                .entry((w, operator))
+                .or_default()
+                .push((evidence, Some("the operator recreates its pods")));
+        }
+    }
+
     /// Writes the dependencies into the components, each with its evidence. The workloads of
     /// a pool write theirs into the pool, in the order of its first workload.
     fn write_edges(&mut self) {
-        let mut edges: BTreeMap<(usize, String), Vec<(String, bool)>> = BTreeMap::new();
+        let mut edges: Edges = BTreeMap::new();
         let first: HashMap<&str, usize> = self
             .pools
             .iter()
@@ -2223,8 +2285,9 @@ impl Importer {
             edges.entry((from, to)).or_default().extend(evidence);
         }
         for ((from, to), found) in edges {
-            // Read only in initContainers: needed to start, not to run.
-            let startup = found.iter().all(|(_, at_start)| *at_start);
+            // Needed only to start (every piece of evidence says so), and why.
+            let startup = found.iter().all(|(_, why)| why.is_some());
+            let why = found.iter().find_map(|(_, why)| *why);
             let mut evidence: Vec<String> = found.into_iter().map(|(e, _)| e).collect();
             evidence.dedup();
             let name = self.workloads[from].name.clone();
@@ -2254,10 +2317,8 @@ impl Importer {
                 );
             } else if to_load_generator {
                 text.push_str("; optional: a load generator is a test client, nothing needs it");
-            } else if startup {
-                text.push_str(
-                    "; startup: named only by an initContainer, needed to start and not to run",
-                );
+            } else if startup && let Some(why) = why {
+                text.push_str(&format!("; startup: {why}"));
             }
             self.report.inferred.push(Inferred {
                 from: name.clone(),

@@ -547,3 +547,73 @@ spec:
             .any(|m| m.object == "KnativeService/hello")
     );
 }
+
+#[test]
+fn what_an_operator_of_the_input_runs_needs_it_to_start() {
+    let text = join(&[
+        "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: orders}\nspec: {instances: 3}\n".to_string(),
+        workload(
+            "Deployment",
+            "cnpg-controller-manager",
+            1,
+            "      containers:\n      - name: manager\n        image: ghcr.io/cloudnative-pg/cloudnative-pg:1.23.1\n",
+        ),
+        workload(
+            "Deployment",
+            "api",
+            2,
+            "      containers:\n      - name: api\n        image: example/api:1\n        env:\n        - {name: DATABASE_HOST, value: orders-rw}\n",
+        ),
+        service("api", "LoadBalancer"),
+    ]);
+    let import = import(&text);
+    let dep = import.model.components["orders"]
+        .depends_on
+        .iter()
+        .find(|d| d.component == "cnpg-controller-manager")
+        .expect("orders needs its operator");
+    assert_eq!(dep.startup, Some(true), "{dep:?}");
+    let evidence = dep.inferred.as_deref().unwrap_or("");
+    assert!(
+        evidence.contains("Cluster orders is run by the operator cnpg-controller-manager")
+            && evidence.contains("; startup: the operator recreates its pods"),
+        "{evidence}"
+    );
+    // The analysis: the operator is no SPOF of the journey, and its loss is reported.
+    let yaml = import.model.to_yaml("test");
+    let model = spof_model::parse_model(&yaml, &spof_model::ParseLimits::default())
+        .model
+        .unwrap();
+    let report = spof_engine::check(&model, &spof_engine::Config::default());
+    let spofs: Vec<String> = report
+        .analysis
+        .spofs()
+        .map(|e| spof_engine::graph::event_id(&model, e.kind))
+        .collect();
+    assert!(
+        spofs
+            .iter()
+            .all(|s| !s.starts_with("cnpg-controller-manager")),
+        "{spofs:?}"
+    );
+    assert!(
+        report.findings.iter().any(|f| f.code == "SPOF034"
+            && f.message
+                .starts_with("`cnpg-controller-manager` down blocks restarts of `orders`")),
+        "{:#?}",
+        report
+            .findings
+            .iter()
+            .map(|f| &f.message)
+            .collect::<Vec<_>>()
+    );
+    // Another group's operator image is not this one's.
+    let other = text.replace("cloudnative-pg/cloudnative-pg", "zalando/postgres-operator");
+    let import = self::import(&other);
+    assert!(
+        import.model.components["orders"]
+            .depends_on
+            .iter()
+            .all(|d| d.component != "cnpg-controller-manager")
+    );
+}

@@ -257,3 +257,52 @@ pub(super) fn looks_running(node: &Yaml) -> bool {
     .iter()
     .any(|k| spec.get(k).is_some())
 }
+
+/// The operators' own images, by the API group of what they run: a workload of the input
+/// running one of them is that group's operator. An image matches when its repository path
+/// (without registry and tag) ends with one of these.
+pub(super) const OPERATOR_IMAGES: &[(&str, &[&str])] = &[
+    ("monitoring.coreos.com", &["prometheus-operator"]),
+    ("kafka.strimzi.io", &["strimzi/operator"]),
+    ("postgresql.cnpg.io", &["cloudnative-pg"]),
+    ("acid.zalan.do", &["postgres-operator"]),
+    ("rabbitmq.com", &["rabbitmq/cluster-operator"]),
+    ("elasticsearch.k8s.elastic.co", &["eck-operator"]),
+    (
+        "mongodbcommunity.mongodb.com",
+        &["mongodb-kubernetes-operator", "mongodb-kubernetes"],
+    ),
+    ("databases.spotahome.com", &["spotahome/redis-operator"]),
+    (
+        "redis.redis.opstreelabs.in",
+        &["opstree/redis-operator", "ot-container-kit/redis-operator"],
+    ),
+    (
+        "serving.knative.dev",
+        &["knative.dev/serving/cmd/controller"],
+    ),
+];
+
+/// Whether `image` is one of the images of the operator of `group`.
+pub(super) fn is_operator_image(group: &str, image: &str) -> bool {
+    // `registry/path/name:tag@digest` → `path/name`; the registry is the first part when it
+    // has a dot, a colon or is `localhost`.
+    let image = image.split('@').next().unwrap_or(image);
+    let path = match image.rsplit_once(':') {
+        Some((path, tag)) if !tag.contains('/') => path,
+        _ => image,
+    };
+    let path = match path.split_once('/') {
+        Some((first, rest))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            rest
+        }
+        _ => path,
+    };
+    OPERATOR_IMAGES
+        .iter()
+        .filter(|(g, _)| *g == group)
+        .flat_map(|(_, images)| images.iter())
+        .any(|needle| path == *needle || path.ends_with(&format!("/{needle}")))
+}
