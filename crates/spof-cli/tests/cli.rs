@@ -650,3 +650,26 @@ fn an_overlay_scopes_an_imported_dependency_to_a_journey() {
         report["import"]
     );
 }
+
+#[test]
+fn explain_and_whatif_say_what_a_startup_dependency_blocks() {
+    let model = "domains:\n  a: {kind: zone}\n  b: {kind: zone}\ncomponents:\n  checkout:\n    kind: service\n    replicas: 2\n    spread: [a, b]\n    depends_on:\n      - {component: kafka, startup: true}\n  kafka: {kind: queue, in: [a]}\n";
+    let (code, stdout, _) = run(&["explain", "kafka"], Some(model));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Needed to start by: checkout"), "{stdout}");
+    assert!(stdout.contains("no journey is affected"), "{stdout}");
+    let (code, stdout, _) = run(&["whatif", "zone:a"], Some(model));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(
+            "Cannot restart until a start-up dependency is back: checkout (needs kafka to start)"
+        ),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(&["check"], Some(model));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("SPOF034") && stdout.contains("`kafka` down blocks restarts of `checkout`"),
+        "{stdout}"
+    );
+}

@@ -636,6 +636,19 @@ pub fn explain_component(
             journeys.join(", ")
         }
     );
+    let starters: Vec<&str> = model
+        .components
+        .iter()
+        .filter(|other| other.depends_on.iter().any(|d| d.target == c && d.startup))
+        .map(|other| other.name.as_str())
+        .collect();
+    if !starters.is_empty() {
+        let _ = writeln!(
+            out,
+            "Needed to start by: {} (their running instances go on without it; one that fails while it is down cannot come back until it is).",
+            starters.join(", ")
+        );
+    }
 
     // Its own events, one at a time.
     let own: Vec<u32> = (0..report.analysis.graph.event_count() as u32)
