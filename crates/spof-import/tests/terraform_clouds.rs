@@ -198,3 +198,55 @@ fn counts_beyond_the_model_never_overflow_and_are_kept_within_it() {
         );
     }
 }
+
+#[test]
+fn google_target_pool_balances_the_instances_it_lists() {
+    let vm = |name: &str, zone: &str| {
+        resource(
+            &format!("google_compute_instance.{name}"),
+            json!({"name": name, "zone": zone, "machine_type": "e2-small",
+                   "self_link": format!("https://www.googleapis.com/compute/v1/projects/p/zones/{zone}/instances/{name}")}),
+        )
+    };
+    let text = plan(vec![
+        vm("web-a", "europe-west1-b"),
+        vm("web-b", "europe-west1-c"),
+        resource(
+            "google_compute_target_pool.web",
+            json!({"region": "europe-west1", "health_checks": ["hc"],
+            "instances": [
+                "europe-west1-b/web-a",
+                "https://www.googleapis.com/compute/v1/projects/p/zones/europe-west1-c/instances/web-b"
+            ]}),
+        ),
+        resource(
+            "google_compute_forwarding_rule.web",
+            json!({"region": "europe-west1", "target": "web-pool"}),
+        ),
+    ]);
+    let import = import(&text);
+    let c = &import.model.components;
+    let pool = &c["google_compute_target_pool.web"];
+    assert_eq!(pool.kind, "load_balancer");
+    assert_eq!(pool.managed, Some(true));
+    assert_eq!(pool.domains, ["europe-west1"]);
+    let mut targets: Vec<&str> = pool
+        .depends_on
+        .iter()
+        .map(|d| d.component.as_str())
+        .collect();
+    targets.sort_unstable();
+    assert_eq!(
+        targets,
+        [
+            "google_compute_instance.web-a",
+            "google_compute_instance.web-b"
+        ]
+    );
+    // The health checks reach the instances.
+    let yaml = import.model.to_yaml("test");
+    assert!(
+        yaml.contains("target pool google_compute_target_pool.web"),
+        "{yaml}"
+    );
+}

@@ -13,6 +13,7 @@ const GCE_BACKEND: &[&str] = &[
     "google_compute_backend_service",
     "google_compute_region_backend_service",
 ];
+const GCE_TARGET_POOL: &[&str] = &["google_compute_target_pool"];
 const CLOUD_SQL: &[&str] = &["google_sql_database_instance"];
 const GKE_POOL: &[&str] = &["google_container_node_pool"];
 const CLOUD_NAT: &[&str] = &["google_compute_router_nat"];
@@ -319,6 +320,60 @@ impl Builder<'_, '_> {
             for t in link.targets {
                 if let Some(target) = self.mapped_to.get(&t).cloned() {
                     let evidence = format!("backend group of {}", self.res(i).address);
+                    let source = self.source_for(self.res(i).file, &self.res(i).address);
+                    self.depend_inferred(&name, &target, evidence, &source);
+                    self.health.entry(target).or_default().push(checked);
+                }
+            }
+        }
+        // A target pool: the network load balancer of a forwarding rule, over the instances it
+        // lists (self links, references, or `ZONE/NAME`).
+        for i in self.of_type(GCE_TARGET_POOL) {
+            let r = self.res(i);
+            let name = self.name_for(r.file, &r.address);
+            let region = r.str_value("region").map(|s| last_part(s).to_string());
+            let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
+            let r = self.res(i);
+            let checked = r
+                .values
+                .get("health_checks")
+                .and_then(Value::as_array)
+                .is_some_and(|h| !h.is_empty());
+            let doc = ComponentDoc {
+                kind: "load_balancer".into(),
+                description: Some(
+                    "network load balancer (target pool), run by Google Cloud across the region's zones"
+                        .into(),
+                ),
+                managed: Some(true),
+                domains: region.into_iter().collect(),
+                source: Some(self.source_for(r.file, &r.address)),
+                ..ComponentDoc::default()
+            };
+            let name = self.add_component(name, doc);
+            self.map(i, &name);
+            let mut link = self.tf.links(i, &["instances"], GCE_INSTANCE);
+            // `ZONE/NAME`, as the provider also takes them: the instance of that name there.
+            let mut still_unknown = Vec::new();
+            for text in std::mem::take(&mut link.unknown) {
+                let found = text.split_once('/').and_then(|(zone, instance)| {
+                    self.of_type(GCE_INSTANCE).into_iter().find(|&x| {
+                        let v = self.res(x);
+                        v.str_value("name") == Some(instance)
+                            && v.str_value("zone").map(last_part) == Some(zone)
+                    })
+                });
+                match found {
+                    Some(x) => link.targets.push(x),
+                    None => still_unknown.push(text),
+                }
+            }
+            link.unknown = still_unknown;
+            link.dedup();
+            self.report_link(i, &name, &link, "instance");
+            for t in link.targets {
+                if let Some(target) = self.mapped_to.get(&t).cloned() {
+                    let evidence = format!("instance of target pool {}", self.res(i).address);
                     let source = self.source_for(self.res(i).file, &self.res(i).address);
                     self.depend_inferred(&name, &target, evidence, &source);
                     self.health.entry(target).or_default().push(checked);
