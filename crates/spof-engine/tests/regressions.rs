@@ -567,6 +567,25 @@ fn common_cause_errors_are_located_with_near_names() {
     assert!(range[0].contains("beta"), "{range:?}");
     let key = errors(&COMMON_CAUSE.replace("description:", "descripton:"));
     assert!(key[0].contains("descripton"), "{key:?}");
+    // Too few members to fail anything together: a warning, the model still read.
+    for (members, count) in [
+        ("[]", "no member instance"),
+        ("[api/1, api/1]", "one member instance"),
+    ] {
+        let parsed = parse_model(
+            &COMMON_CAUSE.replace("members: [api]", &format!("members: {members}")),
+            &ParseLimits::default(),
+        );
+        assert!(parsed.model.is_some());
+        assert!(
+            parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "lone-common-cause" && d.message.contains(count)),
+            "{:#?}",
+            parsed.diagnostics
+        );
+    }
 }
 
 const STARTUP: &str = "domains:

@@ -1406,6 +1406,13 @@ fn decode_common_causes(cx: &mut Cx, node: &Node, model: &mut Model) {
             );
         }
         let mut members: Vec<(ComponentId, Option<usize>)> = Vec::new();
+        let mut resolved = 0;
+        // How many members the list holds: too few is worth a warning only when every one of
+        // them read.
+        let listed = match fields.get("members").map(|n| &n.value) {
+            Some(Value::Seq(items)) => Some(items.len()),
+            _ => None,
+        };
         if let Some(list) = fields.get("members") {
             for member in cx.list(list, "a common cause's `members`") {
                 let Some(text) = cx.name(member, "a member (a component or an instance)") else {
@@ -1431,19 +1438,29 @@ fn decode_common_causes(cx: &mut Cx, node: &Node, model: &mut Model) {
                     );
                     None
                 };
-                members.extend(found);
+                if let Some(found) = found {
+                    resolved += 1;
+                    if !members.contains(&found) {
+                        members.push(found);
+                    }
+                }
             }
         }
         let instances: usize = members
             .iter()
             .map(|&(c, i)| i.map_or(model.components[c].instances.len(), |_| 1))
             .sum();
-        if instances < 2 && !members.is_empty() {
+        if instances < 2 && listed == Some(resolved) {
+            let count = if instances == 0 {
+                "no member instance"
+            } else {
+                "one member instance"
+            };
             cx.push(
                 Diagnostic::warning(
                     "lone-common-cause",
                     name.span,
-                    format!("{what} has one member instance: it fails nothing together"),
+                    format!("{what} has {count}: it fails nothing together"),
                 )
                 .with_help("list the components or instances that share the cause (one image, one config push, one vendor)"),
             );
