@@ -289,69 +289,27 @@ impl Builder<'_, '_> {
             self.map(i, &name);
         }
         for i in self.of_type(GCE_BACKEND) {
-            let r = self.res(i);
-            let name = self.name_for(r.file, &r.address);
-            let regional = r.rtype == "google_compute_region_backend_service";
-            let region = r.str_value("region").map(|s| last_part(s).to_string());
-            let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
-            let r = self.res(i);
-            let doc = ComponentDoc {
-                kind: "load_balancer".into(),
-                description: Some(format!(
-                    "{} load balancer (backend service), run by Google Cloud across zones",
-                    if regional { "regional" } else { "global" }
-                )),
-                managed: Some(true),
-                domains: region.into_iter().collect(),
-                source: Some(self.source_for(r.file, &r.address)),
-                ..ComponentDoc::default()
-            };
-            let checked = r
-                .values
-                .get("health_checks")
-                .and_then(Value::as_array)
-                .is_some_and(|h| !h.is_empty());
-            let name = self.add_component(name, doc);
-            self.map(i, &name);
+            let regional = self.res(i).rtype == "google_compute_region_backend_service";
+            let description = format!(
+                "{} load balancer (backend service), run by Google Cloud across zones",
+                if regional { "regional" } else { "global" }
+            );
+            let name = self.gcp_regional(i, "load_balancer", description);
             let mut want: Vec<&str> = GCE_ZONAL_GROUP.to_vec();
             want.extend(GCE_REGIONAL_GROUP);
             let link = self.tf.links(i, &["backend", "group"], &want);
             self.report_link(i, &name, &link, "backend");
-            for t in link.targets {
-                if let Some(target) = self.mapped_to.get(&t).cloned() {
-                    let evidence = format!("backend group of {}", self.res(i).address);
-                    let source = self.source_for(self.res(i).file, &self.res(i).address);
-                    self.depend_inferred(&name, &target, evidence, &source);
-                    self.health.entry(target).or_default().push(checked);
-                }
-            }
+            self.balance(i, &name, link.targets, "backend group of");
         }
         // A target pool: the network load balancer of a forwarding rule, over the instances it
         // lists (self links, references, or `ZONE/NAME`).
         for i in self.of_type(GCE_TARGET_POOL) {
-            let r = self.res(i);
-            let name = self.name_for(r.file, &r.address);
-            let region = r.str_value("region").map(|s| last_part(s).to_string());
-            let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
-            let r = self.res(i);
-            let checked = r
-                .values
-                .get("health_checks")
-                .and_then(Value::as_array)
-                .is_some_and(|h| !h.is_empty());
-            let doc = ComponentDoc {
-                kind: "load_balancer".into(),
-                description: Some(
-                    "network load balancer (target pool), run by Google Cloud across the region's zones"
-                        .into(),
-                ),
-                managed: Some(true),
-                domains: region.into_iter().collect(),
-                source: Some(self.source_for(r.file, &r.address)),
-                ..ComponentDoc::default()
-            };
-            let name = self.add_component(name, doc);
-            self.map(i, &name);
+            let name = self.gcp_regional(
+                i,
+                "load_balancer",
+                "network load balancer (target pool), run by Google Cloud across the region's zones"
+                    .into(),
+            );
             let mut link = self.tf.links(i, &["instances"], GCE_INSTANCE);
             // `ZONE/NAME`, as the provider also takes them: the instance of that name there.
             let mut still_unknown = Vec::new();
@@ -371,34 +329,54 @@ impl Builder<'_, '_> {
             link.unknown = still_unknown;
             link.dedup();
             self.report_link(i, &name, &link, "instance");
-            for t in link.targets {
-                if let Some(target) = self.mapped_to.get(&t).cloned() {
-                    let evidence = format!("instance of target pool {}", self.res(i).address);
-                    let source = self.source_for(self.res(i).file, &self.res(i).address);
-                    self.depend_inferred(&name, &target, evidence, &source);
-                    self.health.entry(target).or_default().push(checked);
-                }
-            }
+            self.balance(i, &name, link.targets, "instance of target pool");
         }
         for i in self.of_type(CLOUD_NAT) {
-            let r = self.res(i);
-            let name = self.name_for(r.file, &r.address);
-            let region = r.str_value("region").map(|s| last_part(s).to_string());
-            let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
-            let r = self.res(i);
-            let doc = ComponentDoc {
-                kind: "nat_gateway".into(),
-                description: Some(
-                    "Cloud NAT: software-defined, run by Google Cloud across the region's zones"
-                        .into(),
-                ),
-                managed: Some(true),
-                domains: region.into_iter().collect(),
-                source: Some(self.source_for(r.file, &r.address)),
-                ..ComponentDoc::default()
-            };
-            let name = self.add_component(name, doc);
-            self.map(i, &name);
+            self.gcp_regional(
+                i,
+                "nat_gateway",
+                "Cloud NAT: software-defined, run by Google Cloud across the region's zones".into(),
+            );
+        }
+    }
+
+    /// A service Google Cloud runs across the zones of the resource's `region` (or globally,
+    /// without one): a managed component of `kind`, mapped from resource `i`; its name.
+    fn gcp_regional(&mut self, i: usize, kind: &str, description: String) -> String {
+        let r = self.res(i);
+        let name = self.name_for(r.file, &r.address);
+        let region = r.str_value("region").map(|s| last_part(s).to_string());
+        let region = region.map(|reg| self.cloud_region("Google Cloud", &reg));
+        let r = self.res(i);
+        let doc = ComponentDoc {
+            kind: kind.into(),
+            description: Some(description),
+            managed: Some(true),
+            domains: region.into_iter().collect(),
+            source: Some(self.source_for(r.file, &r.address)),
+            ..ComponentDoc::default()
+        };
+        let name = self.add_component(name, doc);
+        self.map(i, &name);
+        name
+    }
+
+    /// Load balancer `lb` (from resource `i`) over `targets`: a dependency on each, with its
+    /// evidence, health-checked when `i` has `health_checks`.
+    fn balance(&mut self, i: usize, lb: &str, targets: Vec<usize>, what: &str) {
+        let checked = self
+            .res(i)
+            .values
+            .get("health_checks")
+            .and_then(Value::as_array)
+            .is_some_and(|h| !h.is_empty());
+        for t in targets {
+            if let Some(target) = self.mapped_to.get(&t).cloned() {
+                let evidence = format!("{what} {}", self.res(i).address);
+                let source = self.source_for(self.res(i).file, &self.res(i).address);
+                self.depend_inferred(lb, &target, evidence, &source);
+                self.health.entry(target).or_default().push(checked);
+            }
         }
     }
 
