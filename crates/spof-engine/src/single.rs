@@ -157,6 +157,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     out.causes = causes;
     out.dependents = dependents;
     let mut scratch = Counter::new(graph.event_count());
+    let mut in_domain = InDomain::default();
     // Group sets are kept for components that others depend on with a scope, and for those
     // without health checks (any dead instance degrades the journey).
     let mut keep_groups = vec![false; graph.components.len()];
@@ -202,28 +203,52 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
         causes: &out.causes,
     };
     let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
+    let mut reads_full = vec![false; graph.components.len()];
     for phase in Phase::ALL {
         let later = phase != Phase::Immediate;
+        // In a later phase, whether a component's full set (its local set or group sets, or
+        // those of a cause) differs from the phase before: what reads only unchanged sets is
+        // not computed again.
+        let mut dirty = vec![false; graph.components.len()];
+        let mut groups_changed = vec![false; graph.components.len()];
         for scc in &graph.order {
             let members: Vec<ComponentId> = if later {
                 scc.iter()
                     .copied()
-                    .filter(|&c| !same_in_every_phase[c])
+                    .filter(|&c| {
+                        let node = &graph.components[c];
+                        // Its scoped sets read the targets' group sets, and their full sets
+                        // only where `reads_full`.
+                        !same_in_every_phase[c]
+                            && (scc.len() > 1
+                                || node.active_passive.is_some()
+                                || node.scoped.iter().any(|&(t, _)| {
+                                    groups_changed[t] || (reads_full[c] && dirty[t])
+                                }))
+                    })
                     .collect()
             } else {
                 scc.clone()
             };
-            if members.is_empty() {
-                continue;
-            }
-            if later {
-                // From nothing, as in the first phase: a cycle's least fixed point.
-                for &c in &members {
-                    state.local[c].clear();
-                    state.groups[c].clear();
-                }
-            }
+            // From nothing, as in the first phase: a cycle's least fixed point. What the
+            // phase before gave is kept to tell whether it changed.
+            let before: Vec<(EventSet, Vec<EventSet>)> = if later {
+                members
+                    .iter()
+                    .map(|&c| {
+                        (
+                            std::mem::take(&mut state.local[c]),
+                            std::mem::take(&mut state.groups[c]),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             loop {
+                if members.is_empty() {
+                    break;
+                }
                 let mut changed = false;
                 for &c in &members {
                     let computed = component_set(
@@ -232,6 +257,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                         phase,
                         &state,
                         &mut scratch,
+                        &mut in_domain,
                         keep_groups[c],
                         &base[c],
                         &wide[c],
@@ -245,9 +271,21 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                         changed = true;
                     }
                     direct[c] = computed.direct;
+                    reads_full[c] |= computed.reads_full;
                 }
                 if !changed || scc.len() == 1 {
                     break;
+                }
+            }
+            if later {
+                for (&c, (local, groups)) in members.iter().zip(&before) {
+                    groups_changed[c] = scc.len() > 1 || state.groups[c] != *groups;
+                    dirty[c] = groups_changed[c] || state.local[c] != *local;
+                }
+                for &c in scc {
+                    if !dirty[c] && out.causes[c].iter().any(|&h| dirty[h]) {
+                        dirty[c] = true;
+                    }
                 }
             }
         }
@@ -278,7 +316,9 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
 struct State<'a> {
     local: Vec<EventSet>,
     /// Per component (where kept), per placement group: the events that fail an instance of
-    /// the group, apart from its own event and what fails every instance.
+    /// the group, apart from its own event and what fails every instance. Empty for a
+    /// component without scoped dependencies, whose group sets are the groups' own domains
+    /// (readers take those from the graph), and for one not computed yet.
     groups: Vec<Vec<EventSet>>,
     causes: &'a [Vec<ComponentId>],
 }
@@ -299,6 +339,9 @@ struct Computed {
     local: EventSet,
     direct: EventSet,
     groups: Vec<EventSet>,
+    /// Whether it read the full set of a scoped target (one with no instance in a scope
+    /// domain, or a caller placed in none): a fact of the placement, the same in every phase.
+    reads_full: bool,
 }
 
 /// The local single-failure set of component `c` in `phase`, the part of it that hits the
@@ -310,6 +353,7 @@ fn component_set(
     phase: Phase,
     state: &State,
     scratch: &mut Counter,
+    in_domain: &mut InDomain,
     keep: bool,
     base: &EventSet,
     wide: &EventSet,
@@ -330,14 +374,10 @@ fn component_set(
         return Computed {
             local: union([local.as_slice(), wide.as_slice()]),
             direct: union([direct.as_slice(), node.wide_events.as_slice()]),
-            groups: if keep {
-                node.groups
-                    .iter()
-                    .map(|g| g.domain_events.clone())
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            // Without scoped dependencies a group's set is its own domains: readers take them
+            // from the graph (see `State::groups`), so nothing is copied.
+            groups: Vec::new(),
+            reads_full: false,
         };
     }
     // One scoped set per distinct tuple of scope domains, not one per group; count that set
@@ -355,6 +395,7 @@ fn component_set(
         };
         key_of.push(k as u32);
     }
+    let mut reads_full = false;
     let key_sets: Vec<EventSet> = keys
         .iter()
         .map(|key| {
@@ -362,7 +403,12 @@ fn component_set(
                 .scoped
                 .iter()
                 .zip(key.iter())
-                .map(|((target, _), domain)| scoped_set(graph, *target, *domain, state, scratch))
+                .map(|((target, _), domain)| {
+                    let (set, full) =
+                        scoped_set(graph, *target, *domain, state, scratch, in_domain);
+                    reads_full |= full;
+                    set
+                })
                 .collect();
             union(parts.iter().map(Vec::as_slice))
         })
@@ -438,33 +484,51 @@ fn component_set(
         local: union([local.as_slice(), wide.as_slice()]),
         direct: union([direct.as_slice(), node.wide_events.as_slice()]),
         groups: group_sets,
+        reads_full,
     }
 }
 
+/// The placement groups of a component in a domain, by (component, domain event): found once
+/// and kept for every phase.
+type InDomain = rustc_hash::FxHashMap<(ComponentId, EventId), Vec<u32>>;
+
 /// Events that take down every instance of `target` in `domain`, apart from what fails every
 /// instance of it (its whole-component events and causes, which are the caller's causes
-/// too); the whole target's set when it has no instance there.
+/// too); the whole target's set when it has no instance there. And whether it was that
+/// whole set.
 fn scoped_set(
     graph: &FaultGraph,
     target: ComponentId,
     domain: Option<DomainId>,
     state: &State,
     scratch: &mut Counter,
-) -> EventSet {
+    in_domain: &mut InDomain,
+) -> (EventSet, bool) {
     let node = &graph.components[target];
     let Some(domain) = domain else {
-        return state.full(target);
+        return (state.full(target), true);
     };
     let event = graph.domain_events[domain];
-    let local: Vec<usize> = (0..node.groups.len())
-        .filter(|&g| node.groups[g].domain_events.binary_search(&event).is_ok())
-        .collect();
-    let members: usize = local.iter().map(|&g| node.groups[g].members.len()).sum();
+    let local = in_domain.entry((target, event)).or_insert_with(|| {
+        (0..node.groups.len() as u32)
+            .filter(|&g| {
+                node.groups[g as usize]
+                    .domain_events
+                    .binary_search(&event)
+                    .is_ok()
+            })
+            .collect()
+    });
+    let members: usize = local
+        .iter()
+        .map(|&g| node.groups[g as usize].members.len())
+        .sum();
     if members == 0 {
-        return state.full(target);
+        return (state.full(target), true);
     }
     let computed = state.groups[target].len() == node.groups.len();
-    for &g in &local {
+    for &g in local.iter() {
+        let g = g as usize;
         // Not computed yet (a cycle's first round): from everything up, only the members'
         // own events and domains.
         let set = if computed {
@@ -483,7 +547,7 @@ fn scoped_set(
             }
         }
     }
-    scratch.drain_at_least(members)
+    (scratch.drain_at_least(members), false)
 }
 
 fn degraded_set(
@@ -500,7 +564,14 @@ fn degraded_set(
         }
         if node.no_health_check {
             // Any instance down: the union of every instance's set.
-            let mut any: EventSet = immediate.groups[x].iter().flatten().copied().collect();
+            let mut any: EventSet = if immediate.groups[x].len() == node.groups.len() {
+                immediate.groups[x].iter().flatten().copied().collect()
+            } else {
+                node.groups
+                    .iter()
+                    .flat_map(|g| g.domain_events.iter().copied())
+                    .collect()
+            };
             if let Some(first) = node.first_instance_event {
                 any.extend(first..first + node.n as EventId);
             }
