@@ -17,7 +17,7 @@
 //! least fixed point (sets only grow, so it ends).
 
 use crate::evaluate::{PerPhase, Phase, primary_matters};
-use crate::graph::{ComponentNode, EventId, FaultGraph};
+use crate::graph::{ComponentNode, EventId, EventKind, FaultGraph};
 use spof_model::{ComponentId, DomainId};
 
 /// A sorted set of event ids.
@@ -488,9 +488,9 @@ fn component_set(
     }
 }
 
-/// The placement groups of a component in a domain, by (component, domain event): found once
-/// and kept for every phase.
-type InDomain = rustc_hash::FxHashMap<(ComponentId, EventId), Vec<u32>>;
+/// The placement groups of a component by the domain events they are in, for the domains of
+/// one depth: by (component, depth), found once and kept for every phase.
+type InDomain = rustc_hash::FxHashMap<(ComponentId, u32), rustc_hash::FxHashMap<EventId, Vec<u32>>>;
 
 /// Events that take down every instance of `target` in `domain`, apart from what fails every
 /// instance of it (its whole-component events and causes, which are the caller's causes
@@ -509,16 +509,23 @@ fn scoped_set(
         return (state.full(target), true);
     };
     let event = graph.domain_events[domain];
-    let local = in_domain.entry((target, event)).or_insert_with(|| {
-        (0..node.groups.len() as u32)
-            .filter(|&g| {
-                node.groups[g as usize]
-                    .domain_events
-                    .binary_search(&event)
-                    .is_ok()
-            })
-            .collect()
+    // The target's groups by their domains at this depth (its zones, say), in one pass the
+    // first time a domain of that depth is asked for.
+    let depth = graph.domain_depth[domain];
+    let by_domain = in_domain.entry((target, depth)).or_insert_with(|| {
+        let mut found: rustc_hash::FxHashMap<EventId, Vec<u32>> = Default::default();
+        for (g, group) in node.groups.iter().enumerate() {
+            for &e in &group.domain_events {
+                if let EventKind::Domain(d) = graph.events[e as usize]
+                    && graph.domain_depth[d] == depth
+                {
+                    found.entry(e).or_default().push(g as u32);
+                }
+            }
+        }
+        found
     });
+    let local: &[u32] = by_domain.get(&event).map_or(&[], Vec::as_slice);
     let members: usize = local
         .iter()
         .map(|&g| node.groups[g as usize].members.len())
@@ -590,11 +597,18 @@ fn degraded_set(
 /// The union of sorted sets.
 pub fn union<'a>(sets: impl IntoIterator<Item = &'a [EventId]>) -> EventSet {
     let mut out: EventSet = Vec::new();
+    // One non-empty set is its own union: sorted already, nothing to merge.
+    let mut parts = 0;
     for set in sets {
-        out.extend_from_slice(set);
+        if !set.is_empty() {
+            parts += 1;
+            out.extend_from_slice(set);
+        }
     }
-    out.sort_unstable();
-    out.dedup();
+    if parts > 1 {
+        out.sort_unstable();
+        out.dedup();
+    }
     out
 }
 
