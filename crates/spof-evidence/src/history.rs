@@ -66,6 +66,26 @@ pub enum HistoryError {
     Sql(#[from] rusqlite::Error),
 }
 
+impl HistoryError {
+    /// Whether another connection held the lock (SQLite's "busy" or "locked").
+    fn is_busy(&self) -> bool {
+        let busy = |e: &rusqlite::Error| {
+            matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            )
+        };
+        match self {
+            HistoryError::Open { source, .. } | HistoryError::Sql(source) => busy(source),
+            HistoryError::Migrate {
+                source: rusqlite_migration::Error::RusqliteError { err, .. },
+                ..
+            } => busy(err),
+            HistoryError::Migrate { .. } => false,
+        }
+    }
+}
+
 pub struct History {
     connection: Connection,
 }
@@ -123,21 +143,35 @@ impl History {
                 path: shown.clone(),
                 source,
             })?;
-        connection
-            .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|source| HistoryError::Open {
-                path: shown.clone(),
-                source,
-            })?;
-        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        // Switching to WAL and migrating take the write lock. When another run holds it,
+        // SQLite may answer "busy" at once rather than wait (a reader cannot wait to become
+        // a writer without risking a deadlock), so these steps are tried again, for as long
+        // as the busy timeout.
+        let started = std::time::Instant::now();
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
-        migrations
-            .to_latest(&mut connection)
-            .map_err(|source| HistoryError::Migrate {
-                path: shown,
-                source,
-            })?;
-        Ok(History { connection })
+        loop {
+            let result = connection
+                .pragma_update(None, "journal_mode", "WAL")
+                .and_then(|()| connection.pragma_update(None, "synchronous", "NORMAL"))
+                .map_err(|source| HistoryError::Open {
+                    path: shown.clone(),
+                    source,
+                })
+                .and_then(|()| {
+                    migrations
+                        .to_latest(&mut connection)
+                        .map_err(|source| HistoryError::Migrate {
+                            path: shown.clone(),
+                            source,
+                        })
+                });
+            match result {
+                Err(e) if e.is_busy() && started.elapsed() < Duration::from_secs(10) => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other.map(|()| History { connection }),
+            }
+        }
     }
 
     pub fn record_check(

@@ -31,12 +31,61 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// The longest run without white space that a message repeats whole: a value the user wrote
+/// (an unknown kind, a name) is echoed in full up to this, and past it as its start, an
+/// ellipsis and its end, so that a 20 MB value does not make a 20 MB message.
+const LONGEST_ECHO: usize = 120;
+
+/// `text` with every run of non-white-space characters longer than [`LONGEST_ECHO`] cut to
+/// its first 80 and last 20 characters around `…`.
+fn elide_long_runs(text: String) -> String {
+    if text.len() <= LONGEST_ECHO {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end);
+        let count = run.chars().count();
+        if count > LONGEST_ECHO {
+            out.extend(run.chars().take(80));
+            out.push('…');
+            out.extend(run.chars().skip(count - 20));
+        } else {
+            out.push_str(run);
+        }
+        let spaces = after
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(after.len());
+        out.push_str(&after[..spaces]);
+        rest = &after[spaces..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod elide_tests {
+    use super::elide_long_runs;
+
+    #[test]
+    fn a_long_value_is_echoed_as_its_start_and_end() {
+        let short = "a component's `kind` `servce` is not known".to_string();
+        assert_eq!(elide_long_runs(short.clone()), short);
+        let huge = format!("the kind `{}é` is not known", "x".repeat(10_000));
+        let shown = elide_long_runs(huge);
+        assert!(shown.len() < 200, "{shown}");
+        assert!(shown.starts_with("the kind `xxxx") && shown.ends_with("xé` is not known"));
+        assert!(shown.contains('…'));
+    }
+}
+
 impl Diagnostic {
     pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
-            message: message.into(),
+            message: elide_long_runs(message.into()),
             span: Some(span),
             label: String::new(),
             related: Vec::new(),
@@ -57,7 +106,7 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(elide_long_runs(help.into()));
         self
     }
 
