@@ -63,9 +63,9 @@ pub fn markdown(model: &Model, report: &Report, options: &Options) -> String {
     );
     let _ = writeln!(
         out,
-        "| Model | {} components, {} journeys |",
-        model.components.len(),
-        model.journeys.len()
+        "| Model | {}, {} |",
+        crate::text::count(model.components.len(), "component"),
+        crate::text::count(model.journeys.len(), "journey")
     );
 
     let _ = writeln!(out, "\n## Journeys\n");

@@ -61,22 +61,24 @@ pub fn check(model: &Model, report: &Report, options: &Options) -> String {
     };
     let mut out = String::new();
     let instances: usize = model.components.iter().map(|c| c.instances.len()).sum();
-    let _ =
-        writeln!(
+    let _ = writeln!(
         out,
         "{} {}",
-        p.heading(&format!("spof check: {}", model.name.as_deref().unwrap_or(&options.file))),
+        p.heading(&format!(
+            "spof check: {}",
+            model.name.as_deref().unwrap_or(&options.file)
+        )),
         p.dim(&format!(
-            "({} components, {instances} instances, {} domains{}, {} journeys, {} failure events)",
-            model.components.len(),
-            model.domain_counts().0,
+            "({}, {}, {}{}, {}, {})",
+            count(model.components.len(), "component"),
+            count(instances, "instance"),
+            count(model.domain_counts().0, "domain"),
             match model.domain_counts().1 {
                 0 => String::new(),
-                1 => ", 1 common cause".to_string(),
-                n => format!(", {n} common causes"),
+                n => format!(", {}", count(n, "common cause")),
             },
-            model.journeys.len(),
-            report.analysis.graph.event_count()
+            count(model.journeys.len(), "journey"),
+            count(report.analysis.graph.event_count(), "failure event")
         ))
     );
     if let Some(j) = options.journey {
@@ -1016,4 +1018,9 @@ pub fn places_of(
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// `n` and the noun, plural unless `n` is 1: `1 journey`, `2 journeys`.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
