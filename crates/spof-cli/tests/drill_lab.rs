@@ -187,14 +187,22 @@ impl Drop for Lab {
     /// Stops every server of the lab; SIGCONT after SIGTERM, so that a backend a failed test
     /// left frozen gets the SIGTERM too.
     fn drop(&mut self) {
-        let dir = self.path().display().to_string();
-        let _ = Command::new("bash")
-            .arg("-c")
-            .arg(format!(
-                "for f in {dir}/*.pid; do kill $(cat $f) 2>/dev/null; kill -CONT $(cat $f) 2>/dev/null; done; true"
-            ))
-            .status();
+        for_each_pid_file(
+            self.path(),
+            "kill $p 2>/dev/null; kill -CONT $p 2>/dev/null",
+        );
     }
+}
+
+/// Runs the shell `action` for each pid file in `dir`, with the pid in `$p`; a lab's cleanup.
+fn for_each_pid_file(dir: &Path, action: &str) {
+    let dir = dir.display().to_string();
+    let _ = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "for f in {dir}/*.pid; do p=$(cat $f); {action}; done; true"
+        ))
+        .status();
 }
 
 fn drill(lab: &Lab, name: &str, fail: &str, restore: &str, target: &str, hold: &str) -> String {
@@ -664,13 +672,10 @@ impl Drop for RedisLab {
     /// Kills every Redis process of the lab; a pid file left by the drill's SIGKILL may name
     /// a process that is gone, so only a redis-server is killed.
     fn drop(&mut self) {
-        let dir = self.path().display().to_string();
-        let _ = Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "for f in {dir}/*.pid; do p=$(cat $f); case \"$(ps -o comm= -p $p 2>/dev/null)\" in redis*) kill -9 $p;; esac; done; true"
-            ))
-            .status();
+        for_each_pid_file(
+            self.path(),
+            "case \"$(ps -o comm= -p $p 2>/dev/null)\" in redis*) kill -9 $p;; esac",
+        );
     }
 }
 
@@ -869,4 +874,65 @@ fn container_forms_run_docker_and_a_missing_process_is_an_error() {
                 .starts_with("cannot run it"),
         "{json:#}"
     );
+}
+
+/// The `pid:` and `process:` forms, on a process started here under a name of its own: the
+/// drill stops it, the probe (which reads the process's state) sees the outage, and the
+/// restore sends SIGCONT, so it runs again after.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_by_pid_or_process_name_stops_and_continues_that_process() {
+    for form in ["pid", "process"] {
+        signal_stops_and_continues(form);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn signal_stops_and_continues(form: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    // A copy of `sleep` under a name no other process has (at most 15 characters, as the
+    // kernel keeps it).
+    let name = format!("spofsl{}", std::process::id() % 100_000);
+    let program = dir.path().join(&name);
+    let sleep = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v sleep"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    std::fs::copy(sleep.trim(), &program).unwrap();
+    let mut child = Command::new(&program).arg("60").spawn().unwrap();
+    let pid = child.id();
+    let target = if form == "pid" {
+        format!("pid: {pid}")
+    } else {
+        format!("process: {name}")
+    };
+    let state = move || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        // The state follows the command's name in parentheses.
+        stat.rsplit_once(") ").unwrap().1.chars().next().unwrap()
+    };
+    let yaml = format!(
+        "components:\n  worker: {{kind: worker}}\ndrills:\n  freeze:\n    target: worker\n    fail: {{signal: STOP, {target}}}\n    restore: {{signal: CONT, {target}}}\n    probe: {{command: \"! grep -q ') T ' /proc/{pid}/stat\", every: 20ms, timeout: 500ms}}\n    hold: 300ms\n    max_duration: 30s\n"
+    );
+    let model = dir.path().join("m.yaml");
+    std::fs::write(&model, yaml).unwrap();
+    let (code, json, stderr) = run_drill(&model, "freeze");
+    let outcome = &json["outcome"];
+    let interruption = outcome["interruption_seconds"].as_f64();
+    let after = state();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        code, 1,
+        "{form}: down for the whole hold, so the drill misses: {json:#}\n{stderr}"
+    );
+    assert!(
+        interruption.is_some_and(|s| s > 0.0),
+        "the probe saw the process stopped: {json:#}"
+    );
+    assert_ne!(after, 'T', "continued after the drill: {json:#}");
 }

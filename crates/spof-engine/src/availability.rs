@@ -52,9 +52,10 @@ pub fn for_kind(kind: Kind) -> Default {
 /// Defaults per failure domain.
 pub fn for_domain(kind: &DomainKind) -> Default {
     match kind {
-        // Its rate comes from its beta factor and its members (`common_cause_rate`).
+        // Its rate comes from its beta factor and its members (`members_rate`); the
+        // default rate here is that of a lone member at the default beta.
         DomainKind::CommonCause => Default {
-            failures_per_year: 0.0,
+            failures_per_year: spof_model::DEFAULT_BETA * INSTANCE.failures_per_year,
             repair_hours: 1.0,
             source: "estimate: a bad change shared by every member is undone like a bad deploy, in about an hour",
         },
@@ -128,10 +129,14 @@ pub fn event_unavailability(model: &Model, graph: &FaultGraph, event: EventId) -
         EventKind::Domain(d) => {
             let domain = &model.domains[d];
             let default = for_domain(&domain.kind);
+            // A common cause (declared under `common_causes:`, or a domain of that kind) strikes
+            // at its beta factor of its members' rate.
             let rate = domain.failures_per_year.unwrap_or_else(|| {
-                match domain.common_cause.as_ref().and_then(|c| c.beta) {
-                    Some(beta) => beta * members_rate(model, d),
-                    None => default.failures_per_year,
+                if domain.kind == DomainKind::CommonCause {
+                    let beta = domain.common_cause.as_ref().and_then(|c| c.beta);
+                    beta.unwrap_or(spof_model::DEFAULT_BETA) * members_rate(model, d)
+                } else {
+                    default.failures_per_year
                 }
             });
             let repair = domain

@@ -525,6 +525,17 @@ fn common_cause_rate_is_its_beta_of_its_members_rate() {
         (own - q(3.0, 1.0)).abs() < 1e-15,
         "{own}: an hour without restore_time"
     );
+    // A domain of kind `common-cause` written under `domains:` strikes at the default beta of
+    // its members' rate too, not never.
+    let declared = "domains:\n  push: {kind: common-cause, restore_time: 30m}\ncomponents:\n  api: {kind: service, replicas: 2, in: [push], failures_per_year: 2}\n";
+    let (model, checked) = report(declared);
+    let graph = &checked.analysis.graph;
+    let e = resolve_events(&model, graph, "common-cause:push").unwrap()[0];
+    let q_declared = spof_engine::availability::event_unavailability(&model, graph, e);
+    assert!(
+        (q_declared - q(0.1 * 2.0, 0.5)).abs() < 1e-15,
+        "{q_declared}"
+    );
     // And it counts in the journey's availability: more beta, less available.
     let (_, low) = report(&both.replace("restore_time: 30m", "restore_time: 30m\n    beta: 0.01"));
     let (_, high) = report(&both.replace("restore_time: 30m", "restore_time: 30m\n    beta: 0.5"));

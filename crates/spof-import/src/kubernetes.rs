@@ -1143,10 +1143,7 @@ impl Importer {
             .and_then(|p| p.get("containers"))
             .map(|c| c.items().iter().collect())
             .unwrap_or_default();
-        let images: Vec<String> = containers
-            .iter()
-            .filter_map(|c| c.get("image").and_then(Yaml::text))
-            .collect();
+        let images = container_images(o);
         let mut c = ComponentDoc {
             kind: "service".into(),
             source: Some(o.source()),
@@ -2217,31 +2214,30 @@ impl Importer {
     /// failovers it drives stop). A start-up dependency of each custom resource it runs on
     /// the operator's workload.
     fn operator_edges(&mut self) {
-        let images = |o: &Object| -> Vec<String> {
-            pod_spec(o)
-                .and_then(|p| p.get("containers"))
-                .map(|c| {
-                    c.items()
-                        .iter()
-                        .filter_map(|c| c.get("image").and_then(Yaml::text))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let operated: Vec<usize> = (0..self.workloads.len())
+            .filter(|&w| {
+                let o = &self.objects[self.workloads[w].object];
+                o.custom.as_ref().is_some_and(|c| c.row.is_some())
+            })
+            .collect();
+        if operated.is_empty() {
+            return;
+        }
+        let images: Vec<Vec<String>> = self
+            .workloads
+            .iter()
+            .map(|wl| container_images(&self.objects[wl.object]))
+            .collect();
         let mut found = Vec::new();
-        for (w, wl) in self.workloads.iter().enumerate() {
-            let o = &self.objects[wl.object];
-            let Some(custom) = &o.custom else { continue };
-            if custom.row.is_none() {
-                continue;
-            }
+        for w in operated {
+            let o = &self.objects[self.workloads[w].object];
             for (op, other) in self.workloads.iter().enumerate() {
                 if op == w {
                     continue;
                 }
                 let operator = &self.objects[other.object];
-                if let Some(image) = images(operator)
-                    .into_iter()
+                if let Some(image) = images[op]
+                    .iter()
                     .find(|i| operators::is_operator_image(&o.group, i))
                 {
                     found.push((
@@ -2887,6 +2883,19 @@ impl<V: Default> Index2<V> {
 }
 
 /// The pod spec of a workload object.
+/// The images of a workload's containers (not its initContainers), in order.
+fn container_images(o: &Object) -> Vec<String> {
+    pod_spec(o)
+        .and_then(|p| p.get("containers"))
+        .map(|c| {
+            c.items()
+                .iter()
+                .filter_map(|c| c.get("image").and_then(Yaml::text))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn pod_spec(o: &Object) -> Option<&Yaml> {
     match o.kind.as_str() {
         "Pod" => o.node.get("spec"),

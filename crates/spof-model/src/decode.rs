@@ -6,7 +6,7 @@ use crate::diagnostic::did_you_mean;
 use crate::node::{Node, Value};
 use crate::schema::{self, Object};
 use crate::{
-    Backoff, CertificateConfig, CommonCause, Component, ComponentId, DEFAULT_BETA, Date, Decision,
+    Backoff, CertificateConfig, CommonCause, Component, ComponentId, Date, Decision,
     DecisionStatus, Dependency, DeployStrategy, Diagnostic, DnsConfig, DnsRecord, Domain,
     DomainKind, Duration, Failover, Instance, Journey, Kind, Model, MonitoringConfig, ParseLimits,
     Person, Redundancy, Renewal, Scope, Sp, Span, Step,
@@ -1475,7 +1475,7 @@ fn decode_common_causes(cx: &mut Cx, node: &Node, model: &mut Model) {
                 .and_then(|n| cx.duration(n, "`restore_time`")),
             failures_per_year,
             common_cause: Some(CommonCause {
-                beta: beta.or(failures_per_year.is_none().then_some(DEFAULT_BETA)),
+                beta,
                 description: fields
                     .get("description")
                     .and_then(|n| cx.string(n, "`description`"))

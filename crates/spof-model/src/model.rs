@@ -175,7 +175,8 @@ pub const DEFAULT_BETA: f64 = 0.1;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonCause {
     /// The beta factor: the share of a member's failures that are this cause and take every
-    /// member at once. `None` when the group gives `failures_per_year` instead.
+    /// member at once, as written; [`DEFAULT_BETA`] applies when neither it nor the domain's
+    /// `failures_per_year` is given.
     pub beta: Option<f64>,
     pub description: Option<String>,
 }

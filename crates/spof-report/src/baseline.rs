@@ -958,7 +958,7 @@ fn changes_text(p: &Painter, changes: &Changes) -> String {
 
 /// One line that counts the changes: "1 new SPOF, 0 resolved, 0 worse; 2 new findings, ...".
 fn counts(changes: &Changes) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = crate::text::count;
     format!(
         "{}, {} resolved, {} worse; {}, {} resolved, {} worse; unchanged: {}, {}",
         plural(changes.new_spofs.len(), "new SPOF"),

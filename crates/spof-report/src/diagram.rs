@@ -125,7 +125,7 @@ pub fn diagram(model: &Model, report: &Report, journey: Option<JourneyId>) -> Di
             let mut detail = if component.managed {
                 "managed".to_string()
             } else {
-                format!("{n} instance{}", if n == 1 { "" } else { "s" })
+                crate::text::count(n, "instance")
             };
             if zones.len() > 1 {
                 let names: Vec<&str> = zones

@@ -303,6 +303,7 @@ impl Builder<'_, '_> {
         }
         // A target pool: the network load balancer of a forwarding rule, over the instances it
         // lists (self links, references, or `ZONE/NAME`).
+        let instances = self.of_type(GCE_INSTANCE);
         for i in self.of_type(GCE_TARGET_POOL) {
             let name = self.gcp_regional(
                 i,
@@ -315,7 +316,7 @@ impl Builder<'_, '_> {
             let mut still_unknown = Vec::new();
             for text in std::mem::take(&mut link.unknown) {
                 let found = text.split_once('/').and_then(|(zone, instance)| {
-                    self.of_type(GCE_INSTANCE).into_iter().find(|&x| {
+                    instances.iter().copied().find(|&x| {
                         let v = self.res(x);
                         v.str_value("name") == Some(instance)
                             && v.str_value("zone").map(last_part) == Some(zone)
