@@ -5,6 +5,7 @@
 //! - `generate`: nothing else (the model's own memory);
 //! - `traversal`: compile and the baseline traversal;
 //! - `single`: compile and the single-failure analysis;
+//! - `single-repeat`: compile, then the single-failure analysis twenty times (for a profiler);
 //! - `full`: `analysis::analyze` (compile, single-failure analysis, per-event effects);
 //! - `availability`: compile and the bounds on each journey's unavailability;
 //! - `risks`: compile and the risk groups of two events (`spof risks --max-order 2`);
@@ -67,6 +68,12 @@ fn main() {
         "single" => {
             let graph = timed("compile", || graph::compile(&model));
             timed("single_failures", || single::analyze(&graph));
+        }
+        "single-repeat" => {
+            let graph = timed("compile", || graph::compile(&model));
+            for _ in 0..20 {
+                timed("single_failures", || single::analyze(&graph));
+            }
         }
         "full" => {
             timed("full_analysis", || analysis::analyze(&model));

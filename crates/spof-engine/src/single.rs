@@ -199,7 +199,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     // One state through the phases: what is the same in every phase is kept from the first.
     let mut state = State {
         local: vec![Vec::new(); graph.components.len()],
-        groups: vec![Vec::new(); graph.components.len()],
+        groups: vec![GroupSets::default(); graph.components.len()],
         causes: &out.causes,
     };
     let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
@@ -232,7 +232,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
             };
             // From nothing, as in the first phase: a cycle's least fixed point. What the
             // phase before gave is kept to tell whether it changed.
-            let before: Vec<(EventSet, Vec<EventSet>)> = if later {
+            let before: Vec<(EventSet, GroupSets)> = if later {
                 members
                     .iter()
                     .map(|&c| {
@@ -319,8 +319,32 @@ struct State<'a> {
     /// the group, apart from its own event and what fails every instance. Empty for a
     /// component without scoped dependencies, whose group sets are the groups' own domains
     /// (readers take those from the graph), and for one not computed yet.
-    groups: Vec<Vec<EventSet>>,
+    groups: Vec<GroupSets>,
     causes: &'a [Vec<ComponentId>],
+}
+
+/// One set per placement group of a component, in one buffer: no allocation per group.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct GroupSets {
+    events: Vec<EventId>,
+    /// Where each group's set ends in `events`.
+    ends: Vec<u32>,
+}
+
+impl GroupSets {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, g: usize) -> &[EventId] {
+        let start = if g == 0 { 0 } else { self.ends[g - 1] as usize };
+        &self.events[start..self.ends[g] as usize]
+    }
+
+    /// Ends the set of the next group: what was pushed since the last.
+    fn close(&mut self) {
+        self.ends.push(self.events.len() as u32);
+    }
 }
 
 impl State<'_> {
@@ -338,7 +362,7 @@ impl State<'_> {
 struct Computed {
     local: EventSet,
     direct: EventSet,
-    groups: Vec<EventSet>,
+    groups: GroupSets,
     /// Whether it read the full set of a scoped target (one with no instance in a scope
     /// domain, or a caller placed in none): a fact of the placement, the same in every phase.
     reads_full: bool,
@@ -376,7 +400,7 @@ fn component_set(
             direct: union([direct.as_slice(), node.wide_events.as_slice()]),
             // Without scoped dependencies a group's set is its own domains: readers take them
             // from the graph (see `State::groups`), so nothing is copied.
-            groups: Vec::new(),
+            groups: GroupSets::default(),
             reads_full: false,
         };
     }
@@ -447,25 +471,30 @@ fn component_set(
                     scratch.add_all(&[e], group.members.len());
                 }
             }
-            // An instance's own event fails it, and through a cycle of scoped dependencies
-            // it may fail others too: count it for its own instance unless its group's set
-            // already holds it.
-            if let Some(first) = node.first_instance_event {
-                for &m in &group.members {
-                    let own = first + m;
-                    if set.binary_search(&own).is_err() {
-                        scratch.add_all(&[own], 1);
-                    }
-                }
-            }
+        }
+        // An instance's own event fails it, and through a cycle of scoped dependencies it
+        // may fail others too: it counts once for its own instance unless its group's set
+        // already holds it. Alone it is one failure, below the threshold (at least 2 here),
+        // so only an own event that some set already holds can reach it.
+        if let Some(first) = node.first_instance_event {
+            scratch.add_own_events(first, node.n, |m| {
+                let set = &key_sets[key_of[node.group_of[m as usize] as usize] as usize];
+                set.binary_search(&(first + m)).is_err()
+            });
         }
         scratch.drain_at_least(node.threshold)
     };
-    let group_sets: Vec<EventSet> = if keep {
-        (0..node.groups.len()).map(group_set).collect()
-    } else {
-        Vec::new()
-    };
+    let mut group_sets = GroupSets::default();
+    if keep {
+        for (g, group) in node.groups.iter().enumerate() {
+            merge_into(
+                &mut group_sets.events,
+                &group.domain_events,
+                &key_sets[key_of[g] as usize],
+            );
+            group_sets.close();
+        }
+    }
     let mut direct = base.clone();
     // Single events never include a person together with a primary, so only the fixed part
     // of the manual phase matters here.
@@ -534,24 +563,37 @@ fn scoped_set(
         return (state.full(target), true);
     }
     let computed = state.groups[target].len() == node.groups.len();
-    for &g in local.iter() {
-        let g = g as usize;
-        // Not computed yet (a cycle's first round): from everything up, only the members'
-        // own events and domains.
-        let set = if computed {
-            &state.groups[target][g]
+    // Not computed yet (a cycle's first round): from everything up, only the members' own
+    // events and domains.
+    let set_of = |g: usize| -> &[EventId] {
+        if computed {
+            state.groups[target].get(g)
         } else {
             &node.groups[g].domain_events
-        };
-        scratch.add_all(set, node.groups[g].members.len());
-        // Each member's own event fails it (and, through a cycle, maybe the others).
-        if let Some(first) = node.first_instance_event {
-            for &m in &node.groups[g].members {
-                let own = first + m;
-                if set.binary_search(&own).is_err() {
-                    scratch.add_all(&[own], 1);
-                }
+        }
+    };
+    for &g in local.iter() {
+        let g = g as usize;
+        scratch.add_all(set_of(g), node.groups[g].members.len());
+    }
+    // Each member's own event fails it (and, through a cycle, maybe the others): once for
+    // its own instance unless its group's set holds it. Alone it reaches `members` only
+    // when there is one member; otherwise only if some set already holds it.
+    if let Some(first) = node.first_instance_event {
+        if members == 1 {
+            let g = local
+                .iter()
+                .find(|&&g| !node.groups[g as usize].members.is_empty())
+                .map_or(0, |&g| g as usize);
+            let own = first + node.groups[g].members[0];
+            if set_of(g).binary_search(&own).is_err() {
+                scratch.add_all(&[own], 1);
             }
+        } else {
+            scratch.add_own_events(first, node.n, |m| {
+                let g = node.group_of[m as usize];
+                local.contains(&g) && set_of(g as usize).binary_search(&(first + m)).is_err()
+            });
         }
     }
     (scratch.drain_at_least(members), false)
@@ -572,7 +614,7 @@ fn degraded_set(
         if node.no_health_check {
             // Any instance down: the union of every instance's set.
             let mut any: EventSet = if immediate.groups[x].len() == node.groups.len() {
-                immediate.groups[x].iter().flatten().copied().collect()
+                immediate.groups[x].events.clone()
             } else {
                 node.groups
                     .iter()
@@ -596,26 +638,55 @@ fn degraded_set(
 
 /// The union of sorted sets.
 pub fn union<'a>(sets: impl IntoIterator<Item = &'a [EventId]>) -> EventSet {
-    let mut out: EventSet = Vec::new();
-    // One non-empty set is its own union: sorted already, nothing to merge.
-    let mut parts = 0;
+    let mut sets = sets.into_iter().filter(|set| !set.is_empty());
+    // One non-empty set is its own union, and two are merged in one pass; more are
+    // gathered and sorted.
+    let Some(first) = sets.next() else {
+        return Vec::new();
+    };
+    let Some(second) = sets.next() else {
+        return first.to_vec();
+    };
+    let Some(third) = sets.next() else {
+        return merge(first, second);
+    };
+    let mut out: EventSet = Vec::with_capacity(first.len() + second.len() + third.len());
+    out.extend_from_slice(first);
+    out.extend_from_slice(second);
+    out.extend_from_slice(third);
     for set in sets {
-        if !set.is_empty() {
-            parts += 1;
-            out.extend_from_slice(set);
-        }
+        out.extend_from_slice(set);
     }
-    if parts > 1 {
-        out.sort_unstable();
-        out.dedup();
-    }
+    out.sort_unstable();
+    out.dedup();
     out
+}
+
+/// The union of two sorted sets.
+fn merge(a: &[EventId], b: &[EventId]) -> EventSet {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    merge_into(&mut out, a, b);
+    out
+}
+
+/// Pushes the union of two sorted sets onto `out`.
+fn merge_into(out: &mut Vec<EventId>, a: &[EventId], b: &[EventId]) {
+    out.reserve(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
 }
 
 /// Weighted occurrence counts over event ids, with the touched ids kept so that clearing
 /// costs only what was used.
 struct Counter {
-    counts: Vec<u64>,
+    counts: Vec<u32>,
     touched: Vec<EventId>,
 }
 
@@ -632,7 +703,19 @@ impl Counter {
             if self.counts[e as usize] == 0 {
                 self.touched.push(e);
             }
-            self.counts[e as usize] += weight as u64;
+            self.counts[e as usize] += weight as u32;
+        }
+    }
+
+    /// Counts once each instance event `first + m` (m below `n`) already counted, for which
+    /// `counts(m)` holds: the own event of an instance whose set does not hold it.
+    fn add_own_events(&mut self, first: EventId, n: usize, counts: impl Fn(EventId) -> bool) {
+        let last = first + n as EventId;
+        for i in 0..self.touched.len() {
+            let e = self.touched[i];
+            if (first..last).contains(&e) && counts(e - first) {
+                self.counts[e as usize] += 1;
+            }
         }
     }
 
@@ -640,7 +723,7 @@ impl Counter {
     fn drain_at_least(&mut self, threshold: usize) -> EventSet {
         let mut out = Vec::new();
         for &e in &self.touched {
-            if self.counts[e as usize] >= threshold as u64 {
+            if self.counts[e as usize] as usize >= threshold {
                 out.push(e);
             }
             self.counts[e as usize] = 0;
