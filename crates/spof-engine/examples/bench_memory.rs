@@ -5,7 +5,9 @@
 //! - `generate`: nothing else (the model's own memory);
 //! - `traversal`: compile and the baseline traversal;
 //! - `single`: compile and the single-failure analysis;
-//! - `single-repeat`: compile, then the single-failure analysis twenty times (for a profiler);
+//! - `digest`: a digest of the single-failure sets, to compare two builds;
+//! - `ratio`: compile, then the traversal and the single-failure analysis alternately, 15 times
+//!   each: the lowest and median times and their ratios;
 //! - `full`: `analysis::analyze` (compile, single-failure analysis, per-event effects);
 //! - `availability`: compile and the bounds on each journey's unavailability;
 //! - `risks`: compile and the risk groups of two events (`spof risks --max-order 2`);
@@ -52,7 +54,7 @@ fn main() {
         .next()
         .and_then(|a| a.replace('_', "").parse().ok())
         .unwrap_or_else(|| {
-            eprintln!("usage: bench_memory N [generate|traversal|single|full|all] [PER_COMPONENT]");
+            eprintln!("usage: bench_memory N [generate|traversal|single|ratio|digest|full|all] [PER_COMPONENT]");
             std::process::exit(2)
         });
     let mode = args.next().unwrap_or_else(|| "all".into());
@@ -69,11 +71,41 @@ fn main() {
             let graph = timed("compile", || graph::compile(&model));
             timed("single_failures", || single::analyze(&graph));
         }
-        "single-repeat" => {
+        "ratio" => {
+            // The traversal and the single-failure pass alternately, 15 times each: the
+            // lowest and the median time of each, and their ratio.
             let graph = timed("compile", || graph::compile(&model));
-            for _ in 0..20 {
-                timed("single_failures", || single::analyze(&graph));
+            let (mut walk, mut single) = (Vec::new(), Vec::new());
+            for _ in 0..15 {
+                let start = std::time::Instant::now();
+                std::hint::black_box(common::traverse(&graph));
+                walk.push(start.elapsed().as_secs_f64() * 1e3);
+                // As `timed`: the call, not the freeing of what it returns.
+                let start = std::time::Instant::now();
+                let result = std::hint::black_box(single::analyze(&graph));
+                single.push(start.elapsed().as_secs_f64() * 1e3);
+                drop(result);
             }
+            walk.sort_by(f64::total_cmp);
+            single.sort_by(f64::total_cmp);
+            println!(
+                "traversal lowest {:.2} ms, median {:.2} ms; single failures lowest {:.2} ms, median {:.2} ms; ratio of lowest {:.2}, of medians {:.2}",
+                walk[0],
+                walk[7],
+                single[0],
+                single[7],
+                single[0] / walk[0],
+                single[7] / walk[7]
+            );
+        }
+        "digest" => {
+            // A digest of every set the single-failure pass gives, to compare two builds.
+            use std::hash::{Hash, Hasher};
+            let graph = graph::compile(&model);
+            let single = single::analyze(&graph);
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            format!("{single:?}").hash(&mut hasher);
+            println!("digest {:016x}", hasher.finish());
         }
         "full" => {
             timed("full_analysis", || analysis::analyze(&model));

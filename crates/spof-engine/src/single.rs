@@ -17,8 +17,9 @@
 //! least fixed point (sets only grow, so it ends).
 
 use crate::evaluate::{PerPhase, Phase, primary_matters};
-use crate::graph::{ComponentNode, EventId, EventKind, FaultGraph};
+use crate::graph::{ComponentNode, EventId, FaultGraph};
 use spof_model::{ComponentId, DomainId};
+use std::rc::Rc;
 
 /// A sorted set of event ids.
 pub type EventSet = Vec<EventId>;
@@ -157,7 +158,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     out.causes = causes;
     out.dependents = dependents;
     let mut scratch = Counter::new(graph.event_count());
-    let mut in_domain = InDomain::default();
+    let mut in_domain = InDomain::new(graph);
     // Group sets are kept for components that others depend on with a scope, and for those
     // without health checks (any dead instance degrades the journey).
     let mut keep_groups = vec![false; graph.components.len()];
@@ -170,19 +171,27 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
         keep_groups[c] |= node.no_health_check;
     }
     // The k-of-n over the groups' own domains is the same in every phase, and is the
-    // whole group part when a component has no scoped dependencies: count it once.
-    let base: Vec<EventSet> = graph
+    // whole group part when a component has no scoped dependencies: count it once. A
+    // component with scoped dependencies counts it in the same pass over its groups as its
+    // first local set (with a second counter).
+    let mut base_scratch = Counter::new(0);
+    let mut base: Vec<Option<EventSet>> = graph
         .components
         .iter()
         .map(|node| {
-            let sets: Vec<&[EventId]> = node
-                .groups
-                .iter()
-                .map(|g| g.domain_events.as_slice())
-                .collect();
-            kofn(node, &sets, &mut scratch)
+            node.scoped.is_empty().then(|| {
+                let sets: Vec<&[EventId]> = node
+                    .groups
+                    .iter()
+                    .map(|g| g.domain_events.as_slice())
+                    .collect();
+                kofn(node, &sets, &mut scratch)
+            })
         })
         .collect();
+    if graph.components.iter().any(|node| !node.scoped.is_empty()) {
+        base_scratch = Counter::new(graph.event_count());
+    }
     let journey_closures: Vec<Vec<ComponentId>> = graph
         .journey_paths
         .iter()
@@ -201,6 +210,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
         local: vec![Vec::new(); graph.components.len()],
         groups: vec![GroupSets::default(); graph.components.len()],
         causes: &out.causes,
+        versions: vec![0; graph.components.len()],
     };
     let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
     let mut reads_full = vec![false; graph.components.len()];
@@ -236,6 +246,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                 members
                     .iter()
                     .map(|&c| {
+                        state.versions[c] += 1;
                         (
                             std::mem::take(&mut state.local[c]),
                             std::mem::take(&mut state.groups[c]),
@@ -257,9 +268,10 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                         phase,
                         &state,
                         &mut scratch,
+                        &mut base_scratch,
                         &mut in_domain,
                         keep_groups[c],
-                        &base[c],
+                        &mut base[c],
                         &wide[c],
                     );
                     if computed.local != state.local[c] {
@@ -268,6 +280,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                     }
                     if keep_groups[c] && computed.groups != state.groups[c] {
                         state.groups[c] = computed.groups;
+                        state.versions[c] += 1;
                         changed = true;
                     }
                     direct[c] = computed.direct;
@@ -306,8 +319,13 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                 })
                 .collect();
         }
-        out.local[phase] = state.local.clone();
-        out.direct[phase] = direct.clone();
+        if phase == Phase::ALL[Phase::ALL.len() - 1] {
+            out.local[phase] = std::mem::take(&mut state.local);
+            out.direct[phase] = std::mem::take(&mut direct);
+        } else {
+            out.local[phase] = state.local.clone();
+            out.direct[phase] = direct.clone();
+        }
     }
     out
 }
@@ -321,6 +339,9 @@ struct State<'a> {
     /// (readers take those from the graph), and for one not computed yet.
     groups: Vec<GroupSets>,
     causes: &'a [Vec<ComponentId>],
+    /// Per component: how many times its group sets were replaced, so that a scoped set
+    /// read from them is computed again only when they may differ.
+    versions: Vec<u32>,
 }
 
 /// One set per placement group of a component, in one buffer: no allocation per group.
@@ -377,13 +398,15 @@ fn component_set(
     phase: Phase,
     state: &State,
     scratch: &mut Counter,
+    base_scratch: &mut Counter,
     in_domain: &mut InDomain,
     keep: bool,
-    base: &EventSet,
+    base: &mut Option<EventSet>,
     wide: &EventSet,
 ) -> Computed {
     let node = &graph.components[c];
     if node.scoped.is_empty() {
+        let base = base.as_ref().expect("counted before the phases");
         // No per-group copies unless the group sets are kept.
         let mut local = base.clone();
         let mut direct = base.clone();
@@ -423,7 +446,7 @@ fn component_set(
     let key_sets: Vec<EventSet> = keys
         .iter()
         .map(|key| {
-            let parts: Vec<EventSet> = node
+            let parts: Vec<Rc<[EventId]>> = node
                 .scoped
                 .iter()
                 .zip(key.iter())
@@ -434,7 +457,7 @@ fn component_set(
                     set
                 })
                 .collect();
-            union(parts.iter().map(Vec::as_slice))
+            union(parts.iter().map(|part| &**part))
         })
         .collect();
     let group_set = |g: usize| -> EventSet {
@@ -443,6 +466,14 @@ fn component_set(
             key_sets[key_of[g] as usize].as_slice(),
         ])
     };
+    if node.threshold == 1 && base.is_none() {
+        let sets: Vec<&[EventId]> = node
+            .groups
+            .iter()
+            .map(|g| g.domain_events.as_slice())
+            .collect();
+        *base = Some(kofn(node, &sets, base_scratch));
+    }
     let mut local = if node.threshold == 1 {
         let mut out = union(
             node.groups
@@ -464,6 +495,7 @@ fn component_set(
         for (k, set) in key_sets.iter().enumerate() {
             scratch.add_all(set, weight[k]);
         }
+        let count_base = base.is_none();
         for (g, group) in node.groups.iter().enumerate() {
             let set = &key_sets[key_of[g] as usize];
             for &e in &group.domain_events {
@@ -471,6 +503,12 @@ fn component_set(
                     scratch.add_all(&[e], group.members.len());
                 }
             }
+            if count_base {
+                base_scratch.add_all(&group.domain_events, group.members.len());
+            }
+        }
+        if count_base {
+            *base = Some(base_scratch.drain_at_least(node.threshold));
         }
         // An instance's own event fails it, and through a cycle of scoped dependencies it
         // may fail others too: it counts once for its own instance unless its group's set
@@ -495,7 +533,7 @@ fn component_set(
             group_sets.close();
         }
     }
-    let mut direct = base.clone();
+    let mut direct = base.clone().expect("counted with the first local set");
     // Single events never include a person together with a primary, so only the fixed part
     // of the manual phase matters here.
     if primary_matters(node, phase, &|_| false) {
@@ -517,9 +555,73 @@ fn component_set(
     }
 }
 
-/// The placement groups of a component by the domain events they are in, for the domains of
-/// one depth: by (component, depth), found once and kept for every phase.
-type InDomain = rustc_hash::FxHashMap<(ComponentId, u32), rustc_hash::FxHashMap<EventId, Vec<u32>>>;
+/// What scoped sets are read from and what they were: each target's placement groups by the
+/// domains they are in (found once per depth and kept for every phase), and the sets found
+/// so far.
+struct InDomain {
+    index: GroupIndex,
+    /// Scoped sets found so far, with the version of the target's group sets they were
+    /// computed from (see `State::versions`): the same in every phase where those are.
+    sets: rustc_hash::FxHashMap<(ComponentId, EventId), VersionedSet>,
+}
+
+/// A scoped set and the version of the target's group sets it was computed from.
+type VersionedSet = (u32, Rc<[EventId]>);
+
+/// The placement groups of each component by the domains they are in, for the domains of
+/// one depth at a time.
+struct GroupIndex {
+    /// Per event: the depth of its domain, or `u8::MAX` for an event that is no domain
+    /// (domains nest at most 64 deep).
+    depth_of_event: Vec<u8>,
+    /// Per (component, depth): (domain event, group) pairs, sorted.
+    groups: rustc_hash::FxHashMap<(ComponentId, u32), Vec<(EventId, u32)>>,
+}
+
+impl InDomain {
+    fn new(graph: &FaultGraph) -> InDomain {
+        let mut depth_of_event = vec![u8::MAX; graph.event_count()];
+        for (d, &e) in graph.domain_events.iter().enumerate() {
+            depth_of_event[e as usize] = u8::try_from(graph.domain_depth[d]).unwrap_or(u8::MAX - 1);
+        }
+        InDomain {
+            index: GroupIndex {
+                depth_of_event,
+                groups: Default::default(),
+            },
+            sets: Default::default(),
+        }
+    }
+}
+
+impl GroupIndex {
+    /// The groups of `target` by the domain events of depth `depth` they are in: (domain
+    /// event, group) pairs sorted by event; and whether they were found just now.
+    fn groups_at(
+        &mut self,
+        node: &ComponentNode,
+        target: ComponentId,
+        depth: u32,
+    ) -> (&[(EventId, u32)], bool) {
+        let depth_of_event = &self.depth_of_event;
+        let mut fresh = false;
+        let pairs = self.groups.entry((target, depth)).or_insert_with(|| {
+            fresh = true;
+            let mut pairs = Vec::new();
+            for (g, group) in node.groups.iter().enumerate() {
+                for &e in &group.domain_events {
+                    if u32::from(depth_of_event[e as usize]) == depth {
+                        pairs.push((e, g as u32));
+                    }
+                }
+            }
+            // Only the domains order the pairs: a domain's groups may come in any order.
+            pairs.sort_unstable_by_key(|&(e, _)| e);
+            pairs
+        });
+        (pairs, fresh)
+    }
+}
 
 /// Events that take down every instance of `target` in `domain`, apart from what fails every
 /// instance of it (its whole-component events and causes, which are the caller's causes
@@ -532,35 +634,63 @@ fn scoped_set(
     state: &State,
     scratch: &mut Counter,
     in_domain: &mut InDomain,
-) -> (EventSet, bool) {
+) -> (Rc<[EventId]>, bool) {
     let node = &graph.components[target];
     let Some(domain) = domain else {
-        return (state.full(target), true);
+        return (state.full(target).into(), true);
     };
     let event = graph.domain_events[domain];
+    let version = state.versions[target];
+    if let Some((v, set)) = in_domain.sets.get(&(target, event))
+        && *v == version
+    {
+        return (set.clone(), false);
+    }
     // The target's groups by their domains at this depth (its zones, say), in one pass the
-    // first time a domain of that depth is asked for.
+    // first time a domain of that depth is asked for; then the sets of every domain of that
+    // depth at once, while the target's groups are still in the cache.
     let depth = graph.domain_depth[domain];
-    let by_domain = in_domain.entry((target, depth)).or_insert_with(|| {
-        let mut found: rustc_hash::FxHashMap<EventId, Vec<u32>> = Default::default();
-        for (g, group) in node.groups.iter().enumerate() {
-            for &e in &group.domain_events {
-                if let EventKind::Domain(d) = graph.events[e as usize]
-                    && graph.domain_depth[d] == depth
-                {
-                    found.entry(e).or_default().push(g as u32);
-                }
-            }
+    let InDomain { index, sets } = in_domain;
+    let (pairs, fresh) = index.groups_at(node, target, depth);
+    let mut asked = None;
+    let mut rest = pairs;
+    while let Some(&(e, _)) = rest.first() {
+        let run = rest.partition_point(|&(x, _)| x == e);
+        let (groups, after) = rest.split_at(run);
+        rest = after;
+        if e != event && !fresh {
+            continue;
         }
-        found
-    });
-    let local: &[u32] = by_domain.get(&event).map_or(&[], Vec::as_slice);
-    let members: usize = local
+        let set = count_in_domain(node, target, groups, state, scratch).map(Rc::from);
+        if e == event {
+            asked = Some(set.clone());
+        }
+        if let Some(set) = set {
+            sets.insert((target, e), (version, set));
+        }
+    }
+    match asked.flatten() {
+        Some(set) => (set, false),
+        // No instance there: the whole target's set.
+        None => (state.full(target).into(), true),
+    }
+}
+
+/// Events that take down every member of `groups` (a target's groups in one domain), apart
+/// from what fails every instance; `None` when the groups have no member.
+fn count_in_domain(
+    node: &ComponentNode,
+    target: ComponentId,
+    groups: &[(EventId, u32)],
+    state: &State,
+    scratch: &mut Counter,
+) -> Option<EventSet> {
+    let members: usize = groups
         .iter()
-        .map(|&g| node.groups[g as usize].members.len())
+        .map(|&(_, g)| node.groups[g as usize].members.len())
         .sum();
     if members == 0 {
-        return (state.full(target), true);
+        return None;
     }
     let computed = state.groups[target].len() == node.groups.len();
     // Not computed yet (a cycle's first round): from everything up, only the members' own
@@ -572,7 +702,7 @@ fn scoped_set(
             &node.groups[g].domain_events
         }
     };
-    for &g in local.iter() {
+    for &(_, g) in groups {
         let g = g as usize;
         scratch.add_all(set_of(g), node.groups[g].members.len());
     }
@@ -581,10 +711,10 @@ fn scoped_set(
     // when there is one member; otherwise only if some set already holds it.
     if let Some(first) = node.first_instance_event {
         if members == 1 {
-            let g = local
+            let g = groups
                 .iter()
-                .find(|&&g| !node.groups[g as usize].members.is_empty())
-                .map_or(0, |&g| g as usize);
+                .find(|&&(_, g)| !node.groups[g as usize].members.is_empty())
+                .map_or(0, |&(_, g)| g as usize);
             let own = first + node.groups[g].members[0];
             if set_of(g).binary_search(&own).is_err() {
                 scratch.add_all(&[own], 1);
@@ -592,11 +722,12 @@ fn scoped_set(
         } else {
             scratch.add_own_events(first, node.n, |m| {
                 let g = node.group_of[m as usize];
-                local.contains(&g) && set_of(g as usize).binary_search(&(first + m)).is_err()
+                groups.iter().any(|&(_, l)| l == g)
+                    && set_of(g as usize).binary_search(&(first + m)).is_err()
             });
         }
     }
-    (scratch.drain_at_least(members), false)
+    Some(scratch.drain_at_least(members))
 }
 
 fn degraded_set(
