@@ -174,21 +174,43 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     // whole group part when a component has no scoped dependencies: count it once. A
     // component with scoped dependencies counts it in the same pass over its groups as its
     // first local set (with a second counter).
+    //
+    // A scoped target without scoped dependencies of its own has the same scoped sets in
+    // every phase (from its groups' own domains): they are counted here too, right after
+    // its k-of-n, while its groups are in the cache. The depths its callers ask for are read
+    // from each caller's first group; any other depth is indexed when asked for.
+    let mut wanted: Vec<Vec<u32>> = vec![Vec::new(); graph.components.len()];
+    for node in &graph.components {
+        for (i, &(t, _)) in node.scoped.iter().enumerate() {
+            let depth = node
+                .groups
+                .iter()
+                .find_map(|g| g.scope_domains[i])
+                .map(|d| graph.domain_depth[d]);
+            if let Some(depth) = depth
+                && !wanted[t].contains(&depth)
+            {
+                wanted[t].push(depth);
+            }
+        }
+    }
     let mut base_scratch = Counter::new(0);
-    let mut base: Vec<Option<EventSet>> = graph
-        .components
-        .iter()
-        .map(|node| {
-            node.scoped.is_empty().then(|| {
-                let sets: Vec<&[EventId]> = node
-                    .groups
-                    .iter()
-                    .map(|g| g.domain_events.as_slice())
-                    .collect();
-                kofn(node, &sets, &mut scratch)
-            })
-        })
-        .collect();
+    let mut base: Vec<Option<EventSet>> = Vec::with_capacity(graph.components.len());
+    for (c, node) in graph.components.iter().enumerate() {
+        if !node.scoped.is_empty() {
+            base.push(None);
+            continue;
+        }
+        let sets: Vec<&[EventId]> = node
+            .groups
+            .iter()
+            .map(|g| g.domain_events.as_slice())
+            .collect();
+        base.push(Some(kofn(node, &sets, &mut scratch)));
+        for &depth in &wanted[c] {
+            in_domain.count_every_domain(node, c, depth, None, 0, &mut scratch);
+        }
+    }
     if graph.components.iter().any(|node| !node.scoped.is_empty()) {
         base_scratch = Counter::new(graph.event_count());
     }
@@ -215,6 +237,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
     let mut reads_full = vec![false; graph.components.len()];
     for phase in Phase::ALL {
+        in_domain.full.clear();
         let later = phase != Phase::Immediate;
         // In a later phase, whether a component's full set (its local set or group sets, or
         // those of a cause) differs from the phase before: what reads only unchanged sets is
@@ -261,6 +284,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
                     break;
                 }
                 let mut changed = false;
+                in_domain.full_stands = scc.len() == 1;
                 for &c in &members {
                     let computed = component_set(
                         graph,
@@ -563,6 +587,11 @@ struct InDomain {
     /// Scoped sets found so far, with the version of the target's group sets they were
     /// computed from (see `State::versions`): the same in every phase where those are.
     sets: rustc_hash::FxHashMap<(ComponentId, EventId), VersionedSet>,
+    /// Full sets of targets found in this phase, while they cannot change: outside a cycle,
+    /// a target's cause closure is computed before its callers.
+    full: rustc_hash::FxHashMap<ComponentId, Rc<[EventId]>>,
+    /// Whether the component being computed is outside every cycle.
+    full_stands: bool,
 }
 
 /// A scoped set and the version of the target's group sets it was computed from.
@@ -590,6 +619,8 @@ impl InDomain {
                 groups: Default::default(),
             },
             sets: Default::default(),
+            full: Default::default(),
+            full_stands: false,
         }
     }
 }
@@ -637,7 +668,7 @@ fn scoped_set(
 ) -> (Rc<[EventId]>, bool) {
     let node = &graph.components[target];
     let Some(domain) = domain else {
-        return (state.full(target).into(), true);
+        return (in_domain.full(state, target), true);
     };
     let event = graph.domain_events[domain];
     let version = state.versions[target];
@@ -650,29 +681,64 @@ fn scoped_set(
     // first time a domain of that depth is asked for; then the sets of every domain of that
     // depth at once, while the target's groups are still in the cache.
     let depth = graph.domain_depth[domain];
-    let InDomain { index, sets } = in_domain;
-    let (pairs, fresh) = index.groups_at(node, target, depth);
-    let mut asked = None;
-    let mut rest = pairs;
-    while let Some(&(e, _)) = rest.first() {
-        let run = rest.partition_point(|&(x, _)| x == e);
-        let (groups, after) = rest.split_at(run);
-        rest = after;
-        if e != event && !fresh {
-            continue;
-        }
-        let set = count_in_domain(node, target, groups, state, scratch).map(Rc::from);
-        if e == event {
-            asked = Some(set.clone());
-        }
-        if let Some(set) = set {
-            sets.insert((target, e), (version, set));
+    let computed = state.groups[target].len() == node.groups.len();
+    let group_sets = computed.then(|| &state.groups[target]);
+    if !in_domain.count_every_domain(node, target, depth, group_sets, version, scratch) {
+        // Indexed before: only the domain asked for.
+        let pairs = in_domain.index.groups_at(node, target, depth).0;
+        let start = pairs.partition_point(|&(e, _)| e < event);
+        let end = start + pairs[start..].partition_point(|&(e, _)| e == event);
+        if let Some(set) = count_in_domain(node, &pairs[start..end], group_sets, scratch) {
+            in_domain
+                .sets
+                .insert((target, event), (version, Rc::from(set)));
         }
     }
-    match asked.flatten() {
-        Some(set) => (set, false),
+    match in_domain.sets.get(&(target, event)) {
+        Some((v, set)) if *v == version => (set.clone(), false),
         // No instance there: the whole target's set.
-        None => (state.full(target).into(), true),
+        _ => (in_domain.full(state, target), true),
+    }
+}
+
+impl InDomain {
+    /// The full set of `target` so far (see `State::full`), found once in a phase outside
+    /// cycles.
+    fn full(&mut self, state: &State, target: ComponentId) -> Rc<[EventId]> {
+        if !self.full_stands {
+            return state.full(target).into();
+        }
+        self.full
+            .entry(target)
+            .or_insert_with(|| state.full(target).into())
+            .clone()
+    }
+
+    /// Indexes the groups of `target` by its domains at `depth` and counts the scoped set of
+    /// each of those domains, unless they were indexed before (then false).
+    fn count_every_domain(
+        &mut self,
+        node: &ComponentNode,
+        target: ComponentId,
+        depth: u32,
+        group_sets: Option<&GroupSets>,
+        version: u32,
+        scratch: &mut Counter,
+    ) -> bool {
+        let (pairs, fresh) = self.index.groups_at(node, target, depth);
+        if !fresh {
+            return false;
+        }
+        let mut rest = pairs;
+        while let Some(&(e, _)) = rest.first() {
+            let run = rest.partition_point(|&(x, _)| x == e);
+            let (groups, after) = rest.split_at(run);
+            rest = after;
+            if let Some(set) = count_in_domain(node, groups, group_sets, scratch) {
+                self.sets.insert((target, e), (version, Rc::from(set)));
+            }
+        }
+        true
     }
 }
 
@@ -680,9 +746,8 @@ fn scoped_set(
 /// from what fails every instance; `None` when the groups have no member.
 fn count_in_domain(
     node: &ComponentNode,
-    target: ComponentId,
     groups: &[(EventId, u32)],
-    state: &State,
+    group_sets: Option<&GroupSets>,
     scratch: &mut Counter,
 ) -> Option<EventSet> {
     let members: usize = groups
@@ -692,14 +757,12 @@ fn count_in_domain(
     if members == 0 {
         return None;
     }
-    let computed = state.groups[target].len() == node.groups.len();
-    // Not computed yet (a cycle's first round): from everything up, only the members' own
-    // events and domains.
+    // Without computed group sets (a target without scoped dependencies, or a cycle's first
+    // round: from everything up), only the members' own events and domains.
     let set_of = |g: usize| -> &[EventId] {
-        if computed {
-            state.groups[target].get(g)
-        } else {
-            &node.groups[g].domain_events
+        match group_sets {
+            Some(sets) => sets.get(g),
+            None => &node.groups[g].domain_events,
         }
     };
     for &(_, g) in groups {
