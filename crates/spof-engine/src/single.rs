@@ -236,6 +236,8 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     };
     let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
     let mut reads_full = vec![false; graph.components.len()];
+    let mut members: Vec<ComponentId> = Vec::new();
+    let mut before: Vec<(EventSet, GroupSets)> = Vec::new();
     for phase in Phase::ALL {
         in_domain.full.clear();
         let later = phase != Phase::Immediate;
@@ -245,40 +247,36 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
         let mut dirty = vec![false; graph.components.len()];
         let mut groups_changed = vec![false; graph.components.len()];
         for scc in &graph.order {
-            let members: Vec<ComponentId> = if later {
-                scc.iter()
-                    .copied()
-                    .filter(|&c| {
-                        let node = &graph.components[c];
-                        // Its scoped sets read the targets' group sets, and their full sets
-                        // only where `reads_full`.
-                        !same_in_every_phase[c]
-                            && (scc.len() > 1
-                                || node.active_passive.is_some()
-                                || node.scoped.iter().any(|&(t, _)| {
-                                    groups_changed[t] || (reads_full[c] && dirty[t])
-                                }))
-                    })
-                    .collect()
+            // Buffers kept from one component to the next: most hold one or none.
+            members.clear();
+            if later {
+                members.extend(scc.iter().copied().filter(|&c| {
+                    let node = &graph.components[c];
+                    // Its scoped sets read the targets' group sets, and their full sets
+                    // only where `reads_full`.
+                    !same_in_every_phase[c]
+                        && (scc.len() > 1
+                            || node.active_passive.is_some()
+                            || node
+                                .scoped
+                                .iter()
+                                .any(|&(t, _)| groups_changed[t] || (reads_full[c] && dirty[t])))
+                }));
             } else {
-                scc.clone()
-            };
+                members.extend_from_slice(scc);
+            }
             // From nothing, as in the first phase: a cycle's least fixed point. What the
             // phase before gave is kept to tell whether it changed.
-            let before: Vec<(EventSet, GroupSets)> = if later {
-                members
-                    .iter()
-                    .map(|&c| {
-                        state.versions[c] += 1;
-                        (
-                            std::mem::take(&mut state.local[c]),
-                            std::mem::take(&mut state.groups[c]),
-                        )
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            before.clear();
+            if later {
+                before.extend(members.iter().map(|&c| {
+                    state.versions[c] += 1;
+                    (
+                        std::mem::take(&mut state.local[c]),
+                        std::mem::take(&mut state.groups[c]),
+                    )
+                }));
+            }
             loop {
                 if members.is_empty() {
                     break;
