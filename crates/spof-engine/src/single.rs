@@ -519,9 +519,14 @@ fn component_set(
         }
         let count_base = base.is_none();
         for (g, group) in node.groups.iter().enumerate() {
+            // Both sorted: one walk over the two.
             let set = &key_sets[key_of[g] as usize];
+            let mut j = 0;
             for &e in &group.domain_events {
-                if set.binary_search(&e).is_err() {
+                while j < set.len() && set[j] < e {
+                    j += 1;
+                }
+                if set.get(j) != Some(&e) {
                     scratch.add_all(&[e], group.members.len());
                 }
             }
