@@ -10,9 +10,10 @@
 //! resource whose type names a provider's managed service (an S3 bucket), which is marked
 //! `managed` and reported as inferred.
 
+use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, DependencyDoc, Import, ImportError, ImportReport, Inferred, Mapped, ModelDoc,
-    SourceFile, Unmapped, Unresolved, Yaml, parse_yaml_documents,
+    ComponentDoc, Import, ImportError, ImportReport, Inferred, Mapped, SourceFile, Unmapped,
+    Unresolved, Yaml, parse_yaml_documents,
 };
 use indexmap::{IndexMap, IndexSet};
 use std::collections::BTreeMap;
@@ -122,13 +123,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         });
     }
     let mut builder = Builder {
-        model: ModelDoc {
-            version: 1,
-            ..ModelDoc::default()
-        },
-        report,
+        out: ModelBuilder::with_report(report),
         by_ref: IndexMap::new(),
-        names: BTreeMap::new(),
     };
     builder.build(entities);
     let mut import = builder.finish(files);
@@ -376,12 +372,9 @@ fn resource_kind(resource_type: &str) -> (&'static str, bool) {
 }
 
 struct Builder {
-    model: ModelDoc,
-    report: ImportReport,
+    out: ModelBuilder,
     /// Entity key to its component name.
     by_ref: IndexMap<(String, String, String), String>,
-    /// Component names taken, to the entity that took them.
-    names: BTreeMap<String, String>,
 }
 
 impl Builder {
@@ -391,7 +384,7 @@ impl Builder {
         let mut unique: Vec<Entity> = Vec::new();
         for e in entities {
             if let Some(first) = seen.get(&e.key()) {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: e.display(),
                     why: format!("defined twice; the first definition ({first}) is used"),
                     source: e.source(),
@@ -461,7 +454,7 @@ impl Builder {
                     .map(|f| f.to_uppercase().chain(c).collect::<String>())
                     .unwrap_or_default()
             };
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: if sources.len() == 1 {
                     name
                 } else {
@@ -479,8 +472,8 @@ impl Builder {
             };
             for (reference, line) in e.spec_refs("dependsOn") {
                 match self.resolve(&reference, &["component", "resource"]) {
-                    Some(to) => self.depend(&from, &to, None),
-                    None => self.report.unresolved.push(Unresolved {
+                    Some(to) => self.out.depend(&from, &to, None),
+                    None => self.out.report.unresolved.push(Unresolved {
                         reference: format!("dependsOn {reference}"),
                         from: from.clone(),
                         source: format!("{}:{line}", e.file),
@@ -489,8 +482,8 @@ impl Builder {
             }
             for (reference, line) in e.spec_refs("dependencyOf") {
                 match self.resolve(&reference, &["component", "resource"]) {
-                    Some(on) => self.depend(&on, &from, None),
-                    None => self.report.unresolved.push(Unresolved {
+                    Some(on) => self.out.depend(&on, &from, None),
+                    None => self.out.report.unresolved.push(Unresolved {
                         reference: format!("dependencyOf {reference}"),
                         from: from.clone(),
                         source: format!("{}:{line}", e.file),
@@ -520,11 +513,10 @@ impl Builder {
         } else {
             format!("{}.{}", e.namespace, e.name)
         };
-        if self.names.contains_key(&name) {
+        if self.out.is_taken(&name) {
             name = format!("{name}-{}", e.kind);
         }
-        self.names.insert(name.clone(), e.display());
-        name
+        self.out.unique_name(&name, Numbering::Dashed)
     }
 
     fn describe(e: &Entity, what: &str) -> String {
@@ -556,7 +548,7 @@ impl Builder {
 
     fn add(&mut self, e: &Entity, doc: ComponentDoc) {
         let name = self.name_for(e);
-        self.report.mapped.push(Mapped {
+        self.out.report.mapped.push(Mapped {
             object: e.display(),
             component: name.clone(),
             source: e.source(),
@@ -582,12 +574,12 @@ impl Builder {
             );
         }
         if doc.managed != Some(true) {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: redundancy not in the catalog (replicas, zones, failover): one instance until an overlay says otherwise{hint}"
             ));
         }
         self.by_ref.insert(e.key(), name.clone());
-        self.model.components.insert(name, doc);
+        self.out.add_component(name, doc);
     }
 
     fn component(&mut self, e: &Entity) {
@@ -596,7 +588,7 @@ impl Builder {
             component_type.as_str(),
             "library" | "documentation" | "docs"
         ) {
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: e.display(),
                 why: format!(
                     "a {component_type}: it runs inside (or beside) the components that use it, not on its own"
@@ -635,7 +627,7 @@ impl Builder {
         self.add(e, doc);
         if managed {
             let name = self.by_ref.get(&e.key()).cloned().unwrap_or_default();
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: name,
                 evidence: format!(
@@ -676,13 +668,13 @@ impl Builder {
             let by = providers.get(&key).cloned().unwrap_or_default();
             let used = consumers.get(&key).cloned().unwrap_or_default();
             if let Some(first) = by.first() {
-                self.report.mapped.push(Mapped {
+                self.out.report.mapped.push(Mapped {
                     object: api.display(),
                     component: first.clone(),
                     source: api.source(),
                 });
             } else if used.is_empty() {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: api.display(),
                     why: "an API that no component in the input provides or consumes".into(),
                     source: api.source(),
@@ -695,7 +687,7 @@ impl Builder {
             let label = format!("api:{}", key.2);
             if by.is_empty() {
                 for (consumer, source) in used {
-                    self.report.unresolved.push(Unresolved {
+                    self.out.report.unresolved.push(Unresolved {
                         reference: if known.contains(&key) {
                             format!("consumesApis {label}: no component in the input provides it")
                         } else {
@@ -711,8 +703,8 @@ impl Builder {
                 for provider in &by {
                     let evidence =
                         format!("consumesApis {label}, which `{provider}` provides (providesApis)");
-                    self.depend(&consumer, provider, Some(evidence.clone()));
-                    self.report.inferred.push(Inferred {
+                    self.out.depend(&consumer, provider, Some(evidence.clone()));
+                    self.out.report.inferred.push(Inferred {
                         from: consumer.clone(),
                         to: provider.clone(),
                         evidence,
@@ -723,45 +715,23 @@ impl Builder {
         }
     }
 
-    fn depend(&mut self, from: &str, to: &str, inferred: Option<String>) {
-        if from == to {
-            return;
-        }
-        let Some(doc) = self.model.components.get_mut(from) else {
-            return;
-        };
-        if let Some(existing) = doc.depends_on.iter_mut().find(|d| d.component == to) {
-            if inferred.is_none() {
-                existing.inferred = None;
-            }
-            return;
-        }
-        doc.depends_on.push(DependencyDoc {
-            component: to.to_string(),
-            inferred,
-            ..DependencyDoc::default()
-        });
-    }
-
     fn finish(mut self, files: &[SourceFile]) -> Import {
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "runtime or operations: the catalog does not say whether a dependsOn is needed on the request path or only to deploy and build; all are taken as hard (mark the others optional in an overlay)".into(),
         );
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "journeys: the catalog names none; the whole system is one journey until an overlay names them".into(),
         );
-        self.report
+        self.out
+            .report
             .not_modelled
             .push("failure domains: the catalog has no hosts, zones or regions".into());
         let first = files.first().map(|f| f.path.as_str()).unwrap_or_default();
-        self.model.name = Some(format!("backstage catalog {first}"));
-        self.model.description = Some(format!(
+        self.out.model.name = Some(format!("backstage catalog {first}"));
+        self.out.model.description = Some(format!(
             "Imported from a Backstage catalog ({} file(s)); redundancy is not in the catalog",
             files.len()
         ));
-        Import {
-            model: self.model,
-            report: self.report,
-        }
+        self.out.finish()
     }
 }

@@ -24,11 +24,11 @@
 //!   and no published port reaches (background work); services only started with a profile
 //!   are on none.
 
+use crate::builder::{Evidence, ModelBuilder};
 use crate::infer;
 use crate::{
-    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
-    InstanceDoc, JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved, Yaml, YamlValue,
-    parse_yaml_documents,
+    ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, InstanceDoc, JourneyDoc,
+    Mapped, SourceFile, Unmapped, Unresolved, Yaml, YamlValue, parse_yaml_documents,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -97,13 +97,13 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         });
     }
     let project = project(&composes, &mut report);
-    let mut importer = Importer::new(&project, &others, &mut report);
+    let mut importer = Importer::new(&project, &others, report);
     importer.run();
-    let doc = std::mem::take(&mut importer.doc);
     let used = std::mem::take(&mut importer.used_files);
+    let mut import = importer.out.finish();
     for file in others {
         if !used.contains(&file.path) {
-            report.unmapped.push(Unmapped {
+            import.report.unmapped.push(Unmapped {
                 object: file.path.clone(),
                 why: "not a compose file (no top-level `services:`), and no service reads it"
                     .into(),
@@ -112,7 +112,6 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             });
         }
     }
-    let mut import = Import { model: doc, report };
     import.make_usable();
     Ok(import)
 }
@@ -565,19 +564,18 @@ impl<'a> Service<'a> {
     }
 }
 
-struct Importer<'a, 'r> {
+struct Importer<'a> {
     services: Vec<Service<'a>>,
     /// Top-level sections merged over the files: volumes, configs.
     volumes: BTreeMap<String, &'a Yaml>,
     configs: BTreeMap<String, (&'a str, &'a Yaml)>,
     others: &'a [&'a SourceFile],
-    report: &'r mut ImportReport,
-    doc: ModelDoc,
+    out: ModelBuilder,
     swarm: Option<String>,
     /// Names that resolve to a service: service names, container names, aliases.
     names: BTreeMap<String, usize>,
-    /// (from, to) -> evidence and whether optional.
-    edges: BTreeMap<(usize, usize), (Vec<String>, bool)>,
+    /// (from, to) -> the evidence found.
+    edges: BTreeMap<(usize, usize), Vec<Evidence>>,
     unresolved: BTreeMap<(String, String), String>,
     used_files: BTreeSet<String>,
     /// Services only started with a profile.
@@ -590,12 +588,8 @@ struct Importer<'a, 'r> {
     component_of: Vec<String>,
 }
 
-impl<'a, 'r> Importer<'a, 'r> {
-    fn new(
-        project: &Project<'a>,
-        others: &'a [&'a SourceFile],
-        report: &'r mut ImportReport,
-    ) -> Self {
+impl<'a> Importer<'a> {
+    fn new(project: &Project<'a>, others: &'a [&'a SourceFile], mut report: ImportReport) -> Self {
         let mut services: Vec<Service<'a>> = Vec::new();
         let mut volumes = BTreeMap::new();
         let mut configs = BTreeMap::new();
@@ -668,11 +662,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             volumes,
             configs,
             others,
-            report,
-            doc: ModelDoc {
-                version: 1,
-                ..ModelDoc::default()
-            },
+            out: ModelBuilder::with_report(report),
             swarm: None,
             names: BTreeMap::new(),
             edges: BTreeMap::new(),
@@ -775,7 +765,7 @@ impl<'a, 'r> Importer<'a, 'r> {
 
     fn dependencies(&mut self, s: usize) {
         let service = &self.services[s];
-        let mut found: Vec<(usize, String, bool)> = Vec::new();
+        let mut found: Vec<(usize, Evidence)> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         let mut inferred: Vec<Inferred> = Vec::new();
         // depends_on, both forms.
@@ -785,8 +775,10 @@ impl<'a, 'r> Importer<'a, 'r> {
                     match self.services.iter().position(|x| x.name == target) {
                         Some(t) => found.push((
                             t,
-                            format!("depends_on {target} ({file}:{})", item.line),
-                            false,
+                            Evidence::new(
+                                format!("depends_on {target} ({file}:{})", item.line),
+                                format!("{file}:{}", item.line),
+                            ),
                         )),
                         None => notes.push(format!(
                             "{}: depends_on {target} ({file}:{}) names no service of the input",
@@ -825,12 +817,17 @@ impl<'a, 'r> Importer<'a, 'r> {
                 }
                 found.push((
                     t,
-                    format!(
-                        "depends_on {target} (condition {condition}{}) ({file}:{})",
-                        if required { "" } else { ", required: false" },
-                        key.line
-                    ),
-                    !required,
+                    Evidence {
+                        optional: !required,
+                        ..Evidence::new(
+                            format!(
+                                "depends_on {target} (condition {condition}{}) ({file}:{})",
+                                if required { "" } else { ", required: false" },
+                                key.line
+                            ),
+                            format!("{file}:{}", key.line),
+                        )
+                    },
                 ));
             }
         }
@@ -840,7 +837,13 @@ impl<'a, 'r> Importer<'a, 'r> {
                 let Some(text) = item.text() else { continue };
                 let target = text.split(':').next().unwrap_or_default();
                 if let Some(t) = self.services.iter().position(|x| x.name == target) {
-                    found.push((t, format!("links {text} ({file}:{})", item.line), false));
+                    found.push((
+                        t,
+                        Evidence::new(
+                            format!("links {text} ({file}:{})", item.line),
+                            format!("{file}:{}", item.line),
+                        ),
+                    ));
                 }
             }
         }
@@ -851,8 +854,10 @@ impl<'a, 'r> Importer<'a, 'r> {
         {
             found.push((
                 t,
-                format!("network_mode service:{target} ({file}:{})", mode.line),
-                false,
+                Evidence::new(
+                    format!("network_mode service:{target} ({file}:{})", mode.line),
+                    format!("{file}:{}", mode.line),
+                ),
             ));
         }
         // Host names in values.
@@ -953,7 +958,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             for host in infer::hosts_in(&value.text, value.whole) {
                 match self.names.get(&host.host) {
                     Some(&t) if t != s => {
-                        found.push((t, value.evidence(), false));
+                        found.push((t, Evidence::new(value.evidence(), value.place.clone())));
                     }
                     Some(_) => {}
                     None => {
@@ -971,15 +976,13 @@ impl<'a, 'r> Importer<'a, 'r> {
                 }
             }
         }
-        for (t, evidence, optional) in found {
-            let entry = self.edges.entry((s, t)).or_insert((Vec::new(), true));
-            entry.0.push(evidence);
-            entry.1 &= optional;
+        for (t, evidence) in found {
+            self.edges.entry((s, t)).or_default().push(evidence);
         }
         for note in notes {
-            self.report.not_modelled.push(note);
+            self.out.report.not_modelled.push(note);
         }
-        self.report.inferred.extend(inferred);
+        self.out.report.inferred.extend(inferred);
     }
 
     /// Services that are copies of each other (not data stores) and serve the same callers
@@ -1027,7 +1030,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                 .iter()
                 .map(|&c| self.services[c].name.as_str())
                 .collect();
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: format!("instances: {}", names.join(", ")),
                 evidence: format!(
@@ -1049,12 +1052,12 @@ impl<'a, 'r> Importer<'a, 'r> {
         let service = &self.services[s];
         let name = self.component_of[s].clone();
         let pooled = name != service.name;
-        self.report.mapped.push(Mapped {
+        self.out.report.mapped.push(Mapped {
             object: format!("service {}", service.name),
             component: name.clone(),
             source: service.source.clone(),
         });
-        if pooled && let Some(existing) = self.doc.components.get_mut(&name) {
+        if pooled && let Some(existing) = self.out.model.components.get_mut(&name) {
             existing.instances.push(InstanceDoc {
                 name: service.name.clone(),
                 ..InstanceDoc::default()
@@ -1087,7 +1090,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             && let Some((kind, word)) = infer::kind_from_image(image)
         {
             c.kind = kind.into();
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: format!("kind: {kind}"),
                 evidence: format!("guessed from image {image} ({word})"),
@@ -1100,7 +1103,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                 .is_some_and(|i| infer::is_load_generator("", i))
         {
             self.load_generators.insert(name.clone());
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: "journey: none".into(),
                 evidence: "a load generator (from its name or image): a test client of the system, not an entry point or part of a journey; what calls it does not need it".into(),
@@ -1111,7 +1114,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             self.published.insert(s, port.clone());
             if c.kind == "service" {
                 c.kind = "web".into();
-                self.report.inferred.push(Inferred {
+                self.out.report.inferred.push(Inferred {
                     from: name.clone(),
                     to: "kind: web".into(),
                     evidence: format!("it publishes port {port}"),
@@ -1122,7 +1125,7 @@ impl<'a, 'r> Importer<'a, 'r> {
         if let Some((file, profiles)) = service.get("profiles") {
             self.profiled.insert(s);
             let list: Vec<String> = profiles.items().iter().filter_map(Yaml::text).collect();
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: "journey: none".into(),
                 evidence: format!(
@@ -1142,7 +1145,7 @@ impl<'a, 'r> Importer<'a, 'r> {
         if let Some((file, r)) = stated {
             let count = r.as_int().unwrap_or(1);
             if count < 1 {
-                self.report.not_modelled.push(format!(
+                self.out.report.not_modelled.push(format!(
                     "{name}: {count} replicas ({file}:{}): it does not run; modelled with one",
                     r.line
                 ));
@@ -1159,7 +1162,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             } else {
                 1
             };
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: format!("replicas: {replicas}"),
                 evidence: format!(
@@ -1169,7 +1172,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             });
         }
         if replicas > 1 && service.get("container_name").is_some() {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "{name}: container_name fixes the container's name, so its {replicas} replicas cannot all start"
             ));
         }
@@ -1185,7 +1188,7 @@ impl<'a, 'r> Importer<'a, 'r> {
         });
         if replicas > 1 && !health {
             c.health_check = Some(false);
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: "health_check: false".into(),
                 evidence: "no healthcheck: a replica that hangs keeps getting traffic".into(),
@@ -1206,7 +1209,7 @@ impl<'a, 'r> Importer<'a, 'r> {
         if restarts {
             c.restore_time = Some(CONTAINER_RESTART.into());
         } else {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "{name}: no restart policy: a crashed container stays down until someone starts it; its repair time is unknown"
             ));
         }
@@ -1272,7 +1275,8 @@ impl<'a, 'r> Importer<'a, 'r> {
             description.push_str(". ");
             description.push_str(&data.join("; "));
             for note in &data {
-                self.report
+                self.out
+                    .report
                     .not_modelled
                     .push(format!("{name}: {note} ({})", service.source));
             }
@@ -1280,18 +1284,18 @@ impl<'a, 'r> Importer<'a, 'r> {
         if let Some((file, mode)) = service.get("network_mode")
             && mode.as_str() == Some("host")
         {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "{name}: network_mode host ({file}:{}): it uses the host's network directly",
                 mode.line
             ));
         }
         c.description = Some(description);
-        self.doc.components.insert(name, c);
+        self.out.add_component(name, c);
     }
 
     fn write_edges(&mut self) {
-        let mut merged: BTreeMap<(String, String), (Vec<String>, bool)> = BTreeMap::new();
-        for ((from, to), (evidence, optional)) in std::mem::take(&mut self.edges) {
+        let mut merged: BTreeMap<(String, String), Vec<Evidence>> = BTreeMap::new();
+        for ((from, to), evidence) in std::mem::take(&mut self.edges) {
             let (from, to) = (
                 self.component_of[from].clone(),
                 self.component_of[to].clone(),
@@ -1299,67 +1303,22 @@ impl<'a, 'r> Importer<'a, 'r> {
             if from == to {
                 continue;
             }
-            let entry = merged.entry((from, to)).or_insert((Vec::new(), true));
-            entry.0.extend(evidence);
-            entry.1 &= optional;
+            merged.entry((from, to)).or_default().extend(evidence);
         }
-        for ((from, to), (mut evidence, optional)) in merged {
-            evidence.dedup();
-            let to_monitoring = self
-                .doc
-                .components
-                .get(&to)
-                .is_some_and(|c| c.kind == "monitoring");
-            let from_monitoring = self
-                .doc
-                .components
-                .get(&from)
-                .is_some_and(|c| c.kind == "monitoring");
-            let to_load_generator = self.load_generators.contains(&to);
-            let monitoring = to_monitoring || from_monitoring || to_load_generator;
-            let mut text = evidence[0].clone();
-            if evidence.len() > 1 {
-                text.push_str(&format!(" (and {} more)", evidence.len() - 1));
-            }
-            if to_monitoring {
-                text.push_str(
-                    "; optional: monitoring (traces, metrics) is not on the request path",
-                );
-            } else if from_monitoring {
-                text.push_str(
-                    "; optional: monitoring polls or scrapes its targets (a lost target loses its metrics, not the monitor)",
-                );
-            } else if to_load_generator {
-                text.push_str("; optional: a load generator is a test client, nothing needs it");
-            }
-            self.report.inferred.push(Inferred {
-                from: from.clone(),
-                to: to.clone(),
-                evidence: text.clone(),
-                source: evidence[0]
-                    .rsplit_once(" (")
-                    .map(|(_, place)| place.trim_end_matches(')').to_string())
-                    .unwrap_or_default(),
-            });
-            if let Some(c) = self.doc.components.get_mut(&from) {
-                c.depends_on.push(DependencyDoc {
-                    component: to,
-                    optional: (optional || monitoring).then_some(true),
-                    inferred: Some(text),
-                    ..DependencyDoc::default()
-                });
-            }
+        for ((from, to), evidence) in merged {
+            self.out
+                .depend_on_evidence(&from, &to, evidence, &self.load_generators);
         }
     }
 
     /// One host for everything, unless the file deploys to a swarm.
     fn placement(&mut self) {
-        if self.doc.components.is_empty() {
+        if self.out.model.components.is_empty() {
             return;
         }
         match &self.swarm {
             None => {
-                self.doc.domains.insert(
+                self.out.model.domains.insert(
                     HOST.into(),
                     DomainDoc {
                         kind: "host".into(),
@@ -1369,10 +1328,10 @@ impl<'a, 'r> Importer<'a, 'r> {
                         ..DomainDoc::default()
                     },
                 );
-                for c in self.doc.components.values_mut() {
+                for c in self.out.model.components.values_mut() {
                     c.domains = vec![HOST.into()];
                 }
-                self.report.inferred.push(Inferred {
+                self.out.report.inferred.push(Inferred {
                     from: "every component".into(),
                     to: format!("in: {HOST}"),
                     evidence: "a compose file runs on one Docker host".into(),
@@ -1384,7 +1343,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                 });
             }
             Some(why) => {
-                self.report.inferred.push(Inferred {
+                self.out.report.inferred.push(Inferred {
                     from: "every component".into(),
                     to: "placement: swarm nodes".into(),
                     evidence: format!("a swarm deployment: {why}"),
@@ -1394,7 +1353,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                         .map(|s| s.source.clone())
                         .unwrap_or_default(),
                 });
-                self.report.not_modelled.push(
+                self.out.report.not_modelled.push(
                     "swarm placement: which node runs which task is not in the file (no node names or count); nodes are not modelled, so a node failure takes one task".into(),
                 );
             }
@@ -1412,7 +1371,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                 continue;
             }
             let name = self.component_of[s].clone();
-            if self.doc.components[&name].kind == "monitoring"
+            if self.out.model.components[&name].kind == "monitoring"
                 || self.load_generators.contains(&name)
                 || !entry_components.insert(name.clone())
             {
@@ -1435,14 +1394,15 @@ impl<'a, 'r> Importer<'a, 'r> {
         // What monitoring polls is not reached through it, nor called by it for this.
         while let Some(c) = stack.pop() {
             if reached.insert(c.clone())
-                && let Some(component) = self.doc.components.get(&c)
+                && let Some(component) = self.out.model.components.get(&c)
                 && component.kind != "monitoring"
             {
                 stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
             }
         }
         let called: BTreeSet<String> = self
-            .doc
+            .out
+            .model
             .components
             .values()
             .filter(|c| c.kind != "monitoring")
@@ -1453,7 +1413,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             .iter()
             .map(|&s| self.component_of[s].clone())
             .collect();
-        for (name, component) in &self.doc.components {
+        for (name, component) in &self.out.model.components {
             if reached.contains(name)
                 || called.contains(name)
                 || profiled.contains(name)
@@ -1468,15 +1428,20 @@ impl<'a, 'r> Importer<'a, 'r> {
             let client = !component.depends_on.is_empty()
                 && component.depends_on.iter().all(|d| {
                     entry_components.contains(&d.component)
-                        && self.doc.components.get(&d.component).is_some_and(|c| {
-                            matches!(
-                                c.kind.as_str(),
-                                "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
-                            )
-                        })
+                        && self
+                            .out
+                            .model
+                            .components
+                            .get(&d.component)
+                            .is_some_and(|c| {
+                                matches!(
+                                    c.kind.as_str(),
+                                    "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
+                                )
+                            })
                 });
             if client && let Some(entry) = component.depends_on.first() {
-                self.report.inferred.push(Inferred {
+                self.out.report.inferred.push(Inferred {
                     from: name.clone(),
                     to: "journey: none".into(),
                     evidence: format!(
@@ -1500,45 +1465,46 @@ impl<'a, 'r> Importer<'a, 'r> {
             ));
         }
         if journeys.is_empty() {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "journeys: no service publishes a port, so the whole system is one journey; declare journeys in an overlay".into(),
             );
             return;
         }
-        self.report.entry_points = entry_components.iter().cloned().collect();
+        self.out.report.entry_points = entry_components.iter().cloned().collect();
         journeys.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, journey) in journeys {
-            self.doc.journeys.insert(name, journey);
+            self.out.model.journeys.insert(name, journey);
         }
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "journeys: one per published port and one per service that nothing calls (background work); the real user journeys are not in the file: declare them in an overlay".into(),
         );
     }
 
     fn finish(&mut self) {
         for ((from, reference), source) in std::mem::take(&mut self.unresolved) {
-            self.report.unresolved.push(Unresolved {
+            self.out.report.unresolved.push(Unresolved {
                 reference,
                 from,
                 source,
             });
         }
         let edges: usize = self
-            .doc
+            .out
+            .model
             .components
             .values()
             .map(|c| c.depends_on.len())
             .sum();
         if edges == 0 {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "dependencies: none found (no depends_on, links or service names in environment values and commands); the calls are in the application's code: declare them in an overlay".into(),
             );
         } else {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "hard or optional: depends_on is a start-up order, taken as a hard dependency at run time, like every other dependency found (except on monitoring); say in an overlay which calls the code tolerates losing (optional)".into(),
             );
         }
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "networks say which services can talk, not which do: no dependency is inferred from them".into(),
         );
     }

@@ -17,9 +17,10 @@
 //! external components. Containers that run on each user's device (browsers, mobile apps) are
 //! not shared failure points and are left out, with the reason.
 
+use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
-    InstanceDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved,
+    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, Inferred, InstanceDoc, Mapped,
+    SourceFile, Unmapped, Unresolved,
 };
 use indexmap::{IndexMap, IndexSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1130,14 +1131,12 @@ struct Unit {
 
 struct Mapper<'r> {
     r: &'r Reader,
-    model: ModelDoc,
-    report: ImportReport,
+    out: ModelBuilder,
     environment: Option<usize>,
     /// Element (container, system, infrastructure node) to its component.
     component_of: HashMap<usize, String>,
     /// Deployment element (instance, node, infrastructure node) to its components.
     deployed_of: HashMap<usize, Vec<String>>,
-    names: BTreeSet<String>,
     domains_of_node: HashMap<usize, String>,
     external: IndexMap<usize, String>,
     /// Containers whose instances run on users' devices.
@@ -1148,18 +1147,10 @@ impl<'r> Mapper<'r> {
     fn new(r: &'r Reader) -> Mapper<'r> {
         Mapper {
             r,
-            model: ModelDoc {
-                version: 1,
-                ..ModelDoc::default()
-            },
-            report: ImportReport {
-                format: "structurizr".into(),
-                ..ImportReport::default()
-            },
+            out: ModelBuilder::new("structurizr"),
             environment: None,
             component_of: HashMap::new(),
             deployed_of: HashMap::new(),
-            names: BTreeSet::new(),
             domains_of_node: HashMap::new(),
             external: IndexMap::new(),
             client_side: BTreeSet::new(),
@@ -1180,19 +1171,7 @@ impl<'r> Mapper<'r> {
     }
 
     fn unique_name(&mut self, wanted: &str) -> String {
-        let base = if wanted.trim().is_empty() {
-            "unnamed".to_string()
-        } else {
-            wanted.to_string()
-        };
-        let mut name = base.clone();
-        let mut n = 2;
-        while self.names.contains(&name) {
-            name = format!("{base} ({n})");
-            n += 1;
-        }
-        self.names.insert(name.clone());
-        name
+        self.out.unique_name(wanted, Numbering::Parenthesised)
     }
 
     /// The container an element belongs to (itself for a container), or its software system.
@@ -1248,7 +1227,7 @@ impl<'r> Mapper<'r> {
         self.environment = chosen;
         for &e in &environments {
             if Some(e) != chosen {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: format!("deployment environment {}", self.el(e).name),
                     why: format!(
                         "one environment is mapped ({}); import again choosing this one to see it",
@@ -1270,7 +1249,7 @@ impl<'r> Mapper<'r> {
     /// Without deployment environments: each container (or system without containers) is a
     /// component whose redundancy is unknown.
     fn static_model(&mut self) {
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "deployment: the workspace has no deployment environment, so instances, hosts and data centres are unknown; each container is one instance until an overlay says otherwise".into(),
         );
         // Containers are the components; software systems are when the workspace has no
@@ -1290,7 +1269,7 @@ impl<'r> Mapper<'r> {
                 && client_side_text(&format!("{} {}", e.technology, e.tags.join(" ")))
             {
                 self.client_side.insert(i);
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: format!("container {}", self.label(i)),
                     why: "runs on each user's own device: not a shared failure point".into(),
                     source: self.at(e.line),
@@ -1310,16 +1289,16 @@ impl<'r> Mapper<'r> {
                 source: Some(self.at(e.line)),
                 ..ComponentDoc::default()
             };
-            self.report.mapped.push(Mapped {
+            self.out.report.mapped.push(Mapped {
                 object: format!("{} {}", kind_word(e.kind), self.label(i)),
                 component: name.clone(),
                 source: self.at(e.line),
             });
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: redundancy not stated (no deployment): one instance assumed"
             ));
             self.component_of.insert(i, name.clone());
-            self.model.components.insert(name, doc);
+            self.out.model.components.insert(name, doc);
         }
     }
 
@@ -1351,7 +1330,7 @@ impl<'r> Mapper<'r> {
                     match self.r.ids.get(id) {
                         Some(&t) => t,
                         None => {
-                            self.report.unresolved.push(Unresolved {
+                            self.out.report.unresolved.push(Unresolved {
                                 reference: id.clone(),
                                 from: format!("instance in {}", self.el(env).name),
                                 source: self.at(*line),
@@ -1362,7 +1341,7 @@ impl<'r> Mapper<'r> {
                 }
                 ElKind::Infrastructure if related.contains(&i) => i,
                 ElKind::Infrastructure => {
-                    self.report.unmapped.push(Unmapped {
+                    self.out.report.unmapped.push(Unmapped {
                         object: format!("infrastructureNode {}", e.name),
                         why: "no relationship puts it on a request path (a server process hosting an instance shares its fate)".into(),
                         source: self.at(e.line), runs: false,
@@ -1380,7 +1359,7 @@ impl<'r> Mapper<'r> {
             if e.kind != ElKind::Infrastructure && self.is_client_side(i, target) {
                 self.client_side.insert(target);
                 let place: Vec<String> = nodes.iter().map(|&n| self.el(n).name.clone()).collect();
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: format!("instance of {}", self.label(target)),
                     why: format!(
                         "runs on each user's own device ({}): not a shared failure point",
@@ -1456,7 +1435,7 @@ impl<'r> Mapper<'r> {
         }
         let base = name.clone();
         let mut n = 2;
-        while self.model.domains.contains_key(&name) {
+        while self.out.model.domains.contains_key(&name) {
             name = format!("{base} ({n})");
             n += 1;
         }
@@ -1466,7 +1445,7 @@ impl<'r> Mapper<'r> {
         } else {
             format!("deployment node {} ({})", e.name, e.technology)
         };
-        self.model.domains.insert(
+        self.out.model.domains.insert(
             name.clone(),
             DomainDoc {
                 kind: kind.to_string(),
@@ -1475,7 +1454,7 @@ impl<'r> Mapper<'r> {
                 ..DomainDoc::default()
             },
         );
-        self.report.mapped.push(Mapped {
+        self.out.report.mapped.push(Mapped {
             object: format!("deploymentNode {}", e.name),
             component: format!("{kind}:{name}"),
             source: self.at(e.line),
@@ -1558,7 +1537,7 @@ impl<'r> Mapper<'r> {
         };
         if e.kind == ElKind::Infrastructure && managed_service(&e.text()) {
             doc.managed = Some(true);
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: name.clone(),
                 evidence: format!(
@@ -1602,7 +1581,7 @@ impl<'r> Mapper<'r> {
                 .collect();
             let active = instances.iter().filter(|(_, _, s)| !*s).count();
             if active > 1 {
-                self.report.not_modelled.push(format!(
+                self.out.report.not_modelled.push(format!(
                     "`{name}`: {active} instances are not tagged `Failover`, and an active-passive component has one primary: the first serves, the others are modelled as waiting like the standbys"
                 ));
             }
@@ -1610,13 +1589,13 @@ impl<'r> Mapper<'r> {
             doc.instances
                 .sort_by_key(|i| i.role.as_deref() != Some("primary"));
             let evidence = "instances tagged `Failover` are standbys: active-passive; the workspace does not say whether failover is automatic, so manual is assumed".to_string();
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: name.clone(),
                 evidence,
                 source: self.at(e.line),
             });
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: failover mode not stated (a `Failover` standby exists): manual assumed; set `failover: automatic` in an overlay if it is"
             ));
         } else {
@@ -1669,7 +1648,7 @@ impl<'r> Mapper<'r> {
                 format!("{} ({m})", path.join(" > "))
             })
             .collect();
-        self.report.inferred.push(Inferred {
+        self.out.report.inferred.push(Inferred {
             from: name.clone(),
             to: name.clone(),
             evidence: format!(
@@ -1680,7 +1659,7 @@ impl<'r> Mapper<'r> {
         });
         for (inst, _, _) in &unit.instances {
             let i = self.el(*inst);
-            self.report.mapped.push(Mapped {
+            self.out.report.mapped.push(Mapped {
                 object: match i.kind {
                     ElKind::Infrastructure => format!("infrastructureNode {}", i.name),
                     ElKind::SystemInstance => format!("softwareSystemInstance {}", i.name),
@@ -1697,13 +1676,13 @@ impl<'r> Mapper<'r> {
                 self.deployed_of.entry(n).or_default().push(name.clone());
             }
         }
-        self.report.mapped.push(Mapped {
+        self.out.report.mapped.push(Mapped {
             object: format!("{} {}", kind_word(e.kind), self.label(unit.element)),
             component: name.clone(),
             source: self.at(e.line),
         });
         if !standby && count == 1 && doc.managed != Some(true) {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: one instance in {}: no redundancy stated",
                 self.environment
                     .map(|e| self.el(e).name.clone())
@@ -1711,7 +1690,7 @@ impl<'r> Mapper<'r> {
             ));
         }
         self.component_of.insert(unit.element, name.clone());
-        self.model.components.insert(name, doc);
+        self.out.model.components.insert(name, doc);
     }
 
     /// The component an element stands for in the chosen environment, made for a software
@@ -1753,17 +1732,17 @@ impl<'r> Mapper<'r> {
                     source: Some(self.at(e.line)),
                     ..ComponentDoc::default()
                 };
-                self.report.mapped.push(Mapped {
+                self.out.report.mapped.push(Mapped {
                     object: format!("softwareSystem {}", self.label(unit)),
                     component: name.clone(),
                     source: self.at(e.line),
                 });
-                self.report.not_modelled.push(format!(
+                self.out.report.not_modelled.push(format!(
                     "`{name}`: used but not deployed in the mapped environment; one instance, redundancy not stated"
                 ));
                 self.external.insert(unit, name.clone());
                 self.component_of.insert(unit, name.clone());
-                self.model.components.insert(name.clone(), doc);
+                self.out.model.components.insert(name.clone(), doc);
                 Some(name)
             }
             _ => None,
@@ -1802,7 +1781,7 @@ impl<'r> Mapper<'r> {
                     (RefSpec::Id(id), None, _) | (_, _, RefSpec::Id(id)) => id.clone(),
                     _ => String::new(),
                 };
-                self.report.unresolved.push(Unresolved {
+                self.out.report.unresolved.push(Unresolved {
                     reference: missing,
                     from: "relationship".into(),
                     source: self.at(rel.line),
@@ -1830,7 +1809,7 @@ impl<'r> Mapper<'r> {
                 let a: BTreeSet<String> = a.into_iter().collect();
                 let b: BTreeSet<String> = b.into_iter().collect();
                 if !a.is_empty() && a == b {
-                    self.report.inferred.push(Inferred {
+                    self.out.report.inferred.push(Inferred {
                         from: a.iter().cloned().collect::<Vec<_>>().join(", "),
                         to: b.iter().cloned().collect::<Vec<_>>().join(", "),
                         evidence: format!("deployment relationship {text} within one component: replication between its instances"),
@@ -1870,7 +1849,7 @@ impl<'r> Mapper<'r> {
                                 .iter()
                                 .any(|c| c.kind == ElKind::Container && c.parent == Some(e))
                     });
-                    self.report.unmapped.push(Unmapped {
+                    self.out.report.unmapped.push(Unmapped {
                         object: format!("relationship {text}"),
                         why: if summary {
                             "between software systems whose containers are modelled: the container-level relationships are used".into()
@@ -1883,14 +1862,14 @@ impl<'r> Mapper<'r> {
             }
         }
         for ((from, to), (text, line)) in deps {
-            if let Some(doc) = self.model.components.get_mut(&from)
-                && !doc.depends_on.iter().any(|d| d.component == to)
-            {
-                doc.depends_on.push(DependencyDoc {
+            if self.out.add_dependency(
+                &from,
+                DependencyDoc {
                     component: to.clone(),
                     ..DependencyDoc::default()
-                });
-                self.report.mapped.push(Mapped {
+                },
+            ) {
+                self.out.report.mapped.push(Mapped {
                     object: format!("relationship {text}"),
                     component: format!("{from} -> {to}"),
                     source: self.at(line),
@@ -1908,7 +1887,7 @@ impl<'r> Mapper<'r> {
                 ElKind::Person => people.push(self.at(e.line)),
                 ElKind::Component => {
                     if let Some(c) = e.parent.and_then(|p| self.component_of.get(&p)).cloned() {
-                        self.report.mapped.push(Mapped {
+                        self.out.report.mapped.push(Mapped {
                             object: format!("component {}", self.label(i)),
                             component: c,
                             source: self.at(e.line),
@@ -1930,7 +1909,7 @@ impl<'r> Mapper<'r> {
                         .environment
                         .map(|x| self.el(x).name.clone())
                         .unwrap_or_else(|| "the workspace".into());
-                    self.report.unmapped.push(Unmapped {
+                    self.out.report.unmapped.push(Unmapped {
                         object: format!("{} {}", kind_word(e.kind), self.label(i)),
                         why: format!("not deployed in {env}, and nothing deployed there uses it"),
                         source: self.at(e.line),
@@ -1941,7 +1920,7 @@ impl<'r> Mapper<'r> {
             }
         }
         if !people.is_empty() {
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: format!("person ({})", people.len()),
                 why: "users and staff: the start of journeys, not failure points".into(),
                 source: people.join(", "),
@@ -1952,41 +1931,40 @@ impl<'r> Mapper<'r> {
 
     fn finish(mut self) -> Import {
         let mut skipped = self.r.skipped.clone();
-        self.report.unmapped.append(&mut skipped);
-        self.report.not_modelled.push(
+        self.out.report.unmapped.append(&mut skipped);
+        self.out.report.not_modelled.push(
             "journeys: people's relationships show where requests enter, but the workspace names no journey; the whole system is one journey until an overlay names them".into(),
         );
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "hard or optional calls: every relationship between deployed components is taken as a hard dependency".into(),
         );
         if !self
+            .out
             .model
             .components
             .values()
             .any(|c| c.kind == "load_balancer")
         {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "load balancers: none in the workspace; whatever spreads requests over several instances is not modelled".into(),
             );
         }
-        if !self.model.components.values().any(|c| c.kind == "dns") {
-            self.report
+        if !self.out.model.components.values().any(|c| c.kind == "dns") {
+            self.out
+                .report
                 .not_modelled
                 .push("DNS: none in the workspace".into());
         }
         let env = self.environment.map(|e| self.el(e).name.clone());
-        self.model.name = Some(match &env {
+        self.out.model.name = Some(match &env {
             Some(e) => format!("structurizr {} ({e})", self.r.file),
             None => format!("structurizr {}", self.r.file),
         });
-        self.model.description = Some(match env {
+        self.out.model.description = Some(match env {
             Some(e) => format!("Imported from a Structurizr workspace, deployment environment {e}"),
             None => "Imported from a Structurizr workspace (no deployment environment)".into(),
         });
-        Import {
-            model: self.model,
-            report: self.report,
-        }
+        self.out.finish()
     }
 }
 

@@ -151,7 +151,10 @@ impl Importer {
                     }
                     return;
                 }
-                let evidence = evidence();
+                let evidence = Evidence {
+                    startup: at_start.then_some(INIT_ONLY),
+                    ..Evidence::new(evidence(), value.place.clone())
+                };
                 for target in workloads {
                     if target == w {
                         continue;
@@ -160,14 +163,17 @@ impl Importer {
                     self.edges
                         .entry((w, to))
                         .or_default()
-                        .push((evidence.clone(), at_start.then_some(INIT_ONLY)));
+                        .push(evidence.clone());
                 }
             }
             Resolution::External(component) => {
                 self.edges
                     .entry((w, component))
                     .or_default()
-                    .push((evidence(), at_start.then_some(INIT_ONLY)));
+                    .push(Evidence {
+                        startup: at_start.then_some(INIT_ONLY),
+                        ..Evidence::new(evidence(), value.place.clone())
+                    });
             }
             Resolution::Nothing { cluster } => {
                 if !value.report || !(found.strict || value.hint || cluster) {
@@ -243,10 +249,10 @@ impl Importer {
             return Some(name.clone());
         }
         let mut name = o.name.clone();
-        while self.doc.components.contains_key(&name) {
+        while self.out.model.components.contains_key(&name) {
             name.push_str("-external");
         }
-        self.doc.components.insert(
+        self.out.add_component(
             name.clone(),
             ComponentDoc {
                 kind: "external".into(),
@@ -255,12 +261,12 @@ impl Importer {
                 ..ComponentDoc::default()
             },
         );
-        self.report.mapped.push(Mapped {
+        self.out.report.mapped.push(Mapped {
             object: o.id(),
             component: name.clone(),
             source: o.source(),
         });
-        self.report.inferred.push(Inferred {
+        self.out.report.inferred.push(Inferred {
             from: name.clone(),
             to: "kind: external".into(),
             evidence: format!("ExternalName Service for {target}: a service outside the cluster"),
@@ -304,6 +310,7 @@ impl Importer {
                     found.push((
                         w,
                         other.name.clone(),
+                        operator.source(),
                         format!(
                             "{} {} is run by the operator {} (image {image}, {}): while it is down the running pods go on, but one that fails is not recreated and the failovers it drives stop",
                             o.kind,
@@ -315,11 +322,11 @@ impl Importer {
                 }
             }
         }
-        for (w, operator, evidence) in found {
-            self.edges
-                .entry((w, operator))
-                .or_default()
-                .push((evidence, Some("the operator recreates its pods")));
+        for (w, operator, place, evidence) in found {
+            self.edges.entry((w, operator)).or_default().push(Evidence {
+                startup: Some("the operator recreates its pods"),
+                ..Evidence::new(evidence, place)
+            });
         }
     }
 
@@ -341,60 +348,10 @@ impl Importer {
             let from = first.get(name.as_str()).copied().unwrap_or(from);
             edges.entry((from, to)).or_default().extend(evidence);
         }
-        for ((from, to), found) in edges {
-            // Needed only to start (every piece of evidence says so), and why.
-            let startup = found.iter().all(|(_, why)| why.is_some());
-            let why = found.iter().find_map(|(_, why)| *why);
-            let mut evidence: Vec<String> = found.into_iter().map(|(e, _)| e).collect();
-            evidence.dedup();
+        for ((from, to), evidence) in edges {
             let name = self.workloads[from].name.clone();
-            let to_monitoring = self
-                .doc
-                .components
-                .get(&to)
-                .is_some_and(|c| c.kind == "monitoring");
-            let from_monitoring = self
-                .doc
-                .components
-                .get(&name)
-                .is_some_and(|c| c.kind == "monitoring");
-            let to_load_generator = self.load_generators.contains(&to);
-            let optional = to_monitoring || from_monitoring || to_load_generator;
-            let mut text = evidence[0].clone();
-            if evidence.len() > 1 {
-                text.push_str(&format!(" (and {} more)", evidence.len() - 1));
-            }
-            if to_monitoring {
-                text.push_str(
-                    "; optional: monitoring (traces, metrics) is not on the request path",
-                );
-            } else if from_monitoring {
-                text.push_str(
-                    "; optional: monitoring polls or scrapes its targets (a lost target loses its metrics, not the monitor)",
-                );
-            } else if to_load_generator {
-                text.push_str("; optional: a load generator is a test client, nothing needs it");
-            } else if startup && let Some(why) = why {
-                text.push_str(&format!("; startup: {why}"));
-            }
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: to.clone(),
-                evidence: text.clone(),
-                source: evidence[0]
-                    .rsplit_once(" (")
-                    .map(|(_, place)| place.trim_end_matches(')').to_string())
-                    .unwrap_or_default(),
-            });
-            if let Some(c) = self.doc.components.get_mut(&name) {
-                c.depends_on.push(DependencyDoc {
-                    component: to,
-                    optional: optional.then_some(true),
-                    startup: (startup && !optional).then_some(true),
-                    inferred: Some(text),
-                    ..DependencyDoc::default()
-                });
-            }
+            self.out
+                .depend_on_evidence(&name, &to, evidence, &self.load_generators);
         }
     }
 }

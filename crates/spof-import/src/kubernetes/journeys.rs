@@ -14,7 +14,7 @@ impl Importer {
             .map(|w| w.name.clone())
             .collect();
         if self.entries.is_empty() && batch.is_empty() {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "journeys: no entry point (LoadBalancer or NodePort Service, Ingress, route) in the input, so the whole system is one journey; declare journeys in an overlay".into(),
             );
             return;
@@ -24,7 +24,7 @@ impl Importer {
             // declared (every component nothing calls), but without the batch work, which has
             // journeys of its own: declared here, since declaring those leaves no implicit one.
             let batch_set: BTreeSet<&str> = batch.iter().map(String::as_str).collect();
-            let path: Vec<String> = roots(&self.doc)
+            let path: Vec<String> = roots(&self.out.model)
                 .into_iter()
                 .filter(|c| !batch_set.contains(c.as_str()))
                 .collect();
@@ -43,7 +43,7 @@ impl Importer {
             }
             journeys.extend(self.batch_journeys(&batch));
             self.insert_journeys(journeys);
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "journeys: no entry point (LoadBalancer or NodePort Service, Ingress, route) in the input, so the whole system is one journey (system), and each Job and CronJob one that is not critical; declare journeys in an overlay".into(),
             );
             return;
@@ -76,13 +76,13 @@ impl Importer {
                 },
             ));
         }
-        self.report.entry_points = entry_components.iter().cloned().collect();
+        self.out.report.entry_points = entry_components.iter().cloned().collect();
         while let Some(c) = stack.pop() {
             if !reached.insert(c.clone()) {
                 continue;
             }
             // What monitoring polls is not reached through it.
-            if let Some(component) = self.doc.components.get(&c)
+            if let Some(component) = self.out.model.components.get(&c)
                 && component.kind != "monitoring"
             {
                 stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
@@ -90,14 +90,15 @@ impl Importer {
         }
         // Calls by monitoring (its targets) make nothing part of another journey.
         let called: BTreeSet<&str> = self
-            .doc
+            .out
+            .model
             .components
             .values()
             .filter(|c| c.kind != "monitoring")
             .flat_map(|c| c.depends_on.iter().map(|d| d.component.as_str()))
             .collect();
         let mut background = Vec::new();
-        for (name, component) in &self.doc.components {
+        for (name, component) in &self.out.model.components {
             if self.load_generators.contains(name) {
                 continue;
             }
@@ -114,15 +115,20 @@ impl Importer {
             let client = !component.depends_on.is_empty()
                 && component.depends_on.iter().all(|d| {
                     entry_components.contains(&d.component)
-                        && self.doc.components.get(&d.component).is_some_and(|c| {
-                            matches!(
-                                c.kind.as_str(),
-                                "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
-                            )
-                        })
+                        && self
+                            .out
+                            .model
+                            .components
+                            .get(&d.component)
+                            .is_some_and(|c| {
+                                matches!(
+                                    c.kind.as_str(),
+                                    "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
+                                )
+                            })
                 });
             if client && let Some(entry) = component.depends_on.first() {
-                self.report.inferred.push(Inferred {
+                self.out.report.inferred.push(Inferred {
                     from: name.clone(),
                     to: "journey: none".into(),
                     evidence: format!(
@@ -136,11 +142,11 @@ impl Importer {
             background.push(name.clone());
         }
         for name in background {
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: format!("journey: {name}"),
                 evidence: "nothing in the input calls it and no entry point reaches it: background work, a journey of its own".into(),
-                source: self.doc.components[&name].source.clone().unwrap_or_default(),
+                source: self.out.model.components[&name].source.clone().unwrap_or_default(),
             });
             journeys.push((
                 name.clone(),
@@ -155,7 +161,7 @@ impl Importer {
         }
         journeys.extend(self.batch_journeys(&batch));
         self.insert_journeys(journeys);
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             if batch.is_empty() {
                 "journeys: one per entry point, and one per component that nothing calls (background work); the real user journeys are not in the manifests: declare them in an overlay"
             } else {
@@ -171,8 +177,11 @@ impl Importer {
     pub(super) fn batch_journeys(&mut self, batch: &[String]) -> Vec<(String, JourneyDoc)> {
         let mut journeys = Vec::new();
         for name in batch {
-            let source = self.doc.components[name].source.clone().unwrap_or_default();
-            self.report.inferred.push(Inferred {
+            let source = self.out.model.components[name]
+                .source
+                .clone()
+                .unwrap_or_default();
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: format!("journey: {name} (critical: false)"),
                 evidence: "batch work: a failed run is retried (backoffLimit) or runs again at the next schedule, not an outage of the request path; an overlay can make it critical".into(),
@@ -197,11 +206,11 @@ impl Importer {
         for (name, journey) in journeys {
             let mut unique = name.clone();
             let mut n = 2;
-            while self.doc.journeys.contains_key(&unique) {
+            while self.out.model.journeys.contains_key(&unique) {
                 unique = format!("{name}-{n}");
                 n += 1;
             }
-            self.doc.journeys.insert(unique, journey);
+            self.out.model.journeys.insert(unique, journey);
         }
     }
 }

@@ -26,10 +26,11 @@
 //!   arguments, commands and mounted ConfigMaps, each marked as inferred with its evidence;
 //!   names that no Service in the input has are reported as unresolved.
 
+use crate::builder::{Evidence, ModelBuilder, Numbering};
 use crate::infer::{self, HostRef};
 use crate::{
-    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
-    JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unread, Unresolved, Yaml, YamlValue,
+    ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, JourneyDoc, Mapped,
+    ModelDoc, SourceFile, Unmapped, Unread, Unresolved, Yaml, YamlValue,
     parse_yaml_documents_without,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -185,7 +186,7 @@ struct Object {
 
 /// Dependencies by (workload, target component): each piece of evidence and, when it shows a
 /// need only to start (an initContainer, an operator), why.
-type Edges = BTreeMap<(usize, String), Vec<(String, Option<&'static str>)>>;
+type Edges = BTreeMap<(usize, String), Vec<Evidence>>;
 
 /// Why a dependency named only by initContainers is a start-up one.
 const INIT_ONLY: &str = "named only by an initContainer, needed to start and not to run";
@@ -308,7 +309,6 @@ enum Resolution {
 
 struct Importer {
     objects: Vec<Object>,
-    report: ImportReport,
     workloads: Vec<Workload>,
     /// Services by (namespace, name).
     services: Index2<usize>,
@@ -320,7 +320,7 @@ struct Importer {
     /// External components made from ExternalName Services: object -> component.
     externals: BTreeMap<usize, String>,
     entries: Vec<Entry>,
-    doc: ModelDoc,
+    out: ModelBuilder,
     /// Dependencies: (from workload, to component) -> evidence.
     /// Dependencies found, with their evidence and, for evidence of a need only to start
     /// (an initContainer, an operator), why.
@@ -392,7 +392,6 @@ impl Importer {
         }
         Importer {
             objects,
-            report,
             workloads: Vec::new(),
             services,
             namespaces,
@@ -400,10 +399,7 @@ impl Importer {
             pools: Vec::new(),
             externals: BTreeMap::new(),
             entries: Vec::new(),
-            doc: ModelDoc {
-                version: 1,
-                ..ModelDoc::default()
-            },
+            out: ModelBuilder::with_report(report),
             edges: BTreeMap::new(),
             unresolved: BTreeMap::new(),
             used: BTreeMap::new(),
@@ -436,10 +432,7 @@ impl Importer {
         self.journeys();
         self.map_other_objects();
         self.finish_report();
-        Import {
-            model: self.doc,
-            report: self.report,
-        }
+        self.out.finish()
     }
 
     fn use_object(&mut self, object: usize, component: &str) {
@@ -451,7 +444,7 @@ impl Importer {
 
     fn finish_report(&mut self) {
         for z in 1..=self.zones_needed {
-            self.doc.domains.insert(
+            self.out.model.domains.insert(
                 format!("zone-{z}"),
                 DomainDoc {
                     kind: "zone".into(),
@@ -463,36 +456,37 @@ impl Importer {
             );
         }
         for ((from, reference), source) in std::mem::take(&mut self.unresolved) {
-            self.report.unresolved.push(Unresolved {
+            self.out.report.unresolved.push(Unresolved {
                 reference,
                 from,
                 source,
             });
         }
         let missing = std::mem::take(&mut self.missing_keys);
-        self.report.not_modelled.extend(missing);
+        self.out.report.not_modelled.extend(missing);
         if !self.unknown_placement.is_empty() {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "placement unknown (no required anti-affinity or topology spread): the pods of {} may share a node or a zone; nodes and zones are not modelled for them",
                 self.unknown_placement.join(", ")
             ));
         }
         let edges = self
-            .doc
+            .out
+            .model
             .components
             .values()
             .map(|c| c.depends_on.len())
             .sum::<usize>();
         if edges == 0 {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "dependencies: none found in environment values, arguments, commands or ConfigMaps; the calls are in the application's code or configuration baked into its images: declare them in an overlay".into(),
             );
         } else {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "hard or optional: every dependency found is taken as hard (except on monitoring); say in an overlay which calls the code tolerates losing (optional)".into(),
             );
         }
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "the cluster itself (control plane, nodes, DNS, the ingress controller) is not in the input".into(),
         );
     }

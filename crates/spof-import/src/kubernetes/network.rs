@@ -123,7 +123,7 @@ impl Importer {
             }
         }
         self.pools = pools;
-        self.report.not_modelled.extend(notes);
+        self.out.report.not_modelled.extend(notes);
     }
 
     /// Finds the entry points and marks the workloads behind them.
@@ -170,7 +170,7 @@ impl Importer {
                 };
                 let workloads = self.selected.get(&s).cloned().unwrap_or_default();
                 if workloads.is_empty() {
-                    self.report.not_modelled.push(format!(
+                    self.out.report.not_modelled.push(format!(
                         "entry point {what} ({}) leads to Service {backend}, which selects no workload in the input",
                         o.source()
                     ));
@@ -244,7 +244,8 @@ impl Importer {
             .flat_map(|p| p.members.iter().map(|&w| self.workloads[w].name.clone()))
             .collect();
         let mut taken: BTreeSet<String> = self
-            .doc
+            .out
+            .model
             .components
             .keys()
             .filter(|n| !members.contains(*n))
@@ -265,7 +266,7 @@ impl Importer {
                 .iter()
                 .map(|&w| {
                     let member = &self.workloads[w].name;
-                    (member.clone(), &self.doc.components[member])
+                    (member.clone(), &self.out.model.components[member])
                 })
                 .collect();
             let (doc, notes) = pool_doc(&name, service, &docs);
@@ -274,7 +275,7 @@ impl Importer {
                 .iter()
                 .map(|(_, d)| d.replicas.unwrap_or(1).max(d.instances.len() as u64))
                 .sum();
-            self.report.inferred.push(Inferred {
+            self.out.report.inferred.push(Inferred {
                 from: name.clone(),
                 to: format!("pool: {}", member_names.join(", ")),
                 evidence: format!(
@@ -284,19 +285,19 @@ impl Importer {
                 ),
                 source: service.source(),
             });
-            self.report.not_modelled.extend(notes);
+            self.out.report.not_modelled.extend(notes);
             for member in &member_names {
                 renamed.insert(member.clone(), name.clone());
             }
             pooled.insert(member_names[0].clone(), (name, doc));
         }
         // The pooled component takes its first workload's place among the components.
-        let components = std::mem::take(&mut self.doc.components);
+        let components = std::mem::take(&mut self.out.model.components);
         for (name, doc) in components {
             if let Some((pool, pooled)) = pooled.remove(&name) {
-                self.doc.components.insert(pool, pooled);
+                self.out.model.components.insert(pool, pooled);
             } else if !renamed.contains_key(&name) {
-                self.doc.components.insert(name, doc);
+                self.out.model.components.insert(name, doc);
             }
         }
         for pool in &pools {
@@ -309,10 +310,10 @@ impl Importer {
                 *name = new.clone();
             }
         };
-        for m in &mut self.report.mapped {
+        for m in &mut self.out.report.mapped {
             rename(&mut m.component);
         }
-        for i in &mut self.report.inferred {
+        for i in &mut self.out.report.inferred {
             if let Some(new) = renamed.get(&i.from)
                 && *new != i.from
             {

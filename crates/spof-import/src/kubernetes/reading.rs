@@ -353,7 +353,7 @@ impl Importer {
                 });
             }
         }
-        self.report.mapped.extend(mapped);
-        self.report.unmapped.extend(unmapped);
+        self.out.report.mapped.extend(mapped);
+        self.out.report.unmapped.extend(unmapped);
     }
 }

@@ -55,7 +55,7 @@ impl Importer {
             let replicas = spec_replicas(o);
             let batch = BATCH.contains(&o.kind.as_str());
             if replicas == Some(0) && self.autoscaler(i).is_none() {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: o.id(),
                     why: if batch {
                         "runs no pod (parallelism: 0)".into()
@@ -70,7 +70,7 @@ impl Importer {
             if o.kind == "CronJob"
                 && o.node.at(&["spec", "suspend"]).and_then(Yaml::as_bool) == Some(true)
             {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: o.id(),
                     why: "suspended (spec.suspend: true): it starts no Job".into(),
                     source: o.source(),
@@ -146,7 +146,7 @@ impl Importer {
                 Some(&w) => self.workloads[w].parts.push(part),
                 None => {
                     let o = &self.objects[part];
-                    self.report.unmapped.push(Unmapped {
+                    self.out.report.unmapped.push(Unmapped {
                         object: o.id(),
                         why: format!("owned by {}, which is not mapped", self.objects[owner].id()),
                         source: o.source(),
@@ -201,15 +201,8 @@ impl Importer {
                 *name = format!("{name}-{}", self.workloads[w].kind.to_ascii_lowercase());
             }
         }
-        let mut taken: BTreeSet<String> = BTreeSet::new();
-        for (w, mut name) in names.into_iter().enumerate() {
-            let base = name.clone();
-            let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}-{n}");
-                n += 1;
-            }
-            self.workloads[w].name = name;
+        for (w, name) in names.into_iter().enumerate() {
+            self.workloads[w].name = self.out.unique_name(&name, Numbering::Dashed);
         }
     }
 
@@ -250,14 +243,14 @@ impl Importer {
         if !images.is_empty() {
             description.push_str(&format!("; image {}", images.join(", ")));
         }
-        self.report.mapped.push(Mapped {
+        self.out.report.mapped.push(Mapped {
             object: wl.owner.clone().unwrap_or_else(|| o.id()),
             component: name.clone(),
             source: o.source(),
         });
         for &part in &wl.parts {
             let p = &self.objects[part];
-            self.report.mapped.push(Mapped {
+            self.out.report.mapped.push(Mapped {
                 object: p.id(),
                 component: name.clone(),
                 source: p.source(),
@@ -492,7 +485,7 @@ impl Importer {
                 name: domain,
                 evidence,
             } => {
-                self.doc
+                self.out.model
                     .domains
                     .entry(domain.clone())
                     .or_insert_with(|| DomainDoc {
@@ -564,7 +557,7 @@ impl Importer {
         }
         if let Some(claim) = shared_claim {
             let domain = format!("{name}-node");
-            self.doc.domains.insert(
+            self.out.model.domains.insert(
                 domain.clone(),
                 DomainDoc {
                     kind: "host".into(),
@@ -605,9 +598,9 @@ impl Importer {
         for i in used {
             self.use_object(i, &name);
         }
-        self.doc.components.insert(name, c);
-        self.report.inferred.extend(inferred);
-        self.report.not_modelled.extend(notes);
+        self.out.add_component(name, c);
+        self.out.report.inferred.extend(inferred);
+        self.out.report.not_modelled.extend(notes);
     }
 
     /// The PodDisruptionBudget that selects a workload's pods, with the pods it keeps up.

@@ -145,7 +145,7 @@ impl Builder<'_, '_> {
             if let Some(zone) = zone {
                 doc.domains = vec![gcp_zone(self, &zone)];
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for (types, regional) in [(GCE_ZONAL_GROUP, false), (GCE_REGIONAL_GROUP, true)] {
@@ -188,7 +188,7 @@ impl Builder<'_, '_> {
                     zones
                 };
                 Self::place(&mut doc, zones, region);
-                let name = self.add_component(name, doc);
+                let name = self.out.add_component(name, doc);
                 self.map(i, &name);
             }
         }
@@ -239,7 +239,7 @@ impl Builder<'_, '_> {
                 let zones = zone.map(|z| vec![gcp_zone(self, &z)]).unwrap_or_default();
                 Self::place(&mut doc, zones, region);
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(GKE_POOL) {
@@ -285,7 +285,7 @@ impl Builder<'_, '_> {
                 ..ComponentDoc::default()
             };
             Self::place(&mut doc, zones, region);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(GCE_BACKEND) {
@@ -357,7 +357,7 @@ impl Builder<'_, '_> {
             source: Some(self.source_for(r.file, &r.address)),
             ..ComponentDoc::default()
         };
-        let name = self.add_component(name, doc);
+        let name = self.out.add_component(name, doc);
         self.map(i, &name);
         name
     }
@@ -375,7 +375,7 @@ impl Builder<'_, '_> {
             if let Some(target) = self.mapped_to.get(&t).cloned() {
                 let evidence = format!("{what} {}", self.res(i).address);
                 let source = self.source_for(self.res(i).file, &self.res(i).address);
-                self.depend_inferred(lb, &target, evidence, &source);
+                self.out.depend_inferred(lb, &target, evidence, &source);
                 self.health.entry(target).or_default().push(checked);
             }
         }
@@ -417,7 +417,7 @@ impl Builder<'_, '_> {
                 .map(|z| vec![az_zone(self, region.as_deref(), &z)])
                 .unwrap_or_default();
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_SCALE_SET) {
@@ -447,7 +447,7 @@ impl Builder<'_, '_> {
                 zones.push(az_zone(self, region.as_deref(), z));
             }
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_DB) {
@@ -513,7 +513,7 @@ impl Builder<'_, '_> {
                     Self::place(&mut doc, zones, region_domain);
                 }
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_LB) {
@@ -547,7 +547,7 @@ impl Builder<'_, '_> {
                 zones.push(az_zone(self, region.as_deref(), &frontend_zones[0]));
             }
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_NAT) {
@@ -571,7 +571,7 @@ impl Builder<'_, '_> {
                 .map(|z| vec![az_zone(self, region.as_deref(), z)])
                 .unwrap_or_default();
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
     }

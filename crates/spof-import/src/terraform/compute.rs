@@ -91,7 +91,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 ..ComponentDoc::default()
             };
             place_instances(&mut doc, &per_instance);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             for &m in &members {
                 self.map(m, &name);
             }
@@ -159,7 +159,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 source: Some(self.source_for(file, &r.address)),
                 ..ComponentDoc::default()
             };
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
             // Its launch template or configuration is part of it.
             let launch = self.tf.links_any(
@@ -216,7 +216,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             } else {
                 doc.domains = zones;
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
             self.compute.insert(name, (vec![i], subnets));
         }
@@ -239,7 +239,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 source: Some(self.source_for(file, &r.address)),
                 ..ComponentDoc::default()
             };
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
             let mut members = vec![i];
             let task = self
@@ -276,7 +276,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             } else {
                 doc.domains = zones;
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(&["aws_eks_node_group"]) {
@@ -311,7 +311,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 source: Some(self.source_for(file, &r.address)),
                 ..ComponentDoc::default()
             };
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
             self.compute.insert(name, (vec![i], subnets));
         }

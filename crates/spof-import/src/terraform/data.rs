@@ -91,7 +91,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 if retention.is_some_and(|n| n > 0) {
                     doc.restore_time = Some("1h".into());
                     let source = self.source_for(file, &self.res(i).address);
-                    self.infer(
+                    self.out.infer(
                         &name,
                         &name,
                         "restore_time 1h assumed: a single-AZ instance comes back by a restore from its automated backups (adjust in an overlay)".into(),
@@ -99,7 +99,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                     );
                 }
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for &(cluster_type, instance_type, label) in DB_CLUSTERS {
@@ -199,7 +199,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                         }
                     }
                 }
-                let name = self.add_component(name, doc);
+                let name = self.out.add_component(name, doc);
                 self.map(c, &name);
                 for &m in &members {
                     self.map(m, &name);
@@ -287,7 +287,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             } else {
                 doc.domains = self.region_placement(i);
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
             for p in self
                 .tf
@@ -339,7 +339,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 source: Some(self.source_for(file, &self.res(i).address)),
                 ..ComponentDoc::default()
             };
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
     }
@@ -378,7 +378,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             } else {
                 doc.domains = self.region_placement(i);
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
             for p in self.of_type(&[
                 "aws_elasticsearch_domain_policy",

@@ -15,10 +15,10 @@
 //! link is reported as inferred. Every resource ends up in the report: mapped (to a component,
 //! a part of one, or a zone), or unmapped with the reason, grouped by type.
 
+use crate::builder::ModelBuilder;
 use crate::{
     ComponentDoc, DependencyDoc, DnsAddressesDoc, DnsDoc, DnsRecordDoc, DomainDoc, Import,
-    ImportError, ImportReport, Inferred, InstanceDoc, Mapped, ModelDoc, SourceFile, Unmapped,
-    Unresolved,
+    ImportError, InstanceDoc, SourceFile, Unmapped, Unresolved,
 };
 use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
@@ -226,13 +226,11 @@ enum Subnet {
 
 struct Builder<'t, 'a> {
     tf: &'t Tf<'a>,
-    model: ModelDoc,
-    report: ImportReport,
+    out: ModelBuilder,
     /// Resource to the component (or `zone:NAME`) it was mapped to.
     mapped_to: HashMap<usize, String>,
     /// Resources left out on purpose with a specific reason.
     reasons: HashMap<usize, String>,
-    deps: IndexMap<(String, String), DependencyDoc>,
     /// Target component to whether each load balancer in front of it checks health.
     health: IndexMap<String, Vec<bool>>,
     /// Compute component to its resources and subnets.
@@ -260,17 +258,9 @@ impl<'t, 'a> Builder<'t, 'a> {
     fn new(tf: &'t Tf<'a>) -> Self {
         Builder {
             tf,
-            model: ModelDoc {
-                version: 1,
-                ..ModelDoc::default()
-            },
-            report: ImportReport {
-                format: "terraform".into(),
-                ..ImportReport::default()
-            },
+            out: ModelBuilder::new("terraform"),
             mapped_to: HashMap::new(),
             reasons: HashMap::new(),
-            deps: IndexMap::new(),
             health: IndexMap::new(),
             compute: IndexMap::new(),
             zones: BTreeMap::new(),
@@ -325,61 +315,8 @@ impl<'t, 'a> Builder<'t, 'a> {
         }
         self.mapped_to.insert(i, component.to_string());
         let r = self.res(i);
-        self.report.mapped.push(Mapped {
-            object: r.address.clone(),
-            component: component.to_string(),
-            source: self.source_for(r.file, &r.address),
-        });
-    }
-
-    fn infer(&mut self, from: &str, to: &str, evidence: String, source: &str) {
-        self.report.inferred.push(Inferred {
-            from: from.to_string(),
-            to: to.to_string(),
-            evidence,
-            source: source.to_string(),
-        });
-    }
-
-    fn add_component(&mut self, name: String, doc: ComponentDoc) -> String {
-        self.model.components.insert(name.clone(), doc);
-        name
-    }
-
-    fn depend(&mut self, from: &str, to: &str, inferred: Option<String>) {
-        if from == to || !self.model.components.contains_key(to) {
-            return;
-        }
-        let key = (from.to_string(), to.to_string());
-        let entry = self.deps.entry(key).or_insert_with(|| DependencyDoc {
-            component: to.to_string(),
-            ..DependencyDoc::default()
-        });
-        // A link read anywhere makes the dependency read.
-        match (&entry.inferred, inferred) {
-            (Some(_), None) => entry.inferred = None,
-            (None, _) => {}
-            (Some(_), Some(_)) => {}
-        }
-    }
-
-    fn depend_inferred(&mut self, from: &str, to: &str, evidence: String, source: &str) {
-        if from == to || !self.model.components.contains_key(to) {
-            return;
-        }
-        let key = (from.to_string(), to.to_string());
-        if self.deps.contains_key(&key) {
-            return;
-        }
-        self.deps.insert(
-            key,
-            DependencyDoc {
-                component: to.to_string(),
-                inferred: Some(evidence.clone()),
-                ..DependencyDoc::default()
-            },
-        );
-        self.infer(from, to, evidence, source);
+        let source = self.source_for(r.file, &r.address);
+        self.out.map(r.address.clone(), component, source);
     }
 
     fn report_link(&mut self, i: usize, component: &str, link: &Link, what: &str) {
@@ -390,7 +327,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .iter()
                 .map(|&t| self.res(t).address.clone())
                 .collect();
-            self.infer(
+            self.out.infer(
                 component,
                 &targets.join(", "),
                 format!("{what}: {evidence}"),
@@ -398,7 +335,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             );
         }
         for reference in &link.notes {
-            self.report.unresolved.push(Unresolved {
+            self.out.report.unresolved.push(Unresolved {
                 reference: reference.clone(),
                 from: component.to_string(),
                 source: format!(
@@ -434,7 +371,7 @@ impl<'t, 'a> Builder<'t, 'a> {
     fn finish(mut self) -> Import {
         // Health checks of the load balancers in front of active-active components.
         for (component, checks) in std::mem::take(&mut self.health) {
-            if let Some(doc) = self.model.components.get_mut(&component)
+            if let Some(doc) = self.out.model.components.get_mut(&component)
                 && doc.failover.is_none()
                 && doc.mode.is_none()
                 && doc.managed != Some(true)
@@ -442,17 +379,13 @@ impl<'t, 'a> Builder<'t, 'a> {
                 doc.health_check = Some(checks.iter().all(|&c| c));
             }
         }
-        for ((from, _), dep) in std::mem::take(&mut self.deps) {
-            if let Some(doc) = self.model.components.get_mut(&from) {
-                doc.depends_on.push(dep);
-            }
-        }
+        self.out.write_dependencies();
         // Domains: regions, then zones.
         for (name, doc) in std::mem::take(&mut self.regions) {
-            self.model.domains.insert(name, doc);
+            self.out.model.domains.insert(name, doc);
         }
         for (name, doc) in std::mem::take(&mut self.zones) {
-            self.model.domains.insert(name, doc);
+            self.out.model.domains.insert(name, doc);
         }
         // Unmapped, grouped by type and reason.
         let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -488,7 +421,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .iter()
                 .map(|&i| self.source_for(self.res(i).file, &self.res(i).address))
                 .collect();
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: if members.len() == 1 {
                     rtype
                 } else {
@@ -504,7 +437,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .iter()
                 .map(|&i| self.source_for(self.res(i).file, &self.res(i).address))
                 .collect();
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: format!("data sources ({})", data_sources.len()),
                 why: "read for their values (subnet zones, ids, names); not components".into(),
                 source: addresses.join(", "),
@@ -522,7 +455,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .distinct_zones
                 .iter()
                 .any(|(a, b)| a == zone || b == zone);
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "zone `{zone}`: {what}; {}",
                 if distinct {
                     "known to differ from the other zones of the same load balancer"
@@ -531,20 +464,21 @@ impl<'t, 'a> Builder<'t, 'a> {
                 }
             ));
         }
-        self.report
+        self.out
+            .report
             .not_modelled
             .extend(std::mem::take(&mut self.notes));
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "journeys: Terraform does not say which requests go where; the whole system is one journey until an overlay names them".into(),
         );
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "hard or optional calls: dependencies read from references (user data, environment) are assumed hard".into(),
         );
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "restore times: the plan does not say how long a rebuild or restore takes (set `restore_time` in an overlay)".into(),
         );
         let paths: Vec<&str> = self.tf.docs.iter().map(|d| d.path.as_str()).collect();
-        self.model.name = Some(format!("terraform {}", paths.join(", ")));
+        self.out.model.name = Some(format!("terraform {}", paths.join(", ")));
         let kinds: BTreeSet<&str> = self
             .tf
             .docs
@@ -554,15 +488,12 @@ impl<'t, 'a> Builder<'t, 'a> {
                 DocKind::State | DocKind::RawState => "state",
             })
             .collect();
-        self.model.description = Some(format!(
+        self.out.model.description = Some(format!(
             "Imported from Terraform JSON ({}); {} resources read",
             kinds.into_iter().collect::<Vec<_>>().join(" and "),
             self.tf.res.len()
         ));
-        Import {
-            model: self.model,
-            report: self.report,
-        }
+        self.out.finish()
     }
 }
 

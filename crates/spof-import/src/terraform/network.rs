@@ -35,7 +35,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             if !targets.unknown.is_empty() {
                 let source = self.source_for(self.res(a).file, &self.res(a).address);
                 for u in &targets.unknown {
-                    self.report.unresolved.push(Unresolved {
+                    self.out.report.unresolved.push(Unresolved {
                         reference: format!("target `{u}`"),
                         from: self.res(a).address.clone(),
                         source: source.clone(),
@@ -167,7 +167,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 1 => doc.domains = zones,
                 _ => doc.spread = zones,
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(lb, &name);
             for part in lb_parts.get(&lb).cloned().unwrap_or_default() {
                 self.map(part, &name);
@@ -263,7 +263,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 1 => doc.domains = zones,
                 _ => doc.spread = zones,
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(e, &name);
             let direct = self.tf.links(e, &["instances"], INSTANCE);
             let mut targets = elb_targets.get(&e).cloned().unwrap_or_default();
@@ -304,10 +304,11 @@ impl<'t, 'a> Builder<'t, 'a> {
         via: usize,
     ) {
         if evidence.is_empty() {
-            self.depend(lb, component, None);
+            self.out.depend(lb, component, None);
         } else {
             let source = self.source_for(self.res(via).file, &self.res(via).address);
-            self.depend_inferred(lb, component, evidence.join("; "), &source);
+            self.out
+                .depend_inferred(lb, component, evidence.join("; "), &source);
         }
         self.health
             .entry(component.to_string())
@@ -387,7 +388,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 let mut seen = BTreeSet::new();
                 let text: Vec<&String> = evidence.iter().filter(|e| seen.insert(*e)).collect();
                 let text: Vec<&str> = text.into_iter().map(String::as_str).collect();
-                self.infer(
+                self.out.infer(
                     &from,
                     &to,
                     format!("route to the NAT gateway: {}", text.join("; ")),
@@ -424,7 +425,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                     && let Some(z) = known.iter().find(|z| tag.contains(z.as_str()))
                 {
                     let source = self.source_for(self.res(n).file, &address);
-                    self.infer(
+                    self.out.infer(
                         &address,
                         z,
                         format!("zone read from the Name tag `{tag}`"),
@@ -523,7 +524,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 source: Some(self.source_for(file, &address)),
                 ..ComponentDoc::default()
             };
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             let unread: Vec<String> = members
                 .iter()
                 .filter(|n| served.get(n).is_none_or(Vec::is_empty))
@@ -574,7 +575,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                         let source = self.source_for(file, &r.address);
                         let foreign_list: Vec<String> =
                             foreign.iter().map(|z| (*z).clone()).collect();
-                        self.infer(
+                        self.out.infer(
                             &format!("subnets in {}", foreign_list.join(", ")),
                             &name,
                             format!(
@@ -600,7 +601,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                         Some(z) => vec![z],
                         None => self.region_placement(n),
                     };
-                    self.add_component(name, doc)
+                    self.out.add_component(name, doc)
                 }
             };
             self.map(n, &name);
@@ -639,11 +640,11 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .unwrap_or_default();
             for (nat, evidence) in used {
                 let text = evidence.join("; ");
-                self.depend_inferred(&component, &nat, text, &source);
+                self.out.depend_inferred(&component, &nat, text, &source);
                 if let Some(nat_zones) = self.per_zone_nat.get(&nat).cloned() {
                     let own = self.component_zones(&component);
                     let covered = !own.is_empty() && own.iter().all(|z| nat_zones.contains(z));
-                    if let Some(dep) = self.deps.get_mut(&(component.clone(), nat.clone())) {
+                    if let Some(dep) = self.out.dependency_mut(&component, &nat) {
                         if covered {
                             dep.per = Some("zone".into());
                         } else {
@@ -735,7 +736,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             source: Some(self.source_for(file, &self.res(i).address)),
             ..ComponentDoc::default()
         };
-        let name = self.add_component(name, doc);
+        let name = self.out.add_component(name, doc);
         self.map(i, &name);
         Some(name)
     }
@@ -756,7 +757,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 source: Some(self.source_for(file, &r.address)),
                 ..ComponentDoc::default()
             };
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(d, &name);
             let origins = self.tf.links(d, &["origin", "domain_name"], &origin_types);
             for &o in &origins.targets {
@@ -767,15 +768,16 @@ impl<'t, 'a> Builder<'t, 'a> {
                     .or_else(|| self.managed_service(o));
                 if let Some(t) = target {
                     if origins.inferred.is_empty() {
-                        self.depend(&name, &t, None);
+                        self.out.depend(&name, &t, None);
                     } else {
                         let source = self.source_for(file, &self.res(d).address);
-                        self.depend_inferred(&name, &t, origins.inferred.join("; "), &source);
+                        self.out
+                            .depend_inferred(&name, &t, origins.inferred.join("; "), &source);
                     }
                 }
             }
             for u in origins.unknown {
-                self.report.unresolved.push(Unresolved {
+                self.out.report.unresolved.push(Unresolved {
                     reference: format!("origin `{u}`"),
                     from: name.clone(),
                     source: self.source_for(file, &self.res(d).address),
@@ -810,7 +812,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 source: Some(self.source_for(file, &r.address)),
                 ..ComponentDoc::default()
             };
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(z, &name);
             zone_component.insert(format!("res:{z}"), name);
         }
@@ -873,7 +875,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                         source: Some(self.source_for(file, &self.res(rec).address)),
                         ..ComponentDoc::default()
                     };
-                    let name = self.add_component(name, doc);
+                    let name = self.out.add_component(name, doc);
                     if let Some(&z) = zone_link.targets.first() {
                         self.map(z, &name);
                     }
@@ -968,7 +970,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 entry.ttl = Some(entry.ttl.map_or(ttl, |old: u64| old.min(ttl)));
             }
             for u in alias.unknown.iter() {
-                self.report.unresolved.push(Unresolved {
+                self.out.report.unresolved.push(Unresolved {
                     reference: format!("alias target `{u}`"),
                     from: component.clone(),
                     source: self.source_for(file, &r.address),
@@ -987,12 +989,13 @@ impl<'t, 'a> Builder<'t, 'a> {
                 health_check: Some(record.checked),
                 ttl: record.ttl.map(|t| format!("{t}s")),
             };
-            if let Some(doc) = self.model.components.get_mut(&component)
+            if let Some(doc) = self.out.model.components.get_mut(&component)
                 && let Some(dns) = doc.dns.as_mut()
             {
                 dns.records.insert(record_name.clone(), doc_record);
             }
             let source = self
+                .out
                 .model
                 .components
                 .get(&component)
@@ -1001,19 +1004,20 @@ impl<'t, 'a> Builder<'t, 'a> {
             let several = record.targets.len() > 1 && record.checked;
             for t in &record.targets {
                 if several {
-                    let key = (component.clone(), t.clone());
-                    self.deps.entry(key).or_insert_with(|| DependencyDoc {
-                        component: t.clone(),
-                        optional: Some(true),
-                        fallback: Some(format!(
-                            "Route 53 answers {record_name} with another health-checked record"
-                        )),
-                        ..DependencyDoc::default()
-                    });
+                    self.out
+                        .dependency_or_insert_with(&component, t, || DependencyDoc {
+                            component: t.clone(),
+                            optional: Some(true),
+                            fallback: Some(format!(
+                                "Route 53 answers {record_name} with another health-checked record"
+                            )),
+                            ..DependencyDoc::default()
+                        });
                 } else if record.evidence.is_empty() {
-                    self.depend(&component, t, None);
+                    self.out.depend(&component, t, None);
                 } else {
-                    self.depend_inferred(&component, t, record.evidence.join("; "), &source);
+                    self.out
+                        .depend_inferred(&component, t, record.evidence.join("; "), &source);
                 }
             }
             if several {

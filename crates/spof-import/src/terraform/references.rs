@@ -787,12 +787,13 @@ impl<'t, 'a> Builder<'t, 'a> {
                                 ),
                             };
                             if !self
+                                .out
                                 .report
                                 .unresolved
                                 .iter()
                                 .any(|u| u.reference == entry.reference && u.from == entry.from)
                             {
-                                self.report.unresolved.push(entry);
+                                self.out.report.unresolved.push(entry);
                             }
                         }
                     }
@@ -806,12 +807,13 @@ impl<'t, 'a> Builder<'t, 'a> {
                             && target != component
                             && !self.per_zone_nat.contains_key(&target)
                             && self
+                                .out
                                 .model
                                 .components
                                 .get(&target)
                                 .is_some_and(|c| c.kind != "nat_gateway")
                         {
-                            self.depend_inferred(
+                            self.out.depend_inferred(
                                 &component,
                                 &target,
                                 format!("`{attribute}` references `{reference}`"),
@@ -855,7 +857,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                             && target != component
                         {
                             matched_keys.insert(what.clone());
-                            self.depend_inferred(
+                            self.out.depend_inferred(
                                 &component,
                                 &target,
                                 format!(
@@ -882,7 +884,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                                 .as_str()
                                 .map(str::to_string)
                                 .unwrap_or_else(|| v.to_string());
-                            self.report.unresolved.push(Unresolved {
+                            self.out.report.unresolved.push(Unresolved {
                                 reference: format!(
                                     "environment {k}={value}: a service the input does not contain"
                                 ),

@@ -264,7 +264,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             self.distinct_zones.insert(((*a).clone(), (*b).clone()));
         }
         let names: Vec<String> = unknown.iter().map(|z| (*z).clone()).collect();
-        self.infer(
+        self.out.infer(
             component,
             &names.join(", "),
             format!(
@@ -276,7 +276,7 @@ impl<'t, 'a> Builder<'t, 'a> {
     }
 
     pub(super) fn component_zones(&self, component: &str) -> Vec<String> {
-        let Some(doc) = self.model.components.get(component) else {
+        let Some(doc) = self.out.model.components.get(component) else {
             return Vec::new();
         };
         let mut zones: Vec<String> = doc.domains.clone();
