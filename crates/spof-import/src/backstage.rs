@@ -16,6 +16,7 @@ use crate::{
     Unresolved, Yaml, parse_yaml_documents,
 };
 use indexmap::{IndexMap, IndexSet};
+use spof_model::Kind;
 use std::collections::BTreeMap;
 
 /// Reads Backstage catalog files (YAML, several documents each) and maps their entities.
@@ -296,7 +297,7 @@ fn parse_ref(text: &str) -> (Option<String>, String, String) {
 }
 
 /// A component kind and whether the service is managed, from a Resource's `spec.type`.
-fn resource_kind(resource_type: &str) -> (&'static str, bool) {
+fn resource_kind(resource_type: &str) -> (Kind, bool) {
     let t: String = resource_type
         .to_ascii_lowercase()
         .chars()
@@ -314,11 +315,11 @@ fn resource_kind(resource_type: &str) -> (&'static str, bool) {
         "cloudstorage",
     ]) {
         let kind = if has(&["sqs", "sns"]) {
-            "queue"
+            Kind::Queue
         } else if has(&["dynamodb"]) {
-            "database"
+            Kind::Database
         } else {
-            "object_storage"
+            Kind::ObjectStorage
         };
         return (kind, true);
     }
@@ -334,39 +335,39 @@ fn resource_kind(resource_type: &str) -> (&'static str, bool) {
         "cassandra",
         "db",
     ]) {
-        "database"
+        Kind::Database
     } else if has(&["cache", "redis", "memcache", "valkey"]) {
-        "cache"
+        Kind::Cache
     } else if has(&[
         "queue", "topic", "kafka", "rabbit", "pubsub", "broker", "stream", "nats",
     ]) {
-        "queue"
+        Kind::Queue
     } else if has(&["bucket", "objectstor", "blob"]) {
-        "object_storage"
+        Kind::ObjectStorage
     } else if has(&["filesystem", "nfs", "filestor", "volume"]) {
-        "file_storage"
+        Kind::FileStorage
     } else if has(&["identity", "idp", "auth", "sso", "oidc", "ldap", "keycloak"]) {
-        "identity"
+        Kind::Identity
     } else if has(&["secret", "vault", "kms"]) {
-        "secrets"
+        Kind::Secrets
     } else if has(&["search", "elastic", "opensearch", "solr"]) {
-        "search"
+        Kind::Search
     } else if has(&["dns"]) {
-        "dns"
+        Kind::Dns
     } else if has(&["cdn"]) {
-        "cdn"
+        Kind::Cdn
     } else if has(&["loadbalancer", "ingress"]) {
-        "load_balancer"
+        Kind::LoadBalancer
     } else if has(&["gateway"]) {
-        "api_gateway"
+        Kind::ApiGateway
     } else if has(&["repository", "repo", "git", "pipeline", "cicd", "registry"]) {
-        "deploy_pipeline"
+        Kind::DeployPipeline
     } else if has(&["monitor", "observab", "metrics", "logging"]) {
-        "monitoring"
+        Kind::Monitoring
     } else if has(&["config"]) {
-        "config"
+        Kind::Config
     } else {
-        "external"
+        Kind::External
     };
     (kind, false)
 }
@@ -598,13 +599,13 @@ impl Builder {
             return;
         }
         let kind = match component_type.as_str() {
-            "website" | "frontend" | "web" => "web",
-            "worker" | "job" | "batch" => "worker",
-            "gateway" | "api-gateway" => "api_gateway",
-            _ => "service",
+            "website" | "frontend" | "web" => Kind::Web,
+            "worker" | "job" | "batch" => Kind::Worker,
+            "gateway" | "api-gateway" => Kind::ApiGateway,
+            _ => Kind::Service,
         };
         let doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(Self::describe(e, "Component")),
             owner: e.spec_str("owner"),
             source: Some(e.source()),
@@ -617,7 +618,7 @@ impl Builder {
         let resource_type = e.spec_str("type").unwrap_or_default();
         let (kind, managed) = resource_kind(&resource_type);
         let doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(Self::describe(e, "Resource")),
             managed: managed.then_some(true),
             owner: e.spec_str("owner"),

@@ -113,7 +113,7 @@ impl ModelBuilder {
         self.model
             .components
             .get(component)
-            .is_some_and(|c| c.kind == kind.as_str())
+            .is_some_and(|c| c.kind == kind)
     }
 
     /// Reports that an input object became (a part of) a component.

@@ -30,6 +30,7 @@ use crate::{
     ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, InstanceDoc, JourneyDoc,
     Mapped, SourceFile, Unmapped, Unresolved, Yaml, YamlValue, parse_yaml_documents,
 };
+use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How long Docker takes to restart a container with a restart policy.
@@ -40,13 +41,13 @@ const ASSUMED_SWARM_NODES: u64 = 2;
 const HOST: &str = "host";
 
 /// Kinds whose loss of data on a restart matters.
-const DATA_KINDS: &[&str] = &[
-    "database",
-    "cache",
-    "queue",
-    "search",
-    "object_storage",
-    "file_storage",
+const DATA_KINDS: &[Kind] = &[
+    Kind::Database,
+    Kind::Cache,
+    Kind::Queue,
+    Kind::Search,
+    Kind::ObjectStorage,
+    Kind::FileStorage,
 ];
 
 /// Runs the importer. Files without a top-level `services:` mapping are read only when a
@@ -1065,7 +1066,7 @@ impl<'a> Importer<'a> {
             return;
         }
         let mut c = ComponentDoc {
-            kind: "service".into(),
+            kind: Kind::Service,
             source: Some(service.source.clone()),
             ..ComponentDoc::default()
         };
@@ -1089,10 +1090,10 @@ impl<'a> Importer<'a> {
         if let Some(image) = &image
             && let Some((kind, word)) = infer::kind_from_image(image)
         {
-            c.kind = kind.into();
+            c.kind = kind;
             self.out.report.inferred.push(Inferred {
                 from: name.clone(),
-                to: format!("kind: {kind}"),
+                to: format!("kind: {}", kind.as_str()),
                 evidence: format!("guessed from image {image} ({word})"),
                 source: service.source.clone(),
             });
@@ -1112,8 +1113,8 @@ impl<'a> Importer<'a> {
         }
         if let Some(port) = published_port(service) {
             self.published.insert(s, port.clone());
-            if c.kind == "service" {
-                c.kind = "web".into();
+            if c.kind == Kind::Service {
+                c.kind = Kind::Web;
                 self.out.report.inferred.push(Inferred {
                     from: name.clone(),
                     to: "kind: web".into(),
@@ -1247,7 +1248,7 @@ impl<'a> Importer<'a> {
                     || source.starts_with('~')
                     || kind == "bind";
                 if kind == "tmpfs" {
-                    if DATA_KINDS.contains(&c.kind.as_str()) {
+                    if DATA_KINDS.contains(&c.kind) {
                         data.push(
                             "data in a tmpfs mount is lost when the container restarts".to_string(),
                         );
@@ -1371,7 +1372,7 @@ impl<'a> Importer<'a> {
                 continue;
             }
             let name = self.component_of[s].clone();
-            if self.out.model.components[&name].kind == "monitoring"
+            if self.out.model.components[&name].kind == Kind::Monitoring
                 || self.load_generators.contains(&name)
                 || !entry_components.insert(name.clone())
             {
@@ -1395,7 +1396,7 @@ impl<'a> Importer<'a> {
         while let Some(c) = stack.pop() {
             if reached.insert(c.clone())
                 && let Some(component) = self.out.model.components.get(&c)
-                && component.kind != "monitoring"
+                && component.kind != Kind::Monitoring
             {
                 stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
             }
@@ -1405,7 +1406,7 @@ impl<'a> Importer<'a> {
             .model
             .components
             .values()
-            .filter(|c| c.kind != "monitoring")
+            .filter(|c| c.kind != Kind::Monitoring)
             .flat_map(|c| c.depends_on.iter().map(|d| d.component.clone()))
             .collect();
         let profiled: BTreeSet<String> = self
@@ -1418,7 +1419,7 @@ impl<'a> Importer<'a> {
                 || called.contains(name)
                 || profiled.contains(name)
                 || self.load_generators.contains(name)
-                || matches!(component.kind.as_str(), "monitoring" | "deploy_pipeline")
+                || matches!(component.kind, Kind::Monitoring | Kind::DeployPipeline)
             {
                 continue;
             }
@@ -1435,8 +1436,12 @@ impl<'a> Importer<'a> {
                             .get(&d.component)
                             .is_some_and(|c| {
                                 matches!(
-                                    c.kind.as_str(),
-                                    "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
+                                    c.kind,
+                                    Kind::Web
+                                        | Kind::LoadBalancer
+                                        | Kind::ApiGateway
+                                        | Kind::Cdn
+                                        | Kind::Service
                                 )
                             })
                 });

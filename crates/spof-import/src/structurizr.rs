@@ -23,6 +23,7 @@ use crate::{
     SourceFile, Unmapped, Unresolved,
 };
 use indexmap::{IndexMap, IndexSet};
+use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Reads one Structurizr DSL workspace (the first `.dsl` file given, or the only file).
@@ -1052,7 +1053,7 @@ fn client_side_text(text: &str) -> bool {
             .any(|w| matches!(w, "ios" | "android" | "spa"))
 }
 
-fn component_kind(text: &str, default: &'static str) -> &'static str {
+fn component_kind(text: &str, default: Kind) -> Kind {
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
     if has(&[
         "database",
@@ -1066,9 +1067,9 @@ fn component_kind(text: &str, default: &'static str) -> &'static str {
         "dynamodb",
         "rds",
     ]) {
-        "database"
+        Kind::Database
     } else if has(&["cache", "redis", "memcache"]) {
-        "cache"
+        Kind::Cache
     } else if has(&[
         "queue",
         "kafka",
@@ -1079,25 +1080,25 @@ fn component_kind(text: &str, default: &'static str) -> &'static str {
         "sqs",
         "sns",
     ]) {
-        "queue"
+        Kind::Queue
     } else if has(&["load balancer", "elastic load", "elb", "haproxy", "f5"]) {
-        "load_balancer"
+        Kind::LoadBalancer
     } else if has(&["route 53", "route53", "dns"]) {
-        "dns"
+        Kind::Dns
     } else if has(&["cdn", "cloudfront", "akamai"]) {
-        "cdn"
+        Kind::Cdn
     } else if has(&["api gateway", "gateway"]) {
-        "api_gateway"
+        Kind::ApiGateway
     } else if has(&["firewall", "waf", "router", "switch"]) {
-        "network"
+        Kind::Network
     } else if has(&["search", "elasticsearch", "opensearch", "solr"]) {
-        "search"
+        Kind::Search
     } else if has(&["bucket", "s3", "blob", "object stor"]) {
-        "object_storage"
+        Kind::ObjectStorage
     } else if has(&["e-mail", "email", "smtp", "exchange"]) {
         default
     } else if has(&["web application", "web server", "website", "frontend"]) {
-        "web"
+        Kind::Web
     } else {
         default
     }
@@ -1279,12 +1280,12 @@ impl<'r> Mapper<'r> {
             }
             let name = self.unique_name(&self.label(i));
             let default = if e.kind == ElKind::Container {
-                "service"
+                Kind::Service
             } else {
-                "external"
+                Kind::External
             };
             let doc = ComponentDoc {
-                kind: component_kind(&e.text(), default).into(),
+                kind: component_kind(&e.text(), default),
                 description: Some(describe(e)),
                 source: Some(self.at(e.line)),
                 ..ComponentDoc::default()
@@ -1493,9 +1494,9 @@ impl<'r> Mapper<'r> {
         let e = self.el(unit.element);
         let name = self.unique_name(&self.label(unit.element));
         let default = match e.kind {
-            ElKind::Infrastructure => "network",
-            ElKind::System | ElKind::Custom => "service",
-            _ => "service",
+            ElKind::Infrastructure => Kind::Network,
+            ElKind::System | ElKind::Custom => Kind::Service,
+            _ => Kind::Service,
         };
         let mut kind = component_kind(&e.text(), default);
         // A container's deployment nodes may name the technology (Oracle, Tomcat).
@@ -1503,7 +1504,11 @@ impl<'r> Mapper<'r> {
             for (_, _, nodes) in &unit.instances {
                 for &n in nodes {
                     let k = component_kind(&self.el(n).technology.to_ascii_lowercase(), default);
-                    if k == "database" || k == "cache" || k == "queue" || k == "search" {
+                    if k == Kind::Database
+                        || k == Kind::Cache
+                        || k == Kind::Queue
+                        || k == Kind::Search
+                    {
                         kind = k;
                     }
                 }
@@ -1530,7 +1535,7 @@ impl<'r> Mapper<'r> {
         let standby = instances.iter().any(|(_, _, s)| *s);
         let primary = instances.iter().any(|(_, _, s)| !*s);
         let mut doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(describe(e)),
             source: Some(self.at(self.el(unit.instances[0].0).line)),
             ..ComponentDoc::default()
@@ -1720,7 +1725,7 @@ impl<'r> Mapper<'r> {
                 }
                 let name = self.unique_name(&self.label(unit));
                 let doc = ComponentDoc {
-                    kind: component_kind(&e.text(), "external").into(),
+                    kind: component_kind(&e.text(), Kind::External),
                     description: Some(match self.environment {
                         Some(x) => format!(
                             "{} (not deployed in the workspace's {} environment)",
@@ -1943,13 +1948,19 @@ impl<'r> Mapper<'r> {
             .model
             .components
             .values()
-            .any(|c| c.kind == "load_balancer")
+            .any(|c| c.kind == Kind::LoadBalancer)
         {
             self.out.report.not_modelled.push(
                 "load balancers: none in the workspace; whatever spreads requests over several instances is not modelled".into(),
             );
         }
-        if !self.out.model.components.values().any(|c| c.kind == "dns") {
+        if !self
+            .out
+            .model
+            .components
+            .values()
+            .any(|c| c.kind == Kind::Dns)
+        {
             self.out
                 .report
                 .not_modelled

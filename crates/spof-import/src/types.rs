@@ -2,6 +2,7 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use spof_model::Kind;
 use std::fmt;
 
 /// An input file, read by the caller.
@@ -127,9 +128,11 @@ pub struct DomainDoc {
     pub description: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ComponentDoc {
-    pub kind: String,
+    /// Written as its name in the model (`load_balancer`).
+    #[serde(serialize_with = "serialize_kind")]
+    pub kind: Kind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -168,6 +171,38 @@ pub struct ComponentDoc {
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+/// A component of kind `service`, everything else unset: the start of every component an
+/// importer writes (`..ComponentDoc::default()`).
+impl Default for ComponentDoc {
+    fn default() -> Self {
+        ComponentDoc {
+            kind: Kind::Service,
+            description: Default::default(),
+            replicas: Default::default(),
+            instances: Default::default(),
+            min_healthy: Default::default(),
+            mode: Default::default(),
+            health_check: Default::default(),
+            failover: Default::default(),
+            failover_time: Default::default(),
+            restore_time: Default::default(),
+            managed: Default::default(),
+            domains: Default::default(),
+            spread: Default::default(),
+            depends_on: Default::default(),
+            deploy: Default::default(),
+            backups: Default::default(),
+            dns: Default::default(),
+            owner: Default::default(),
+            source: Default::default(),
+        }
+    }
+}
+
+fn serialize_kind<S: serde::Serializer>(kind: &Kind, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(kind.as_str())
 }
 
 /// One instance of a component, named, with its own placement or role.

@@ -87,8 +87,8 @@ fn consumed_apis_become_inferred_dependencies_on_their_providers() {
     // dependencyOf is the reverse edge.
     let orders = &import.model.components["orders"];
     assert!(orders.depends_on.iter().any(|d| d.component == "sessions"));
-    assert_eq!(import.model.components["sessions"].kind, "cache");
-    assert_eq!(web.kind, "web");
+    assert_eq!(import.model.components["sessions"].kind.as_str(), "cache");
+    assert_eq!(web.kind.as_str(), "web");
     assert_eq!(web.owner.as_deref(), Some("team-a"));
     assert_eq!(web.source.as_deref(), Some("catalog/shop.yaml:1"));
     assert_eq!(

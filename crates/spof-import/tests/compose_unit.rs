@@ -82,7 +82,7 @@ fn environment_names_services_in_both_forms_never_through_hostname() {
     assert_eq!(unresolved, ["api.payments.example", "auth"]);
     let cache = &import.model.components["api"].depends_on[0];
     assert!(!cache.inferred.as_deref().unwrap().contains("pw"));
-    assert_eq!(import.model.components["mq"].kind, "queue");
+    assert_eq!(import.model.components["mq"].kind.as_str(), "queue");
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn one_host_for_a_compose_file() {
     let import = import(
         "services:\n  web:\n    image: nginx:1\n    ports: [\"80:80\"]\n    restart: always\n  db:\n    image: postgres:16\n    volumes: [\"data:/var/lib/postgresql/data\"]\nvolumes:\n  data: {}\n",
     );
-    assert_eq!(import.model.domains["host"].kind, "host");
+    assert_eq!(import.model.domains["host"].kind.as_str(), "host");
     for c in import.model.components.values() {
         assert_eq!(c.domains, ["host"]);
     }
@@ -178,7 +178,10 @@ fn journeys_come_from_published_ports_and_background_work() {
     );
     let journeys: Vec<&str> = import.model.journeys.keys().map(String::as_str).collect();
     assert_eq!(journeys, ["web", "worker"]);
-    assert_eq!(import.model.components["tracing"].kind, "monitoring");
+    assert_eq!(
+        import.model.components["tracing"].kind.as_str(),
+        "monitoring"
+    );
 }
 
 #[test]

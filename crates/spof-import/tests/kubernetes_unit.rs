@@ -226,7 +226,7 @@ fn volumes_say_where_the_data_lives() {
     .join("---\n");
     let import = import(&text);
     let cache = &import.model.components["cache"];
-    assert_eq!(cache.kind, "cache");
+    assert_eq!(cache.kind.as_str(), "cache");
     assert!(
         cache
             .description
@@ -244,7 +244,7 @@ fn volumes_say_where_the_data_lives() {
     // Three replicas sharing a ReadWriteOnce claim run on one node: a domain they share.
     let uploads = &import.model.components["uploads"];
     assert_eq!(uploads.domains, ["uploads-node"]);
-    assert_eq!(import.model.domains["uploads-node"].kind, "host");
+    assert_eq!(import.model.domains["uploads-node"].kind.as_str(), "host");
 }
 
 #[test]
@@ -272,7 +272,7 @@ fn required_zone_spread_spreads_replicas_over_assumed_zones() {
         import.model.components["api"].spread,
         ["zone-1", "zone-2", "zone-3"]
     );
-    assert_eq!(import.model.domains["zone-1"].kind, "zone");
+    assert_eq!(import.model.domains["zone-1"].kind.as_str(), "zone");
     assert_eq!(import.model.components["pinned"].domains, ["eu-west-1a"]);
     assert!(import.model.components["soft"].spread.is_empty());
     assert!(
@@ -364,7 +364,7 @@ fn entry_points_are_journeys_and_clients_are_not() {
         journeys,
         [("shop", vec!["frontend"]), ("worker", vec!["worker"])]
     );
-    assert_eq!(import.model.components["frontend"].kind, "web");
+    assert_eq!(import.model.components["frontend"].kind.as_str(), "web");
     assert!(
         import
             .report
@@ -400,7 +400,10 @@ fn a_statefulset_pod_service_selects_the_statefulset() {
     .join("---\n");
     let import = import(&text);
     assert_eq!(targets(&import, "proxy"), ["redis"]);
-    assert_eq!(import.model.components["proxy"].kind, "load_balancer");
+    assert_eq!(
+        import.model.components["proxy"].kind.as_str(),
+        "load_balancer"
+    );
 }
 
 #[test]
@@ -455,7 +458,10 @@ fn external_name_services_are_external_components() {
     .join("---\n");
     let import = import(&text);
     assert_eq!(targets(&import, "api"), ["payments"]);
-    assert_eq!(import.model.components["payments"].kind, "external");
+    assert_eq!(
+        import.model.components["payments"].kind.as_str(),
+        "external"
+    );
 }
 
 /// Found by fuzzing: a name with a tab became a component name the model reader refuses.
@@ -539,7 +545,7 @@ fn jobs_and_cron_jobs_are_batch_work_on_journeys_that_are_not_critical() {
     .join("---\n");
     let import = import(&text);
     let backup = &import.model.components["backup"];
-    assert_eq!(backup.kind, "worker");
+    assert_eq!(backup.kind.as_str(), "worker");
     assert!(
         backup
             .description
@@ -595,7 +601,7 @@ fn jobs_of_a_cluster_dump_are_part_of_their_cron_job() {
         parts.contains(&("Pod/sync-28890-abcde", "sync")),
         "{parts:?}"
     );
-    assert_eq!(import.model.components["migrate"].kind, "worker");
+    assert_eq!(import.model.components["migrate"].kind.as_str(), "worker");
     // No entry point: the system journey has no batch work, and each has its own.
     assert!(!import.model.journeys.contains_key("system"));
     assert_eq!(import.model.journeys["sync"].critical, Some(false));

@@ -103,11 +103,11 @@ fn replicas_are_the_product_of_nested_instances() {
     assert_eq!((dns.kind.as_str(), dns.managed), ("dns", Some(true)));
     assert_eq!(dns.depends_on[0].component, "lb");
     let lb = &import.model.components["lb"];
-    assert_eq!(lb.kind, "load_balancer");
+    assert_eq!(lb.kind.as_str(), "load_balancer");
     assert_eq!(lb.depends_on[0].component, "web");
     // The external system used by the deployed web is a component; the staging environment is
     // listed, not mapped.
-    assert_eq!(import.model.components["pay"].kind, "external");
+    assert_eq!(import.model.components["pay"].kind.as_str(), "external");
     assert!(
         import
             .report
@@ -151,7 +151,7 @@ fn a_host_shared_by_two_components_is_a_domain() {
     }
 }"#,
     );
-    assert_eq!(import.model.domains["box-1"].kind, "host");
+    assert_eq!(import.model.domains["box-1"].kind.as_str(), "host");
     let a = &import.model.components["a"];
     let hosts: Vec<&str> = a.instances.iter().map(|i| i.domains[0].as_str()).collect();
     assert_eq!(hosts, ["box-1", "box-2"]);

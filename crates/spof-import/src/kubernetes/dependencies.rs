@@ -255,7 +255,7 @@ impl Importer {
         self.out.add_component(
             name.clone(),
             ComponentDoc {
-                kind: "external".into(),
+                kind: Kind::External,
                 description: Some(format!("ExternalName Service {} for {target}", o.name)),
                 source: Some(o.source()),
                 ..ComponentDoc::default()

@@ -83,7 +83,7 @@ impl Importer {
             }
             // What monitoring polls is not reached through it.
             if let Some(component) = self.out.model.components.get(&c)
-                && component.kind != "monitoring"
+                && component.kind != Kind::Monitoring
             {
                 stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
             }
@@ -94,7 +94,7 @@ impl Importer {
             .model
             .components
             .values()
-            .filter(|c| c.kind != "monitoring")
+            .filter(|c| c.kind != Kind::Monitoring)
             .flat_map(|c| c.depends_on.iter().map(|d| d.component.as_str()))
             .collect();
         let mut background = Vec::new();
@@ -104,7 +104,7 @@ impl Importer {
             }
             if reached.contains(name)
                 || called.contains(name.as_str())
-                || matches!(component.kind.as_str(), "monitoring" | "deploy_pipeline")
+                || matches!(component.kind, Kind::Monitoring | Kind::DeployPipeline)
                 || batch.contains(name)
             {
                 continue;
@@ -122,8 +122,12 @@ impl Importer {
                             .get(&d.component)
                             .is_some_and(|c| {
                                 matches!(
-                                    c.kind.as_str(),
-                                    "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
+                                    c.kind,
+                                    Kind::Web
+                                        | Kind::LoadBalancer
+                                        | Kind::ApiGateway
+                                        | Kind::Cdn
+                                        | Kind::Service
                                 )
                             })
                 });
@@ -231,7 +235,7 @@ pub(super) fn roots(doc: &ModelDoc) -> Vec<String> {
         .components
         .values()
         .map(|c| {
-            if c.kind == "monitoring" {
+            if c.kind == Kind::Monitoring {
                 return Vec::new();
             }
             c.depends_on
@@ -253,7 +257,7 @@ pub(super) fn roots(doc: &ModelDoc) -> Vec<String> {
         .iter()
         .enumerate()
         .filter(|(i, (_, c))| {
-            !called[group[*i]] && !matches!(c.kind.as_str(), "monitoring" | "deploy_pipeline")
+            !called[group[*i]] && !matches!(c.kind, Kind::Monitoring | Kind::DeployPipeline)
         })
         .map(|(_, (name, _))| name.clone())
         .collect()

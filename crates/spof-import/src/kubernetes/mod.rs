@@ -33,6 +33,7 @@ use crate::{
     ModelDoc, SourceFile, Unmapped, Unread, Unresolved, Yaml, YamlValue,
     parse_yaml_documents_without,
 };
+use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod dependencies;
@@ -118,13 +119,13 @@ pub(crate) const UNREAD: Unread = Unread {
 };
 
 /// Kinds whose loss of data on a restart matters.
-const DATA_KINDS: &[&str] = &[
-    "database",
-    "cache",
-    "queue",
-    "search",
-    "object_storage",
-    "file_storage",
+const DATA_KINDS: &[Kind] = &[
+    Kind::Database,
+    Kind::Cache,
+    Kind::Queue,
+    Kind::Search,
+    Kind::ObjectStorage,
+    Kind::FileStorage,
 ];
 
 /// Labels the controllers add to pods (not in the pod template).

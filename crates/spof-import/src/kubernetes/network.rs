@@ -358,11 +358,11 @@ pub(super) fn pool_doc(
     docs: &[(String, &ComponentDoc)],
 ) -> (ComponentDoc, Vec<String>) {
     let mut notes = Vec::new();
-    let kinds: BTreeSet<&str> = docs.iter().map(|(_, d)| d.kind.as_str()).collect();
+    let kinds: BTreeSet<Kind> = docs.iter().map(|(_, d)| d.kind).collect();
     let kind = match kinds.len() {
-        1 => kinds.into_iter().next().unwrap_or("service").to_string(),
-        _ if kinds.contains("web") => "web".into(),
-        _ => "service".into(),
+        1 => kinds.into_iter().next().unwrap_or(Kind::Service),
+        _ if kinds.contains(&Kind::Web) => Kind::Web,
+        _ => Kind::Service,
     };
     let placed = docs
         .iter()

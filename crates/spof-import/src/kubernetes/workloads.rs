@@ -217,7 +217,7 @@ impl Importer {
             .unwrap_or_default();
         let images = container_images(o);
         let mut c = ComponentDoc {
-            kind: "service".into(),
+            kind: Kind::Service,
             source: Some(o.source()),
             ..ComponentDoc::default()
         };
@@ -260,7 +260,7 @@ impl Importer {
         // Kind, from the main container's image; batch work is a worker whatever it runs (a
         // Job's image is the tool it uses: `postgres` for a dump, not a database).
         if wl.batch {
-            c.kind = "worker".into();
+            c.kind = Kind::Worker;
             let what = match (&wl.owner, o.kind.as_str(), &schedule) {
                 (Some(owner), _, _) => format!("pods of {owner} run to completion"),
                 (None, "CronJob", Some(schedule)) => {
@@ -281,15 +281,15 @@ impl Importer {
                 .map(|c| c.get("name").and_then(Yaml::text).unwrap_or_default())
                 .collect();
             if let Some((kind, word, image)) = infer::kind_from_containers(&names, &images) {
-                c.kind = kind.into();
+                c.kind = kind;
                 inferred.push(Inferred {
                     from: name.clone(),
-                    to: format!("kind: {kind}"),
+                    to: format!("kind: {}", kind.as_str()),
                     evidence: format!("guessed from image {image} ({word})"),
                     source: o.source(),
                 });
             } else if wl.entry {
-                c.kind = "web".into();
+                c.kind = Kind::Web;
                 inferred.push(Inferred {
                     from: name.clone(),
                     to: "kind: web".into(),
@@ -303,12 +303,16 @@ impl Importer {
             match custom.row {
                 Some(row) => {
                     // A Knative Service's kind is its image's, as for any workload.
-                    if row.model_kind != "service" {
-                        c.kind = row.model_kind.into();
+                    if row.model_kind != Kind::Service {
+                        c.kind = row.model_kind;
                     }
                     inferred.push(Inferred {
                         from: name.clone(),
-                        to: format!("kind: {}, replicas: {}", row.model_kind, custom.replicas),
+                        to: format!(
+                            "kind: {}, replicas: {}",
+                            row.model_kind.as_str(),
+                            custom.replicas
+                        ),
                         evidence: format!(
                             "custom resource {} of {}: its operator runs {} pod{}{}",
                             o.kind,
@@ -319,7 +323,7 @@ impl Importer {
                         ),
                         source: o.source(),
                     });
-                    if row.failover.is_some() && custom.replicas > 1 && c.kind == "database" {
+                    if row.failover.is_some() && custom.replicas > 1 && c.kind == Kind::Database {
                         c.failover = Some("automatic".into());
                     }
                     notes.push(format!(
@@ -517,7 +521,7 @@ impl Importer {
                 if volume.get("emptyDir").is_some() {
                     // Scratch space (temporary files, sockets) is everywhere; only a data
                     // store's emptyDir holds data worth a word.
-                    if !DATA_KINDS.contains(&c.kind.as_str()) {
+                    if !DATA_KINDS.contains(&c.kind) {
                         continue;
                     }
                     data.push(format!(

@@ -5,6 +5,7 @@
 use super::Builder;
 use crate::{ComponentDoc, DomainDoc};
 use serde_json::Value;
+use spof_model::Kind;
 
 const GCE_INSTANCE: &[&str] = &["google_compute_instance"];
 const GCE_ZONAL_GROUP: &[&str] = &["google_compute_instance_group_manager"];
@@ -132,7 +133,7 @@ impl Builder<'_, '_> {
             let name = self.name_for(r.file, &r.address);
             let zone = r.str_value("zone").map(str::to_string);
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "Compute Engine instance ({})",
                     r.str_value("machine_type")
@@ -166,7 +167,7 @@ impl Builder<'_, '_> {
                 let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
                 let r = self.res(i);
                 let mut doc = ComponentDoc {
-                    kind: "service".into(),
+                    kind: Kind::Service,
                     description: Some(format!(
                         "{} managed instance group of {size}: it recreates lost instances by itself",
                         if regional { "regional" } else { "zonal" }
@@ -218,7 +219,7 @@ impl Builder<'_, '_> {
                 .to_string();
             let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
             let mut doc = ComponentDoc {
-                kind: "database".into(),
+                kind: Kind::Database,
                 managed: Some(true),
                 backups,
                 source: Some(self.source_for(self.res(i).file, &self.res(i).address)),
@@ -274,7 +275,7 @@ impl Builder<'_, '_> {
             let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
             let r = self.res(i);
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "GKE node pool of {nodes} node{} (per zone when the pool is regional); workloads are not in the plan",
                     if nodes == 1 { "" } else { "s" }
@@ -294,7 +295,7 @@ impl Builder<'_, '_> {
                 "{} load balancer (backend service), run by Google Cloud across zones",
                 if regional { "regional" } else { "global" }
             );
-            let name = self.gcp_regional(i, "load_balancer", description);
+            let name = self.gcp_regional(i, Kind::LoadBalancer, description);
             let mut want: Vec<&str> = GCE_ZONAL_GROUP.to_vec();
             want.extend(GCE_REGIONAL_GROUP);
             let link = self.tf.links(i, &["backend", "group"], &want);
@@ -307,7 +308,7 @@ impl Builder<'_, '_> {
         for i in self.of_type(GCE_TARGET_POOL) {
             let name = self.gcp_regional(
                 i,
-                "load_balancer",
+                Kind::LoadBalancer,
                 "network load balancer (target pool), run by Google Cloud across the region's zones"
                     .into(),
             );
@@ -335,7 +336,7 @@ impl Builder<'_, '_> {
         for i in self.of_type(CLOUD_NAT) {
             self.gcp_regional(
                 i,
-                "nat_gateway",
+                Kind::NatGateway,
                 "Cloud NAT: software-defined, run by Google Cloud across the region's zones".into(),
             );
         }
@@ -343,14 +344,14 @@ impl Builder<'_, '_> {
 
     /// A service Google Cloud runs across the zones of the resource's `region` (or globally,
     /// without one): a managed component of `kind`, mapped from resource `i`; its name.
-    fn gcp_regional(&mut self, i: usize, kind: &str, description: String) -> String {
+    fn gcp_regional(&mut self, i: usize, kind: Kind, description: String) -> String {
         let r = self.res(i);
         let name = self.name_for(r.file, &r.address);
         let region = r.str_value("region").map(|s| last_part(s).to_string());
         let region = region.map(|reg| self.cloud_region("Google Cloud", &reg));
         let r = self.res(i);
         let doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(description),
             managed: Some(true),
             domains: region.into_iter().collect(),
@@ -406,7 +407,7 @@ impl Builder<'_, '_> {
                 .unwrap_or("size not given")
                 .to_string();
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!("Azure virtual machine ({size})")),
                 replicas: Some(1),
                 source: Some(self.source_for(r.file, &r.address)),
@@ -427,7 +428,7 @@ impl Builder<'_, '_> {
             let size = r.u64_value("instances").unwrap_or(1).max(1);
             let zone_names = strings(r.values.get("zones"));
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "Azure virtual machine scale set of {size}{}",
                     if zone_names.len() > 1 {
@@ -472,7 +473,7 @@ impl Builder<'_, '_> {
             let zone = r.str_value("zone").map(str::to_string);
             let region_domain = region.as_deref().map(|reg| self.cloud_region(CLOUD, reg));
             let mut doc = ComponentDoc {
-                kind: "database".into(),
+                kind: Kind::Database,
                 managed: Some(true),
                 source: Some(self.source_for(self.res(i).file, &self.res(i).address)),
                 ..ComponentDoc::default()
@@ -529,7 +530,7 @@ impl Builder<'_, '_> {
                 .unwrap_or_default();
             let region_domain = region.as_deref().map(|reg| self.cloud_region(CLOUD, reg));
             let mut doc = ComponentDoc {
-                kind: "load_balancer".into(),
+                kind: Kind::LoadBalancer,
                 description: Some(format!(
                     "Azure load balancer ({sku}), {}",
                     match frontend_zones.len() {
@@ -557,7 +558,7 @@ impl Builder<'_, '_> {
             let zones_named = strings(r.values.get("zones"));
             let region_domain = region.as_deref().map(|reg| self.cloud_region(CLOUD, reg));
             let mut doc = ComponentDoc {
-                kind: "nat_gateway".into(),
+                kind: Kind::NatGateway,
                 description: Some(match zones_named.first() {
                     Some(z) => format!("Azure NAT gateway in zone {z}: a zonal resource"),
                     None => "Azure NAT gateway with no zone: Azure places it in one zone of the region, which the input does not say".into(),

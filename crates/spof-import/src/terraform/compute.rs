@@ -78,7 +78,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .map(|t| format!(" ({t})"))
                 .unwrap_or_default();
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(if counted {
                     format!(
                         "{} EC2 instances{itype}, no auto scaling group to replace them",
@@ -152,7 +152,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 description.push_str("; max_size leaves no room for a spare");
             }
             let doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(description),
                 replicas: Some(replicas),
                 spread: zones,
@@ -205,7 +205,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             }
             let r = self.res(i);
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some("Lambda function: AWS runs it across the region's zones".into()),
                 managed: Some(true),
                 source: Some(self.source_for(file, &r.address)),
@@ -232,7 +232,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             }
             let r = self.res(i);
             let doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!("ECS service, {replicas} task(s)")),
                 replicas: Some(replicas),
                 spread: zones,
@@ -262,7 +262,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             }
             let r = self.res(i);
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "EKS control plane, managed by AWS across the cluster's subnets ({}); workloads are not in the plan",
                     zone_count(zones.len())
@@ -302,7 +302,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             }
             let r = self.res(i);
             let doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "EKS node group, at least {replicas} node(s); the pods it runs are not in the plan"
                 )),

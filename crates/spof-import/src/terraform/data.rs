@@ -32,7 +32,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             }
             let group_zones = self.group_zones(i, "db_subnet_group_name", DB_SUBNET_GROUP, &name);
             let mut doc = ComponentDoc {
-                kind: "database".into(),
+                kind: Kind::Database,
                 source: Some(self.source_for(file, &self.res(i).address)),
                 backups: retention.map(|n| n > 0),
                 ..ComponentDoc::default()
@@ -138,7 +138,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 let r = self.res(c);
                 let engine = r.str_value("engine").unwrap_or(label).to_string();
                 let mut doc = ComponentDoc {
-                    kind: "database".into(),
+                    kind: Kind::Database,
                     source: Some(self.source_for(file, &r.address)),
                     backups: r.u64_value("backup_retention_period").map(|n| n > 0),
                     ..ComponentDoc::default()
@@ -254,7 +254,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             let r = self.res(i);
             let engine = r.str_value("engine").unwrap_or("redis").to_string();
             let mut doc = ComponentDoc {
-                kind: "cache".into(),
+                kind: Kind::Cache,
                 source: Some(self.source_for(file, &r.address)),
                 ..ComponentDoc::default()
             };
@@ -332,7 +332,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 zones = self.region_placement(i);
             }
             let doc = ComponentDoc {
-                kind: "cache".into(),
+                kind: Kind::Cache,
                 description: Some(format!("ElastiCache {engine} cluster, {nodes} node(s)")),
                 replicas: Some(nodes),
                 spread: zones,
@@ -362,7 +362,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             let subnets = self.subnets(i, &[&["vpc_options", "subnet_ids"]], &name);
             let zones = self.zones_of(&subnets);
             let mut doc = ComponentDoc {
-                kind: "search".into(),
+                kind: Kind::Search,
                 description: Some(format!(
                     "search domain, {count} data node(s), zone awareness {}",
                     if zone_aware { "on" } else { "off" }

@@ -22,6 +22,7 @@ use crate::{
 };
 use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
+use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod clouds;
@@ -124,26 +125,26 @@ const DB_CLUSTERS: &[(&str, &str, &str)] = &[
 ];
 
 /// Regional managed services, mapped only when something in the input uses them.
-const MANAGED_SERVICES: &[(&str, &str, &str)] = &[
-    ("aws_s3_bucket", "object_storage", "S3 bucket"),
-    ("aws_sqs_queue", "queue", "SQS queue"),
-    ("aws_sns_topic", "queue", "SNS topic"),
-    ("aws_dynamodb_table", "database", "DynamoDB table"),
-    ("aws_kinesis_stream", "queue", "Kinesis stream"),
+const MANAGED_SERVICES: &[(&str, Kind, &str)] = &[
+    ("aws_s3_bucket", Kind::ObjectStorage, "S3 bucket"),
+    ("aws_sqs_queue", Kind::Queue, "SQS queue"),
+    ("aws_sns_topic", Kind::Queue, "SNS topic"),
+    ("aws_dynamodb_table", Kind::Database, "DynamoDB table"),
+    ("aws_kinesis_stream", Kind::Queue, "Kinesis stream"),
     (
         "aws_secretsmanager_secret",
-        "secrets",
+        Kind::Secrets,
         "Secrets Manager secret",
     ),
-    ("aws_ssm_parameter", "config", "SSM parameter"),
-    ("aws_efs_file_system", "file_storage", "EFS file system"),
+    ("aws_ssm_parameter", Kind::Config, "SSM parameter"),
+    ("aws_efs_file_system", Kind::FileStorage, "EFS file system"),
     (
         "aws_api_gateway_rest_api",
-        "api_gateway",
+        Kind::ApiGateway,
         "API Gateway REST API",
     ),
-    ("aws_apigatewayv2_api", "api_gateway", "API Gateway API"),
-    ("aws_cognito_user_pool", "identity", "Cognito user pool"),
+    ("aws_apigatewayv2_api", Kind::ApiGateway, "API Gateway API"),
+    ("aws_cognito_user_pool", Kind::Identity, "Cognito user pool"),
 ];
 
 /// Why a type is not a component, for the report.

@@ -151,7 +151,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             let zones = self.zones_of(&subnets);
             self.note_distinct(&zones, &name, &format!("the subnets of a load balancer (type {lb_type}) are in distinct zones, as AWS requires"));
             let mut doc = ComponentDoc {
-                kind: "load_balancer".into(),
+                kind: Kind::LoadBalancer,
                 description: Some(format!(
                     "{}{} load balancer, managed by AWS in {}",
                     if internal { "internal " } else { "" },
@@ -249,7 +249,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             // unless a health_check block says otherwise).
             let checks = true;
             let mut doc = ComponentDoc {
-                kind: "load_balancer".into(),
+                kind: Kind::LoadBalancer,
                 description: Some(format!(
                     "classic load balancer, managed by AWS in {}",
                     zone_count(zones.len())
@@ -501,7 +501,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             };
             let name = self.name_for(file, &address);
             let doc = ComponentDoc {
-                kind: "nat_gateway".into(),
+                kind: Kind::NatGateway,
                 description: Some(format!(
                     "{} NAT gateways, one per zone ({}); each zone's private subnets route through their own zone's gateway",
                     members.len(),
@@ -591,7 +591,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                         description.push_str("; no route table in the input sends traffic to it");
                     }
                     let mut doc = ComponentDoc {
-                        kind: "nat_gateway".into(),
+                        kind: Kind::NatGateway,
                         description: Some(description),
                         managed: Some(true),
                         source: Some(self.source_for(file, &r.address)),
@@ -729,7 +729,7 @@ impl<'t, 'a> Builder<'t, 'a> {
         let name = self.name_for(file, &r.address);
         let domains = self.region_placement(i);
         let doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(format!("{label}: a regional service, redundant by design")),
             managed: Some(true),
             domains,
@@ -751,7 +751,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             let file = r.file;
             let name = self.name_for(file, &r.address);
             let doc = ComponentDoc {
-                kind: "cdn".into(),
+                kind: Kind::Cdn,
                 description: Some("CloudFront distribution: global, managed by AWS".into()),
                 managed: Some(true),
                 source: Some(self.source_for(file, &r.address)),
@@ -798,7 +798,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .get("vpc")
                 .is_some_and(|v| v.as_array().is_some_and(|a| !a.is_empty()));
             let doc = ComponentDoc {
-                kind: "dns".into(),
+                kind: Kind::Dns,
                 description: Some(format!(
                     "Route 53 {}hosted zone {}",
                     if private { "private " } else { "" },
@@ -863,7 +863,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 None => {
                     let name = self.name_for(file, &format!("route53 zone {label}"));
                     let doc = ComponentDoc {
-                        kind: "dns".into(),
+                        kind: Kind::Dns,
                         description: Some(format!(
                             "Route 53 hosted zone {label} (the zone itself is not managed in this input)"
                         )),

@@ -811,7 +811,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                                 .model
                                 .components
                                 .get(&target)
-                                .is_some_and(|c| c.kind != "nat_gateway")
+                                .is_some_and(|c| c.kind != Kind::NatGateway)
                         {
                             self.out.depend_inferred(
                                 &component,
