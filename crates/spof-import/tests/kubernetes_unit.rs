@@ -1,4 +1,6 @@
 //! The Kubernetes importer on small manifests: each mapping rule, inference and report entry.
+//! More manifests, with the whole model and report they give, are cases in
+//! `tests/cases/kubernetes/`.
 
 use spof_import::{Import, SourceFile};
 
@@ -57,55 +59,6 @@ fn targets(import: &Import, component: &str) -> Vec<String> {
 }
 
 #[test]
-fn host_names_resolve_in_every_form() {
-    let mut docs = Vec::new();
-    for name in ["redis", "db", "api", "queue", "search"] {
-        docs.push(deployment(name, "", &container("busybox", &[])));
-        docs.push(format!(
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  selector:\n    app: {name}\n"
-        ));
-    }
-    docs.push(deployment(
-        "web",
-        "",
-        &container(
-            "example/web:1",
-            &[
-                ("REDIS_HOST", "redis"),
-                ("DB_URL", "postgres://user:secret@db.shop:5432/app"),
-                ("API", "http://api.shop.svc.cluster.local:8080/v1"),
-                ("QUEUE_ADDR", "queue.shop.svc:5672"),
-                ("SEARCH", "search:9200"),
-                ("PORT", "8080"),
-                ("MODE", "production"),
-            ],
-        ),
-    ));
-    let import = import(&docs.join("---\n"));
-    assert_eq!(
-        targets(&import, "web"),
-        ["api", "db", "queue", "redis", "search"]
-    );
-    let db = import.model.components["web"]
-        .depends_on
-        .iter()
-        .find(|d| d.component == "db")
-        .unwrap();
-    let evidence = db.inferred.as_deref().unwrap();
-    // Where it was found, and never the password.
-    assert!(
-        evidence.starts_with("env DB_URL=postgres://***@db.shop:5432/app (m.yaml:"),
-        "{evidence}"
-    );
-    assert!(!evidence.contains("secret"));
-    assert!(
-        import.report.unresolved.is_empty(),
-        "{:#?}",
-        import.report.unresolved
-    );
-}
-
-#[test]
 fn names_nothing_has_are_unresolved_and_plain_words_are_not() {
     let text = deployment(
         "web",
@@ -147,36 +100,6 @@ fn names_nothing_has_are_unresolved_and_plain_words_are_not() {
 }
 
 #[test]
-fn an_autoscaler_raises_replicas_and_a_budget_sets_min_healthy() {
-    let text = [
-        deployment("api", "  replicas: 1\n", &container("example/api:1", &[])),
-        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: api\n  minReplicas: 4\n  maxReplicas: 10\n".to_string(),
-        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  minAvailable: 50%\n  selector:\n    matchLabels:\n      app: api\n".to_string(),
-    ]
-    .join("---\n");
-    let import = import(&text);
-    let api = &import.model.components["api"];
-    assert_eq!(api.replicas, Some(4));
-    assert_eq!(api.min_healthy, Some(2));
-    let inferred: Vec<&str> = import
-        .report
-        .inferred
-        .iter()
-        .map(|i| i.to.as_str())
-        .collect();
-    assert!(inferred.contains(&"replicas: 4"), "{inferred:?}");
-    assert!(inferred.contains(&"min_healthy: 2"), "{inferred:?}");
-    let mapped: Vec<(&str, &str)> = import
-        .report
-        .mapped
-        .iter()
-        .map(|m| (m.object.as_str(), m.component.as_str()))
-        .collect();
-    assert!(mapped.contains(&("HorizontalPodAutoscaler/api", "api")));
-    assert!(mapped.contains(&("PodDisruptionBudget/api", "api")));
-}
-
-#[test]
 fn max_unavailable_gives_min_healthy_too() {
     let text = [
         deployment("api", "  replicas: 5\n", &container("example/api:1", &[])),
@@ -201,50 +124,6 @@ fn without_a_readiness_probe_a_dead_replica_gets_traffic() {
     let import = import(&text);
     assert_eq!(import.model.components["bare"].health_check, Some(false));
     assert_eq!(import.model.components["probed"].health_check, None);
-}
-
-#[test]
-fn volumes_say_where_the_data_lives() {
-    let empty_dir = format!(
-        "{}        volumeMounts:\n        - name: data\n          mountPath: /data\n      volumes:\n      - name: data\n        emptyDir: {{}}\n",
-        container("redis:7", &[])
-    );
-    let claim = format!(
-        "{}      volumes:\n      - name: files\n        persistentVolumeClaim:\n          claimName: files\n",
-        container("example/uploads:1", &[])
-    );
-    let host_path = format!(
-        "{}      volumes:\n      - name: db\n        hostPath:\n          path: /srv/db\n",
-        container("mongo:7", &[])
-    );
-    let text = [
-        deployment("cache", "", &empty_dir),
-        deployment("uploads", "  replicas: 3\n", &claim),
-        deployment("mongo", "", &host_path),
-        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: files\nspec:\n  accessModes: [ReadWriteOnce]\n".to_string(),
-    ]
-    .join("---\n");
-    let import = import(&text);
-    let cache = &import.model.components["cache"];
-    assert_eq!(cache.kind.as_str(), "cache");
-    assert!(
-        cache
-            .description
-            .as_deref()
-            .unwrap()
-            .contains("emptyDir volume data is lost")
-    );
-    assert!(
-        import.model.components["mongo"]
-            .description
-            .as_deref()
-            .unwrap()
-            .contains("hostPath volume db (/srv/db)")
-    );
-    // Three replicas sharing a ReadWriteOnce claim run on one node: a domain they share.
-    let uploads = &import.model.components["uploads"];
-    assert_eq!(uploads.domains, ["uploads-node"]);
-    assert_eq!(import.model.domains["uploads-node"].kind.as_str(), "host");
 }
 
 #[test]
@@ -447,21 +326,6 @@ fn a_broken_manifest_is_a_located_error() {
     }])
     .unwrap_err();
     assert!(helm.message.contains("helm template"), "{helm}");
-}
-
-#[test]
-fn external_name_services_are_external_components() {
-    let text = [
-        deployment("api", "", &container("example/api:1", &[("PAYMENTS_URL", "https://payments/v1")])),
-        "apiVersion: v1\nkind: Service\nmetadata:\n  name: payments\nspec:\n  type: ExternalName\n  externalName: api.payments.example.com\n".to_string(),
-    ]
-    .join("---\n");
-    let import = import(&text);
-    assert_eq!(targets(&import, "api"), ["payments"]);
-    assert_eq!(
-        import.model.components["payments"].kind.as_str(),
-        "external"
-    );
 }
 
 /// Found by fuzzing: a name with a tab became a component name the model reader refuses.
