@@ -27,6 +27,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             line: None,
             column: None,
             message: "no Backstage catalog file given".into(),
+            others: Vec::new(),
         });
     }
     let mut report = ImportReport {
@@ -46,6 +47,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         .collect();
     let mut skipped: Vec<usize> = Vec::new();
     let mut locations: Vec<(String, String)> = Vec::new();
+    // Every file is read before giving up, so that all their problems are told at once.
+    let mut problems: Vec<ImportError> = Vec::new();
     while let Some(i) = queue.first().copied() {
         queue.remove(0);
         if read[i] {
@@ -53,7 +56,14 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         }
         read[i] = true;
         let file = &files[i];
-        for doc in parse_yaml_documents(&file.path, &file.text)? {
+        let documents = match parse_yaml_documents(&file.path, &file.text) {
+            Ok(documents) => documents,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        for doc in documents {
             let Some(entity) = Entity::read(&file.path, &doc) else {
                 skipped.push(i);
                 continue;
@@ -90,6 +100,9 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             }
             entities.push(entity);
         }
+    }
+    if let Some(error) = ImportError::collected(problems) {
+        return Err(error);
     }
     for (i, file) in files.iter().enumerate() {
         if !read[i] {
@@ -135,8 +148,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             file: files[0].path.clone(),
             line: None,
             column: None,
-            message: "nothing to model: no Component or Resource entity in the catalog files given (Systems, Groups, APIs and Locations are not failure points)".into(),
-        });
+            message: "nothing to model: no Component or Resource entity in the catalog files given (Systems, Groups, APIs and Locations are not failure points)".into(), others: Vec::new() });
     }
     Ok(import)
 }

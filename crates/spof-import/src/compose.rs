@@ -59,6 +59,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     };
     let mut composes: Vec<(&SourceFile, Yaml)> = Vec::new();
     let mut others: Vec<&SourceFile> = Vec::new();
+    // Every file is read before giving up, so that all their problems are told at once.
+    let mut problems: Vec<ImportError> = Vec::new();
     for file in files {
         let documents = parse_yaml_documents(&file.path, &file.text);
         let document = match documents {
@@ -66,28 +68,38 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 documents.remove(0)
             }
             Ok(documents) if documents.iter().any(|d| d.get("services").is_some()) => {
-                return Err(ImportError {
+                problems.push(ImportError {
                     file: file.path.clone(),
                     line: documents.get(1).map(|d| d.line),
                     column: None,
                     message: "a compose file is one YAML document".into(),
+                    others: Vec::new(),
                 });
+                continue;
             }
-            Err(e) if detect_compose(&file.text) => return Err(e),
+            Err(e) if detect_compose(&file.text) => {
+                problems.push(e);
+                continue;
+            }
             _ => {
                 others.push(file);
                 continue;
             }
         };
         if !document.get("services").is_some_and(Yaml::is_map) {
-            return Err(ImportError {
+            problems.push(ImportError {
                 file: file.path.clone(),
                 line: document.get("services").map(|s| s.line),
                 column: document.get("services").map(|s| s.column),
                 message: "`services` must be a mapping of service names to definitions".into(),
+                others: Vec::new(),
             });
+            continue;
         }
         composes.push((file, document));
+    }
+    if let Some(error) = ImportError::collected(problems) {
+        return Err(error);
     }
     if composes.is_empty() {
         return Err(ImportError {
@@ -95,6 +107,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             line: None,
             column: None,
             message: "no compose file (a YAML file with a top-level `services:` mapping)".into(),
+            others: Vec::new(),
         });
     }
     let project = project(&composes, &mut report);

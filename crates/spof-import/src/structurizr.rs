@@ -41,6 +41,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 line: None,
                 column: None,
                 message: "no Structurizr DSL file given".into(),
+                others: Vec::new(),
             });
         }
         ([], _) => {
@@ -49,6 +50,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 line: None,
                 column: None,
                 message: "no `.dsl` file among the files given: name the workspace file".into(),
+                others: Vec::new(),
             });
         }
         (many, _) => {
@@ -63,6 +65,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+                others: Vec::new(),
             });
         }
     };
@@ -79,8 +82,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             file: file.path.clone(),
             line: None,
             column: None,
-            message: "nothing to model: the workspace deploys or names no container or software system that serves users (people and client-side containers are not failure points)".into(),
-        });
+            message: "nothing to model: the workspace deploys or names no container or software system that serves users (people and client-side containers are not failure points)".into(), others: Vec::new() });
     }
     for other in files.iter().filter(|f| f.path != file.path) {
         import.report.unmapped.push(Unmapped {
@@ -118,6 +120,7 @@ fn located(file: &str, line: u32, column: u32, message: String) -> ImportError {
         line: Some(line),
         column: Some(column),
         message,
+        others: Vec::new(),
     }
 }
 
@@ -536,13 +539,15 @@ impl Reader {
         located(&self.file, stmt.line, stmt.column, message)
     }
 
-    fn check_directives(&self, statements: &[Stmt]) -> Result<(), ImportError> {
+    /// Every `!include`, each a problem of its own: the importer reads one self-contained
+    /// workspace file.
+    fn check_directives(&self, statements: &[Stmt], problems: &mut Vec<ImportError>) {
         for s in statements {
             for w in &s.words {
                 if let TokKind::Word(word) = &w.kind
                     && word.eq_ignore_ascii_case("!include")
                 {
-                    return Err(located(
+                    problems.push(located(
                         &self.file,
                         w.line,
                         w.column,
@@ -551,14 +556,17 @@ impl Reader {
                 }
             }
             if let Some(block) = &s.block {
-                self.check_directives(block)?;
+                self.check_directives(block, problems);
             }
         }
-        Ok(())
     }
 
     fn top(&mut self, statements: &[Stmt]) -> Result<(), ImportError> {
-        self.check_directives(statements)?;
+        let mut problems = Vec::new();
+        self.check_directives(statements, &mut problems);
+        if let Some(error) = ImportError::collected(problems) {
+            return Err(error);
+        }
         let Some(workspace) = statements.iter().find(|s| s.keyword() == "workspace") else {
             let (line, column) = statements.first().map_or((1, 1), |s| (s.line, s.column));
             return Err(located(

@@ -12,24 +12,53 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// A problem that stops an import (a file that cannot be parsed at all), with its place.
-#[derive(Clone, Debug, PartialEq)]
+/// A problem that stops an import (a file that cannot be parsed at all), with its place. An
+/// importer reads every file before it gives up, as the model reader does: the first problem
+/// found is this one, and the others follow in `others`, in input order.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportError {
     pub file: String,
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub message: String,
+    /// The other problems found, in input order (each with no `others` of its own).
+    pub others: Vec<ImportError>,
 }
 
+impl ImportError {
+    /// All the problems found, as one error: the first, with the others after it; `None` when
+    /// there is none.
+    pub fn collected(problems: Vec<ImportError>) -> Option<ImportError> {
+        let mut problems = problems.into_iter().flat_map(ImportError::problems);
+        let mut first = problems.next()?;
+        first.others = problems.collect();
+        Some(first)
+    }
+
+    /// Every problem: this one, then the others.
+    pub fn problems(self) -> Vec<ImportError> {
+        let mut first = self;
+        let others = std::mem::take(&mut first.others);
+        let mut all = vec![first];
+        all.extend(others.into_iter().flat_map(ImportError::problems));
+        all
+    }
+}
+
+/// One problem a line, the first first.
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
             (Some(line), Some(column)) => {
-                write!(f, "{}:{line}:{column}: {}", self.file, self.message)
+                write!(f, "{}:{line}:{column}: {}", self.file, self.message)?
             }
-            (Some(line), None) => write!(f, "{}:{line}: {}", self.file, self.message),
-            _ => write!(f, "{}: {}", self.file, self.message),
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.file, self.message)?,
+            _ => write!(f, "{}: {}", self.file, self.message)?,
         }
+        for other in &self.others {
+            write!(f, "\n{other}")?;
+        }
+        Ok(())
     }
 }
 

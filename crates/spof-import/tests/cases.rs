@@ -69,7 +69,14 @@ fn run(format: Format, case: &Path) -> (Option<String>, String) {
             }
             (Some(yaml), text)
         }
-        Err(error) => (None, format!("error: {error}\n")),
+        Err(error) => (
+            None,
+            error
+                .problems()
+                .iter()
+                .map(|problem| format!("error: {problem}\n"))
+                .collect(),
+        ),
     }
 }
 

@@ -149,19 +149,27 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         format: "kubernetes".into(),
         ..ImportReport::default()
     };
+    // Every file is read before giving up, so that all their problems are told at once.
+    let mut problems = Vec::new();
     for file in files {
-        let documents =
-            parse_yaml_documents_without(&file.path, &file.text, &UNREAD).map_err(|mut e| {
+        let documents = match parse_yaml_documents_without(&file.path, &file.text, &UNREAD) {
+            Ok(documents) => documents,
+            Err(mut e) => {
                 if file.text.contains("{{") {
                     e.message.push_str(
                         " (this looks like an unrendered Helm template: run `helm template` first)",
                     );
                 }
-                e
-            })?;
+                problems.push(e);
+                continue;
+            }
+        };
         for document in documents {
             collect(&file.path, document, &mut objects, &mut report);
         }
+    }
+    if let Some(error) = ImportError::collected(problems) {
+        return Err(error);
     }
     read_custom_resources(&mut objects, &mut report);
     let mut import = Importer::new(objects, report).run();

@@ -45,11 +45,20 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             line: None,
             column: None,
             message: "no Terraform JSON file given".into(),
+            others: Vec::new(),
         });
     }
+    // Every file is read before giving up, so that all their problems are told at once.
     let mut docs = Vec::with_capacity(files.len());
+    let mut problems = Vec::new();
     for file in files {
-        docs.push(parse_file(file)?);
+        match parse_file(file) {
+            Ok(doc) => docs.push(doc),
+            Err(e) => problems.push(e),
+        }
+    }
+    if let Some(error) = ImportError::collected(problems) {
+        return Err(error);
     }
     let tf = Tf::new(&docs);
     let mut builder = Builder::new(&tf);
@@ -78,6 +87,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                     format!("; types found: {}", types.join(", "))
                 }
             ),
+            others: Vec::new(),
         });
     }
     Ok(import)

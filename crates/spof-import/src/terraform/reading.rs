@@ -23,6 +23,7 @@ pub(super) fn parse_file(file: &SourceFile) -> Result<Doc, ImportError> {
         line,
         column,
         message,
+        others: Vec::new(),
     };
     let lower = file.path.to_ascii_lowercase();
     if [".tf", ".hcl", ".tfvars", ".tftest.hcl"]
