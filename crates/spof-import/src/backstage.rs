@@ -12,8 +12,8 @@
 
 use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, Import, ImportError, ImportReport, Inferred, Mapped, SourceFile, Unmapped,
-    Unresolved, Yaml, parse_yaml_documents,
+    ComponentDoc, Import, ImportError, ImportReport, Inferred, SourceFile, Unmapped, Unresolved,
+    Yaml, parse_yaml_documents,
 };
 use indexmap::{IndexMap, IndexSet};
 use spof_model::Kind;
@@ -561,11 +561,7 @@ impl Builder {
 
     fn add(&mut self, e: &Entity, doc: ComponentDoc) {
         let name = self.name_for(e);
-        self.out.report.mapped.push(Mapped {
-            object: e.display(),
-            component: name.clone(),
-            source: e.source(),
-        });
+        self.out.map(e.display(), &name, e.source());
         let mut hint = String::new();
         if let Some(id) = e
             .doc
@@ -681,11 +677,7 @@ impl Builder {
             let by = providers.get(&key).cloned().unwrap_or_default();
             let used = consumers.get(&key).cloned().unwrap_or_default();
             if let Some(first) = by.first() {
-                self.out.report.mapped.push(Mapped {
-                    object: api.display(),
-                    component: first.clone(),
-                    source: api.source(),
-                });
+                self.out.map(api.display(), first, api.source());
             } else if used.is_empty() {
                 self.out.report.unmapped.push(Unmapped {
                     object: api.display(),

@@ -28,7 +28,7 @@ use crate::builder::{Evidence, ModelBuilder};
 use crate::infer;
 use crate::{
     ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, InstanceDoc, JourneyDoc,
-    Mapped, SourceFile, Unmapped, Unresolved, Yaml, YamlValue, parse_yaml_documents,
+    SourceFile, Unmapped, Unresolved, Yaml, YamlValue, parse_yaml_documents,
 };
 use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1066,11 +1066,11 @@ impl<'a> Importer<'a> {
         let service = &self.services[s];
         let name = self.component_of[s].clone();
         let pooled = name != service.name;
-        self.out.report.mapped.push(Mapped {
-            object: format!("service {}", service.name),
-            component: name.clone(),
-            source: service.source.clone(),
-        });
+        self.out.map(
+            format!("service {}", service.name),
+            &name,
+            service.source.clone(),
+        );
         if pooled && let Some(existing) = self.out.model.components.get_mut(&name) {
             existing.instances.push(InstanceDoc {
                 name: service.name.clone(),

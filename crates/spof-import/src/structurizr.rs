@@ -19,8 +19,8 @@
 
 use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, Inferred, InstanceDoc, Mapped,
-    SourceFile, Unmapped, Unresolved,
+    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, Inferred, InstanceDoc, SourceFile,
+    Unmapped, Unresolved,
 };
 use indexmap::{IndexMap, IndexSet};
 use spof_model::Kind;
@@ -1298,11 +1298,11 @@ impl<'r> Mapper<'r> {
                 source: Some(self.at(e.line)),
                 ..ComponentDoc::default()
             };
-            self.out.report.mapped.push(Mapped {
-                object: format!("{} {}", kind_word(e.kind), self.label(i)),
-                component: name.clone(),
-                source: self.at(e.line),
-            });
+            self.out.map(
+                format!("{} {}", kind_word(e.kind), self.label(i)),
+                &name,
+                self.at(e.line),
+            );
             self.out.report.not_modelled.push(format!(
                 "`{name}`: redundancy not stated (no deployment): one instance assumed"
             ));
@@ -1463,11 +1463,11 @@ impl<'r> Mapper<'r> {
                 ..DomainDoc::default()
             },
         );
-        self.out.report.mapped.push(Mapped {
-            object: format!("deploymentNode {}", e.name),
-            component: format!("{kind}:{name}"),
-            source: self.at(e.line),
-        });
+        self.out.map(
+            format!("deploymentNode {}", e.name),
+            &format!("{kind}:{name}"),
+            self.at(e.line),
+        );
         self.domains_of_node.insert(node, name.clone());
         name
     }
@@ -1672,15 +1672,15 @@ impl<'r> Mapper<'r> {
         });
         for (inst, _, _) in &unit.instances {
             let i = self.el(*inst);
-            self.out.report.mapped.push(Mapped {
-                object: match i.kind {
+            self.out.map(
+                match i.kind {
                     ElKind::Infrastructure => format!("infrastructureNode {}", i.name),
                     ElKind::SystemInstance => format!("softwareSystemInstance {}", i.name),
                     _ => format!("containerInstance {}", i.name),
                 },
-                component: name.clone(),
-                source: self.at(i.line),
-            });
+                &name,
+                self.at(i.line),
+            );
             self.deployed_of
                 .entry(*inst)
                 .or_default()
@@ -1689,11 +1689,11 @@ impl<'r> Mapper<'r> {
                 self.deployed_of.entry(n).or_default().push(name.clone());
             }
         }
-        self.out.report.mapped.push(Mapped {
-            object: format!("{} {}", kind_word(e.kind), self.label(unit.element)),
-            component: name.clone(),
-            source: self.at(e.line),
-        });
+        self.out.map(
+            format!("{} {}", kind_word(e.kind), self.label(unit.element)),
+            &name,
+            self.at(e.line),
+        );
         if !standby && count == 1 && doc.managed != Some(true) {
             self.out.report.not_modelled.push(format!(
                 "`{name}`: one instance in {}: no redundancy stated",
@@ -1745,11 +1745,11 @@ impl<'r> Mapper<'r> {
                     source: Some(self.at(e.line)),
                     ..ComponentDoc::default()
                 };
-                self.out.report.mapped.push(Mapped {
-                    object: format!("softwareSystem {}", self.label(unit)),
-                    component: name.clone(),
-                    source: self.at(e.line),
-                });
+                self.out.map(
+                    format!("softwareSystem {}", self.label(unit)),
+                    &name,
+                    self.at(e.line),
+                );
                 self.out.report.not_modelled.push(format!(
                     "`{name}`: used but not deployed in the mapped environment; one instance, redundancy not stated"
                 ));
@@ -1882,11 +1882,11 @@ impl<'r> Mapper<'r> {
                     ..DependencyDoc::default()
                 },
             ) {
-                self.out.report.mapped.push(Mapped {
-                    object: format!("relationship {text}"),
-                    component: format!("{from} -> {to}"),
-                    source: self.at(line),
-                });
+                self.out.map(
+                    format!("relationship {text}"),
+                    &format!("{from} -> {to}"),
+                    self.at(line),
+                );
             }
         }
     }
@@ -1900,11 +1900,8 @@ impl<'r> Mapper<'r> {
                 ElKind::Person => people.push(self.at(e.line)),
                 ElKind::Component => {
                     if let Some(c) = e.parent.and_then(|p| self.component_of.get(&p)).cloned() {
-                        self.out.report.mapped.push(Mapped {
-                            object: format!("component {}", self.label(i)),
-                            component: c,
-                            source: self.at(e.line),
-                        });
+                        self.out
+                            .map(format!("component {}", self.label(i)), &c, self.at(e.line));
                     }
                 }
                 ElKind::Container | ElKind::System | ElKind::Custom

@@ -261,11 +261,7 @@ impl Importer {
                 ..ComponentDoc::default()
             },
         );
-        self.out.report.mapped.push(Mapped {
-            object: o.id(),
-            component: name.clone(),
-            source: o.source(),
-        });
+        self.out.map(o.id(), &name, o.source());
         self.out.report.inferred.push(Inferred {
             from: name.clone(),
             to: "kind: external".into(),

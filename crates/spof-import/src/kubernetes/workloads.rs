@@ -243,18 +243,14 @@ impl Importer {
         if !images.is_empty() {
             description.push_str(&format!("; image {}", images.join(", ")));
         }
-        self.out.report.mapped.push(Mapped {
-            object: wl.owner.clone().unwrap_or_else(|| o.id()),
-            component: name.clone(),
-            source: o.source(),
-        });
+        self.out.map(
+            wl.owner.clone().unwrap_or_else(|| o.id()),
+            &name,
+            o.source(),
+        );
         for &part in &wl.parts {
             let p = &self.objects[part];
-            self.out.report.mapped.push(Mapped {
-                object: p.id(),
-                component: name.clone(),
-                source: p.source(),
-            });
+            self.out.map(p.id(), &name, p.source());
         }
 
         // Kind, from the main container's image; batch work is a worker whatever it runs (a
