@@ -2,7 +2,14 @@
 //! ExternalName Services), the edges of operators, and the edges written to the model with
 //! their evidence.
 
-use super::*;
+use super::values::{data_entries, push_lines};
+use super::workloads::{container_images, pod_spec, same_namespace};
+use super::{Edges, INIT_ONLY, Importer, Resolution, Scanned, operators};
+use crate::builder::Evidence;
+use crate::infer::HostRef;
+use crate::{ComponentDoc, Inferred, Yaml, infer};
+use spof_model::Kind;
+use std::collections::{BTreeMap, HashMap};
 
 impl Importer {
     pub(super) fn dependencies(&mut self, w: usize) {

@@ -1,7 +1,10 @@
 //! Journeys: one from each entry point (or, without any, from the roots of the dependency
 //! graph), and one for each batch workload.
 
-use super::*;
+use super::Importer;
+use crate::{Inferred, JourneyDoc, ModelDoc};
+use spof_model::Kind;
+use std::collections::{BTreeSet, HashMap};
 
 impl Importer {
     /// One journey per entry point; with entry points, one more per component that nothing

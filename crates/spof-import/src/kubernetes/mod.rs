@@ -26,11 +26,10 @@
 //!   arguments, commands and mounted ConfigMaps, each marked as inferred with its evidence;
 //!   names that no Service in the input has are reported as unresolved.
 
-use crate::builder::{Evidence, ModelBuilder, Numbering};
-use crate::infer::{self, HostRef};
+use crate::builder::{Evidence, ModelBuilder};
+use crate::infer::HostRef;
 use crate::{
-    ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, JourneyDoc, Mapped,
-    ModelDoc, SourceFile, Unmapped, Unread, Unresolved, Yaml, YamlValue,
+    DomainDoc, Import, ImportError, ImportReport, SourceFile, Unread, Unresolved, Yaml,
     parse_yaml_documents_without,
 };
 use spof_model::Kind;
@@ -44,10 +43,8 @@ mod reading;
 mod values;
 mod workloads;
 
-use network::*;
-use reading::*;
-use values::*;
-use workloads::*;
+use reading::{collect, read_custom_resources};
+use workloads::string_map;
 
 /// How long Kubernetes takes to restart or reschedule a pod: the repair time of a
 /// controller-managed workload.

@@ -1,7 +1,11 @@
 //! Services and entry points: what each Service selects, workloads pooled behind a Service,
 //! and the Ingresses, Gateway API routes, OpenShift Routes and exposed Services users reach.
 
-use super::*;
+use super::workloads::{same_namespace, selects, string_map};
+use super::{CONTROLLER_LABELS, Entry, Importer, Object, Pool};
+use crate::{ComponentDoc, Inferred, Yaml};
+use spof_model::Kind;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 impl Importer {
     /// Which workloads each Service selects; ExternalName Services become external components

@@ -1,7 +1,11 @@
 //! Reading the input: the objects of each document (the items of a `List`), custom resources
 //! read as workloads, and the objects left out of the model with the reason.
 
-use super::*;
+use super::network::{ingress_backends, openshift_backends, route_backends};
+use super::workloads::pod_labels;
+use super::{Custom, Importer, Object, WORKLOADS, operators};
+use crate::{ImportReport, Mapped, Unmapped, Yaml, YamlValue};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Adds the objects of one document (the items of a `List`) to `objects`.
 pub(super) fn collect(

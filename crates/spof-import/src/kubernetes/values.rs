@@ -2,7 +2,9 @@
 //! ConfigMap and Secret keys), arguments, commands and mounted ConfigMaps, with variable
 //! expansion and base64 decoding.
 
-use super::*;
+use super::{Importer, Object, Scanned};
+use crate::{Yaml, infer};
+use std::collections::HashMap;
 
 impl Importer {
     /// The values of a container in which host names are looked for.

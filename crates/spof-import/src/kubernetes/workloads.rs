@@ -1,7 +1,14 @@
 //! Workloads to components: which objects are workloads and what they own, their names,
 //! kinds, replicas, placement, disruption budgets and volumes.
 
-use super::*;
+use super::{
+    ASSUMED_DAEMONSET_NODES, ASSUMED_ZONES, BATCH, DATA_KINDS, HOST_KEYS, Importer, Object,
+    POD_RESTART, Placement, WORKLOADS, Workload, ZONE_KEYS,
+};
+use crate::builder::Numbering;
+use crate::{ComponentDoc, DomainDoc, Inferred, Unmapped, Yaml, infer};
+use spof_model::Kind;
+use std::collections::{BTreeMap, HashMap};
 
 impl Importer {
     pub(super) fn find_workloads(&mut self) {

@@ -1,7 +1,13 @@
 //! Compute: instances, auto scaling groups, Lambda functions, ECS services and EKS node
 //! groups.
 
-use super::*;
+use super::reading::{Key, value_strings};
+use super::zones::{place_instances, zone_count};
+use super::{ASG, Builder, INSTANCE, LAUNCH};
+use crate::ComponentDoc;
+use indexmap::{IndexMap, IndexSet};
+use serde_json::Value;
+use spof_model::Kind;
 
 impl<'t, 'a> Builder<'t, 'a> {
     /// EC2 instances; the instances of one counted block become one component.

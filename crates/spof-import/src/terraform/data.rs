@@ -1,7 +1,11 @@
 //! Data stores: RDS instances and Aurora, Neptune and DocumentDB clusters, ElastiCache,
 //! OpenSearch domains and EBS volumes.
 
-use super::*;
+use super::reading::{Key, value_strings};
+use super::{Builder, CACHE_SUBNET_GROUP, DB_CLUSTERS, DB_SUBNET_GROUP, INSTANCE};
+use crate::{ComponentDoc, InstanceDoc};
+use serde_json::Value;
+use spof_model::Kind;
 
 impl<'t, 'a> Builder<'t, 'a> {
     pub(super) fn databases(&mut self) {

@@ -16,12 +16,8 @@
 //! a part of one, or a zone), or unmapped with the reason, grouped by type.
 
 use crate::builder::ModelBuilder;
-use crate::{
-    ComponentDoc, DependencyDoc, DnsAddressesDoc, DnsDoc, DnsRecordDoc, DomainDoc, Import,
-    ImportError, InstanceDoc, SourceFile, Unmapped, Unresolved,
-};
-use indexmap::{IndexMap, IndexSet};
-use serde_json::Value;
+use crate::{DomainDoc, Import, ImportError, SourceFile, Unmapped, Unresolved};
+use indexmap::IndexMap;
 use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -33,9 +29,8 @@ mod reading;
 mod references;
 mod zones;
 
-use reading::*;
-use references::*;
-use zones::*;
+use reading::{DocKind, Res, parse_file};
+use references::{Link, Tf};
 
 /// Reads Terraform JSON plans or state and maps their AWS resources to a model.
 pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {

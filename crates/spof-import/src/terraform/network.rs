@@ -2,7 +2,19 @@
 //! route tables that choose them, Elastic IPs, CloudFront, Route 53 zones and records, and the
 //! managed regional services they point at.
 
-use super::*;
+use super::reading::{Key, value_strings};
+use super::zones::zone_count;
+use super::{
+    ASG, Builder, EIP, ELB, INSTANCE, LB_V2, LISTENER, LISTENER_RULE, MANAGED_SERVICES, NAT,
+    R53_ZONE, ROUTE_TABLE, SUBNET, Subnet, TARGET_GROUP, TG_ATTACHMENT, VPC,
+};
+use crate::{
+    ComponentDoc, DependencyDoc, DnsAddressesDoc, DnsDoc, DnsRecordDoc, InstanceDoc, Unresolved,
+};
+use indexmap::IndexMap;
+use serde_json::Value;
+use spof_model::Kind;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 impl<'t, 'a> Builder<'t, 'a> {
     /// Load balancers, their listeners and target groups, and what they send traffic to.

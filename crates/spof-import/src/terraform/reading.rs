@@ -2,7 +2,8 @@
 //! resource addresses split into module, block and key; the resources of each module with
 //! their known values.
 
-use super::*;
+use crate::{ImportError, SourceFile};
+use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum DocKind {
@@ -422,6 +423,7 @@ pub(super) fn is_aliased(key: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::terraform::zones::region_of_zone;
 
     #[test]
     fn addresses_split_into_module_block_and_key() {

@@ -3,7 +3,16 @@
 //! through module variables and outputs; and the dependencies of compute on what its payload
 //! names.
 
-use super::*;
+use super::Builder;
+use super::reading::{
+    Doc, DocKind, Key, NULL, Res, call_names, collect_strings, expression_leaves, join_module,
+    module_resources, parent_module, raw_state_resources, split_address, split_steps, step_key,
+    value_strings,
+};
+use crate::Unresolved;
+use serde_json::Value;
+use spof_model::Kind;
+use std::collections::{BTreeSet, HashMap};
 
 /// Values that identify a resource, for links by known value.
 pub(super) const IDENTITY_KEYS: &[&str] = &[

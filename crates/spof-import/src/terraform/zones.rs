@@ -2,7 +2,10 @@
 //! placeholder), the region of each resource from its provider configuration, and the
 //! placement of components in them.
 
-use super::*;
+use super::reading::is_aliased;
+use super::{Builder, INSTANCE, SUBNET, Subnet};
+use crate::{ComponentDoc, DomainDoc, InstanceDoc};
+use indexmap::IndexSet;
 
 impl<'t, 'a> Builder<'t, 'a> {
     pub(super) fn file_region(&self, file: usize) -> Option<String> {
