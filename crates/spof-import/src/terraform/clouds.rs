@@ -445,6 +445,17 @@ impl Builder<'_, '_> {
         for (_, front) in front_ends {
             self.gcp_front_end(front);
         }
+        let mut parts = self.of_type(GCE_TARGET_PROXY);
+        parts.extend(self.of_type(GCE_URL_MAP));
+        for i in parts {
+            if !self.mapped_to.contains_key(&i) && !self.reasons.contains_key(&i) {
+                self.reasons.insert(
+                    i,
+                    "part of a load balancer front end that no forwarding rule in the input reaches"
+                        .into(),
+                );
+            }
+        }
     }
 
     /// One load balancer front end: its component, its parts mapped to it, and a dependency
