@@ -12,8 +12,8 @@
 
 use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, Import, ImportError, ImportReport, Inferred, SourceFile, Unmapped, Unresolved,
-    Yaml, parse_yaml_documents,
+    ComponentDoc, Import, ImportError, ImportReport, SourceFile, Unmapped, Unresolved, Yaml,
+    parse_yaml_documents,
 };
 use indexmap::{IndexMap, IndexSet};
 use spof_model::Kind;
@@ -636,14 +636,9 @@ impl Builder {
         self.add(e, doc);
         if managed {
             let name = self.by_ref.get(&e.key()).cloned().unwrap_or_default();
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: name,
-                evidence: format!(
+            self.out.infer(&name, &name, format!(
                     "managed: spec.type `{resource_type}` names a provider service that is redundant by design"
-                ),
-                source: e.source(),
-            });
+                ), &e.source());
         }
     }
 
@@ -709,12 +704,7 @@ impl Builder {
                     let evidence =
                         format!("consumesApis {label}, which `{provider}` provides (providesApis)");
                     self.out.depend(&consumer, provider, Some(evidence.clone()));
-                    self.out.report.inferred.push(Inferred {
-                        from: consumer.clone(),
-                        to: provider.clone(),
-                        evidence,
-                        source: source.clone(),
-                    });
+                    self.out.infer(&consumer, provider, evidence, &source);
                 }
             }
         }

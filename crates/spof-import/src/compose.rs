@@ -1044,16 +1044,11 @@ impl<'a> Importer<'a> {
                 .iter()
                 .map(|&c| self.services[c].name.as_str())
                 .collect();
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("instances: {}", names.join(", ")),
-                evidence: format!(
+            self.out.infer(&name, &format!("instances: {}", names.join(", ")), format!(
                     "services {} have the same definition (but for names, host names and ports) and the same callers ({}): copies of one component, modelled as its instances",
                     names.join(" and "),
                     callers.join(", ")
-                ),
-                source: self.services[members[0]].source.clone(),
-            });
+                ), &self.services[members[0]].source);
             for &m in &members {
                 self.component_of[m] = name.clone();
             }
@@ -1104,12 +1099,12 @@ impl<'a> Importer<'a> {
             && let Some((kind, word)) = infer::kind_from_image(image)
         {
             c.kind = kind;
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("kind: {}", kind.as_str()),
-                evidence: format!("guessed from image {image} ({word})"),
-                source: service.source.clone(),
-            });
+            self.out.infer(
+                &name,
+                &format!("kind: {}", kind.as_str()),
+                format!("guessed from image {image} ({word})"),
+                &service.source,
+            );
         }
         if infer::is_load_generator(&name, "")
             || image
@@ -1117,38 +1112,33 @@ impl<'a> Importer<'a> {
                 .is_some_and(|i| infer::is_load_generator("", i))
         {
             self.load_generators.insert(name.clone());
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: "journey: none".into(),
-                evidence: "a load generator (from its name or image): a test client of the system, not an entry point or part of a journey; what calls it does not need it".into(),
-                source: service.source.clone(),
-            });
+            self.out.infer(
+                &name,
+                "journey: none",
+                "a load generator (from its name or image): a test client of the system, not an entry point or part of a journey; what calls it does not need it".into(),
+                &service.source,
+            );
         }
         if let Some(port) = published_port(service) {
             self.published.insert(s, port.clone());
             if c.kind == Kind::Service {
                 c.kind = Kind::Web;
-                self.out.report.inferred.push(Inferred {
-                    from: name.clone(),
-                    to: "kind: web".into(),
-                    evidence: format!("it publishes port {port}"),
-                    source: service.source.clone(),
-                });
+                self.out.infer(
+                    &name,
+                    "kind: web",
+                    format!("it publishes port {port}"),
+                    &service.source,
+                );
             }
         }
         if let Some((file, profiles)) = service.get("profiles") {
             self.profiled.insert(s);
             let list: Vec<String> = profiles.items().iter().filter_map(Yaml::text).collect();
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: "journey: none".into(),
-                evidence: format!(
+            self.out.infer(&name, "journey: none", format!(
                     "only started with profile {} ({file}:{}): not part of the running system by default",
                     list.join(", "),
                     profiles.line
-                ),
-                source: service.source.clone(),
-            });
+                ), &service.source);
         }
 
         // Replicas.
@@ -1176,14 +1166,9 @@ impl<'a> Importer<'a> {
             } else {
                 1
             };
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("replicas: {replicas}"),
-                evidence: format!(
+            self.out.infer(&name, &format!("replicas: {replicas}"), format!(
                     "deploy.mode global runs one task per node; the number of nodes is not in the input (assumed {replicas})"
-                ),
-                source: service.source.clone(),
-            });
+                ), &service.source);
         }
         if replicas > 1 && service.get("container_name").is_some() {
             self.out.report.not_modelled.push(format!(
@@ -1202,12 +1187,12 @@ impl<'a> Importer<'a> {
         });
         if replicas > 1 && !health {
             c.health_check = Some(false);
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: "health_check: false".into(),
-                evidence: "no healthcheck: a replica that hangs keeps getting traffic".into(),
-                source: service.source.clone(),
-            });
+            self.out.infer(
+                &name,
+                "health_check: false",
+                "no healthcheck: a replica that hangs keeps getting traffic".into(),
+                &service.source,
+            );
         }
 
         // Restarts.
@@ -1345,28 +1330,28 @@ impl<'a> Importer<'a> {
                 for c in self.out.model.components.values_mut() {
                     c.domains = vec![HOST.into()];
                 }
-                self.out.report.inferred.push(Inferred {
-                    from: "every component".into(),
-                    to: format!("in: {HOST}"),
-                    evidence: "a compose file runs on one Docker host".into(),
-                    source: self
+                self.out.infer(
+                    "every component",
+                    &format!("in: {HOST}"),
+                    "a compose file runs on one Docker host".into(),
+                    &self
                         .services
                         .first()
                         .map(|s| s.source.clone())
                         .unwrap_or_default(),
-                });
+                );
             }
             Some(why) => {
-                self.out.report.inferred.push(Inferred {
-                    from: "every component".into(),
-                    to: "placement: swarm nodes".into(),
-                    evidence: format!("a swarm deployment: {why}"),
-                    source: self
+                self.out.infer(
+                    "every component",
+                    "placement: swarm nodes",
+                    format!("a swarm deployment: {why}"),
+                    &self
                         .services
                         .first()
                         .map(|s| s.source.clone())
                         .unwrap_or_default(),
-                });
+                );
                 self.out.report.not_modelled.push(
                     "swarm placement: which node runs which task is not in the file (no node names or count); nodes are not modelled, so a node failure takes one task".into(),
                 );
@@ -1459,6 +1444,7 @@ impl<'a> Importer<'a> {
                             })
                 });
             if client && let Some(entry) = component.depends_on.first() {
+                // The components are borrowed: the report is written directly.
                 self.out.report.inferred.push(Inferred {
                     from: name.clone(),
                     to: "journey: none".into(),

@@ -19,8 +19,8 @@
 
 use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, Inferred, InstanceDoc, SourceFile,
-    Unmapped, Unresolved,
+    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, InstanceDoc, SourceFile, Unmapped,
+    Unresolved,
 };
 use indexmap::{IndexMap, IndexSet};
 use spof_model::Kind;
@@ -1550,10 +1550,10 @@ impl<'r> Mapper<'r> {
         };
         if e.kind == ElKind::Infrastructure && managed_service(&e.text()) {
             doc.managed = Some(true);
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: name.clone(),
-                evidence: format!(
+            self.out.infer(
+                &name,
+                &name,
+                format!(
                     "managed: `{}` names a cloud service that is redundant by design",
                     if e.technology.is_empty() {
                         &e.name
@@ -1561,8 +1561,8 @@ impl<'r> Mapper<'r> {
                         &e.technology
                     }
                 ),
-                source: self.at(e.line),
-            });
+                &self.at(e.line),
+            );
         }
         if standby && primary && count >= 2 {
             doc.failover = Some("manual".into());
@@ -1602,12 +1602,7 @@ impl<'r> Mapper<'r> {
             doc.instances
                 .sort_by_key(|i| i.role.as_deref() != Some("primary"));
             let evidence = "instances tagged `Failover` are standbys: active-passive; the workspace does not say whether failover is automatic, so manual is assumed".to_string();
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: name.clone(),
-                evidence,
-                source: self.at(e.line),
-            });
+            self.out.infer(&name, &name, evidence, &self.at(e.line));
             self.out.report.not_modelled.push(format!(
                 "`{name}`: failover mode not stated (a `Failover` standby exists): manual assumed; set `failover: automatic` in an overlay if it is"
             ));
@@ -1661,15 +1656,15 @@ impl<'r> Mapper<'r> {
                 format!("{} ({m})", path.join(" > "))
             })
             .collect();
-        self.out.report.inferred.push(Inferred {
-            from: name.clone(),
-            to: name.clone(),
-            evidence: format!(
+        self.out.infer(
+            &name,
+            &name,
+            format!(
                 "{count} instance(s): the product of the enclosing deployment nodes' instances: {}",
                 multipliers.join(", ")
             ),
-            source: self.at(self.el(unit.instances[0].0).line),
-        });
+            &self.at(self.el(unit.instances[0].0).line),
+        );
         for (inst, _, _) in &unit.instances {
             let i = self.el(*inst);
             self.out.map(
@@ -1822,12 +1817,15 @@ impl<'r> Mapper<'r> {
                 let a: BTreeSet<String> = a.into_iter().collect();
                 let b: BTreeSet<String> = b.into_iter().collect();
                 if !a.is_empty() && a == b {
-                    self.out.report.inferred.push(Inferred {
-                        from: a.iter().cloned().collect::<Vec<_>>().join(", "),
-                        to: b.iter().cloned().collect::<Vec<_>>().join(", "),
-                        evidence: format!("deployment relationship {text} within one component: replication between its instances"),
-                        source: self.at(rel.line),
-                    });
+                    let source = self.at(rel.line);
+                    self.out.infer(
+                        &a.iter().cloned().collect::<Vec<_>>().join(", "),
+                        &b.iter().cloned().collect::<Vec<_>>().join(", "),
+                        format!(
+                            "deployment relationship {text} within one component: replication between its instances"
+                        ),
+                        &source,
+                    );
                     continue;
                 }
                 for x in &a {

@@ -7,7 +7,7 @@ use super::workloads::{container_images, pod_spec, same_namespace};
 use super::{Edges, INIT_ONLY, Importer, Resolution, Scanned, operators};
 use crate::builder::Evidence;
 use crate::infer::HostRef;
-use crate::{ComponentDoc, Inferred, Yaml, infer};
+use crate::{ComponentDoc, Yaml, infer};
 use spof_model::Kind;
 use std::collections::{BTreeMap, HashMap};
 
@@ -269,12 +269,12 @@ impl Importer {
             },
         );
         self.out.map(o.id(), &name, o.source());
-        self.out.report.inferred.push(Inferred {
-            from: name.clone(),
-            to: "kind: external".into(),
-            evidence: format!("ExternalName Service for {target}: a service outside the cluster"),
-            source: o.source(),
-        });
+        self.out.infer(
+            &name,
+            "kind: external",
+            format!("ExternalName Service for {target}: a service outside the cluster"),
+            &o.source(),
+        );
         self.externals.insert(s, name.clone());
         Some(name)
     }

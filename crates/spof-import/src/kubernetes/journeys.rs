@@ -135,6 +135,7 @@ impl Importer {
                             })
                 });
             if client && let Some(entry) = component.depends_on.first() {
+                // The components are borrowed: the report is written directly.
                 self.out.report.inferred.push(Inferred {
                     from: name.clone(),
                     to: "journey: none".into(),
@@ -149,12 +150,16 @@ impl Importer {
             background.push(name.clone());
         }
         for name in background {
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("journey: {name}"),
-                evidence: "nothing in the input calls it and no entry point reaches it: background work, a journey of its own".into(),
-                source: self.out.model.components[&name].source.clone().unwrap_or_default(),
-            });
+            let source = self.out.model.components[&name]
+                .source
+                .clone()
+                .unwrap_or_default();
+            self.out.infer(
+                &name,
+                &format!("journey: {name}"),
+                "nothing in the input calls it and no entry point reaches it: background work, a journey of its own".into(),
+                &source,
+            );
             journeys.push((
                 name.clone(),
                 JourneyDoc {
@@ -188,12 +193,12 @@ impl Importer {
                 .source
                 .clone()
                 .unwrap_or_default();
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("journey: {name} (critical: false)"),
-                evidence: "batch work: a failed run is retried (backoffLimit) or runs again at the next schedule, not an outage of the request path; an overlay can make it critical".into(),
-                source,
-            });
+            self.out.infer(
+                name,
+                &format!("journey: {name} (critical: false)"),
+                "batch work: a failed run is retried (backoffLimit) or runs again at the next schedule, not an outage of the request path; an overlay can make it critical".into(),
+                &source,
+            );
             journeys.push((
                 name.clone(),
                 JourneyDoc {

@@ -3,7 +3,7 @@
 
 use super::workloads::{same_namespace, selects, string_map};
 use super::{CONTROLLER_LABELS, Entry, Importer, Object, Pool};
-use crate::{ComponentDoc, Inferred, Yaml};
+use crate::{ComponentDoc, Yaml};
 use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -279,16 +279,11 @@ impl Importer {
                 .iter()
                 .map(|(_, d)| d.replicas.unwrap_or(1).max(d.instances.len() as u64))
                 .sum();
-            self.out.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("pool: {}", member_names.join(", ")),
-                evidence: format!(
+            self.out.infer(&name, &format!("pool: {}", member_names.join(", ")), format!(
                     "Service {} selects the pods of {}: a call to it goes to any ready pod, so they are one component of {count} instances",
                     service.name,
                     member_names.join(" and ")
-                ),
-                source: service.source(),
-            });
+                ), &service.source());
             self.out.report.not_modelled.extend(notes);
             for member in &member_names {
                 renamed.insert(member.clone(), name.clone());
