@@ -282,3 +282,145 @@ impl ModelBuilder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder_with(components: &[(&str, Kind)]) -> ModelBuilder {
+        let mut b = ModelBuilder::new("test");
+        for (name, kind) in components {
+            b.add_component(
+                (*name).to_string(),
+                ComponentDoc {
+                    kind: *kind,
+                    ..ComponentDoc::default()
+                },
+            );
+        }
+        b
+    }
+
+    #[test]
+    fn names_taken_are_numbered_in_the_importers_styles() {
+        let mut b = ModelBuilder::new("test");
+        assert_eq!(b.unique_name("web", Numbering::Dashed), "web");
+        assert_eq!(b.unique_name("web", Numbering::Dashed), "web-2");
+        assert_eq!(b.unique_name("web", Numbering::Dashed), "web-3");
+        assert_eq!(b.unique_name("api", Numbering::Parenthesised), "api");
+        assert_eq!(b.unique_name("api", Numbering::Parenthesised), "api (2)");
+        assert_eq!(b.unique_name("  ", Numbering::Parenthesised), "unnamed");
+        b.add_component("db".into(), ComponentDoc::default());
+        assert!(b.is_taken("db") && b.is_taken("web-2") && !b.is_taken("cache"));
+        assert_eq!(b.unique_name("db", Numbering::Dashed), "db-2");
+    }
+
+    #[test]
+    fn a_stated_link_makes_a_dependency_stated_and_unknown_targets_are_ignored() {
+        let mut b = builder_with(&[("web", Kind::Web), ("db", Kind::Database)]);
+        b.depend("web", "db", Some("env DB=db".into()));
+        b.depend("web", "db", None);
+        b.depend("web", "db", Some("again".into()));
+        b.depend("web", "web", None);
+        b.depend("web", "nowhere", None);
+        b.depend_inferred("db", "web", "a reference".into(), "main.tf");
+        b.depend_inferred("db", "web", "another".into(), "main.tf");
+        let import = b.finish();
+        let web = &import.model.components["web"].depends_on;
+        assert_eq!(web.len(), 1);
+        assert_eq!((web[0].component.as_str(), &web[0].inferred), ("db", &None));
+        let db = &import.model.components["db"].depends_on;
+        assert_eq!(db[0].inferred.as_deref(), Some("a reference"));
+        assert_eq!(import.report.inferred.len(), 1);
+        assert_eq!(import.report.inferred[0].source, "main.tf");
+    }
+
+    #[test]
+    fn evidence_is_merged_with_its_place_and_what_it_says() {
+        let no_generators = BTreeSet::new();
+        let mut b = builder_with(&[
+            ("web", Kind::Web),
+            ("db", Kind::Database),
+            ("metrics", Kind::Monitoring),
+            ("operator", Kind::Service),
+        ]);
+        b.depend_on_evidence(
+            "web",
+            "db",
+            vec![
+                Evidence::new("env DB=db (m.yaml:10)".into(), "m.yaml:10".into()),
+                Evidence::new("env DB=db (m.yaml:10)".into(), "m.yaml:10".into()),
+                Evidence::new("args --db db (m.yaml:12)".into(), "m.yaml:12".into()),
+            ],
+            &no_generators,
+        );
+        b.depend_on_evidence(
+            "web",
+            "metrics",
+            vec![Evidence::new(
+                "env OTEL=metrics (m.yaml:11)".into(),
+                "m.yaml:11".into(),
+            )],
+            &no_generators,
+        );
+        b.depend_on_evidence(
+            "db",
+            "operator",
+            vec![Evidence {
+                startup: Some("the operator recreates its pods"),
+                ..Evidence::new(
+                    "run by the operator (image o, m.yaml:2): ...".into(),
+                    "m.yaml:2".into(),
+                )
+            }],
+            &no_generators,
+        );
+        b.depend_on_evidence(
+            "operator",
+            "db",
+            vec![Evidence {
+                optional: true,
+                ..Evidence::new(
+                    "depends_on db (required: false) (c.yaml:3)".into(),
+                    "c.yaml:3".into(),
+                )
+            }],
+            &no_generators,
+        );
+        let import = b.finish();
+        let c = &import.model.components;
+        let db = &c["web"].depends_on[0];
+        assert_eq!(
+            db.inferred.as_deref(),
+            Some("env DB=db (m.yaml:10) (and 1 more)")
+        );
+        assert_eq!((db.optional, db.startup), (None, None));
+        let metrics = &c["web"].depends_on[1];
+        assert_eq!(metrics.optional, Some(true));
+        assert!(
+            metrics
+                .inferred
+                .as_deref()
+                .unwrap()
+                .ends_with("not on the request path")
+        );
+        let operator = &c["db"].depends_on[0];
+        assert_eq!(operator.startup, Some(true));
+        assert!(
+            operator
+                .inferred
+                .as_deref()
+                .unwrap()
+                .ends_with("; startup: the operator recreates its pods")
+        );
+        assert_eq!(c["operator"].depends_on[0].optional, Some(true));
+        // The place comes with the evidence: never parsed back out of its text.
+        let sources: Vec<&str> = import
+            .report
+            .inferred
+            .iter()
+            .map(|i| i.source.as_str())
+            .collect();
+        assert_eq!(sources, ["m.yaml:10", "m.yaml:11", "m.yaml:2", "c.yaml:3"]);
+    }
+}

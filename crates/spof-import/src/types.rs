@@ -314,3 +314,34 @@ impl ModelDoc {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(file: &str, line: u32) -> ImportError {
+        ImportError {
+            file: file.into(),
+            line: Some(line),
+            column: None,
+            message: "broken".into(),
+            others: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn problems_collected_are_one_error_that_shows_each_on_its_line() {
+        assert_eq!(ImportError::collected(Vec::new()), None);
+        let one = ImportError::collected(vec![problem("a.yaml", 1)]).unwrap();
+        assert_eq!(one.to_string(), "a.yaml:1: broken");
+        let nested = ImportError::collected(vec![problem("b.yaml", 2), problem("c.yaml", 3)]);
+        let all = ImportError::collected(vec![problem("a.yaml", 1), nested.unwrap()]).unwrap();
+        assert_eq!(all.file, "a.yaml");
+        assert_eq!(
+            all.to_string(),
+            "a.yaml:1: broken\nb.yaml:2: broken\nc.yaml:3: broken"
+        );
+        let files: Vec<String> = all.problems().into_iter().map(|p| p.file).collect();
+        assert_eq!(files, ["a.yaml", "b.yaml", "c.yaml"]);
+    }
+}
