@@ -9,10 +9,17 @@ use spof_model::Kind;
 use std::collections::BTreeSet;
 
 /// A model under construction with its import report.
+///
+/// Dependencies come in two ways: [`ModelBuilder::depend`] and
+/// [`ModelBuilder::depend_inferred`] record links read one at a time (a reference, an
+/// attribute) and write them into the components at the end, in the order found, while
+/// [`ModelBuilder::depend_on_evidence`] writes at once a dependency whose evidence has all been
+/// gathered (host names in values, `depends_on`), and [`ModelBuilder::add_dependency`] one the
+/// input states.
 pub(crate) struct ModelBuilder {
     pub(crate) model: ModelDoc,
     pub(crate) report: ImportReport,
-    /// Names given out by [`ModelBuilder::unique_name`].
+    /// Names given out by [`ModelBuilder::unique_name`] and of components added.
     taken: BTreeSet<String>,
     /// Dependencies by (from, to), in the order found, written into the components by
     /// [`ModelBuilder::write_dependencies`].
