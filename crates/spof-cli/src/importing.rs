@@ -158,7 +158,14 @@ pub fn run(inputs: &[Input], overlays: &[String], ignore: &[Pattern]) -> Result<
     for (index, files) in by_format {
         let format = Format::ALL[index];
         let names = files.iter().map(|f| f.path.clone()).collect();
-        let import = spof_import::import(format, &files).map_err(|e| e.to_string())?;
+        // Every problem the importer found, each on its own `error:` line.
+        let import = spof_import::import(format, &files).map_err(|e| {
+            e.problems()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\nerror: ")
+        })?;
         imports.push((format, names, import));
     }
     let formats: Vec<Format> = imports.iter().map(|(f, _, _)| *f).collect();

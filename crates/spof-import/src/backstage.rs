@@ -10,11 +10,13 @@
 //! resource whose type names a provider's managed service (an S3 bucket), which is marked
 //! `managed` and reported as inferred.
 
+use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, DependencyDoc, Import, ImportError, ImportReport, Inferred, Mapped, ModelDoc,
-    SourceFile, Unmapped, Unresolved, Yaml, parse_yaml_documents,
+    ComponentDoc, Import, ImportError, ImportReport, SourceFile, Unmapped, Unresolved, Yaml,
+    parse_yaml_documents,
 };
 use indexmap::{IndexMap, IndexSet};
+use spof_model::Kind;
 use std::collections::BTreeMap;
 
 /// Reads Backstage catalog files (YAML, several documents each) and maps their entities.
@@ -25,6 +27,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             line: None,
             column: None,
             message: "no Backstage catalog file given".into(),
+            others: Vec::new(),
         });
     }
     let mut report = ImportReport {
@@ -44,6 +47,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         .collect();
     let mut skipped: Vec<usize> = Vec::new();
     let mut locations: Vec<(String, String)> = Vec::new();
+    // Every file is read before giving up, so that all their problems are told at once.
+    let mut problems: Vec<ImportError> = Vec::new();
     while let Some(i) = queue.first().copied() {
         queue.remove(0);
         if read[i] {
@@ -51,7 +56,14 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         }
         read[i] = true;
         let file = &files[i];
-        for doc in parse_yaml_documents(&file.path, &file.text)? {
+        let documents = match parse_yaml_documents(&file.path, &file.text) {
+            Ok(documents) => documents,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        for doc in documents {
             let Some(entity) = Entity::read(&file.path, &doc) else {
                 skipped.push(i);
                 continue;
@@ -89,6 +101,9 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             entities.push(entity);
         }
     }
+    if let Some(error) = ImportError::collected(problems) {
+        return Err(error);
+    }
     for (i, file) in files.iter().enumerate() {
         if !read[i] {
             report.unmapped.push(Unmapped {
@@ -122,13 +137,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         });
     }
     let mut builder = Builder {
-        model: ModelDoc {
-            version: 1,
-            ..ModelDoc::default()
-        },
-        report,
+        out: ModelBuilder::with_report(report),
         by_ref: IndexMap::new(),
-        names: BTreeMap::new(),
     };
     builder.build(entities);
     let mut import = builder.finish(files);
@@ -138,8 +148,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             file: files[0].path.clone(),
             line: None,
             column: None,
-            message: "nothing to model: no Component or Resource entity in the catalog files given (Systems, Groups, APIs and Locations are not failure points)".into(),
-        });
+            message: "nothing to model: no Component or Resource entity in the catalog files given (Systems, Groups, APIs and Locations are not failure points)".into(), others: Vec::new() });
     }
     Ok(import)
 }
@@ -300,7 +309,7 @@ fn parse_ref(text: &str) -> (Option<String>, String, String) {
 }
 
 /// A component kind and whether the service is managed, from a Resource's `spec.type`.
-fn resource_kind(resource_type: &str) -> (&'static str, bool) {
+fn resource_kind(resource_type: &str) -> (Kind, bool) {
     let t: String = resource_type
         .to_ascii_lowercase()
         .chars()
@@ -318,11 +327,11 @@ fn resource_kind(resource_type: &str) -> (&'static str, bool) {
         "cloudstorage",
     ]) {
         let kind = if has(&["sqs", "sns"]) {
-            "queue"
+            Kind::Queue
         } else if has(&["dynamodb"]) {
-            "database"
+            Kind::Database
         } else {
-            "object_storage"
+            Kind::ObjectStorage
         };
         return (kind, true);
     }
@@ -338,50 +347,47 @@ fn resource_kind(resource_type: &str) -> (&'static str, bool) {
         "cassandra",
         "db",
     ]) {
-        "database"
+        Kind::Database
     } else if has(&["cache", "redis", "memcache", "valkey"]) {
-        "cache"
+        Kind::Cache
     } else if has(&[
         "queue", "topic", "kafka", "rabbit", "pubsub", "broker", "stream", "nats",
     ]) {
-        "queue"
+        Kind::Queue
     } else if has(&["bucket", "objectstor", "blob"]) {
-        "object_storage"
+        Kind::ObjectStorage
     } else if has(&["filesystem", "nfs", "filestor", "volume"]) {
-        "file_storage"
+        Kind::FileStorage
     } else if has(&["identity", "idp", "auth", "sso", "oidc", "ldap", "keycloak"]) {
-        "identity"
+        Kind::Identity
     } else if has(&["secret", "vault", "kms"]) {
-        "secrets"
+        Kind::Secrets
     } else if has(&["search", "elastic", "opensearch", "solr"]) {
-        "search"
+        Kind::Search
     } else if has(&["dns"]) {
-        "dns"
+        Kind::Dns
     } else if has(&["cdn"]) {
-        "cdn"
+        Kind::Cdn
     } else if has(&["loadbalancer", "ingress"]) {
-        "load_balancer"
+        Kind::LoadBalancer
     } else if has(&["gateway"]) {
-        "api_gateway"
+        Kind::ApiGateway
     } else if has(&["repository", "repo", "git", "pipeline", "cicd", "registry"]) {
-        "deploy_pipeline"
+        Kind::DeployPipeline
     } else if has(&["monitor", "observab", "metrics", "logging"]) {
-        "monitoring"
+        Kind::Monitoring
     } else if has(&["config"]) {
-        "config"
+        Kind::Config
     } else {
-        "external"
+        Kind::External
     };
     (kind, false)
 }
 
 struct Builder {
-    model: ModelDoc,
-    report: ImportReport,
+    out: ModelBuilder,
     /// Entity key to its component name.
     by_ref: IndexMap<(String, String, String), String>,
-    /// Component names taken, to the entity that took them.
-    names: BTreeMap<String, String>,
 }
 
 impl Builder {
@@ -391,7 +397,7 @@ impl Builder {
         let mut unique: Vec<Entity> = Vec::new();
         for e in entities {
             if let Some(first) = seen.get(&e.key()) {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: e.display(),
                     why: format!("defined twice; the first definition ({first}) is used"),
                     source: e.source(),
@@ -461,7 +467,7 @@ impl Builder {
                     .map(|f| f.to_uppercase().chain(c).collect::<String>())
                     .unwrap_or_default()
             };
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: if sources.len() == 1 {
                     name
                 } else {
@@ -479,8 +485,8 @@ impl Builder {
             };
             for (reference, line) in e.spec_refs("dependsOn") {
                 match self.resolve(&reference, &["component", "resource"]) {
-                    Some(to) => self.depend(&from, &to, None),
-                    None => self.report.unresolved.push(Unresolved {
+                    Some(to) => self.out.depend(&from, &to, None),
+                    None => self.out.report.unresolved.push(Unresolved {
                         reference: format!("dependsOn {reference}"),
                         from: from.clone(),
                         source: format!("{}:{line}", e.file),
@@ -489,8 +495,8 @@ impl Builder {
             }
             for (reference, line) in e.spec_refs("dependencyOf") {
                 match self.resolve(&reference, &["component", "resource"]) {
-                    Some(on) => self.depend(&on, &from, None),
-                    None => self.report.unresolved.push(Unresolved {
+                    Some(on) => self.out.depend(&on, &from, None),
+                    None => self.out.report.unresolved.push(Unresolved {
                         reference: format!("dependencyOf {reference}"),
                         from: from.clone(),
                         source: format!("{}:{line}", e.file),
@@ -520,11 +526,10 @@ impl Builder {
         } else {
             format!("{}.{}", e.namespace, e.name)
         };
-        if self.names.contains_key(&name) {
+        if self.out.is_taken(&name) {
             name = format!("{name}-{}", e.kind);
         }
-        self.names.insert(name.clone(), e.display());
-        name
+        self.out.unique_name(&name, Numbering::Dashed)
     }
 
     fn describe(e: &Entity, what: &str) -> String {
@@ -556,11 +561,7 @@ impl Builder {
 
     fn add(&mut self, e: &Entity, doc: ComponentDoc) {
         let name = self.name_for(e);
-        self.report.mapped.push(Mapped {
-            object: e.display(),
-            component: name.clone(),
-            source: e.source(),
-        });
+        self.out.map(e.display(), &name, e.source());
         let mut hint = String::new();
         if let Some(id) = e
             .doc
@@ -582,12 +583,12 @@ impl Builder {
             );
         }
         if doc.managed != Some(true) {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: redundancy not in the catalog (replicas, zones, failover): one instance until an overlay says otherwise{hint}"
             ));
         }
         self.by_ref.insert(e.key(), name.clone());
-        self.model.components.insert(name, doc);
+        self.out.add_component(name, doc);
     }
 
     fn component(&mut self, e: &Entity) {
@@ -596,7 +597,7 @@ impl Builder {
             component_type.as_str(),
             "library" | "documentation" | "docs"
         ) {
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: e.display(),
                 why: format!(
                     "a {component_type}: it runs inside (or beside) the components that use it, not on its own"
@@ -606,13 +607,13 @@ impl Builder {
             return;
         }
         let kind = match component_type.as_str() {
-            "website" | "frontend" | "web" => "web",
-            "worker" | "job" | "batch" => "worker",
-            "gateway" | "api-gateway" => "api_gateway",
-            _ => "service",
+            "website" | "frontend" | "web" => Kind::Web,
+            "worker" | "job" | "batch" => Kind::Worker,
+            "gateway" | "api-gateway" => Kind::ApiGateway,
+            _ => Kind::Service,
         };
         let doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(Self::describe(e, "Component")),
             owner: e.spec_str("owner"),
             source: Some(e.source()),
@@ -625,7 +626,7 @@ impl Builder {
         let resource_type = e.spec_str("type").unwrap_or_default();
         let (kind, managed) = resource_kind(&resource_type);
         let doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(Self::describe(e, "Resource")),
             managed: managed.then_some(true),
             owner: e.spec_str("owner"),
@@ -635,14 +636,9 @@ impl Builder {
         self.add(e, doc);
         if managed {
             let name = self.by_ref.get(&e.key()).cloned().unwrap_or_default();
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: name,
-                evidence: format!(
+            self.out.infer(&name, &name, format!(
                     "managed: spec.type `{resource_type}` names a provider service that is redundant by design"
-                ),
-                source: e.source(),
-            });
+                ), &e.source());
         }
     }
 
@@ -676,13 +672,9 @@ impl Builder {
             let by = providers.get(&key).cloned().unwrap_or_default();
             let used = consumers.get(&key).cloned().unwrap_or_default();
             if let Some(first) = by.first() {
-                self.report.mapped.push(Mapped {
-                    object: api.display(),
-                    component: first.clone(),
-                    source: api.source(),
-                });
+                self.out.map(api.display(), first, api.source());
             } else if used.is_empty() {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: api.display(),
                     why: "an API that no component in the input provides or consumes".into(),
                     source: api.source(),
@@ -695,7 +687,7 @@ impl Builder {
             let label = format!("api:{}", key.2);
             if by.is_empty() {
                 for (consumer, source) in used {
-                    self.report.unresolved.push(Unresolved {
+                    self.out.report.unresolved.push(Unresolved {
                         reference: if known.contains(&key) {
                             format!("consumesApis {label}: no component in the input provides it")
                         } else {
@@ -711,57 +703,30 @@ impl Builder {
                 for provider in &by {
                     let evidence =
                         format!("consumesApis {label}, which `{provider}` provides (providesApis)");
-                    self.depend(&consumer, provider, Some(evidence.clone()));
-                    self.report.inferred.push(Inferred {
-                        from: consumer.clone(),
-                        to: provider.clone(),
-                        evidence,
-                        source: source.clone(),
-                    });
+                    self.out.depend(&consumer, provider, Some(evidence.clone()));
+                    self.out.infer(&consumer, provider, evidence, &source);
                 }
             }
         }
     }
 
-    fn depend(&mut self, from: &str, to: &str, inferred: Option<String>) {
-        if from == to {
-            return;
-        }
-        let Some(doc) = self.model.components.get_mut(from) else {
-            return;
-        };
-        if let Some(existing) = doc.depends_on.iter_mut().find(|d| d.component == to) {
-            if inferred.is_none() {
-                existing.inferred = None;
-            }
-            return;
-        }
-        doc.depends_on.push(DependencyDoc {
-            component: to.to_string(),
-            inferred,
-            ..DependencyDoc::default()
-        });
-    }
-
     fn finish(mut self, files: &[SourceFile]) -> Import {
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "runtime or operations: the catalog does not say whether a dependsOn is needed on the request path or only to deploy and build; all are taken as hard (mark the others optional in an overlay)".into(),
         );
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "journeys: the catalog names none; the whole system is one journey until an overlay names them".into(),
         );
-        self.report
+        self.out
+            .report
             .not_modelled
             .push("failure domains: the catalog has no hosts, zones or regions".into());
         let first = files.first().map(|f| f.path.as_str()).unwrap_or_default();
-        self.model.name = Some(format!("backstage catalog {first}"));
-        self.model.description = Some(format!(
+        self.out.model.name = Some(format!("backstage catalog {first}"));
+        self.out.model.description = Some(format!(
             "Imported from a Backstage catalog ({} file(s)); redundancy is not in the catalog",
             files.len()
         ));
-        Import {
-            model: self.model,
-            report: self.report,
-        }
+        self.out.finish()
     }
 }

@@ -24,12 +24,13 @@
 //!   and no published port reaches (background work); services only started with a profile
 //!   are on none.
 
+use crate::builder::{Evidence, ModelBuilder};
 use crate::infer;
 use crate::{
-    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
-    InstanceDoc, JourneyDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved, Yaml, YamlValue,
-    parse_yaml_documents,
+    ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, InstanceDoc, JourneyDoc,
+    SourceFile, Unmapped, Unresolved, Yaml, YamlValue, parse_yaml_documents,
 };
+use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How long Docker takes to restart a container with a restart policy.
@@ -40,13 +41,13 @@ const ASSUMED_SWARM_NODES: u64 = 2;
 const HOST: &str = "host";
 
 /// Kinds whose loss of data on a restart matters.
-const DATA_KINDS: &[&str] = &[
-    "database",
-    "cache",
-    "queue",
-    "search",
-    "object_storage",
-    "file_storage",
+const DATA_KINDS: &[Kind] = &[
+    Kind::Database,
+    Kind::Cache,
+    Kind::Queue,
+    Kind::Search,
+    Kind::ObjectStorage,
+    Kind::FileStorage,
 ];
 
 /// Runs the importer. Files without a top-level `services:` mapping are read only when a
@@ -58,6 +59,8 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     };
     let mut composes: Vec<(&SourceFile, Yaml)> = Vec::new();
     let mut others: Vec<&SourceFile> = Vec::new();
+    // Every file is read before giving up, so that all their problems are told at once.
+    let mut problems: Vec<ImportError> = Vec::new();
     for file in files {
         let documents = parse_yaml_documents(&file.path, &file.text);
         let document = match documents {
@@ -65,28 +68,38 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 documents.remove(0)
             }
             Ok(documents) if documents.iter().any(|d| d.get("services").is_some()) => {
-                return Err(ImportError {
+                problems.push(ImportError {
                     file: file.path.clone(),
                     line: documents.get(1).map(|d| d.line),
                     column: None,
                     message: "a compose file is one YAML document".into(),
+                    others: Vec::new(),
                 });
+                continue;
             }
-            Err(e) if detect_compose(&file.text) => return Err(e),
+            Err(e) if detect_compose(&file.text) => {
+                problems.push(e);
+                continue;
+            }
             _ => {
                 others.push(file);
                 continue;
             }
         };
         if !document.get("services").is_some_and(Yaml::is_map) {
-            return Err(ImportError {
+            problems.push(ImportError {
                 file: file.path.clone(),
                 line: document.get("services").map(|s| s.line),
                 column: document.get("services").map(|s| s.column),
                 message: "`services` must be a mapping of service names to definitions".into(),
+                others: Vec::new(),
             });
+            continue;
         }
         composes.push((file, document));
+    }
+    if let Some(error) = ImportError::collected(problems) {
+        return Err(error);
     }
     if composes.is_empty() {
         return Err(ImportError {
@@ -94,16 +107,17 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             line: None,
             column: None,
             message: "no compose file (a YAML file with a top-level `services:` mapping)".into(),
+            others: Vec::new(),
         });
     }
     let project = project(&composes, &mut report);
-    let mut importer = Importer::new(&project, &others, &mut report);
+    let mut importer = Importer::new(&project, &others, report);
     importer.run();
-    let doc = std::mem::take(&mut importer.doc);
     let used = std::mem::take(&mut importer.used_files);
+    let mut import = importer.out.finish();
     for file in others {
         if !used.contains(&file.path) {
-            report.unmapped.push(Unmapped {
+            import.report.unmapped.push(Unmapped {
                 object: file.path.clone(),
                 why: "not a compose file (no top-level `services:`), and no service reads it"
                     .into(),
@@ -112,7 +126,6 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             });
         }
     }
-    let mut import = Import { model: doc, report };
     import.make_usable();
     Ok(import)
 }
@@ -565,19 +578,18 @@ impl<'a> Service<'a> {
     }
 }
 
-struct Importer<'a, 'r> {
+struct Importer<'a> {
     services: Vec<Service<'a>>,
     /// Top-level sections merged over the files: volumes, configs.
     volumes: BTreeMap<String, &'a Yaml>,
     configs: BTreeMap<String, (&'a str, &'a Yaml)>,
     others: &'a [&'a SourceFile],
-    report: &'r mut ImportReport,
-    doc: ModelDoc,
+    out: ModelBuilder,
     swarm: Option<String>,
     /// Names that resolve to a service: service names, container names, aliases.
     names: BTreeMap<String, usize>,
-    /// (from, to) -> evidence and whether optional.
-    edges: BTreeMap<(usize, usize), (Vec<String>, bool)>,
+    /// (from, to) -> the evidence found.
+    edges: BTreeMap<(usize, usize), Vec<Evidence>>,
     unresolved: BTreeMap<(String, String), String>,
     used_files: BTreeSet<String>,
     /// Services only started with a profile.
@@ -590,12 +602,8 @@ struct Importer<'a, 'r> {
     component_of: Vec<String>,
 }
 
-impl<'a, 'r> Importer<'a, 'r> {
-    fn new(
-        project: &Project<'a>,
-        others: &'a [&'a SourceFile],
-        report: &'r mut ImportReport,
-    ) -> Self {
+impl<'a> Importer<'a> {
+    fn new(project: &Project<'a>, others: &'a [&'a SourceFile], mut report: ImportReport) -> Self {
         let mut services: Vec<Service<'a>> = Vec::new();
         let mut volumes = BTreeMap::new();
         let mut configs = BTreeMap::new();
@@ -668,11 +676,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             volumes,
             configs,
             others,
-            report,
-            doc: ModelDoc {
-                version: 1,
-                ..ModelDoc::default()
-            },
+            out: ModelBuilder::with_report(report),
             swarm: None,
             names: BTreeMap::new(),
             edges: BTreeMap::new(),
@@ -775,7 +779,7 @@ impl<'a, 'r> Importer<'a, 'r> {
 
     fn dependencies(&mut self, s: usize) {
         let service = &self.services[s];
-        let mut found: Vec<(usize, String, bool)> = Vec::new();
+        let mut found: Vec<(usize, Evidence)> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         let mut inferred: Vec<Inferred> = Vec::new();
         // depends_on, both forms.
@@ -785,8 +789,10 @@ impl<'a, 'r> Importer<'a, 'r> {
                     match self.services.iter().position(|x| x.name == target) {
                         Some(t) => found.push((
                             t,
-                            format!("depends_on {target} ({file}:{})", item.line),
-                            false,
+                            Evidence::new(
+                                format!("depends_on {target} ({file}:{})", item.line),
+                                format!("{file}:{}", item.line),
+                            ),
                         )),
                         None => notes.push(format!(
                             "{}: depends_on {target} ({file}:{}) names no service of the input",
@@ -825,12 +831,17 @@ impl<'a, 'r> Importer<'a, 'r> {
                 }
                 found.push((
                     t,
-                    format!(
-                        "depends_on {target} (condition {condition}{}) ({file}:{})",
-                        if required { "" } else { ", required: false" },
-                        key.line
-                    ),
-                    !required,
+                    Evidence {
+                        optional: !required,
+                        ..Evidence::new(
+                            format!(
+                                "depends_on {target} (condition {condition}{}) ({file}:{})",
+                                if required { "" } else { ", required: false" },
+                                key.line
+                            ),
+                            format!("{file}:{}", key.line),
+                        )
+                    },
                 ));
             }
         }
@@ -840,7 +851,13 @@ impl<'a, 'r> Importer<'a, 'r> {
                 let Some(text) = item.text() else { continue };
                 let target = text.split(':').next().unwrap_or_default();
                 if let Some(t) = self.services.iter().position(|x| x.name == target) {
-                    found.push((t, format!("links {text} ({file}:{})", item.line), false));
+                    found.push((
+                        t,
+                        Evidence::new(
+                            format!("links {text} ({file}:{})", item.line),
+                            format!("{file}:{}", item.line),
+                        ),
+                    ));
                 }
             }
         }
@@ -851,8 +868,10 @@ impl<'a, 'r> Importer<'a, 'r> {
         {
             found.push((
                 t,
-                format!("network_mode service:{target} ({file}:{})", mode.line),
-                false,
+                Evidence::new(
+                    format!("network_mode service:{target} ({file}:{})", mode.line),
+                    format!("{file}:{}", mode.line),
+                ),
             ));
         }
         // Host names in values.
@@ -953,7 +972,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             for host in infer::hosts_in(&value.text, value.whole) {
                 match self.names.get(&host.host) {
                     Some(&t) if t != s => {
-                        found.push((t, value.evidence(), false));
+                        found.push((t, Evidence::new(value.evidence(), value.place.clone())));
                     }
                     Some(_) => {}
                     None => {
@@ -971,15 +990,13 @@ impl<'a, 'r> Importer<'a, 'r> {
                 }
             }
         }
-        for (t, evidence, optional) in found {
-            let entry = self.edges.entry((s, t)).or_insert((Vec::new(), true));
-            entry.0.push(evidence);
-            entry.1 &= optional;
+        for (t, evidence) in found {
+            self.edges.entry((s, t)).or_default().push(evidence);
         }
         for note in notes {
-            self.report.not_modelled.push(note);
+            self.out.report.not_modelled.push(note);
         }
-        self.report.inferred.extend(inferred);
+        self.out.report.inferred.extend(inferred);
     }
 
     /// Services that are copies of each other (not data stores) and serve the same callers
@@ -1027,16 +1044,11 @@ impl<'a, 'r> Importer<'a, 'r> {
                 .iter()
                 .map(|&c| self.services[c].name.as_str())
                 .collect();
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("instances: {}", names.join(", ")),
-                evidence: format!(
+            self.out.infer(&name, &format!("instances: {}", names.join(", ")), format!(
                     "services {} have the same definition (but for names, host names and ports) and the same callers ({}): copies of one component, modelled as its instances",
                     names.join(" and "),
                     callers.join(", ")
-                ),
-                source: self.services[members[0]].source.clone(),
-            });
+                ), &self.services[members[0]].source);
             for &m in &members {
                 self.component_of[m] = name.clone();
             }
@@ -1049,12 +1061,12 @@ impl<'a, 'r> Importer<'a, 'r> {
         let service = &self.services[s];
         let name = self.component_of[s].clone();
         let pooled = name != service.name;
-        self.report.mapped.push(Mapped {
-            object: format!("service {}", service.name),
-            component: name.clone(),
-            source: service.source.clone(),
-        });
-        if pooled && let Some(existing) = self.doc.components.get_mut(&name) {
+        self.out.map(
+            format!("service {}", service.name),
+            &name,
+            service.source.clone(),
+        );
+        if pooled && let Some(existing) = self.out.model.components.get_mut(&name) {
             existing.instances.push(InstanceDoc {
                 name: service.name.clone(),
                 ..InstanceDoc::default()
@@ -1062,7 +1074,7 @@ impl<'a, 'r> Importer<'a, 'r> {
             return;
         }
         let mut c = ComponentDoc {
-            kind: "service".into(),
+            kind: Kind::Service,
             source: Some(service.source.clone()),
             ..ComponentDoc::default()
         };
@@ -1086,13 +1098,13 @@ impl<'a, 'r> Importer<'a, 'r> {
         if let Some(image) = &image
             && let Some((kind, word)) = infer::kind_from_image(image)
         {
-            c.kind = kind.into();
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("kind: {kind}"),
-                evidence: format!("guessed from image {image} ({word})"),
-                source: service.source.clone(),
-            });
+            c.kind = kind;
+            self.out.infer(
+                &name,
+                &format!("kind: {}", kind.as_str()),
+                format!("guessed from image {image} ({word})"),
+                &service.source,
+            );
         }
         if infer::is_load_generator(&name, "")
             || image
@@ -1100,38 +1112,33 @@ impl<'a, 'r> Importer<'a, 'r> {
                 .is_some_and(|i| infer::is_load_generator("", i))
         {
             self.load_generators.insert(name.clone());
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: "journey: none".into(),
-                evidence: "a load generator (from its name or image): a test client of the system, not an entry point or part of a journey; what calls it does not need it".into(),
-                source: service.source.clone(),
-            });
+            self.out.infer(
+                &name,
+                "journey: none",
+                "a load generator (from its name or image): a test client of the system, not an entry point or part of a journey; what calls it does not need it".into(),
+                &service.source,
+            );
         }
         if let Some(port) = published_port(service) {
             self.published.insert(s, port.clone());
-            if c.kind == "service" {
-                c.kind = "web".into();
-                self.report.inferred.push(Inferred {
-                    from: name.clone(),
-                    to: "kind: web".into(),
-                    evidence: format!("it publishes port {port}"),
-                    source: service.source.clone(),
-                });
+            if c.kind == Kind::Service {
+                c.kind = Kind::Web;
+                self.out.infer(
+                    &name,
+                    "kind: web",
+                    format!("it publishes port {port}"),
+                    &service.source,
+                );
             }
         }
         if let Some((file, profiles)) = service.get("profiles") {
             self.profiled.insert(s);
             let list: Vec<String> = profiles.items().iter().filter_map(Yaml::text).collect();
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: "journey: none".into(),
-                evidence: format!(
+            self.out.infer(&name, "journey: none", format!(
                     "only started with profile {} ({file}:{}): not part of the running system by default",
                     list.join(", "),
                     profiles.line
-                ),
-                source: service.source.clone(),
-            });
+                ), &service.source);
         }
 
         // Replicas.
@@ -1142,7 +1149,7 @@ impl<'a, 'r> Importer<'a, 'r> {
         if let Some((file, r)) = stated {
             let count = r.as_int().unwrap_or(1);
             if count < 1 {
-                self.report.not_modelled.push(format!(
+                self.out.report.not_modelled.push(format!(
                     "{name}: {count} replicas ({file}:{}): it does not run; modelled with one",
                     r.line
                 ));
@@ -1159,17 +1166,12 @@ impl<'a, 'r> Importer<'a, 'r> {
             } else {
                 1
             };
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: format!("replicas: {replicas}"),
-                evidence: format!(
+            self.out.infer(&name, &format!("replicas: {replicas}"), format!(
                     "deploy.mode global runs one task per node; the number of nodes is not in the input (assumed {replicas})"
-                ),
-                source: service.source.clone(),
-            });
+                ), &service.source);
         }
         if replicas > 1 && service.get("container_name").is_some() {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "{name}: container_name fixes the container's name, so its {replicas} replicas cannot all start"
             ));
         }
@@ -1185,12 +1187,12 @@ impl<'a, 'r> Importer<'a, 'r> {
         });
         if replicas > 1 && !health {
             c.health_check = Some(false);
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: "health_check: false".into(),
-                evidence: "no healthcheck: a replica that hangs keeps getting traffic".into(),
-                source: service.source.clone(),
-            });
+            self.out.infer(
+                &name,
+                "health_check: false",
+                "no healthcheck: a replica that hangs keeps getting traffic".into(),
+                &service.source,
+            );
         }
 
         // Restarts.
@@ -1206,7 +1208,7 @@ impl<'a, 'r> Importer<'a, 'r> {
         if restarts {
             c.restore_time = Some(CONTAINER_RESTART.into());
         } else {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "{name}: no restart policy: a crashed container stays down until someone starts it; its repair time is unknown"
             ));
         }
@@ -1244,7 +1246,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                     || source.starts_with('~')
                     || kind == "bind";
                 if kind == "tmpfs" {
-                    if DATA_KINDS.contains(&c.kind.as_str()) {
+                    if DATA_KINDS.contains(&c.kind) {
                         data.push(
                             "data in a tmpfs mount is lost when the container restarts".to_string(),
                         );
@@ -1272,7 +1274,8 @@ impl<'a, 'r> Importer<'a, 'r> {
             description.push_str(". ");
             description.push_str(&data.join("; "));
             for note in &data {
-                self.report
+                self.out
+                    .report
                     .not_modelled
                     .push(format!("{name}: {note} ({})", service.source));
             }
@@ -1280,18 +1283,18 @@ impl<'a, 'r> Importer<'a, 'r> {
         if let Some((file, mode)) = service.get("network_mode")
             && mode.as_str() == Some("host")
         {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "{name}: network_mode host ({file}:{}): it uses the host's network directly",
                 mode.line
             ));
         }
         c.description = Some(description);
-        self.doc.components.insert(name, c);
+        self.out.add_component(name, c);
     }
 
     fn write_edges(&mut self) {
-        let mut merged: BTreeMap<(String, String), (Vec<String>, bool)> = BTreeMap::new();
-        for ((from, to), (evidence, optional)) in std::mem::take(&mut self.edges) {
+        let mut merged: BTreeMap<(String, String), Vec<Evidence>> = BTreeMap::new();
+        for ((from, to), evidence) in std::mem::take(&mut self.edges) {
             let (from, to) = (
                 self.component_of[from].clone(),
                 self.component_of[to].clone(),
@@ -1299,67 +1302,22 @@ impl<'a, 'r> Importer<'a, 'r> {
             if from == to {
                 continue;
             }
-            let entry = merged.entry((from, to)).or_insert((Vec::new(), true));
-            entry.0.extend(evidence);
-            entry.1 &= optional;
+            merged.entry((from, to)).or_default().extend(evidence);
         }
-        for ((from, to), (mut evidence, optional)) in merged {
-            evidence.dedup();
-            let to_monitoring = self
-                .doc
-                .components
-                .get(&to)
-                .is_some_and(|c| c.kind == "monitoring");
-            let from_monitoring = self
-                .doc
-                .components
-                .get(&from)
-                .is_some_and(|c| c.kind == "monitoring");
-            let to_load_generator = self.load_generators.contains(&to);
-            let monitoring = to_monitoring || from_monitoring || to_load_generator;
-            let mut text = evidence[0].clone();
-            if evidence.len() > 1 {
-                text.push_str(&format!(" (and {} more)", evidence.len() - 1));
-            }
-            if to_monitoring {
-                text.push_str(
-                    "; optional: monitoring (traces, metrics) is not on the request path",
-                );
-            } else if from_monitoring {
-                text.push_str(
-                    "; optional: monitoring polls or scrapes its targets (a lost target loses its metrics, not the monitor)",
-                );
-            } else if to_load_generator {
-                text.push_str("; optional: a load generator is a test client, nothing needs it");
-            }
-            self.report.inferred.push(Inferred {
-                from: from.clone(),
-                to: to.clone(),
-                evidence: text.clone(),
-                source: evidence[0]
-                    .rsplit_once(" (")
-                    .map(|(_, place)| place.trim_end_matches(')').to_string())
-                    .unwrap_or_default(),
-            });
-            if let Some(c) = self.doc.components.get_mut(&from) {
-                c.depends_on.push(DependencyDoc {
-                    component: to,
-                    optional: (optional || monitoring).then_some(true),
-                    inferred: Some(text),
-                    ..DependencyDoc::default()
-                });
-            }
+        for ((from, to), evidence) in merged {
+            self.out
+                .depend_on_evidence(&from, &to, evidence, &self.load_generators);
         }
     }
 
     /// One host for everything, unless the file deploys to a swarm.
     fn placement(&mut self) {
-        if self.doc.components.is_empty() {
+        if self.out.model.components.is_empty() {
             return;
         }
         match &self.swarm {
             None => {
-                self.doc.domains.insert(
+                self.out.model.domains.insert(
                     HOST.into(),
                     DomainDoc {
                         kind: "host".into(),
@@ -1369,32 +1327,32 @@ impl<'a, 'r> Importer<'a, 'r> {
                         ..DomainDoc::default()
                     },
                 );
-                for c in self.doc.components.values_mut() {
+                for c in self.out.model.components.values_mut() {
                     c.domains = vec![HOST.into()];
                 }
-                self.report.inferred.push(Inferred {
-                    from: "every component".into(),
-                    to: format!("in: {HOST}"),
-                    evidence: "a compose file runs on one Docker host".into(),
-                    source: self
+                self.out.infer(
+                    "every component",
+                    &format!("in: {HOST}"),
+                    "a compose file runs on one Docker host".into(),
+                    &self
                         .services
                         .first()
                         .map(|s| s.source.clone())
                         .unwrap_or_default(),
-                });
+                );
             }
             Some(why) => {
-                self.report.inferred.push(Inferred {
-                    from: "every component".into(),
-                    to: "placement: swarm nodes".into(),
-                    evidence: format!("a swarm deployment: {why}"),
-                    source: self
+                self.out.infer(
+                    "every component",
+                    "placement: swarm nodes",
+                    format!("a swarm deployment: {why}"),
+                    &self
                         .services
                         .first()
                         .map(|s| s.source.clone())
                         .unwrap_or_default(),
-                });
-                self.report.not_modelled.push(
+                );
+                self.out.report.not_modelled.push(
                     "swarm placement: which node runs which task is not in the file (no node names or count); nodes are not modelled, so a node failure takes one task".into(),
                 );
             }
@@ -1412,7 +1370,7 @@ impl<'a, 'r> Importer<'a, 'r> {
                 continue;
             }
             let name = self.component_of[s].clone();
-            if self.doc.components[&name].kind == "monitoring"
+            if self.out.model.components[&name].kind == Kind::Monitoring
                 || self.load_generators.contains(&name)
                 || !entry_components.insert(name.clone())
             {
@@ -1435,17 +1393,18 @@ impl<'a, 'r> Importer<'a, 'r> {
         // What monitoring polls is not reached through it, nor called by it for this.
         while let Some(c) = stack.pop() {
             if reached.insert(c.clone())
-                && let Some(component) = self.doc.components.get(&c)
-                && component.kind != "monitoring"
+                && let Some(component) = self.out.model.components.get(&c)
+                && component.kind != Kind::Monitoring
             {
                 stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
             }
         }
         let called: BTreeSet<String> = self
-            .doc
+            .out
+            .model
             .components
             .values()
-            .filter(|c| c.kind != "monitoring")
+            .filter(|c| c.kind != Kind::Monitoring)
             .flat_map(|c| c.depends_on.iter().map(|d| d.component.clone()))
             .collect();
         let profiled: BTreeSet<String> = self
@@ -1453,12 +1412,12 @@ impl<'a, 'r> Importer<'a, 'r> {
             .iter()
             .map(|&s| self.component_of[s].clone())
             .collect();
-        for (name, component) in &self.doc.components {
+        for (name, component) in &self.out.model.components {
             if reached.contains(name)
                 || called.contains(name)
                 || profiled.contains(name)
                 || self.load_generators.contains(name)
-                || matches!(component.kind.as_str(), "monitoring" | "deploy_pipeline")
+                || matches!(component.kind, Kind::Monitoring | Kind::DeployPipeline)
             {
                 continue;
             }
@@ -1468,15 +1427,25 @@ impl<'a, 'r> Importer<'a, 'r> {
             let client = !component.depends_on.is_empty()
                 && component.depends_on.iter().all(|d| {
                     entry_components.contains(&d.component)
-                        && self.doc.components.get(&d.component).is_some_and(|c| {
-                            matches!(
-                                c.kind.as_str(),
-                                "web" | "load_balancer" | "api_gateway" | "cdn" | "service"
-                            )
-                        })
+                        && self
+                            .out
+                            .model
+                            .components
+                            .get(&d.component)
+                            .is_some_and(|c| {
+                                matches!(
+                                    c.kind,
+                                    Kind::Web
+                                        | Kind::LoadBalancer
+                                        | Kind::ApiGateway
+                                        | Kind::Cdn
+                                        | Kind::Service
+                                )
+                            })
                 });
             if client && let Some(entry) = component.depends_on.first() {
-                self.report.inferred.push(Inferred {
+                // The components are borrowed: the report is written directly.
+                self.out.report.inferred.push(Inferred {
                     from: name.clone(),
                     to: "journey: none".into(),
                     evidence: format!(
@@ -1500,45 +1469,46 @@ impl<'a, 'r> Importer<'a, 'r> {
             ));
         }
         if journeys.is_empty() {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "journeys: no service publishes a port, so the whole system is one journey; declare journeys in an overlay".into(),
             );
             return;
         }
-        self.report.entry_points = entry_components.iter().cloned().collect();
+        self.out.report.entry_points = entry_components.iter().cloned().collect();
         journeys.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, journey) in journeys {
-            self.doc.journeys.insert(name, journey);
+            self.out.model.journeys.insert(name, journey);
         }
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "journeys: one per published port and one per service that nothing calls (background work); the real user journeys are not in the file: declare them in an overlay".into(),
         );
     }
 
     fn finish(&mut self) {
         for ((from, reference), source) in std::mem::take(&mut self.unresolved) {
-            self.report.unresolved.push(Unresolved {
+            self.out.report.unresolved.push(Unresolved {
                 reference,
                 from,
                 source,
             });
         }
         let edges: usize = self
-            .doc
+            .out
+            .model
             .components
             .values()
             .map(|c| c.depends_on.len())
             .sum();
         if edges == 0 {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "dependencies: none found (no depends_on, links or service names in environment values and commands); the calls are in the application's code: declare them in an overlay".into(),
             );
         } else {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "hard or optional: depends_on is a start-up order, taken as a hard dependency at run time, like every other dependency found (except on monitoring); say in an overlay which calls the code tolerates losing (optional)".into(),
             );
         }
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "networks say which services can talk, not which do: no dependency is inferred from them".into(),
         );
     }

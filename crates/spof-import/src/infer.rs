@@ -2,6 +2,8 @@
 //! (URLs, `host:port`, connection strings, scripts that wait for a host), and a component's
 //! kind guessed from its images (sidecars aside) and whether it is a load generator.
 
+use spof_model::Kind;
+
 /// A host name found in a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostRef {
@@ -328,9 +330,9 @@ pub fn redact(value: &str) -> String {
 
 /// Image words and the kind they suggest, most specific first: monitoring before the data
 /// stores they export, load balancers before web servers.
-const KINDS: &[(&str, &[&str])] = &[
+const KINDS: &[(Kind, &[&str])] = &[
     (
-        "monitoring",
+        Kind::Monitoring,
         &[
             "exporter",
             "prometheus",
@@ -361,9 +363,12 @@ const KINDS: &[(&str, &[&str])] = &[
             "kube-state-metrics",
         ],
     ),
-    ("load_balancer", &["haproxy", "envoy", "traefik", "ingress"]),
     (
-        "cache",
+        Kind::LoadBalancer,
+        &["haproxy", "envoy", "traefik", "ingress"],
+    ),
+    (
+        Kind::Cache,
         &[
             "redis",
             "valkey",
@@ -375,7 +380,7 @@ const KINDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "database",
+        Kind::Database,
         &[
             "postgres",
             "postgis",
@@ -404,7 +409,7 @@ const KINDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "queue",
+        Kind::Queue,
         &[
             "rabbitmq",
             "kafka",
@@ -420,7 +425,7 @@ const KINDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "search",
+        Kind::Search,
         &[
             "elasticsearch",
             "opensearch",
@@ -429,17 +434,20 @@ const KINDS: &[(&str, &[&str])] = &[
             "typesense",
         ],
     ),
-    ("service_discovery", &["consul", "eureka", "zookeeper"]),
-    ("dns", &["coredns", "bind9", "dnsmasq", "powerdns"]),
-    ("secrets", &["vault"]),
-    ("identity", &["keycloak", "dex", "hydra", "authelia"]),
-    ("object_storage", &["minio"]),
-    ("web", &["nginx", "httpd", "apache", "caddy", "lighttpd"]),
+    (Kind::ServiceDiscovery, &["consul", "eureka", "zookeeper"]),
+    (Kind::Dns, &["coredns", "bind9", "dnsmasq", "powerdns"]),
+    (Kind::Secrets, &["vault"]),
+    (Kind::Identity, &["keycloak", "dex", "hydra", "authelia"]),
+    (Kind::ObjectStorage, &["minio"]),
+    (
+        Kind::Web,
+        &["nginx", "httpd", "apache", "caddy", "lighttpd"],
+    ),
 ];
 
 /// The kind an image suggests, and the word that suggested it: the image's own name first
 /// (`bitnami/redis`), then the rest of its path (`jaegertracing/all-in-one`).
-pub fn kind_from_image(image: &str) -> Option<(&'static str, String)> {
+pub fn kind_from_image(image: &str) -> Option<(Kind, String)> {
     let without_digest = image.split('@').next().unwrap_or_default();
     let parts: Vec<&str> = without_digest.split('/').collect();
     let last = parts.last().copied().unwrap_or_default();
@@ -537,10 +545,7 @@ pub fn is_sidecar(name: &str, image: &str) -> bool {
 /// The kind a pod's containers suggest, the word that suggested it and the image: every
 /// container is read, sidecars last (they decide only when nothing else does), and a kind
 /// other than monitoring wins over monitoring (an exporter beside a database).
-pub fn kind_from_containers(
-    names: &[String],
-    images: &[String],
-) -> Option<(&'static str, String, String)> {
+pub fn kind_from_containers(names: &[String], images: &[String]) -> Option<(Kind, String, String)> {
     let several = images.len() > 1;
     let mut main = Vec::new();
     let mut sidecars = Vec::new();
@@ -552,11 +557,11 @@ pub fn kind_from_containers(
             main.push(image);
         }
     }
-    let guesses: Vec<(&'static str, String, String)> = main
+    let guesses: Vec<(Kind, String, String)> = main
         .iter()
         .filter_map(|image| kind_from_image(image).map(|(k, w)| (k, w, (*image).clone())))
         .collect();
-    if let Some(found) = guesses.iter().find(|g| g.0 != "monitoring") {
+    if let Some(found) = guesses.iter().find(|g| g.0 != Kind::Monitoring) {
         return Some(found.clone());
     }
     if let Some(found) = guesses.into_iter().next() {
@@ -605,7 +610,7 @@ pub fn is_load_generator(name: &str, image: &str) -> bool {
     })
 }
 
-fn kind_of_name(name: &str) -> Option<(&'static str, String)> {
+fn kind_of_name(name: &str) -> Option<(Kind, String)> {
     let tokens: Vec<&str> = name.split(['-', '_', '.']).collect();
     // The letters of the name and the first letters of its tokens: most words start with
     // none of them.
@@ -628,7 +633,7 @@ fn kind_of_name(name: &str) -> Option<(&'static str, String)> {
                     firsts[first] && tokens.iter().any(|t| t.starts_with(word))
                 };
             if hit {
-                return Some((kind, (*word).to_string()));
+                return Some((*kind, (*word).to_string()));
             }
         }
     }
@@ -697,21 +702,21 @@ mod tests {
             &names(&["exporter", "db"]),
             &names(&["prom/mysqld-exporter:0.15", "mysql:8"]),
         );
-        assert_eq!(found.map(|f| f.0), Some("database"));
+        assert_eq!(found.map(|f| f.0), Some(Kind::Database));
         // Alone, an envoy is the pod's main program.
         let found = kind_from_containers(&names(&["envoy"]), &names(&["envoyproxy/envoy:v1.30"]));
-        assert_eq!(found.map(|f| f.0), Some("load_balancer"));
+        assert_eq!(found.map(|f| f.0), Some(Kind::LoadBalancer));
     }
 
     #[test]
     fn one_image_for_many_programs_is_told_apart_by_its_tag() {
         assert_eq!(
             kind_from_image("ghcr.io/open-telemetry/demo:1.11.0-kafka").map(|k| k.0),
-            Some("queue")
+            Some(Kind::Queue)
         );
         assert_eq!(
             kind_from_image("ghcr.io/open-telemetry/demo:1.11.0-valkey").map(|k| k.0),
-            Some("cache")
+            Some(Kind::Cache)
         );
         assert_eq!(kind_from_image("example/app:7.2-alpine"), None);
         assert_eq!(kind_from_image("example/app:v1.2.3"), None);

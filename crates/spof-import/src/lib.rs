@@ -10,6 +10,7 @@
 //! model reader, so imported and hand-written models are checked alike.
 
 pub mod backstage;
+mod builder;
 pub mod compose;
 pub mod coverage;
 pub(crate) mod infer;

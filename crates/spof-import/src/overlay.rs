@@ -357,6 +357,7 @@ impl Cx {
             line: Some(at.line),
             column: Some(at.column),
             message,
+            others: Vec::new(),
         });
     }
 
@@ -857,6 +858,7 @@ impl Cx {
                 line: Some(line),
                 column: Some(column),
                 message: format!("no component `{target}` (in {what}){hint}"),
+                others: Vec::new(),
             });
         }
     }

@@ -17,11 +17,13 @@
 //! external components. Containers that run on each user's device (browsers, mobile apps) are
 //! not shared failure points and are left out, with the reason.
 
+use crate::builder::{ModelBuilder, Numbering};
 use crate::{
-    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, ImportReport, Inferred,
-    InstanceDoc, Mapped, ModelDoc, SourceFile, Unmapped, Unresolved,
+    ComponentDoc, DependencyDoc, DomainDoc, Import, ImportError, InstanceDoc, SourceFile, Unmapped,
+    Unresolved,
 };
 use indexmap::{IndexMap, IndexSet};
+use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Reads one Structurizr DSL workspace (the first `.dsl` file given, or the only file).
@@ -39,6 +41,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 line: None,
                 column: None,
                 message: "no Structurizr DSL file given".into(),
+                others: Vec::new(),
             });
         }
         ([], _) => {
@@ -47,6 +50,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 line: None,
                 column: None,
                 message: "no `.dsl` file among the files given: name the workspace file".into(),
+                others: Vec::new(),
             });
         }
         (many, _) => {
@@ -61,6 +65,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+                others: Vec::new(),
             });
         }
     };
@@ -77,8 +82,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             file: file.path.clone(),
             line: None,
             column: None,
-            message: "nothing to model: the workspace deploys or names no container or software system that serves users (people and client-side containers are not failure points)".into(),
-        });
+            message: "nothing to model: the workspace deploys or names no container or software system that serves users (people and client-side containers are not failure points)".into(), others: Vec::new() });
     }
     for other in files.iter().filter(|f| f.path != file.path) {
         import.report.unmapped.push(Unmapped {
@@ -116,6 +120,7 @@ fn located(file: &str, line: u32, column: u32, message: String) -> ImportError {
         line: Some(line),
         column: Some(column),
         message,
+        others: Vec::new(),
     }
 }
 
@@ -534,13 +539,15 @@ impl Reader {
         located(&self.file, stmt.line, stmt.column, message)
     }
 
-    fn check_directives(&self, statements: &[Stmt]) -> Result<(), ImportError> {
+    /// Every `!include`, each a problem of its own: the importer reads one self-contained
+    /// workspace file.
+    fn check_directives(&self, statements: &[Stmt], problems: &mut Vec<ImportError>) {
         for s in statements {
             for w in &s.words {
                 if let TokKind::Word(word) = &w.kind
                     && word.eq_ignore_ascii_case("!include")
                 {
-                    return Err(located(
+                    problems.push(located(
                         &self.file,
                         w.line,
                         w.column,
@@ -549,14 +556,17 @@ impl Reader {
                 }
             }
             if let Some(block) = &s.block {
-                self.check_directives(block)?;
+                self.check_directives(block, problems);
             }
         }
-        Ok(())
     }
 
     fn top(&mut self, statements: &[Stmt]) -> Result<(), ImportError> {
-        self.check_directives(statements)?;
+        let mut problems = Vec::new();
+        self.check_directives(statements, &mut problems);
+        if let Some(error) = ImportError::collected(problems) {
+            return Err(error);
+        }
         let Some(workspace) = statements.iter().find(|s| s.keyword() == "workspace") else {
             let (line, column) = statements.first().map_or((1, 1), |s| (s.line, s.column));
             return Err(located(
@@ -1051,7 +1061,7 @@ fn client_side_text(text: &str) -> bool {
             .any(|w| matches!(w, "ios" | "android" | "spa"))
 }
 
-fn component_kind(text: &str, default: &'static str) -> &'static str {
+fn component_kind(text: &str, default: Kind) -> Kind {
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
     if has(&[
         "database",
@@ -1065,9 +1075,9 @@ fn component_kind(text: &str, default: &'static str) -> &'static str {
         "dynamodb",
         "rds",
     ]) {
-        "database"
+        Kind::Database
     } else if has(&["cache", "redis", "memcache"]) {
-        "cache"
+        Kind::Cache
     } else if has(&[
         "queue",
         "kafka",
@@ -1078,25 +1088,25 @@ fn component_kind(text: &str, default: &'static str) -> &'static str {
         "sqs",
         "sns",
     ]) {
-        "queue"
+        Kind::Queue
     } else if has(&["load balancer", "elastic load", "elb", "haproxy", "f5"]) {
-        "load_balancer"
+        Kind::LoadBalancer
     } else if has(&["route 53", "route53", "dns"]) {
-        "dns"
+        Kind::Dns
     } else if has(&["cdn", "cloudfront", "akamai"]) {
-        "cdn"
+        Kind::Cdn
     } else if has(&["api gateway", "gateway"]) {
-        "api_gateway"
+        Kind::ApiGateway
     } else if has(&["firewall", "waf", "router", "switch"]) {
-        "network"
+        Kind::Network
     } else if has(&["search", "elasticsearch", "opensearch", "solr"]) {
-        "search"
+        Kind::Search
     } else if has(&["bucket", "s3", "blob", "object stor"]) {
-        "object_storage"
+        Kind::ObjectStorage
     } else if has(&["e-mail", "email", "smtp", "exchange"]) {
         default
     } else if has(&["web application", "web server", "website", "frontend"]) {
-        "web"
+        Kind::Web
     } else {
         default
     }
@@ -1130,14 +1140,12 @@ struct Unit {
 
 struct Mapper<'r> {
     r: &'r Reader,
-    model: ModelDoc,
-    report: ImportReport,
+    out: ModelBuilder,
     environment: Option<usize>,
     /// Element (container, system, infrastructure node) to its component.
     component_of: HashMap<usize, String>,
     /// Deployment element (instance, node, infrastructure node) to its components.
     deployed_of: HashMap<usize, Vec<String>>,
-    names: BTreeSet<String>,
     domains_of_node: HashMap<usize, String>,
     external: IndexMap<usize, String>,
     /// Containers whose instances run on users' devices.
@@ -1148,18 +1156,10 @@ impl<'r> Mapper<'r> {
     fn new(r: &'r Reader) -> Mapper<'r> {
         Mapper {
             r,
-            model: ModelDoc {
-                version: 1,
-                ..ModelDoc::default()
-            },
-            report: ImportReport {
-                format: "structurizr".into(),
-                ..ImportReport::default()
-            },
+            out: ModelBuilder::new("structurizr"),
             environment: None,
             component_of: HashMap::new(),
             deployed_of: HashMap::new(),
-            names: BTreeSet::new(),
             domains_of_node: HashMap::new(),
             external: IndexMap::new(),
             client_side: BTreeSet::new(),
@@ -1180,19 +1180,7 @@ impl<'r> Mapper<'r> {
     }
 
     fn unique_name(&mut self, wanted: &str) -> String {
-        let base = if wanted.trim().is_empty() {
-            "unnamed".to_string()
-        } else {
-            wanted.to_string()
-        };
-        let mut name = base.clone();
-        let mut n = 2;
-        while self.names.contains(&name) {
-            name = format!("{base} ({n})");
-            n += 1;
-        }
-        self.names.insert(name.clone());
-        name
+        self.out.unique_name(wanted, Numbering::Parenthesised)
     }
 
     /// The container an element belongs to (itself for a container), or its software system.
@@ -1248,7 +1236,7 @@ impl<'r> Mapper<'r> {
         self.environment = chosen;
         for &e in &environments {
             if Some(e) != chosen {
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: format!("deployment environment {}", self.el(e).name),
                     why: format!(
                         "one environment is mapped ({}); import again choosing this one to see it",
@@ -1270,7 +1258,7 @@ impl<'r> Mapper<'r> {
     /// Without deployment environments: each container (or system without containers) is a
     /// component whose redundancy is unknown.
     fn static_model(&mut self) {
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "deployment: the workspace has no deployment environment, so instances, hosts and data centres are unknown; each container is one instance until an overlay says otherwise".into(),
         );
         // Containers are the components; software systems are when the workspace has no
@@ -1290,7 +1278,7 @@ impl<'r> Mapper<'r> {
                 && client_side_text(&format!("{} {}", e.technology, e.tags.join(" ")))
             {
                 self.client_side.insert(i);
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: format!("container {}", self.label(i)),
                     why: "runs on each user's own device: not a shared failure point".into(),
                     source: self.at(e.line),
@@ -1300,26 +1288,26 @@ impl<'r> Mapper<'r> {
             }
             let name = self.unique_name(&self.label(i));
             let default = if e.kind == ElKind::Container {
-                "service"
+                Kind::Service
             } else {
-                "external"
+                Kind::External
             };
             let doc = ComponentDoc {
-                kind: component_kind(&e.text(), default).into(),
+                kind: component_kind(&e.text(), default),
                 description: Some(describe(e)),
                 source: Some(self.at(e.line)),
                 ..ComponentDoc::default()
             };
-            self.report.mapped.push(Mapped {
-                object: format!("{} {}", kind_word(e.kind), self.label(i)),
-                component: name.clone(),
-                source: self.at(e.line),
-            });
-            self.report.not_modelled.push(format!(
+            self.out.map(
+                format!("{} {}", kind_word(e.kind), self.label(i)),
+                &name,
+                self.at(e.line),
+            );
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: redundancy not stated (no deployment): one instance assumed"
             ));
             self.component_of.insert(i, name.clone());
-            self.model.components.insert(name, doc);
+            self.out.model.components.insert(name, doc);
         }
     }
 
@@ -1351,7 +1339,7 @@ impl<'r> Mapper<'r> {
                     match self.r.ids.get(id) {
                         Some(&t) => t,
                         None => {
-                            self.report.unresolved.push(Unresolved {
+                            self.out.report.unresolved.push(Unresolved {
                                 reference: id.clone(),
                                 from: format!("instance in {}", self.el(env).name),
                                 source: self.at(*line),
@@ -1362,7 +1350,7 @@ impl<'r> Mapper<'r> {
                 }
                 ElKind::Infrastructure if related.contains(&i) => i,
                 ElKind::Infrastructure => {
-                    self.report.unmapped.push(Unmapped {
+                    self.out.report.unmapped.push(Unmapped {
                         object: format!("infrastructureNode {}", e.name),
                         why: "no relationship puts it on a request path (a server process hosting an instance shares its fate)".into(),
                         source: self.at(e.line), runs: false,
@@ -1380,7 +1368,7 @@ impl<'r> Mapper<'r> {
             if e.kind != ElKind::Infrastructure && self.is_client_side(i, target) {
                 self.client_side.insert(target);
                 let place: Vec<String> = nodes.iter().map(|&n| self.el(n).name.clone()).collect();
-                self.report.unmapped.push(Unmapped {
+                self.out.report.unmapped.push(Unmapped {
                     object: format!("instance of {}", self.label(target)),
                     why: format!(
                         "runs on each user's own device ({}): not a shared failure point",
@@ -1456,7 +1444,7 @@ impl<'r> Mapper<'r> {
         }
         let base = name.clone();
         let mut n = 2;
-        while self.model.domains.contains_key(&name) {
+        while self.out.model.domains.contains_key(&name) {
             name = format!("{base} ({n})");
             n += 1;
         }
@@ -1466,7 +1454,7 @@ impl<'r> Mapper<'r> {
         } else {
             format!("deployment node {} ({})", e.name, e.technology)
         };
-        self.model.domains.insert(
+        self.out.model.domains.insert(
             name.clone(),
             DomainDoc {
                 kind: kind.to_string(),
@@ -1475,11 +1463,11 @@ impl<'r> Mapper<'r> {
                 ..DomainDoc::default()
             },
         );
-        self.report.mapped.push(Mapped {
-            object: format!("deploymentNode {}", e.name),
-            component: format!("{kind}:{name}"),
-            source: self.at(e.line),
-        });
+        self.out.map(
+            format!("deploymentNode {}", e.name),
+            &format!("{kind}:{name}"),
+            self.at(e.line),
+        );
         self.domains_of_node.insert(node, name.clone());
         name
     }
@@ -1514,9 +1502,9 @@ impl<'r> Mapper<'r> {
         let e = self.el(unit.element);
         let name = self.unique_name(&self.label(unit.element));
         let default = match e.kind {
-            ElKind::Infrastructure => "network",
-            ElKind::System | ElKind::Custom => "service",
-            _ => "service",
+            ElKind::Infrastructure => Kind::Network,
+            ElKind::System | ElKind::Custom => Kind::Service,
+            _ => Kind::Service,
         };
         let mut kind = component_kind(&e.text(), default);
         // A container's deployment nodes may name the technology (Oracle, Tomcat).
@@ -1524,7 +1512,11 @@ impl<'r> Mapper<'r> {
             for (_, _, nodes) in &unit.instances {
                 for &n in nodes {
                     let k = component_kind(&self.el(n).technology.to_ascii_lowercase(), default);
-                    if k == "database" || k == "cache" || k == "queue" || k == "search" {
+                    if k == Kind::Database
+                        || k == Kind::Cache
+                        || k == Kind::Queue
+                        || k == Kind::Search
+                    {
                         kind = k;
                     }
                 }
@@ -1551,17 +1543,17 @@ impl<'r> Mapper<'r> {
         let standby = instances.iter().any(|(_, _, s)| *s);
         let primary = instances.iter().any(|(_, _, s)| !*s);
         let mut doc = ComponentDoc {
-            kind: kind.into(),
+            kind,
             description: Some(describe(e)),
             source: Some(self.at(self.el(unit.instances[0].0).line)),
             ..ComponentDoc::default()
         };
         if e.kind == ElKind::Infrastructure && managed_service(&e.text()) {
             doc.managed = Some(true);
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: name.clone(),
-                evidence: format!(
+            self.out.infer(
+                &name,
+                &name,
+                format!(
                     "managed: `{}` names a cloud service that is redundant by design",
                     if e.technology.is_empty() {
                         &e.name
@@ -1569,8 +1561,8 @@ impl<'r> Mapper<'r> {
                         &e.technology
                     }
                 ),
-                source: self.at(e.line),
-            });
+                &self.at(e.line),
+            );
         }
         if standby && primary && count >= 2 {
             doc.failover = Some("manual".into());
@@ -1602,7 +1594,7 @@ impl<'r> Mapper<'r> {
                 .collect();
             let active = instances.iter().filter(|(_, _, s)| !*s).count();
             if active > 1 {
-                self.report.not_modelled.push(format!(
+                self.out.report.not_modelled.push(format!(
                     "`{name}`: {active} instances are not tagged `Failover`, and an active-passive component has one primary: the first serves, the others are modelled as waiting like the standbys"
                 ));
             }
@@ -1610,13 +1602,8 @@ impl<'r> Mapper<'r> {
             doc.instances
                 .sort_by_key(|i| i.role.as_deref() != Some("primary"));
             let evidence = "instances tagged `Failover` are standbys: active-passive; the workspace does not say whether failover is automatic, so manual is assumed".to_string();
-            self.report.inferred.push(Inferred {
-                from: name.clone(),
-                to: name.clone(),
-                evidence,
-                source: self.at(e.line),
-            });
-            self.report.not_modelled.push(format!(
+            self.out.infer(&name, &name, evidence, &self.at(e.line));
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: failover mode not stated (a `Failover` standby exists): manual assumed; set `failover: automatic` in an overlay if it is"
             ));
         } else {
@@ -1669,26 +1656,26 @@ impl<'r> Mapper<'r> {
                 format!("{} ({m})", path.join(" > "))
             })
             .collect();
-        self.report.inferred.push(Inferred {
-            from: name.clone(),
-            to: name.clone(),
-            evidence: format!(
+        self.out.infer(
+            &name,
+            &name,
+            format!(
                 "{count} instance(s): the product of the enclosing deployment nodes' instances: {}",
                 multipliers.join(", ")
             ),
-            source: self.at(self.el(unit.instances[0].0).line),
-        });
+            &self.at(self.el(unit.instances[0].0).line),
+        );
         for (inst, _, _) in &unit.instances {
             let i = self.el(*inst);
-            self.report.mapped.push(Mapped {
-                object: match i.kind {
+            self.out.map(
+                match i.kind {
                     ElKind::Infrastructure => format!("infrastructureNode {}", i.name),
                     ElKind::SystemInstance => format!("softwareSystemInstance {}", i.name),
                     _ => format!("containerInstance {}", i.name),
                 },
-                component: name.clone(),
-                source: self.at(i.line),
-            });
+                &name,
+                self.at(i.line),
+            );
             self.deployed_of
                 .entry(*inst)
                 .or_default()
@@ -1697,13 +1684,13 @@ impl<'r> Mapper<'r> {
                 self.deployed_of.entry(n).or_default().push(name.clone());
             }
         }
-        self.report.mapped.push(Mapped {
-            object: format!("{} {}", kind_word(e.kind), self.label(unit.element)),
-            component: name.clone(),
-            source: self.at(e.line),
-        });
+        self.out.map(
+            format!("{} {}", kind_word(e.kind), self.label(unit.element)),
+            &name,
+            self.at(e.line),
+        );
         if !standby && count == 1 && doc.managed != Some(true) {
-            self.report.not_modelled.push(format!(
+            self.out.report.not_modelled.push(format!(
                 "`{name}`: one instance in {}: no redundancy stated",
                 self.environment
                     .map(|e| self.el(e).name.clone())
@@ -1711,7 +1698,7 @@ impl<'r> Mapper<'r> {
             ));
         }
         self.component_of.insert(unit.element, name.clone());
-        self.model.components.insert(name, doc);
+        self.out.model.components.insert(name, doc);
     }
 
     /// The component an element stands for in the chosen environment, made for a software
@@ -1741,7 +1728,7 @@ impl<'r> Mapper<'r> {
                 }
                 let name = self.unique_name(&self.label(unit));
                 let doc = ComponentDoc {
-                    kind: component_kind(&e.text(), "external").into(),
+                    kind: component_kind(&e.text(), Kind::External),
                     description: Some(match self.environment {
                         Some(x) => format!(
                             "{} (not deployed in the workspace's {} environment)",
@@ -1753,17 +1740,17 @@ impl<'r> Mapper<'r> {
                     source: Some(self.at(e.line)),
                     ..ComponentDoc::default()
                 };
-                self.report.mapped.push(Mapped {
-                    object: format!("softwareSystem {}", self.label(unit)),
-                    component: name.clone(),
-                    source: self.at(e.line),
-                });
-                self.report.not_modelled.push(format!(
+                self.out.map(
+                    format!("softwareSystem {}", self.label(unit)),
+                    &name,
+                    self.at(e.line),
+                );
+                self.out.report.not_modelled.push(format!(
                     "`{name}`: used but not deployed in the mapped environment; one instance, redundancy not stated"
                 ));
                 self.external.insert(unit, name.clone());
                 self.component_of.insert(unit, name.clone());
-                self.model.components.insert(name.clone(), doc);
+                self.out.model.components.insert(name.clone(), doc);
                 Some(name)
             }
             _ => None,
@@ -1802,7 +1789,7 @@ impl<'r> Mapper<'r> {
                     (RefSpec::Id(id), None, _) | (_, _, RefSpec::Id(id)) => id.clone(),
                     _ => String::new(),
                 };
-                self.report.unresolved.push(Unresolved {
+                self.out.report.unresolved.push(Unresolved {
                     reference: missing,
                     from: "relationship".into(),
                     source: self.at(rel.line),
@@ -1830,12 +1817,15 @@ impl<'r> Mapper<'r> {
                 let a: BTreeSet<String> = a.into_iter().collect();
                 let b: BTreeSet<String> = b.into_iter().collect();
                 if !a.is_empty() && a == b {
-                    self.report.inferred.push(Inferred {
-                        from: a.iter().cloned().collect::<Vec<_>>().join(", "),
-                        to: b.iter().cloned().collect::<Vec<_>>().join(", "),
-                        evidence: format!("deployment relationship {text} within one component: replication between its instances"),
-                        source: self.at(rel.line),
-                    });
+                    let source = self.at(rel.line);
+                    self.out.infer(
+                        &a.iter().cloned().collect::<Vec<_>>().join(", "),
+                        &b.iter().cloned().collect::<Vec<_>>().join(", "),
+                        format!(
+                            "deployment relationship {text} within one component: replication between its instances"
+                        ),
+                        &source,
+                    );
                     continue;
                 }
                 for x in &a {
@@ -1870,7 +1860,7 @@ impl<'r> Mapper<'r> {
                                 .iter()
                                 .any(|c| c.kind == ElKind::Container && c.parent == Some(e))
                     });
-                    self.report.unmapped.push(Unmapped {
+                    self.out.report.unmapped.push(Unmapped {
                         object: format!("relationship {text}"),
                         why: if summary {
                             "between software systems whose containers are modelled: the container-level relationships are used".into()
@@ -1883,18 +1873,18 @@ impl<'r> Mapper<'r> {
             }
         }
         for ((from, to), (text, line)) in deps {
-            if let Some(doc) = self.model.components.get_mut(&from)
-                && !doc.depends_on.iter().any(|d| d.component == to)
-            {
-                doc.depends_on.push(DependencyDoc {
+            if self.out.add_dependency(
+                &from,
+                DependencyDoc {
                     component: to.clone(),
                     ..DependencyDoc::default()
-                });
-                self.report.mapped.push(Mapped {
-                    object: format!("relationship {text}"),
-                    component: format!("{from} -> {to}"),
-                    source: self.at(line),
-                });
+                },
+            ) {
+                self.out.map(
+                    format!("relationship {text}"),
+                    &format!("{from} -> {to}"),
+                    self.at(line),
+                );
             }
         }
     }
@@ -1908,11 +1898,8 @@ impl<'r> Mapper<'r> {
                 ElKind::Person => people.push(self.at(e.line)),
                 ElKind::Component => {
                     if let Some(c) = e.parent.and_then(|p| self.component_of.get(&p)).cloned() {
-                        self.report.mapped.push(Mapped {
-                            object: format!("component {}", self.label(i)),
-                            component: c,
-                            source: self.at(e.line),
-                        });
+                        self.out
+                            .map(format!("component {}", self.label(i)), &c, self.at(e.line));
                     }
                 }
                 ElKind::Container | ElKind::System | ElKind::Custom
@@ -1930,7 +1917,7 @@ impl<'r> Mapper<'r> {
                         .environment
                         .map(|x| self.el(x).name.clone())
                         .unwrap_or_else(|| "the workspace".into());
-                    self.report.unmapped.push(Unmapped {
+                    self.out.report.unmapped.push(Unmapped {
                         object: format!("{} {}", kind_word(e.kind), self.label(i)),
                         why: format!("not deployed in {env}, and nothing deployed there uses it"),
                         source: self.at(e.line),
@@ -1941,7 +1928,7 @@ impl<'r> Mapper<'r> {
             }
         }
         if !people.is_empty() {
-            self.report.unmapped.push(Unmapped {
+            self.out.report.unmapped.push(Unmapped {
                 object: format!("person ({})", people.len()),
                 why: "users and staff: the start of journeys, not failure points".into(),
                 source: people.join(", "),
@@ -1952,41 +1939,46 @@ impl<'r> Mapper<'r> {
 
     fn finish(mut self) -> Import {
         let mut skipped = self.r.skipped.clone();
-        self.report.unmapped.append(&mut skipped);
-        self.report.not_modelled.push(
+        self.out.report.unmapped.append(&mut skipped);
+        self.out.report.not_modelled.push(
             "journeys: people's relationships show where requests enter, but the workspace names no journey; the whole system is one journey until an overlay names them".into(),
         );
-        self.report.not_modelled.push(
+        self.out.report.not_modelled.push(
             "hard or optional calls: every relationship between deployed components is taken as a hard dependency".into(),
         );
         if !self
+            .out
             .model
             .components
             .values()
-            .any(|c| c.kind == "load_balancer")
+            .any(|c| c.kind == Kind::LoadBalancer)
         {
-            self.report.not_modelled.push(
+            self.out.report.not_modelled.push(
                 "load balancers: none in the workspace; whatever spreads requests over several instances is not modelled".into(),
             );
         }
-        if !self.model.components.values().any(|c| c.kind == "dns") {
-            self.report
+        if !self
+            .out
+            .model
+            .components
+            .values()
+            .any(|c| c.kind == Kind::Dns)
+        {
+            self.out
+                .report
                 .not_modelled
                 .push("DNS: none in the workspace".into());
         }
         let env = self.environment.map(|e| self.el(e).name.clone());
-        self.model.name = Some(match &env {
+        self.out.model.name = Some(match &env {
             Some(e) => format!("structurizr {} ({e})", self.r.file),
             None => format!("structurizr {}", self.r.file),
         });
-        self.model.description = Some(match env {
+        self.out.model.description = Some(match env {
             Some(e) => format!("Imported from a Structurizr workspace, deployment environment {e}"),
             None => "Imported from a Structurizr workspace (no deployment environment)".into(),
         });
-        Import {
-            model: self.model,
-            report: self.report,
-        }
+        self.out.finish()
     }
 }
 

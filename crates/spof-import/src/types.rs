@@ -2,6 +2,7 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
+use spof_model::Kind;
 use std::fmt;
 
 /// An input file, read by the caller.
@@ -11,24 +12,53 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// A problem that stops an import (a file that cannot be parsed at all), with its place.
-#[derive(Clone, Debug, PartialEq)]
+/// A problem that stops an import (a file that cannot be parsed at all), with its place. An
+/// importer reads every file before it gives up, as the model reader does: the first problem
+/// found is this one, and the others follow in `others`, in input order.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportError {
     pub file: String,
     pub line: Option<u32>,
     pub column: Option<u32>,
     pub message: String,
+    /// The other problems found, in input order (each with no `others` of its own).
+    pub others: Vec<ImportError>,
 }
 
+impl ImportError {
+    /// All the problems found, as one error: the first, with the others after it; `None` when
+    /// there is none.
+    pub fn collected(problems: Vec<ImportError>) -> Option<ImportError> {
+        let mut problems = problems.into_iter().flat_map(ImportError::problems);
+        let mut first = problems.next()?;
+        first.others = problems.collect();
+        Some(first)
+    }
+
+    /// Every problem: this one, then the others.
+    pub fn problems(self) -> Vec<ImportError> {
+        let mut first = self;
+        let others = std::mem::take(&mut first.others);
+        let mut all = vec![first];
+        all.extend(others.into_iter().flat_map(ImportError::problems));
+        all
+    }
+}
+
+/// One problem a line, the first first.
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
             (Some(line), Some(column)) => {
-                write!(f, "{}:{line}:{column}: {}", self.file, self.message)
+                write!(f, "{}:{line}:{column}: {}", self.file, self.message)?
             }
-            (Some(line), None) => write!(f, "{}:{line}: {}", self.file, self.message),
-            _ => write!(f, "{}: {}", self.file, self.message),
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.file, self.message)?,
+            _ => write!(f, "{}: {}", self.file, self.message)?,
         }
+        for other in &self.others {
+            write!(f, "\n{other}")?;
+        }
+        Ok(())
     }
 }
 
@@ -127,9 +157,11 @@ pub struct DomainDoc {
     pub description: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ComponentDoc {
-    pub kind: String,
+    /// Written as its name in the model (`load_balancer`).
+    #[serde(serialize_with = "serialize_kind")]
+    pub kind: Kind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -168,6 +200,38 @@ pub struct ComponentDoc {
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+/// A component of kind `service`, everything else unset: the start of every component an
+/// importer writes (`..ComponentDoc::default()`).
+impl Default for ComponentDoc {
+    fn default() -> Self {
+        ComponentDoc {
+            kind: Kind::Service,
+            description: Default::default(),
+            replicas: Default::default(),
+            instances: Default::default(),
+            min_healthy: Default::default(),
+            mode: Default::default(),
+            health_check: Default::default(),
+            failover: Default::default(),
+            failover_time: Default::default(),
+            restore_time: Default::default(),
+            managed: Default::default(),
+            domains: Default::default(),
+            spread: Default::default(),
+            depends_on: Default::default(),
+            deploy: Default::default(),
+            backups: Default::default(),
+            dns: Default::default(),
+            owner: Default::default(),
+            source: Default::default(),
+        }
+    }
+}
+
+fn serialize_kind<S: serde::Serializer>(kind: &Kind, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(kind.as_str())
 }
 
 /// One instance of a component, named, with its own placement or role.
@@ -248,5 +312,36 @@ impl ModelDoc {
         }
         out.push_str(&body);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(file: &str, line: u32) -> ImportError {
+        ImportError {
+            file: file.into(),
+            line: Some(line),
+            column: None,
+            message: "broken".into(),
+            others: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn problems_collected_are_one_error_that_shows_each_on_its_line() {
+        assert_eq!(ImportError::collected(Vec::new()), None);
+        let one = ImportError::collected(vec![problem("a.yaml", 1)]).unwrap();
+        assert_eq!(one.to_string(), "a.yaml:1: broken");
+        let nested = ImportError::collected(vec![problem("b.yaml", 2), problem("c.yaml", 3)]);
+        let all = ImportError::collected(vec![problem("a.yaml", 1), nested.unwrap()]).unwrap();
+        assert_eq!(all.file, "a.yaml");
+        assert_eq!(
+            all.to_string(),
+            "a.yaml:1: broken\nb.yaml:2: broken\nc.yaml:3: broken"
+        );
+        let files: Vec<String> = all.problems().into_iter().map(|p| p.file).collect();
+        assert_eq!(files, ["a.yaml", "b.yaml", "c.yaml"]);
     }
 }

@@ -269,6 +269,7 @@ pub fn parse_yaml_documents_without(
                         line: None,
                         column: None,
                         message: "the YAML reader failed".into(),
+                        others: Vec::new(),
                     })
                 })
             })
@@ -480,6 +481,7 @@ pub fn parse_yaml_one(file: &str, text: &str) -> Result<Option<Yaml>, ImportErro
             line: Some(docs[1].line),
             column: Some(docs[1].column),
             message: "more than one YAML document; an overlay is one document".into(),
+            others: Vec::new(),
         });
     }
     Ok(docs.pop())
@@ -537,6 +539,7 @@ fn yaml_error(file: &str, error: &serde_saphyr::Error) -> ImportError {
             .as_ref()
             .map(|l| u32::try_from(l.column()).unwrap_or(u32::MAX)),
         message: format!("not valid YAML: {}", cleaned.trim()),
+        others: Vec::new(),
     }
 }
 

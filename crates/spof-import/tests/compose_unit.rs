@@ -1,4 +1,5 @@
-//! The compose importer on small files: each mapping rule, inference and report entry.
+//! The compose importer on small files: each mapping rule, inference and report entry. More
+//! small files, with the whole model and report they give, are cases in `tests/cases/compose/`.
 
 use spof_import::{Import, SourceFile};
 
@@ -34,79 +35,6 @@ fn edges(import: &Import, component: &str) -> Vec<(String, bool)> {
         .iter()
         .map(|d| (d.component.clone(), d.optional == Some(true)))
         .collect()
-}
-
-#[test]
-fn depends_on_in_both_forms_with_conditions() {
-    let import = import(
-        "services:\n  app:\n    image: example/app\n    depends_on:\n      db:\n        condition: service_healthy\n      cache:\n        condition: service_started\n        required: false\n      migrate:\n        condition: service_completed_successfully\n  worker:\n    image: example/worker\n    depends_on: [db]\n    links: [\"cache:memo\"]\n  db:\n    image: postgres:16\n  cache:\n    image: redis:7\n  migrate:\n    image: example/migrate\n",
-    );
-    assert_eq!(
-        edges(&import, "app"),
-        [("cache".to_string(), true), ("db".to_string(), false)]
-    );
-    assert_eq!(
-        edges(&import, "worker"),
-        [("cache".to_string(), false), ("db".to_string(), false)]
-    );
-    let db = &import.model.components["app"].depends_on[1];
-    assert_eq!(
-        db.inferred.as_deref(),
-        Some("depends_on db (condition service_healthy) (compose.yaml:5)")
-    );
-    assert!(
-        import
-            .report
-            .inferred
-            .iter()
-            .any(|i| i.from == "app" && i.to == "not a dependency: migrate")
-    );
-}
-
-#[test]
-fn environment_names_services_in_both_forms_never_through_hostname() {
-    let import = import(
-        "services:\n  api:\n    image: example/api\n    environment:\n      - DB_HOST=pg\n      - CACHE_URL=redis://:pw@cache-box:6379/0\n      - PORT=8080\n  jobs:\n    image: example/jobs\n    environment:\n      QUEUE: amqp://mq:5672\n      PAYMENTS_URL: https://api.payments.example/v2\n      AUTH_HOST: auth\n  pg:\n    image: postgres:16\n    hostname: database\n  cache:\n    image: redis:7\n    container_name: cache-box\n  mq:\n    image: rabbitmq:3\n",
-    );
-    assert_eq!(
-        edges(&import, "api"),
-        [("cache".to_string(), false), ("pg".to_string(), false)]
-    );
-    assert_eq!(edges(&import, "jobs"), [("mq".to_string(), false)]);
-    let unresolved: Vec<&str> = import
-        .report
-        .unresolved
-        .iter()
-        .map(|u| u.reference.as_str())
-        .collect();
-    assert_eq!(unresolved, ["api.payments.example", "auth"]);
-    let cache = &import.model.components["api"].depends_on[0];
-    assert!(!cache.inferred.as_deref().unwrap().contains("pw"));
-    assert_eq!(import.model.components["mq"].kind, "queue");
-}
-
-#[test]
-fn one_host_for_a_compose_file() {
-    let import = import(
-        "services:\n  web:\n    image: nginx:1\n    ports: [\"80:80\"]\n    restart: always\n  db:\n    image: postgres:16\n    volumes: [\"data:/var/lib/postgresql/data\"]\nvolumes:\n  data: {}\n",
-    );
-    assert_eq!(import.model.domains["host"].kind, "host");
-    for c in import.model.components.values() {
-        assert_eq!(c.domains, ["host"]);
-    }
-    assert_eq!(
-        import.model.components["web"].restore_time.as_deref(),
-        Some("1m")
-    );
-    // No restart policy: the repair time is unknown.
-    assert_eq!(import.model.components["db"].restore_time, None);
-    assert!(
-        import.model.components["db"]
-            .description
-            .as_deref()
-            .unwrap()
-            .contains("data in volume data is on the Docker host's disk")
-    );
 }
 
 #[test]
@@ -152,33 +80,16 @@ fn a_swarm_stack_has_no_host_and_replicas_count() {
 }
 
 #[test]
-fn copies_of_a_service_are_one_component_but_copies_of_a_data_store_are_not() {
-    let import = import(
-        "services:\n  lb:\n    image: haproxy:3\n    ports: [\"80:80\"]\n    depends_on: [app1, app2, cache-a, cache-b]\n  app1:\n    build: ./app\n    hostname: app1\n    ports: [\"81:5000\"]\n  app2:\n    build: ./app\n    hostname: app2\n    ports: [\"82:5000\"]\n  cache-a:\n    image: memcached:1\n  cache-b:\n    image: memcached:1\n",
-    );
-    let app = &import.model.components["app"];
-    let instances: Vec<&str> = app.instances.iter().map(|i| i.name.as_str()).collect();
-    assert_eq!(instances, ["app1", "app2"]);
-    assert!(import.model.components.contains_key("cache-a"));
-    assert!(import.model.components.contains_key("cache-b"));
-    assert_eq!(
-        edges(&import, "lb"),
-        [
-            ("app".to_string(), false),
-            ("cache-a".to_string(), false),
-            ("cache-b".to_string(), false)
-        ]
-    );
-}
-
-#[test]
 fn journeys_come_from_published_ports_and_background_work() {
     let import = import(
         "services:\n  web:\n    image: example/web\n    ports: [\"8080:80\"]\n    depends_on: [db]\n  worker:\n    image: example/worker\n    depends_on: [db]\n  db:\n    image: postgres:16\n  seed:\n    image: example/seed\n    profiles: [tools]\n    depends_on: [web]\n  tracing:\n    image: jaegertracing/all-in-one\n    ports: [\"16686:16686\"]\n",
     );
     let journeys: Vec<&str> = import.model.journeys.keys().map(String::as_str).collect();
     assert_eq!(journeys, ["web", "worker"]);
-    assert_eq!(import.model.components["tracing"].kind, "monitoring");
+    assert_eq!(
+        import.model.components["tracing"].kind.as_str(),
+        "monitoring"
+    );
 }
 
 #[test]

@@ -153,9 +153,15 @@ fn kinds_come_from_every_container_and_sidecars_never_decide() {
         ),
     ]);
     let import = import(&text);
-    assert_eq!(import.model.components["dashboards"].kind, "monitoring");
-    assert_eq!(import.model.components["orders-db"].kind, "database");
-    assert_eq!(import.model.components["events"].kind, "queue");
+    assert_eq!(
+        import.model.components["dashboards"].kind.as_str(),
+        "monitoring"
+    );
+    assert_eq!(
+        import.model.components["orders-db"].kind.as_str(),
+        "database"
+    );
+    assert_eq!(import.model.components["events"].kind.as_str(), "queue");
 }
 
 #[test]
@@ -344,10 +350,13 @@ spec:
 fn operator_custom_resources_are_components_with_their_replicas() {
     let import = import(MONITORING_STACK);
     let prometheus = &import.model.components["k8s"];
-    assert_eq!(prometheus.kind, "monitoring");
+    assert_eq!(prometheus.kind.as_str(), "monitoring");
     assert_eq!(prometheus.replicas, Some(2));
     assert_eq!(import.model.components["main"].replicas, Some(3));
-    assert_eq!(import.model.components["grafana"].kind, "monitoring");
+    assert_eq!(
+        import.model.components["grafana"].kind.as_str(),
+        "monitoring"
+    );
     // The Service the operator makes resolves to the Prometheus resource.
     assert_eq!(targets(&import, "grafana"), [("k8s".to_string(), true)]);
     assert!(

@@ -1,4 +1,6 @@
 //! The Kubernetes importer on small manifests: each mapping rule, inference and report entry.
+//! More manifests, with the whole model and report they give, are cases in
+//! `tests/cases/kubernetes/`.
 
 use spof_import::{Import, SourceFile};
 
@@ -57,55 +59,6 @@ fn targets(import: &Import, component: &str) -> Vec<String> {
 }
 
 #[test]
-fn host_names_resolve_in_every_form() {
-    let mut docs = Vec::new();
-    for name in ["redis", "db", "api", "queue", "search"] {
-        docs.push(deployment(name, "", &container("busybox", &[])));
-        docs.push(format!(
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: shop\nspec:\n  selector:\n    app: {name}\n"
-        ));
-    }
-    docs.push(deployment(
-        "web",
-        "",
-        &container(
-            "example/web:1",
-            &[
-                ("REDIS_HOST", "redis"),
-                ("DB_URL", "postgres://user:secret@db.shop:5432/app"),
-                ("API", "http://api.shop.svc.cluster.local:8080/v1"),
-                ("QUEUE_ADDR", "queue.shop.svc:5672"),
-                ("SEARCH", "search:9200"),
-                ("PORT", "8080"),
-                ("MODE", "production"),
-            ],
-        ),
-    ));
-    let import = import(&docs.join("---\n"));
-    assert_eq!(
-        targets(&import, "web"),
-        ["api", "db", "queue", "redis", "search"]
-    );
-    let db = import.model.components["web"]
-        .depends_on
-        .iter()
-        .find(|d| d.component == "db")
-        .unwrap();
-    let evidence = db.inferred.as_deref().unwrap();
-    // Where it was found, and never the password.
-    assert!(
-        evidence.starts_with("env DB_URL=postgres://***@db.shop:5432/app (m.yaml:"),
-        "{evidence}"
-    );
-    assert!(!evidence.contains("secret"));
-    assert!(
-        import.report.unresolved.is_empty(),
-        "{:#?}",
-        import.report.unresolved
-    );
-}
-
-#[test]
 fn names_nothing_has_are_unresolved_and_plain_words_are_not() {
     let text = deployment(
         "web",
@@ -147,36 +100,6 @@ fn names_nothing_has_are_unresolved_and_plain_words_are_not() {
 }
 
 #[test]
-fn an_autoscaler_raises_replicas_and_a_budget_sets_min_healthy() {
-    let text = [
-        deployment("api", "  replicas: 1\n", &container("example/api:1", &[])),
-        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: api\n  minReplicas: 4\n  maxReplicas: 10\n".to_string(),
-        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  minAvailable: 50%\n  selector:\n    matchLabels:\n      app: api\n".to_string(),
-    ]
-    .join("---\n");
-    let import = import(&text);
-    let api = &import.model.components["api"];
-    assert_eq!(api.replicas, Some(4));
-    assert_eq!(api.min_healthy, Some(2));
-    let inferred: Vec<&str> = import
-        .report
-        .inferred
-        .iter()
-        .map(|i| i.to.as_str())
-        .collect();
-    assert!(inferred.contains(&"replicas: 4"), "{inferred:?}");
-    assert!(inferred.contains(&"min_healthy: 2"), "{inferred:?}");
-    let mapped: Vec<(&str, &str)> = import
-        .report
-        .mapped
-        .iter()
-        .map(|m| (m.object.as_str(), m.component.as_str()))
-        .collect();
-    assert!(mapped.contains(&("HorizontalPodAutoscaler/api", "api")));
-    assert!(mapped.contains(&("PodDisruptionBudget/api", "api")));
-}
-
-#[test]
 fn max_unavailable_gives_min_healthy_too() {
     let text = [
         deployment("api", "  replicas: 5\n", &container("example/api:1", &[])),
@@ -204,50 +127,6 @@ fn without_a_readiness_probe_a_dead_replica_gets_traffic() {
 }
 
 #[test]
-fn volumes_say_where_the_data_lives() {
-    let empty_dir = format!(
-        "{}        volumeMounts:\n        - name: data\n          mountPath: /data\n      volumes:\n      - name: data\n        emptyDir: {{}}\n",
-        container("redis:7", &[])
-    );
-    let claim = format!(
-        "{}      volumes:\n      - name: files\n        persistentVolumeClaim:\n          claimName: files\n",
-        container("example/uploads:1", &[])
-    );
-    let host_path = format!(
-        "{}      volumes:\n      - name: db\n        hostPath:\n          path: /srv/db\n",
-        container("mongo:7", &[])
-    );
-    let text = [
-        deployment("cache", "", &empty_dir),
-        deployment("uploads", "  replicas: 3\n", &claim),
-        deployment("mongo", "", &host_path),
-        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: files\nspec:\n  accessModes: [ReadWriteOnce]\n".to_string(),
-    ]
-    .join("---\n");
-    let import = import(&text);
-    let cache = &import.model.components["cache"];
-    assert_eq!(cache.kind, "cache");
-    assert!(
-        cache
-            .description
-            .as_deref()
-            .unwrap()
-            .contains("emptyDir volume data is lost")
-    );
-    assert!(
-        import.model.components["mongo"]
-            .description
-            .as_deref()
-            .unwrap()
-            .contains("hostPath volume db (/srv/db)")
-    );
-    // Three replicas sharing a ReadWriteOnce claim run on one node: a domain they share.
-    let uploads = &import.model.components["uploads"];
-    assert_eq!(uploads.domains, ["uploads-node"]);
-    assert_eq!(import.model.domains["uploads-node"].kind, "host");
-}
-
-#[test]
 fn required_zone_spread_spreads_replicas_over_assumed_zones() {
     let spread = format!(
         "{}      topologySpreadConstraints:\n      - maxSkew: 1\n        topologyKey: topology.kubernetes.io/zone\n        whenUnsatisfiable: DoNotSchedule\n        labelSelector:\n          matchLabels:\n            app: api\n",
@@ -272,7 +151,7 @@ fn required_zone_spread_spreads_replicas_over_assumed_zones() {
         import.model.components["api"].spread,
         ["zone-1", "zone-2", "zone-3"]
     );
-    assert_eq!(import.model.domains["zone-1"].kind, "zone");
+    assert_eq!(import.model.domains["zone-1"].kind.as_str(), "zone");
     assert_eq!(import.model.components["pinned"].domains, ["eu-west-1a"]);
     assert!(import.model.components["soft"].spread.is_empty());
     assert!(
@@ -364,7 +243,7 @@ fn entry_points_are_journeys_and_clients_are_not() {
         journeys,
         [("shop", vec!["frontend"]), ("worker", vec!["worker"])]
     );
-    assert_eq!(import.model.components["frontend"].kind, "web");
+    assert_eq!(import.model.components["frontend"].kind.as_str(), "web");
     assert!(
         import
             .report
@@ -400,7 +279,10 @@ fn a_statefulset_pod_service_selects_the_statefulset() {
     .join("---\n");
     let import = import(&text);
     assert_eq!(targets(&import, "proxy"), ["redis"]);
-    assert_eq!(import.model.components["proxy"].kind, "load_balancer");
+    assert_eq!(
+        import.model.components["proxy"].kind.as_str(),
+        "load_balancer"
+    );
 }
 
 #[test]
@@ -444,18 +326,6 @@ fn a_broken_manifest_is_a_located_error() {
     }])
     .unwrap_err();
     assert!(helm.message.contains("helm template"), "{helm}");
-}
-
-#[test]
-fn external_name_services_are_external_components() {
-    let text = [
-        deployment("api", "", &container("example/api:1", &[("PAYMENTS_URL", "https://payments/v1")])),
-        "apiVersion: v1\nkind: Service\nmetadata:\n  name: payments\nspec:\n  type: ExternalName\n  externalName: api.payments.example.com\n".to_string(),
-    ]
-    .join("---\n");
-    let import = import(&text);
-    assert_eq!(targets(&import, "api"), ["payments"]);
-    assert_eq!(import.model.components["payments"].kind, "external");
 }
 
 /// Found by fuzzing: a name with a tab became a component name the model reader refuses.
@@ -539,7 +409,7 @@ fn jobs_and_cron_jobs_are_batch_work_on_journeys_that_are_not_critical() {
     .join("---\n");
     let import = import(&text);
     let backup = &import.model.components["backup"];
-    assert_eq!(backup.kind, "worker");
+    assert_eq!(backup.kind.as_str(), "worker");
     assert!(
         backup
             .description
@@ -595,7 +465,7 @@ fn jobs_of_a_cluster_dump_are_part_of_their_cron_job() {
         parts.contains(&("Pod/sync-28890-abcde", "sync")),
         "{parts:?}"
     );
-    assert_eq!(import.model.components["migrate"].kind, "worker");
+    assert_eq!(import.model.components["migrate"].kind.as_str(), "worker");
     // No entry point: the system journey has no batch work, and each has its own.
     assert!(!import.model.journeys.contains_key("system"));
     assert_eq!(import.model.journeys["sync"].critical, Some(false));

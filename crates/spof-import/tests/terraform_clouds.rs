@@ -84,7 +84,7 @@ fn google_cloud_compute_sql_node_pools_load_balancers_and_nat() {
         ["europe-west1-b", "europe-west1-c", "europe-west1-d"]
     );
     let lb = &c["google_compute_backend_service.web"];
-    assert_eq!(lb.kind, "load_balancer");
+    assert_eq!(lb.kind.as_str(), "load_balancer");
     assert_eq!(
         lb.depends_on[0].component,
         "google_compute_region_instance_group_manager.web"
@@ -104,7 +104,10 @@ fn google_cloud_compute_sql_node_pools_load_balancers_and_nat() {
     let pool = &c["google_container_node_pool.apps"];
     assert_eq!(pool.replicas, Some(2));
     assert_eq!(pool.spread, ["europe-west1-b", "europe-west1-c"]);
-    assert_eq!(c["google_compute_router_nat.nat"].kind, "nat_gateway");
+    assert_eq!(
+        c["google_compute_router_nat.nat"].kind.as_str(),
+        "nat_gateway"
+    );
     assert_eq!(c["google_compute_router_nat.nat"].domains, ["europe-west1"]);
 }
 
@@ -227,7 +230,7 @@ fn google_target_pool_balances_the_instances_it_lists() {
     let import = import(&text);
     let c = &import.model.components;
     let pool = &c["google_compute_target_pool.web"];
-    assert_eq!(pool.kind, "load_balancer");
+    assert_eq!(pool.kind.as_str(), "load_balancer");
     assert_eq!(pool.managed, Some(true));
     assert_eq!(pool.domains, ["europe-west1"]);
     let mut targets: Vec<&str> = pool

@@ -1,7 +1,8 @@
 //! The Terraform importer on small inline plans and states: instances paired by `count.index`,
-//! NAT gateways per zone and one NAT gateway serving two zones, Multi-AZ and single-AZ
-//! databases, auto scaling groups spread over zones, links by known values in a state, module
-//! variables and outputs, and the indexed references of newer Terraform versions.
+//! NAT gateways per zone and one NAT gateway serving two zones, auto scaling groups spread over
+//! zones, module variables and outputs, and the indexed references of newer Terraform
+//! versions. Multi-AZ and single-AZ databases, Aurora and ElastiCache, links by known values in
+//! a state and unmapped resources are cases in `tests/cases/terraform/`.
 
 mod corpus_check;
 
@@ -180,138 +181,6 @@ fn one_nat_gateway_serving_two_zones_is_found() {
     assert_eq!(spofs_of(&import), set(&["zone:us-east-1a"]));
 }
 
-#[test]
-fn multi_az_database_fails_over_and_single_az_does_not() {
-    let text = plan(
-        vec![
-            resource("aws_subnet.a", json!({"availability_zone": "us-east-1a"})),
-            resource("aws_subnet.b", json!({"availability_zone": "us-east-1b"})),
-            resource("aws_db_subnet_group.main", json!({"name": "main"})),
-            resource(
-                "aws_db_instance.main",
-                json!({"engine": "postgres", "multi_az": true, "backup_retention_period": 7}),
-            ),
-            resource(
-                "aws_db_instance.single",
-                json!({"engine": "mysql", "multi_az": false, "backup_retention_period": 7,
-                       "availability_zone": "us-east-1a"}),
-            ),
-        ],
-        vec![
-            config(
-                "aws_db_subnet_group.main",
-                json!({"subnet_ids": refs(&["aws_subnet.a", "aws_subnet.b"])}),
-            ),
-            config(
-                "aws_db_instance.main",
-                json!({"db_subnet_group_name": refs(&["aws_db_subnet_group.main"])}),
-            ),
-        ],
-    );
-    let import = import(&text);
-    let main = &import.model.components["aws_db_instance.main"];
-    assert_eq!(main.managed, Some(true));
-    assert_eq!(main.failover.as_deref(), Some("automatic"));
-    assert_eq!(main.spread, ["us-east-1a", "us-east-1b"]);
-    let single = &import.model.components["aws_db_instance.single"];
-    assert_eq!(single.domains, ["us-east-1a"]);
-    assert_eq!(single.restore_time.as_deref(), Some("1h"));
-    assert_eq!(single.backups, Some(true));
-    assert_eq!(
-        spofs_of(&import),
-        set(&["aws_db_instance.single", "zone:us-east-1a"])
-    );
-}
-
-#[test]
-fn aurora_and_elasticache_read_their_instances_and_failover() {
-    let text = plan(
-        vec![
-            resource(
-                "aws_rds_cluster.db",
-                json!({"engine": "aurora-postgresql",
-                "availability_zones": ["us-east-1a", "us-east-1b"]}),
-            ),
-            resource(
-                "aws_rds_cluster_instance.db[0]",
-                json!({"availability_zone": "us-east-1a"}),
-            ),
-            resource(
-                "aws_rds_cluster_instance.db[1]",
-                json!({"availability_zone": "us-east-1b"}),
-            ),
-            resource(
-                "aws_elasticache_replication_group.cache",
-                json!({
-                "engine": "redis", "num_cache_clusters": 2, "automatic_failover_enabled": true,
-                "preferred_cache_cluster_azs": ["us-east-1a", "us-east-1b"]}),
-            ),
-            resource(
-                "aws_elasticache_replication_group.lonely",
-                json!({
-                "engine": "redis", "num_cache_clusters": 1, "automatic_failover_enabled": false,
-                "preferred_cache_cluster_azs": ["us-east-1a"]}),
-            ),
-        ],
-        vec![config(
-            "aws_rds_cluster_instance.db",
-            json!({"cluster_identifier": refs(&["aws_rds_cluster.db"])}),
-        )],
-    );
-    let import = import(&text);
-    let db = &import.model.components["aws_rds_cluster.db"];
-    assert_eq!(db.failover.as_deref(), Some("automatic"));
-    assert_eq!(db.instances.len(), 2);
-    let cache = &import.model.components["aws_elasticache_replication_group.cache"];
-    assert_eq!(cache.replicas, Some(2));
-    assert_eq!(cache.failover.as_deref(), Some("automatic"));
-    assert_eq!(cache.spread, ["us-east-1a", "us-east-1b"]);
-    assert_eq!(
-        spofs_of(&import),
-        set(&[
-            "aws_elasticache_replication_group.lonely",
-            "zone:us-east-1a"
-        ])
-    );
-}
-
-/// A state as `terraform show -json` prints it: every id known, links by value.
-#[test]
-fn state_links_by_known_values_and_route53_alias() {
-    let text = json!({
-        "format_version": "1.0",
-        "values": {"root_module": {"resources": [
-            resource("aws_subnet.a", json!({"id": "subnet-a", "availability_zone": "eu-west-1a"})),
-            resource("aws_subnet.b", json!({"id": "subnet-b", "availability_zone": "eu-west-1b"})),
-            resource("aws_lb.web", json!({"arn": "arn:lb", "dns_name": "web-1.elb.amazonaws.com",
-                "load_balancer_type": "application", "subnets": ["subnet-a", "subnet-b"]})),
-            resource("aws_lb_target_group.web", json!({"arn": "arn:tg",
-                "health_check": [{"enabled": true, "path": "/health"}]})),
-            resource("aws_lb_listener.web", json!({"load_balancer_arn": "arn:lb",
-                "default_action": [{"type": "forward", "target_group_arn": "arn:tg"}]})),
-            resource("aws_autoscaling_group.web", json!({"min_size": 2, "max_size": 4,
-                "vpc_zone_identifier": ["subnet-a", "subnet-b"], "target_group_arns": ["arn:tg"]})),
-            resource("aws_route53_zone.main", json!({"zone_id": "Z1", "name": "example.com"})),
-            resource("aws_route53_record.www", json!({"zone_id": "Z1", "name": "www",
-                "fqdn": "www.example.com", "type": "A",
-                "alias": [{"name": "web-1.elb.amazonaws.com", "evaluate_target_health": true}]})),
-        ]}}
-    })
-    .to_string();
-    let import = import(&text);
-    let lb = &import.model.components["aws_lb.web"];
-    assert_eq!(lb.depends_on[0].component, "aws_autoscaling_group.web");
-    assert_eq!(lb.depends_on[0].inferred, None);
-    assert_eq!(lb.spread, ["eu-west-1a", "eu-west-1b"]);
-    let web = &import.model.components["aws_autoscaling_group.web"];
-    assert_eq!(web.health_check, Some(true));
-    let dns = &import.model.components["aws_route53_zone.main"];
-    assert_eq!(dns.depends_on[0].component, "aws_lb.web");
-    let record = &dns.dns.as_ref().expect("records").records["www.example.com"];
-    assert_eq!(record.health_check, Some(true));
-    assert_eq!(spofs_of(&import), set(&[]));
-}
-
 /// Module variables and outputs are followed; an indexed reference wins over the bare one
 /// newer Terraform lists beside it.
 #[test]
@@ -380,61 +249,6 @@ fn raw_state_file() {
     assert_eq!(boxes.replicas, Some(2));
     assert_eq!(boxes.domains, ["ap-south-1a"]);
     assert_eq!(spofs_of(&import), set(&["zone:ap-south-1a"]));
-}
-
-#[test]
-fn unmapped_resources_are_grouped_with_a_reason() {
-    let text = plan(
-        vec![
-            resource("aws_iam_role.a", json!({})),
-            resource("aws_iam_role.b", json!({})),
-            resource("aws_s3_bucket.logs", json!({"bucket": "logs"})),
-            resource("oci_core_instance.x", json!({})),
-        ],
-        vec![],
-    );
-    // Add something to model, so that the import is not empty.
-    let mut value: Value = serde_json::from_str(&text).expect("json");
-    value["planned_values"]["root_module"]["resources"]
-        .as_array_mut()
-        .expect("resources")
-        .push(resource(
-            "aws_instance.box",
-            json!({"availability_zone": "us-east-1a"}),
-        ));
-    let import = import(&value.to_string());
-    let unmapped: Vec<(&str, &str)> = import
-        .report
-        .unmapped
-        .iter()
-        .map(|u| (u.object.as_str(), u.why.as_str()))
-        .collect();
-    assert!(
-        unmapped
-            .iter()
-            .any(|(o, w)| *o == "aws_iam_role (2)" && w.contains("access control"))
-    );
-    assert!(
-        unmapped
-            .iter()
-            .any(|(o, w)| *o == "aws_s3_bucket" && w.contains("nothing in the input uses"))
-    );
-    assert!(
-        unmapped
-            .iter()
-            .any(|(o, w)| *o == "oci_core_instance" && w.contains("not supported"))
-    );
-    assert_eq!(import.model.components.len(), 1);
-    // With nothing to model, the import says so.
-    let e = terraform::import(&[SourceFile {
-        path: "plan.json".into(),
-        text: text.clone(),
-    }])
-    .unwrap_err();
-    assert!(
-        e.message.contains("nothing to model") && e.message.contains("aws_iam_role"),
-        "{e}"
-    );
 }
 
 /// Found by fuzzing: an instance whose `subnet_id` names subnets in two zones (as a

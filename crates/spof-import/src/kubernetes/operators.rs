@@ -4,6 +4,7 @@
 //! `db-rw` or `prometheus-operated` resolve to it).
 
 use crate::{Yaml, YamlValue};
+use spof_model::Kind;
 
 /// How a custom resource states its pod count.
 pub(super) enum Count {
@@ -19,7 +20,7 @@ pub(super) struct Operated {
     pub group: &'static str,
     pub kind: &'static str,
     /// The component kind (`database`, `queue`...).
-    pub model_kind: &'static str,
+    pub model_kind: Kind,
     pub count: Count,
     /// The labels on its pods; `{name}` stands for the resource's name.
     pub labels: &'static [(&'static str, &'static str)],
@@ -33,7 +34,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "monitoring.coreos.com",
         kind: "Prometheus",
-        model_kind: "monitoring",
+        model_kind: Kind::Monitoring,
         count: Count::At(&["spec", "replicas"], 1),
         labels: &[
             ("app.kubernetes.io/name", "prometheus"),
@@ -45,7 +46,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "monitoring.coreos.com",
         kind: "Alertmanager",
-        model_kind: "monitoring",
+        model_kind: Kind::Monitoring,
         count: Count::At(&["spec", "replicas"], 1),
         labels: &[
             ("app.kubernetes.io/name", "alertmanager"),
@@ -57,7 +58,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "monitoring.coreos.com",
         kind: "ThanosRuler",
-        model_kind: "monitoring",
+        model_kind: Kind::Monitoring,
         count: Count::At(&["spec", "replicas"], 1),
         labels: &[
             ("app.kubernetes.io/name", "thanos-ruler"),
@@ -69,7 +70,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "kafka.strimzi.io",
         kind: "Kafka",
-        model_kind: "queue",
+        model_kind: Kind::Queue,
         // With node pools, the brokers are counted from the KafkaNodePools instead.
         count: Count::At(&["spec", "kafka", "replicas"], 0),
         labels: &[
@@ -82,7 +83,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "postgresql.cnpg.io",
         kind: "Cluster",
-        model_kind: "database",
+        model_kind: Kind::Database,
         count: Count::At(&["spec", "instances"], 1),
         labels: &[("cnpg.io/cluster", "{name}")],
         services: &["{name}-rw", "{name}-ro", "{name}-r"],
@@ -91,7 +92,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "acid.zalan.do",
         kind: "postgresql",
-        model_kind: "database",
+        model_kind: Kind::Database,
         count: Count::At(&["spec", "numberOfInstances"], 1),
         labels: &[("cluster-name", "{name}"), ("application", "spilo")],
         services: &["{name}", "{name}-repl"],
@@ -100,7 +101,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "rabbitmq.com",
         kind: "RabbitmqCluster",
-        model_kind: "queue",
+        model_kind: Kind::Queue,
         count: Count::At(&["spec", "replicas"], 1),
         labels: &[("app.kubernetes.io/name", "{name}")],
         services: &["{name}", "{name}-nodes"],
@@ -109,7 +110,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "elasticsearch.k8s.elastic.co",
         kind: "Elasticsearch",
-        model_kind: "search",
+        model_kind: Kind::Search,
         count: Count::Sum(&["spec", "nodeSets"], "count"),
         labels: &[("elasticsearch.k8s.elastic.co/cluster-name", "{name}")],
         services: &[
@@ -122,7 +123,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "mongodbcommunity.mongodb.com",
         kind: "MongoDBCommunity",
-        model_kind: "database",
+        model_kind: Kind::Database,
         count: Count::At(&["spec", "members"], 1),
         labels: &[("app", "{name}-svc")],
         services: &["{name}-svc"],
@@ -131,7 +132,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "databases.spotahome.com",
         kind: "RedisFailover",
-        model_kind: "cache",
+        model_kind: Kind::Cache,
         count: Count::At(&["spec", "redis", "replicas"], 3),
         labels: &[
             ("app.kubernetes.io/name", "{name}"),
@@ -143,7 +144,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "redis.redis.opstreelabs.in",
         kind: "RedisCluster",
-        model_kind: "cache",
+        model_kind: Kind::Cache,
         count: Count::At(&["spec", "clusterSize"], 3),
         labels: &[("app", "{name}-leader")],
         services: &["{name}-leader", "{name}-follower", "{name}"],
@@ -152,7 +153,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "redis.redis.opstreelabs.in",
         kind: "RedisReplication",
-        model_kind: "cache",
+        model_kind: Kind::Cache,
         count: Count::At(&["spec", "clusterSize"], 3),
         labels: &[("app", "{name}")],
         services: &["{name}", "{name}-master", "{name}-replica"],
@@ -161,7 +162,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "redis.redis.opstreelabs.in",
         kind: "Redis",
-        model_kind: "cache",
+        model_kind: Kind::Cache,
         count: Count::At(&["spec", "replicas"], 1),
         labels: &[("app", "{name}")],
         services: &["{name}"],
@@ -170,7 +171,7 @@ pub(super) const OPERATED: &[Operated] = &[
     Operated {
         group: "serving.knative.dev",
         kind: "KnativeService",
-        model_kind: "service",
+        model_kind: Kind::Service,
         count: Count::At(&["spec", "replicas"], 1),
         labels: &[("serving.knative.dev/service", "{name}")],
         services: &["{name}"],

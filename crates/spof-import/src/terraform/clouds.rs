@@ -1,10 +1,13 @@
 //! Google Cloud and Azure: their main resources beside AWS. Compute instances and groups,
-//! managed databases with their high-availability settings, load balancers, GKE node pools
-//! and NAT gateways, each placed in its zones and region as the resource says.
+//! managed databases with their high-availability settings, load balancers (on Google Cloud,
+//! backend services and target pools, and the front ends of forwarding rules, target proxies
+//! and URL maps in front of them), GKE node pools and NAT gateways, each placed in its zones
+//! and region as the resource says.
 
 use super::Builder;
 use crate::{ComponentDoc, DomainDoc};
 use serde_json::Value;
+use spof_model::Kind;
 
 const GCE_INSTANCE: &[&str] = &["google_compute_instance"];
 const GCE_ZONAL_GROUP: &[&str] = &["google_compute_instance_group_manager"];
@@ -14,6 +17,25 @@ const GCE_BACKEND: &[&str] = &[
     "google_compute_region_backend_service",
 ];
 const GCE_TARGET_POOL: &[&str] = &["google_compute_target_pool"];
+const GCE_FORWARDING_RULE: &[&str] = &[
+    "google_compute_global_forwarding_rule",
+    "google_compute_forwarding_rule",
+];
+const GCE_TARGET_PROXY: &[&str] = &[
+    "google_compute_target_http_proxy",
+    "google_compute_target_https_proxy",
+    "google_compute_region_target_http_proxy",
+    "google_compute_region_target_https_proxy",
+];
+const GCE_URL_MAP: &[&str] = &["google_compute_url_map", "google_compute_region_url_map"];
+/// Where a URL map names backend services: its default, and each path matcher's default,
+/// path rules and route rules.
+const URL_MAP_SERVICES: &[&[&str]] = &[
+    &["default_service"],
+    &["path_matcher", "default_service"],
+    &["path_matcher", "path_rule", "service"],
+    &["path_matcher", "route_rules", "service"],
+];
 const CLOUD_SQL: &[&str] = &["google_sql_database_instance"];
 const GKE_POOL: &[&str] = &["google_container_node_pool"];
 const CLOUD_NAT: &[&str] = &["google_compute_router_nat"];
@@ -132,7 +154,7 @@ impl Builder<'_, '_> {
             let name = self.name_for(r.file, &r.address);
             let zone = r.str_value("zone").map(str::to_string);
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "Compute Engine instance ({})",
                     r.str_value("machine_type")
@@ -145,7 +167,7 @@ impl Builder<'_, '_> {
             if let Some(zone) = zone {
                 doc.domains = vec![gcp_zone(self, &zone)];
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for (types, regional) in [(GCE_ZONAL_GROUP, false), (GCE_REGIONAL_GROUP, true)] {
@@ -166,7 +188,7 @@ impl Builder<'_, '_> {
                 let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
                 let r = self.res(i);
                 let mut doc = ComponentDoc {
-                    kind: "service".into(),
+                    kind: Kind::Service,
                     description: Some(format!(
                         "{} managed instance group of {size}: it recreates lost instances by itself",
                         if regional { "regional" } else { "zonal" }
@@ -188,7 +210,7 @@ impl Builder<'_, '_> {
                     zones
                 };
                 Self::place(&mut doc, zones, region);
-                let name = self.add_component(name, doc);
+                let name = self.out.add_component(name, doc);
                 self.map(i, &name);
             }
         }
@@ -218,7 +240,7 @@ impl Builder<'_, '_> {
                 .to_string();
             let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
             let mut doc = ComponentDoc {
-                kind: "database".into(),
+                kind: Kind::Database,
                 managed: Some(true),
                 backups,
                 source: Some(self.source_for(self.res(i).file, &self.res(i).address)),
@@ -239,7 +261,7 @@ impl Builder<'_, '_> {
                 let zones = zone.map(|z| vec![gcp_zone(self, &z)]).unwrap_or_default();
                 Self::place(&mut doc, zones, region);
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(GKE_POOL) {
@@ -274,7 +296,7 @@ impl Builder<'_, '_> {
             let region = region.map(|reg| self.cloud_region(CLOUD, &reg));
             let r = self.res(i);
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "GKE node pool of {nodes} node{} (per zone when the pool is regional); workloads are not in the plan",
                     if nodes == 1 { "" } else { "s" }
@@ -285,7 +307,7 @@ impl Builder<'_, '_> {
                 ..ComponentDoc::default()
             };
             Self::place(&mut doc, zones, region);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(GCE_BACKEND) {
@@ -294,7 +316,7 @@ impl Builder<'_, '_> {
                 "{} load balancer (backend service), run by Google Cloud across zones",
                 if regional { "regional" } else { "global" }
             );
-            let name = self.gcp_regional(i, "load_balancer", description);
+            let name = self.gcp_regional(i, Kind::LoadBalancer, description);
             let mut want: Vec<&str> = GCE_ZONAL_GROUP.to_vec();
             want.extend(GCE_REGIONAL_GROUP);
             let link = self.tf.links(i, &["backend", "group"], &want);
@@ -307,7 +329,7 @@ impl Builder<'_, '_> {
         for i in self.of_type(GCE_TARGET_POOL) {
             let name = self.gcp_regional(
                 i,
-                "load_balancer",
+                Kind::LoadBalancer,
                 "network load balancer (target pool), run by Google Cloud across the region's zones"
                     .into(),
             );
@@ -332,32 +354,223 @@ impl Builder<'_, '_> {
             self.report_link(i, &name, &link, "instance");
             self.balance(i, &name, link.targets, "instance of target pool");
         }
+        self.gcp_front_ends();
         for i in self.of_type(CLOUD_NAT) {
             self.gcp_regional(
                 i,
-                "nat_gateway",
+                Kind::NatGateway,
                 "Cloud NAT: software-defined, run by Google Cloud across the region's zones".into(),
             );
         }
     }
 
-    /// A service Google Cloud runs across the zones of the resource's `region` (or globally,
-    /// without one): a managed component of `kind`, mapped from resource `i`; its name.
-    fn gcp_regional(&mut self, i: usize, kind: &str, description: String) -> String {
-        let r = self.res(i);
+    /// Load balancer front ends: forwarding rules, through a target HTTP(S) proxy and its URL
+    /// map or straight to a target pool or a backend service, in front of the backend services
+    /// and target pools mapped already. The forwarding rules that reach the same URL map (or
+    /// target pool, or backend service) are one front end with their proxies and URL map: a
+    /// load balancer Google Cloud runs, in the region of a regional forwarding rule (or of its
+    /// backends) and global otherwise, that depends on each backend.
+    fn gcp_front_ends(&mut self) {
+        let mut want: Vec<&str> = GCE_TARGET_PROXY.to_vec();
+        want.extend(GCE_TARGET_POOL);
+        // The end of each rule's chain (URL map, target pool, backend service or proxy) to
+        // the rules, the parts on the way, and the backends with how each is reached.
+        let mut front_ends: Vec<(usize, FrontEnd)> = Vec::new();
+        for i in self.of_type(GCE_FORWARDING_RULE) {
+            let target = self.tf.links(i, &["target"], &want);
+            let direct = self.tf.links(i, &["backend_service"], GCE_BACKEND);
+            let address = self.res(i).address.clone();
+            let mut end = None;
+            let mut parts = Vec::new();
+            let mut backends: Vec<(usize, String)> = direct
+                .targets
+                .iter()
+                .map(|&b| (b, format!("backend service of forwarding rule {address}")))
+                .collect();
+            if let Some(&b) = direct.targets.first() {
+                end = Some(b);
+            }
+            for &t in &target.targets {
+                let proxy = self.res(t).address.clone();
+                if GCE_TARGET_POOL.contains(&self.res(t).rtype.as_str()) {
+                    end.get_or_insert(t);
+                    backends.push((t, format!("target of forwarding rule {address}")));
+                    continue;
+                }
+                parts.push(t);
+                let maps = self.tf.links(t, &["url_map"], GCE_URL_MAP);
+                end.get_or_insert(maps.targets.first().copied().unwrap_or(t));
+                for &m in &maps.targets {
+                    parts.push(m);
+                    let map = self.res(m).address.clone();
+                    let services = self.tf.links_any(m, URL_MAP_SERVICES, GCE_BACKEND);
+                    backends.extend(services.targets.into_iter().map(|b| {
+                        (
+                            b,
+                            format!(
+                                "forwarding rule {address}, target proxy {proxy}, URL map {map}"
+                            ),
+                        )
+                    }));
+                }
+            }
+            let Some(end) = end else {
+                if target.targets.is_empty() && direct.targets.is_empty() {
+                    self.reasons.insert(
+                        i,
+                        "a forwarding rule whose target is not in the input (or not a target proxy, target pool or backend service)".into(),
+                    );
+                }
+                continue;
+            };
+            let links = [(i, target), (i, direct)];
+            match front_ends.iter_mut().find(|(e, _)| *e == end) {
+                Some((_, front)) => {
+                    front.rules.push(i);
+                    front.parts.extend(parts);
+                    front.backends.extend(backends);
+                    front.links.extend(links);
+                }
+                None => front_ends.push((
+                    end,
+                    FrontEnd {
+                        rules: vec![i],
+                        parts,
+                        backends,
+                        links: links.into(),
+                    },
+                )),
+            }
+        }
+        for (_, front) in front_ends {
+            self.gcp_front_end(front);
+        }
+        let mut parts = self.of_type(GCE_TARGET_PROXY);
+        parts.extend(self.of_type(GCE_URL_MAP));
+        for i in parts {
+            if !self.mapped_to.contains_key(&i) && !self.reasons.contains_key(&i) {
+                self.reasons.insert(
+                    i,
+                    "part of a load balancer front end that no forwarding rule in the input reaches"
+                        .into(),
+                );
+            }
+        }
+    }
+
+    /// One load balancer front end: its component, its parts mapped to it, and a dependency
+    /// on each backend.
+    fn gcp_front_end(&mut self, front: FrontEnd) {
+        let mut backends: Vec<(String, String)> = Vec::new();
+        for (b, how) in &front.backends {
+            if let Some(component) = self.mapped_to.get(b)
+                && !backends.iter().any(|(c, _)| c == component)
+            {
+                backends.push((component.clone(), how.clone()));
+            }
+        }
+        if backends.is_empty() {
+            // Nothing behind it to model (a redirect from HTTP to HTTPS, or backends made
+            // elsewhere): said in the report, not a component that depends on nothing.
+            for &i in front.rules.iter().chain(&front.parts) {
+                self.reasons.insert(
+                    i,
+                    "part of a load balancer front end with no backend service or target pool in the input (an HTTP-to-HTTPS redirect, or backends made elsewhere)".into(),
+                );
+            }
+            return;
+        }
+        let first = front.rules[0];
+        let r = self.res(first);
         let name = self.name_for(r.file, &r.address);
-        let region = r.str_value("region").map(|s| last_part(s).to_string());
+        let global = front
+            .rules
+            .iter()
+            .all(|&i| self.res(i).rtype == "google_compute_global_forwarding_rule");
+        // The region: the rule's own, or the one all its backends are in.
+        let region = if global {
+            None
+        } else {
+            let own = front
+                .rules
+                .iter()
+                .find_map(|&i| self.res(i).str_value("region"))
+                .map(|s| last_part(s).to_string());
+            own.or_else(|| {
+                let mut regions = backends.iter().map(|(c, _)| {
+                    self.out
+                        .model
+                        .components
+                        .get(c)
+                        .and_then(|d| d.domains.first().cloned())
+                });
+                let first = regions.next().flatten()?;
+                regions
+                    .all(|r| r.as_deref() == Some(first.as_str()))
+                    .then_some(first)
+            })
+        };
         let region = region.map(|reg| self.cloud_region("Google Cloud", &reg));
-        let r = self.res(i);
+        let mut chain: Vec<&str> = vec!["forwarding rule"];
+        for &p in &front.parts {
+            let what = if GCE_URL_MAP.contains(&self.res(p).rtype.as_str()) {
+                "URL map"
+            } else {
+                "target proxy"
+            };
+            if !chain.contains(&what) {
+                chain.push(what);
+            }
+        }
+        let description = format!(
+            "{} load balancer front end ({}), run by Google Cloud {}",
+            if global { "global" } else { "regional" },
+            chain.join(", "),
+            if global {
+                "at its edge, in no one region"
+            } else {
+                "across the region's zones"
+            }
+        );
+        let r = self.res(first);
         let doc = ComponentDoc {
-            kind: kind.into(),
+            kind: Kind::LoadBalancer,
             description: Some(description),
             managed: Some(true),
             domains: region.into_iter().collect(),
             source: Some(self.source_for(r.file, &r.address)),
             ..ComponentDoc::default()
         };
-        let name = self.add_component(name, doc);
+        let name = self.out.add_component(name, doc);
+        for &i in front.rules.iter().chain(&front.parts) {
+            self.map(i, &name);
+        }
+        for (rule, link) in &front.links {
+            self.report_link(*rule, &name, link, "target");
+        }
+        let source = self.source_for(r.file, &r.address);
+        for (backend, how) in backends {
+            self.out.depend_inferred(&name, &backend, how, &source);
+        }
+    }
+
+    /// A service Google Cloud runs across the zones of the resource's `region` (or globally,
+    /// without one): a managed component of `kind`, mapped from resource `i`; its name.
+    fn gcp_regional(&mut self, i: usize, kind: Kind, description: String) -> String {
+        let r = self.res(i);
+        let name = self.name_for(r.file, &r.address);
+        let region = r.str_value("region").map(|s| last_part(s).to_string());
+        let region = region.map(|reg| self.cloud_region("Google Cloud", &reg));
+        let r = self.res(i);
+        let doc = ComponentDoc {
+            kind,
+            description: Some(description),
+            managed: Some(true),
+            domains: region.into_iter().collect(),
+            source: Some(self.source_for(r.file, &r.address)),
+            ..ComponentDoc::default()
+        };
+        let name = self.out.add_component(name, doc);
         self.map(i, &name);
         name
     }
@@ -375,7 +588,7 @@ impl Builder<'_, '_> {
             if let Some(target) = self.mapped_to.get(&t).cloned() {
                 let evidence = format!("{what} {}", self.res(i).address);
                 let source = self.source_for(self.res(i).file, &self.res(i).address);
-                self.depend_inferred(lb, &target, evidence, &source);
+                self.out.depend_inferred(lb, &target, evidence, &source);
                 self.health.entry(target).or_default().push(checked);
             }
         }
@@ -406,7 +619,7 @@ impl Builder<'_, '_> {
                 .unwrap_or("size not given")
                 .to_string();
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!("Azure virtual machine ({size})")),
                 replicas: Some(1),
                 source: Some(self.source_for(r.file, &r.address)),
@@ -417,7 +630,7 @@ impl Builder<'_, '_> {
                 .map(|z| vec![az_zone(self, region.as_deref(), &z)])
                 .unwrap_or_default();
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_SCALE_SET) {
@@ -427,7 +640,7 @@ impl Builder<'_, '_> {
             let size = r.u64_value("instances").unwrap_or(1).max(1);
             let zone_names = strings(r.values.get("zones"));
             let mut doc = ComponentDoc {
-                kind: "service".into(),
+                kind: Kind::Service,
                 description: Some(format!(
                     "Azure virtual machine scale set of {size}{}",
                     if zone_names.len() > 1 {
@@ -447,7 +660,7 @@ impl Builder<'_, '_> {
                 zones.push(az_zone(self, region.as_deref(), z));
             }
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_DB) {
@@ -472,7 +685,7 @@ impl Builder<'_, '_> {
             let zone = r.str_value("zone").map(str::to_string);
             let region_domain = region.as_deref().map(|reg| self.cloud_region(CLOUD, reg));
             let mut doc = ComponentDoc {
-                kind: "database".into(),
+                kind: Kind::Database,
                 managed: Some(true),
                 source: Some(self.source_for(self.res(i).file, &self.res(i).address)),
                 ..ComponentDoc::default()
@@ -513,7 +726,7 @@ impl Builder<'_, '_> {
                     Self::place(&mut doc, zones, region_domain);
                 }
             }
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_LB) {
@@ -529,7 +742,7 @@ impl Builder<'_, '_> {
                 .unwrap_or_default();
             let region_domain = region.as_deref().map(|reg| self.cloud_region(CLOUD, reg));
             let mut doc = ComponentDoc {
-                kind: "load_balancer".into(),
+                kind: Kind::LoadBalancer,
                 description: Some(format!(
                     "Azure load balancer ({sku}), {}",
                     match frontend_zones.len() {
@@ -547,7 +760,7 @@ impl Builder<'_, '_> {
                 zones.push(az_zone(self, region.as_deref(), &frontend_zones[0]));
             }
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
         for i in self.of_type(AZURE_NAT) {
@@ -557,7 +770,7 @@ impl Builder<'_, '_> {
             let zones_named = strings(r.values.get("zones"));
             let region_domain = region.as_deref().map(|reg| self.cloud_region(CLOUD, reg));
             let mut doc = ComponentDoc {
-                kind: "nat_gateway".into(),
+                kind: Kind::NatGateway,
                 description: Some(match zones_named.first() {
                     Some(z) => format!("Azure NAT gateway in zone {z}: a zonal resource"),
                     None => "Azure NAT gateway with no zone: Azure places it in one zone of the region, which the input does not say".into(),
@@ -571,8 +784,19 @@ impl Builder<'_, '_> {
                 .map(|z| vec![az_zone(self, region.as_deref(), z)])
                 .unwrap_or_default();
             Self::place(&mut doc, zones, region_domain);
-            let name = self.add_component(name, doc);
+            let name = self.out.add_component(name, doc);
             self.map(i, &name);
         }
     }
+}
+
+/// The forwarding rules that reach one URL map, target pool or backend service.
+struct FrontEnd {
+    rules: Vec<usize>,
+    /// Target proxies and URL maps on the way.
+    parts: Vec<usize>,
+    /// Backend services and target pools, with how each is reached.
+    backends: Vec<(usize, String)>,
+    /// The links read from each rule: its target, and its backend service.
+    links: Vec<(usize, super::Link)>,
 }

@@ -1,0 +1,7 @@
+workspace "shop" {
+    !include people.dsl
+    model {
+        !include systems.dsl
+        web = softwareSystem "Web"
+    }
+}
