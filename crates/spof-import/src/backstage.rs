@@ -467,16 +467,7 @@ impl Builder {
                     .map(|f| f.to_uppercase().chain(c).collect::<String>())
                     .unwrap_or_default()
             };
-            self.out.report.unmapped.push(Unmapped {
-                object: if sources.len() == 1 {
-                    name
-                } else {
-                    format!("{name} ({})", sources.len())
-                },
-                why,
-                source: sources.join(", "),
-                runs: false,
-            });
+            self.out.unmapped_together(name, why, &sources);
         }
         // Dependencies, now that every component exists.
         for e in &unique {

@@ -3,7 +3,9 @@
 //! report of what was mapped and inferred. One builder for every format, so that names,
 //! dependencies and evidence are handled alike.
 
-use crate::{ComponentDoc, DependencyDoc, Import, ImportReport, Inferred, Mapped, ModelDoc};
+use crate::{
+    ComponentDoc, DependencyDoc, Import, ImportReport, Inferred, Mapped, ModelDoc, Unmapped,
+};
 use indexmap::IndexMap;
 use spof_model::Kind;
 use std::collections::BTreeSet;
@@ -288,6 +290,62 @@ impl ModelBuilder {
             report: self.report,
         }
     }
+}
+
+impl ModelBuilder {
+    /// Reports objects of one kind that are not mapped, for one reason, as one line: the kind
+    /// with their count when there are several (`aws_iam_role (3)`), and every place.
+    pub(crate) fn unmapped_together(&mut self, object: String, why: String, sources: &[String]) {
+        self.report.unmapped.push(Unmapped {
+            object: if sources.len() == 1 {
+                object
+            } else {
+                format!("{object} ({})", sources.len())
+            },
+            why,
+            source: sources.join(", "),
+            runs: false,
+        });
+    }
+}
+
+/// Whether `component` is a client of the system (a load generator, a test): it calls
+/// something, and only user-facing entry points (`entries` whose kind is web, load balancer,
+/// API gateway, CDN or service), so it is on no journey. A service calling infrastructure
+/// that publishes a port (service discovery, a database) is not one. If it is a client, the
+/// report says so, with `why` given the name of the entry point it calls first.
+pub(crate) fn is_client_of_the_system(
+    components: &IndexMap<String, ComponentDoc>,
+    report: &mut ImportReport,
+    name: &str,
+    component: &ComponentDoc,
+    entries: &BTreeSet<String>,
+    why: impl Fn(&str) -> String,
+) -> bool {
+    let client = !component.depends_on.is_empty()
+        && component.depends_on.iter().all(|d| {
+            entries.contains(&d.component)
+                && components.get(&d.component).is_some_and(|c| {
+                    matches!(
+                        c.kind,
+                        Kind::Web
+                            | Kind::LoadBalancer
+                            | Kind::ApiGateway
+                            | Kind::Cdn
+                            | Kind::Service
+                    )
+                })
+        });
+    let Some(entry) = component.depends_on.first().filter(|_| client) else {
+        return false;
+    };
+    report.inferred.push(Inferred {
+        from: name.to_string(),
+        to: "journey: none".into(),
+        evidence: why(&entry.component),
+        source: component.source.clone().unwrap_or_default(),
+    });
+    true
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@
 //!   and no published port reaches (background work); services only started with a profile
 //!   are on none.
 
-use crate::builder::{Evidence, ModelBuilder};
-use crate::infer;
+use crate::builder::{Evidence, ModelBuilder, is_client_of_the_system};
+use crate::infer::{self, DATA_KINDS};
 use crate::{
     ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, InstanceDoc, JourneyDoc,
     SourceFile, Unmapped, Unresolved, Yaml, YamlValue, parse_yaml_documents,
@@ -39,16 +39,6 @@ const CONTAINER_RESTART: &str = "1m";
 const ASSUMED_SWARM_NODES: u64 = 2;
 /// The domain every container of a single-host deployment shares.
 const HOST: &str = "host";
-
-/// Kinds whose loss of data on a restart matters.
-const DATA_KINDS: &[Kind] = &[
-    Kind::Database,
-    Kind::Cache,
-    Kind::Queue,
-    Kind::Search,
-    Kind::ObjectStorage,
-    Kind::FileStorage,
-];
 
 /// Runs the importer. Files without a top-level `services:` mapping are read only when a
 /// service refers to them (`env_file`, `configs`); others are reported as not mapped.
@@ -1421,39 +1411,18 @@ impl<'a> Importer<'a> {
             {
                 continue;
             }
-            // A client (a load generator, a test) calls only the system's user-facing
-            // entry points; a service calling infrastructure that publishes a port (service
-            // discovery, a database) is not one.
-            let client = !component.depends_on.is_empty()
-                && component.depends_on.iter().all(|d| {
-                    entry_components.contains(&d.component)
-                        && self
-                            .out
-                            .model
-                            .components
-                            .get(&d.component)
-                            .is_some_and(|c| {
-                                matches!(
-                                    c.kind,
-                                    Kind::Web
-                                        | Kind::LoadBalancer
-                                        | Kind::ApiGateway
-                                        | Kind::Cdn
-                                        | Kind::Service
-                                )
-                            })
-                });
-            if client && let Some(entry) = component.depends_on.first() {
-                // The components are borrowed: the report is written directly.
-                self.out.report.inferred.push(Inferred {
-                    from: name.clone(),
-                    to: "journey: none".into(),
-                    evidence: format!(
-                        "it calls {}, which publishes a port: a client of the system (a load generator, a test), not part of a journey",
-                        entry.component
-                    ),
-                    source: component.source.clone().unwrap_or_default(),
-                });
+            if is_client_of_the_system(
+                &self.out.model.components,
+                &mut self.out.report,
+                name,
+                component,
+                &entry_components,
+                |entry| {
+                    format!(
+                        "it calls {entry}, which publishes a port: a client of the system (a load generator, a test), not part of a journey"
+                    )
+                },
+            ) {
                 continue;
             }
             journeys.push((

@@ -15,6 +15,16 @@ pub struct HostRef {
     pub strict: bool,
 }
 
+/// Kinds whose loss of data on a restart matters.
+pub const DATA_KINDS: &[Kind] = &[
+    Kind::Database,
+    Kind::Cache,
+    Kind::Queue,
+    Kind::Search,
+    Kind::ObjectStorage,
+    Kind::FileStorage,
+];
+
 /// The host names in `text`: URLs (`scheme://[user@]host[:port]`), `host:port` tokens and,
 /// when `whole` and the whole text is one name, that bare name.
 pub fn hosts_in(text: &str, whole: bool) -> Vec<HostRef> {

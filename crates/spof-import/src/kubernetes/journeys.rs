@@ -2,7 +2,8 @@
 //! graph), and one for each batch workload.
 
 use super::Importer;
-use crate::{Inferred, JourneyDoc, ModelDoc};
+use crate::builder::is_client_of_the_system;
+use crate::{JourneyDoc, ModelDoc};
 use spof_model::Kind;
 use std::collections::{BTreeSet, HashMap};
 
@@ -112,39 +113,18 @@ impl Importer {
             {
                 continue;
             }
-            // A client (a load generator, a test) calls only the system's user-facing
-            // entry points; a service calling infrastructure that publishes a port (service
-            // discovery, a database) is not one.
-            let client = !component.depends_on.is_empty()
-                && component.depends_on.iter().all(|d| {
-                    entry_components.contains(&d.component)
-                        && self
-                            .out
-                            .model
-                            .components
-                            .get(&d.component)
-                            .is_some_and(|c| {
-                                matches!(
-                                    c.kind,
-                                    Kind::Web
-                                        | Kind::LoadBalancer
-                                        | Kind::ApiGateway
-                                        | Kind::Cdn
-                                        | Kind::Service
-                                )
-                            })
-                });
-            if client && let Some(entry) = component.depends_on.first() {
-                // The components are borrowed: the report is written directly.
-                self.out.report.inferred.push(Inferred {
-                    from: name.clone(),
-                    to: "journey: none".into(),
-                    evidence: format!(
-                        "it calls the entry point {}: a client of the system (a load generator, a test), not part of a journey",
-                        entry.component
-                    ),
-                    source: component.source.clone().unwrap_or_default(),
-                });
+            if is_client_of_the_system(
+                &self.out.model.components,
+                &mut self.out.report,
+                name,
+                component,
+                &entry_components,
+                |entry| {
+                    format!(
+                        "it calls the entry point {entry}: a client of the system (a load generator, a test), not part of a journey"
+                    )
+                },
+            ) {
                 continue;
             }
             background.push(name.clone());

@@ -32,7 +32,6 @@ use crate::{
     DomainDoc, Import, ImportError, ImportReport, SourceFile, Unread, Unresolved, Yaml,
     parse_yaml_documents_without,
 };
-use spof_model::Kind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod dependencies;
@@ -114,16 +113,6 @@ pub(crate) const UNREAD: Unread = Unread {
     presence: &["readinessProbe"],
     verbatim: &["data", "stringData"],
 };
-
-/// Kinds whose loss of data on a restart matters.
-const DATA_KINDS: &[Kind] = &[
-    Kind::Database,
-    Kind::Cache,
-    Kind::Queue,
-    Kind::Search,
-    Kind::ObjectStorage,
-    Kind::FileStorage,
-];
 
 /// Labels the controllers add to pods (not in the pod template).
 const CONTROLLER_LABELS: &[&str] = &[

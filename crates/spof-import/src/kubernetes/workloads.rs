@@ -2,10 +2,11 @@
 //! kinds, replicas, placement, disruption budgets and volumes.
 
 use super::{
-    ASSUMED_DAEMONSET_NODES, ASSUMED_ZONES, BATCH, DATA_KINDS, HOST_KEYS, Importer, Object,
-    POD_RESTART, Placement, WORKLOADS, Workload, ZONE_KEYS,
+    ASSUMED_DAEMONSET_NODES, ASSUMED_ZONES, BATCH, HOST_KEYS, Importer, Object, POD_RESTART,
+    Placement, WORKLOADS, Workload, ZONE_KEYS,
 };
 use crate::builder::Numbering;
+use crate::infer::DATA_KINDS;
 use crate::{ComponentDoc, DomainDoc, Inferred, Unmapped, Yaml, infer};
 use spof_model::Kind;
 use std::collections::{BTreeMap, HashMap};

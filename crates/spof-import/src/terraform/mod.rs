@@ -427,16 +427,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .iter()
                 .map(|&i| self.source_for(self.res(i).file, &self.res(i).address))
                 .collect();
-            self.out.report.unmapped.push(Unmapped {
-                object: if members.len() == 1 {
-                    rtype
-                } else {
-                    format!("{rtype} ({})", members.len())
-                },
-                why,
-                source: addresses.join(", "),
-                runs: false,
-            });
+            self.out.unmapped_together(rtype, why, &addresses);
         }
         if !data_sources.is_empty() {
             let addresses: Vec<String> = data_sources
