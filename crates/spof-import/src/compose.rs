@@ -30,7 +30,7 @@ use crate::{
     ComponentDoc, DomainDoc, Import, ImportError, ImportReport, Inferred, InstanceDoc, JourneyDoc,
     SourceFile, Unmapped, Unresolved, Yaml, YamlValue, parse_yaml_documents,
 };
-use spof_model::Kind;
+use spof_model::{DomainKind, Kind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How long Docker takes to restart a container with a restart policy.
@@ -1310,7 +1310,7 @@ impl<'a> Importer<'a> {
                 self.out.model.domains.insert(
                     HOST.into(),
                     DomainDoc {
-                        kind: "host".into(),
+                        kind: DomainKind::Host,
                         description: Some(
                             "the Docker host: every container, volume and published port of the file runs on it".into(),
                         ),

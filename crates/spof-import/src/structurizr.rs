@@ -23,7 +23,7 @@ use crate::{
     Unresolved,
 };
 use indexmap::{IndexMap, IndexSet};
-use spof_model::Kind;
+use spof_model::{DomainKind, Kind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Reads one Structurizr DSL workspace (the first `.dsl` file given, or the only file).
@@ -1457,7 +1457,7 @@ impl<'r> Mapper<'r> {
         self.out.model.domains.insert(
             name.clone(),
             DomainDoc {
-                kind: kind.to_string(),
+                kind: DomainKind::parse(kind),
                 parent,
                 description: Some(description),
                 ..DomainDoc::default()

@@ -2,7 +2,7 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
-use spof_model::Kind;
+use spof_model::{DomainKind, Kind};
 use std::fmt;
 
 /// An input file, read by the caller.
@@ -146,9 +146,11 @@ pub struct ModelDoc {
     pub journeys: IndexMap<String, JourneyDoc>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct DomainDoc {
-    pub kind: String,
+    /// Written as its name in the model (`zone`).
+    #[serde(serialize_with = "serialize_domain_kind")]
+    pub kind: DomainKind,
     #[serde(rename = "in", skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -228,6 +230,24 @@ impl Default for ComponentDoc {
             source: Default::default(),
         }
     }
+}
+
+impl Default for DomainDoc {
+    fn default() -> DomainDoc {
+        DomainDoc {
+            kind: DomainKind::Zone,
+            parent: None,
+            restore_time: None,
+            description: None,
+        }
+    }
+}
+
+fn serialize_domain_kind<S: serde::Serializer>(
+    kind: &DomainKind,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(kind.as_str())
 }
 
 fn serialize_kind<S: serde::Serializer>(kind: &Kind, serializer: S) -> Result<S::Ok, S::Error> {

@@ -30,7 +30,7 @@ fn region_of(import: &Import, component: &str) -> Option<String> {
     let c = &import.model.components[component];
     let place = c.domains.first().or(c.spread.first())?;
     let domain = &import.model.domains[place];
-    if domain.kind == "region" {
+    if domain.kind == spof_model::DomainKind::Region {
         return Some(place.clone());
     }
     domain.parent.clone()

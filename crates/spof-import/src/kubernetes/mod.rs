@@ -43,6 +43,7 @@ mod values;
 mod workloads;
 
 use reading::{collect, read_custom_resources};
+use spof_model::DomainKind;
 use workloads::string_map;
 
 /// How long Kubernetes takes to restart or reschedule a pod: the repair time of a
@@ -442,7 +443,7 @@ impl Importer {
             self.out.model.domains.insert(
                 format!("zone-{z}"),
                 DomainDoc {
-                    kind: "zone".into(),
+                    kind: DomainKind::Zone,
                     description: Some(
                         "a zone of the cluster: replicas must be spread over zones, but the input does not name them (three are assumed)".into(),
                     ),

@@ -8,7 +8,7 @@ use super::{
 use crate::builder::Numbering;
 use crate::infer::DATA_KINDS;
 use crate::{ComponentDoc, DomainDoc, Inferred, Unmapped, Yaml, infer};
-use spof_model::Kind;
+use spof_model::{DomainKind, Kind};
 use std::collections::{BTreeMap, HashMap};
 
 impl Importer {
@@ -497,7 +497,7 @@ impl Importer {
                     .domains
                     .entry(domain.clone())
                     .or_insert_with(|| DomainDoc {
-                        kind: (*kind).into(),
+                        kind: DomainKind::parse(kind),
                         description: Some(format!("named by {evidence}")),
                         ..DomainDoc::default()
                     });
@@ -568,7 +568,7 @@ impl Importer {
             self.out.model.domains.insert(
                 domain.clone(),
                 DomainDoc {
-                    kind: "host".into(),
+                    kind: DomainKind::Host,
                     description: Some(format!(
                         "the node where every pod of {name} runs: they share the ReadWriteOnce claim {claim}"
                     )),

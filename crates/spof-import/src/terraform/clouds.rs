@@ -7,7 +7,7 @@
 use super::Builder;
 use crate::{ComponentDoc, DomainDoc};
 use serde_json::Value;
-use spof_model::Kind;
+use spof_model::{DomainKind, Kind};
 
 const GCE_INSTANCE: &[&str] = &["google_compute_instance"];
 const GCE_ZONAL_GROUP: &[&str] = &["google_compute_instance_group_manager"];
@@ -104,7 +104,7 @@ impl Builder<'_, '_> {
         self.regions
             .entry(region.to_string())
             .or_insert_with(|| DomainDoc {
-                kind: "region".into(),
+                kind: DomainKind::Region,
                 description: Some(format!("{cloud} region {region}")),
                 ..DomainDoc::default()
             });
@@ -119,7 +119,7 @@ impl Builder<'_, '_> {
         self.zones
             .entry(zone.to_string())
             .or_insert_with(|| DomainDoc {
-                kind: "zone".into(),
+                kind: DomainKind::Zone,
                 parent: region.map(str::to_string),
                 description: Some(format!("{cloud} zone {zone}")),
                 ..DomainDoc::default()

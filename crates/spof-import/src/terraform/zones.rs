@@ -6,6 +6,7 @@ use super::reading::is_aliased;
 use super::{Builder, INSTANCE, SUBNET, Subnet};
 use crate::{ComponentDoc, DomainDoc, InstanceDoc};
 use indexmap::IndexSet;
+use spof_model::DomainKind;
 
 impl<'t, 'a> Builder<'t, 'a> {
     pub(super) fn file_region(&self, file: usize) -> Option<String> {
@@ -60,7 +61,7 @@ impl<'t, 'a> Builder<'t, 'a> {
         self.regions
             .entry(region.to_string())
             .or_insert_with(|| DomainDoc {
-                kind: "region".into(),
+                kind: DomainKind::Region,
                 description: Some(format!("AWS region {region}")),
                 ..DomainDoc::default()
             });
@@ -91,7 +92,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             self.zones.insert(
                 zone.to_string(),
                 DomainDoc {
-                    kind: "zone".into(),
+                    kind: DomainKind::Zone,
                     parent: region,
                     description: description.or_else(|| Some(format!("availability zone {zone}"))),
                     ..DomainDoc::default()
