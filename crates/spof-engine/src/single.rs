@@ -194,25 +194,18 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
             }
         }
     }
-    let mut base_scratch = Counter::new(0);
+    let any_scoped = graph.components.iter().any(|node| !node.scoped.is_empty());
+    let mut base_scratch = Counter::new(if any_scoped { graph.event_count() } else { 0 });
     let mut base: Vec<Option<EventSet>> = Vec::with_capacity(graph.components.len());
     for (c, node) in graph.components.iter().enumerate() {
         if !node.scoped.is_empty() {
             base.push(None);
             continue;
         }
-        let sets: Vec<&[EventId]> = node
-            .groups
-            .iter()
-            .map(|g| g.domain_events.as_slice())
-            .collect();
-        base.push(Some(kofn(node, &sets, &mut scratch)));
+        base.push(Some(kofn(node, &mut scratch)));
         for &depth in &wanted[c] {
-            in_domain.count_every_domain(node, c, depth, None, 0, &mut scratch);
+            in_domain.count_every_domain(node, c, depth, None, FIRST_VERSION, &mut scratch);
         }
-    }
-    if graph.components.iter().any(|node| !node.scoped.is_empty()) {
-        base_scratch = Counter::new(graph.event_count());
     }
     let journey_closures: Vec<Vec<ComponentId>> = graph
         .journey_paths
@@ -232,7 +225,7 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
         local: vec![Vec::new(); graph.components.len()],
         groups: vec![GroupSets::default(); graph.components.len()],
         causes: &out.causes,
-        versions: vec![0; graph.components.len()],
+        versions: vec![FIRST_VERSION; graph.components.len()],
     };
     let mut direct: Vec<EventSet> = vec![Vec::new(); graph.components.len()];
     let mut reads_full = vec![false; graph.components.len()];
@@ -351,6 +344,9 @@ fn analyze_view(graph: &FaultGraph) -> SingleFailures {
     }
     out
 }
+
+/// The version of every component's group sets before any is replaced.
+const FIRST_VERSION: u32 = 0;
 
 /// The sets computed so far in one phase.
 struct State<'a> {
@@ -489,12 +485,7 @@ fn component_set(
         ])
     };
     if node.threshold == 1 && base.is_none() {
-        let sets: Vec<&[EventId]> = node
-            .groups
-            .iter()
-            .map(|g| g.domain_events.as_slice())
-            .collect();
-        *base = Some(kofn(node, &sets, base_scratch));
+        *base = Some(kofn(node, base_scratch));
     }
     let mut local = if node.threshold == 1 {
         let mut out = union(
@@ -630,17 +621,15 @@ impl InDomain {
 
 impl GroupIndex {
     /// The groups of `target` by the domain events of depth `depth` they are in: (domain
-    /// event, group) pairs sorted by event; and whether they were found just now.
+    /// event, group) pairs sorted by event, found the first time they are asked for.
     fn groups_at(
         &mut self,
         node: &ComponentNode,
         target: ComponentId,
         depth: u32,
-    ) -> (&[(EventId, u32)], bool) {
+    ) -> &[(EventId, u32)] {
         let depth_of_event = &self.depth_of_event;
-        let mut fresh = false;
-        let pairs = self.groups.entry((target, depth)).or_insert_with(|| {
-            fresh = true;
+        self.groups.entry((target, depth)).or_insert_with(|| {
             let mut pairs = Vec::new();
             for (g, group) in node.groups.iter().enumerate() {
                 for &e in &group.domain_events {
@@ -652,8 +641,7 @@ impl GroupIndex {
             // Only the domains order the pairs: a domain's groups may come in any order.
             pairs.sort_unstable_by_key(|&(e, _)| e);
             pairs
-        });
-        (pairs, fresh)
+        })
     }
 }
 
@@ -686,17 +674,7 @@ fn scoped_set(
     let depth = graph.domain_depth[domain];
     let computed = state.groups[target].len() == node.groups.len();
     let group_sets = computed.then(|| &state.groups[target]);
-    if !in_domain.count_every_domain(node, target, depth, group_sets, version, scratch) {
-        // Indexed before: only the domain asked for.
-        let pairs = in_domain.index.groups_at(node, target, depth).0;
-        let start = pairs.partition_point(|&(e, _)| e < event);
-        let end = start + pairs[start..].partition_point(|&(e, _)| e == event);
-        if let Some(set) = count_in_domain(node, &pairs[start..end], group_sets, scratch) {
-            in_domain
-                .sets
-                .insert((target, event), (version, Rc::from(set)));
-        }
-    }
+    in_domain.count_every_domain(node, target, depth, group_sets, version, scratch);
     match in_domain.sets.get(&(target, event)) {
         Some((v, set)) if *v == version => (set.clone(), false),
         // No instance there: the whole target's set.
@@ -717,8 +695,9 @@ impl InDomain {
             .clone()
     }
 
-    /// Indexes the groups of `target` by its domains at `depth` and counts the scoped set of
-    /// each of those domains, unless they were indexed before (then false).
+    /// Counts the scoped set of each domain of `depth` that `target` has groups in, unless
+    /// it was counted from the same version of the target's group sets: all at once, so that
+    /// the target's groups are read while they are in the cache.
     fn count_every_domain(
         &mut self,
         node: &ComponentNode,
@@ -727,21 +706,23 @@ impl InDomain {
         group_sets: Option<&GroupSets>,
         version: u32,
         scratch: &mut Counter,
-    ) -> bool {
-        let (pairs, fresh) = self.index.groups_at(node, target, depth);
-        if !fresh {
-            return false;
-        }
-        let mut rest = pairs;
+    ) {
+        let mut rest = self.index.groups_at(node, target, depth);
         while let Some(&(e, _)) = rest.first() {
             let run = rest.partition_point(|&(x, _)| x == e);
             let (groups, after) = rest.split_at(run);
             rest = after;
+            if self
+                .sets
+                .get(&(target, e))
+                .is_some_and(|(v, _)| *v == version)
+            {
+                continue;
+            }
             if let Some(set) = count_in_domain(node, groups, group_sets, scratch) {
                 self.sets.insert((target, e), (version, Rc::from(set)));
             }
         }
-        true
     }
 }
 
@@ -931,18 +912,16 @@ impl Counter {
     }
 }
 
-fn kofn(node: &ComponentNode, group_sets: &[&[EventId]], scratch: &mut Counter) -> EventSet {
-    let mut out = if node.threshold == 1 {
-        union(group_sets.iter().copied())
-    } else {
-        for (g, set) in node.groups.iter().zip(group_sets) {
-            scratch.add_all(set, g.members.len());
+/// The k-of-n over a component's groups' own domains (at threshold 1, with its instances).
+fn kofn(node: &ComponentNode, scratch: &mut Counter) -> EventSet {
+    if node.threshold > 1 {
+        for g in &node.groups {
+            scratch.add_all(&g.domain_events, g.members.len());
         }
-        scratch.drain_at_least(node.threshold)
-    };
-    if node.threshold == 1
-        && let Some(first) = node.first_instance_event
-    {
+        return scratch.drain_at_least(node.threshold);
+    }
+    let mut out = union(node.groups.iter().map(|g| g.domain_events.as_slice()));
+    if let Some(first) = node.first_instance_event {
         out.extend(first..first + node.n as EventId);
         out.sort_unstable();
     }

@@ -22,13 +22,12 @@ use std::collections::BTreeMap;
 /// Reads Backstage catalog files (YAML, several documents each) and maps their entities.
 pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     if files.is_empty() {
-        return Err(ImportError {
-            file: String::new(),
-            line: None,
-            column: None,
-            message: "no Backstage catalog file given".into(),
-            others: Vec::new(),
-        });
+        return Err(ImportError::new(
+            String::new(),
+            None,
+            None,
+            "no Backstage catalog file given".into(),
+        ));
     }
     let mut report = ImportReport {
         format: "backstage".into(),
@@ -144,11 +143,12 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     let mut import = builder.finish(files);
     import.make_usable();
     if import.model.components.is_empty() {
-        return Err(ImportError {
-            file: files[0].path.clone(),
-            line: None,
-            column: None,
-            message: "nothing to model: no Component or Resource entity in the catalog files given (Systems, Groups, APIs and Locations are not failure points)".into(), others: Vec::new() });
+        return Err(ImportError::new(
+            files[0].path.clone(),
+            None,
+            None,
+            "nothing to model: no Component or Resource entity in the catalog files given (Systems, Groups, APIs and Locations are not failure points)".into(),
+        ));
     }
     Ok(import)
 }

@@ -293,6 +293,38 @@ impl ModelBuilder {
 }
 
 impl ModelBuilder {
+    /// The components reached from `entries` along dependencies, not through monitoring
+    /// (what it polls is not part of a journey through it).
+    pub(crate) fn reached_from(
+        &self,
+        entries: impl IntoIterator<Item = String>,
+    ) -> BTreeSet<String> {
+        let mut reached = BTreeSet::new();
+        let mut stack: Vec<String> = entries.into_iter().collect();
+        while let Some(c) = stack.pop() {
+            if reached.insert(c.clone())
+                && let Some(component) = self.model.components.get(&c)
+                && component.kind != Kind::Monitoring
+            {
+                stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
+            }
+        }
+        reached
+    }
+
+    /// The components something other than monitoring depends on: what monitoring polls is
+    /// not called by it for the journeys.
+    pub(crate) fn called_outside_monitoring(&self) -> BTreeSet<String> {
+        self.model
+            .components
+            .values()
+            .filter(|c| c.kind != Kind::Monitoring)
+            .flat_map(|c| c.depends_on.iter().map(|d| d.component.clone()))
+            .collect()
+    }
+}
+
+impl ModelBuilder {
     /// Reports objects of one kind that are not mapped, for one reason, as one line: the kind
     /// with their count when there are several (`aws_iam_role (3)`), and every place.
     pub(crate) fn unmapped_together(&mut self, object: String, why: String, sources: &[String]) {

@@ -58,13 +58,12 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                 documents.remove(0)
             }
             Ok(documents) if documents.iter().any(|d| d.get("services").is_some()) => {
-                problems.push(ImportError {
-                    file: file.path.clone(),
-                    line: documents.get(1).map(|d| d.line),
-                    column: None,
-                    message: "a compose file is one YAML document".into(),
-                    others: Vec::new(),
-                });
+                problems.push(ImportError::new(
+                    file.path.clone(),
+                    documents.get(1).map(|d| d.line),
+                    None,
+                    "a compose file is one YAML document".into(),
+                ));
                 continue;
             }
             Err(e) if detect_compose(&file.text) => {
@@ -77,13 +76,12 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             }
         };
         if !document.get("services").is_some_and(Yaml::is_map) {
-            problems.push(ImportError {
-                file: file.path.clone(),
-                line: document.get("services").map(|s| s.line),
-                column: document.get("services").map(|s| s.column),
-                message: "`services` must be a mapping of service names to definitions".into(),
-                others: Vec::new(),
-            });
+            problems.push(ImportError::new(
+                file.path.clone(),
+                document.get("services").map(|s| s.line),
+                document.get("services").map(|s| s.column),
+                "`services` must be a mapping of service names to definitions".into(),
+            ));
             continue;
         }
         composes.push((file, document));
@@ -92,13 +90,12 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         return Err(error);
     }
     if composes.is_empty() {
-        return Err(ImportError {
-            file: files.first().map(|f| f.path.clone()).unwrap_or_default(),
-            line: None,
-            column: None,
-            message: "no compose file (a YAML file with a top-level `services:` mapping)".into(),
-            others: Vec::new(),
-        });
+        return Err(ImportError::new(
+            files.first().map(|f| f.path.clone()).unwrap_or_default(),
+            None,
+            None,
+            "no compose file (a YAML file with a top-level `services:` mapping)".into(),
+        ));
     }
     let project = project(&composes, &mut report);
     let mut importer = Importer::new(&project, &others, report);
@@ -1378,25 +1375,8 @@ impl<'a> Importer<'a> {
                 },
             ));
         }
-        let mut reached = BTreeSet::new();
-        let mut stack: Vec<String> = entry_components.iter().cloned().collect();
-        // What monitoring polls is not reached through it, nor called by it for this.
-        while let Some(c) = stack.pop() {
-            if reached.insert(c.clone())
-                && let Some(component) = self.out.model.components.get(&c)
-                && component.kind != Kind::Monitoring
-            {
-                stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
-            }
-        }
-        let called: BTreeSet<String> = self
-            .out
-            .model
-            .components
-            .values()
-            .filter(|c| c.kind != Kind::Monitoring)
-            .flat_map(|c| c.depends_on.iter().map(|d| d.component.clone()))
-            .collect();
+        let reached = self.out.reached_from(entry_components.iter().cloned());
+        let called = self.out.called_outside_monitoring();
         let profiled: BTreeSet<String> = self
             .profiled
             .iter()

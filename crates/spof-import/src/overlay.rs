@@ -352,13 +352,12 @@ const SECTIONS: &[(&str, &str)] = &[
 
 impl Cx {
     fn error(&mut self, at: &Yaml, message: String) {
-        self.errors.push(ImportError {
-            file: self.files[self.file].clone(),
-            line: Some(at.line),
-            column: Some(at.column),
+        self.errors.push(ImportError::new(
+            self.files[self.file].clone(),
+            Some(at.line),
+            Some(at.column),
             message,
-            others: Vec::new(),
-        });
+        ));
     }
 
     fn here(&self, at: &Yaml) -> String {
@@ -853,13 +852,12 @@ impl Cx {
                 continue;
             };
             let hint = did_you_mean(&target, &names);
-            self.errors.push(ImportError {
-                file: self.files[self.file].clone(),
-                line: Some(line),
-                column: Some(column),
-                message: format!("no component `{target}` (in {what}){hint}"),
-                others: Vec::new(),
-            });
+            self.errors.push(ImportError::new(
+                self.files[self.file].clone(),
+                Some(line),
+                Some(column),
+                format!("no component `{target}` (in {what}){hint}"),
+            ));
         }
     }
 }

@@ -36,37 +36,34 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
         ([one], _) => *one,
         ([], [one]) => one,
         ([], []) => {
-            return Err(ImportError {
-                file: String::new(),
-                line: None,
-                column: None,
-                message: "no Structurizr DSL file given".into(),
-                others: Vec::new(),
-            });
+            return Err(ImportError::new(
+                String::new(),
+                None,
+                None,
+                "no Structurizr DSL file given".into(),
+            ));
         }
         ([], _) => {
-            return Err(ImportError {
-                file: files[0].path.clone(),
-                line: None,
-                column: None,
-                message: "no `.dsl` file among the files given: name the workspace file".into(),
-                others: Vec::new(),
-            });
+            return Err(ImportError::new(
+                files[0].path.clone(),
+                None,
+                None,
+                "no `.dsl` file among the files given: name the workspace file".into(),
+            ));
         }
         (many, _) => {
-            return Err(ImportError {
-                file: many[1].path.clone(),
-                line: None,
-                column: None,
-                message: format!(
+            return Err(ImportError::new(
+                many[1].path.clone(),
+                None,
+                None,
+                format!(
                     "several workspaces given ({}): import one `.dsl` file at a time (`!include` is not followed)",
                     many.iter()
                         .map(|f| f.path.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                others: Vec::new(),
-            });
+            ));
         }
     };
     let tokens = tokenize(&file.path, &file.text)?;
@@ -78,11 +75,12 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     let mut import = mapper.finish();
     import.make_usable();
     if import.model.components.is_empty() {
-        return Err(ImportError {
-            file: file.path.clone(),
-            line: None,
-            column: None,
-            message: "nothing to model: the workspace deploys or names no container or software system that serves users (people and client-side containers are not failure points)".into(), others: Vec::new() });
+        return Err(ImportError::new(
+            file.path.clone(),
+            None,
+            None,
+            "nothing to model: the workspace deploys or names no container or software system that serves users (people and client-side containers are not failure points)".into(),
+        ));
     }
     for other in files.iter().filter(|f| f.path != file.path) {
         import.report.unmapped.push(Unmapped {
@@ -115,13 +113,7 @@ struct Tok {
 }
 
 fn located(file: &str, line: u32, column: u32, message: String) -> ImportError {
-    ImportError {
-        file: file.to_string(),
-        line: Some(line),
-        column: Some(column),
-        message,
-        others: Vec::new(),
-    }
+    ImportError::new(file.to_string(), Some(line), Some(column), message)
 }
 
 fn tokenize(file: &str, text: &str) -> Result<Vec<Tok>, ImportError> {

@@ -26,6 +26,22 @@ pub struct ImportError {
 }
 
 impl ImportError {
+    /// One problem in `file`, at a line and column where they are known.
+    pub fn new(
+        file: impl Into<String>,
+        line: Option<u32>,
+        column: Option<u32>,
+        message: String,
+    ) -> ImportError {
+        ImportError {
+            file: file.into(),
+            line,
+            column,
+            message,
+            others: Vec::new(),
+        }
+    }
+
     /// All the problems found, as one error: the first, with the others after it; `None` when
     /// there is none.
     pub fn collected(problems: Vec<ImportError>) -> Option<ImportError> {

@@ -264,13 +264,12 @@ pub fn parse_yaml_documents_without(
             .into_iter()
             .map(|h| {
                 h.join().unwrap_or_else(|_| {
-                    Err(ImportError {
-                        file: file.to_string(),
-                        line: None,
-                        column: None,
-                        message: "the YAML reader failed".into(),
-                        others: Vec::new(),
-                    })
+                    Err(ImportError::new(
+                        file.to_string(),
+                        None,
+                        None,
+                        "the YAML reader failed".into(),
+                    ))
                 })
             })
             .collect()
@@ -476,13 +475,12 @@ pub fn parse_yaml_one(file: &str, text: &str) -> Result<Option<Yaml>, ImportErro
     .map_err(|e| yaml_error(file, &e))?;
     let mut docs = docs.0;
     if docs.len() > 1 {
-        return Err(ImportError {
-            file: file.to_string(),
-            line: Some(docs[1].line),
-            column: Some(docs[1].column),
-            message: "more than one YAML document; an overlay is one document".into(),
-            others: Vec::new(),
-        });
+        return Err(ImportError::new(
+            file.to_string(),
+            Some(docs[1].line),
+            Some(docs[1].column),
+            "more than one YAML document; an overlay is one document".into(),
+        ));
     }
     Ok(docs.pop())
 }
@@ -530,17 +528,16 @@ fn yaml_error(file: &str, error: &serde_saphyr::Error) -> ImportError {
     } else if message.contains("budget breached") {
         cleaned = cleaned.replace("budget breached", "input too large or too deeply nested");
     }
-    ImportError {
-        file: file.to_string(),
-        line: location
+    ImportError::new(
+        file.to_string(),
+        location
             .as_ref()
             .map(|l| u32::try_from(l.line()).unwrap_or(u32::MAX)),
-        column: location
+        location
             .as_ref()
             .map(|l| u32::try_from(l.column()).unwrap_or(u32::MAX)),
-        message: format!("not valid YAML: {}", cleaned.trim()),
-        others: Vec::new(),
-    }
+        format!("not valid YAML: {}", cleaned.trim()),
+    )
 }
 
 /// The documents of a stream, each converted as soon as it is read.

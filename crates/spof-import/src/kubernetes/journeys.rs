@@ -52,8 +52,6 @@ impl Importer {
             );
             return;
         }
-        let mut reached: BTreeSet<String> = BTreeSet::new();
-        let mut stack: Vec<String> = Vec::new();
         let mut journeys: Vec<(String, JourneyDoc)> = Vec::new();
         let mut entry_components: BTreeSet<String> = BTreeSet::new();
         for entry in &self.entries {
@@ -70,7 +68,6 @@ impl Importer {
                 continue;
             }
             entry_components.extend(path.iter().cloned());
-            stack.extend(path.iter().cloned());
             journeys.push((
                 entry.name.clone(),
                 JourneyDoc {
@@ -81,33 +78,15 @@ impl Importer {
             ));
         }
         self.out.report.entry_points = entry_components.iter().cloned().collect();
-        while let Some(c) = stack.pop() {
-            if !reached.insert(c.clone()) {
-                continue;
-            }
-            // What monitoring polls is not reached through it.
-            if let Some(component) = self.out.model.components.get(&c)
-                && component.kind != Kind::Monitoring
-            {
-                stack.extend(component.depends_on.iter().map(|d| d.component.clone()));
-            }
-        }
-        // Calls by monitoring (its targets) make nothing part of another journey.
-        let called: BTreeSet<&str> = self
-            .out
-            .model
-            .components
-            .values()
-            .filter(|c| c.kind != Kind::Monitoring)
-            .flat_map(|c| c.depends_on.iter().map(|d| d.component.as_str()))
-            .collect();
+        let reached = self.out.reached_from(entry_components.iter().cloned());
+        let called = self.out.called_outside_monitoring();
         let mut background = Vec::new();
         for (name, component) in &self.out.model.components {
             if self.load_generators.contains(name) {
                 continue;
             }
             if reached.contains(name)
-                || called.contains(name.as_str())
+                || called.contains(name)
                 || matches!(component.kind, Kind::Monitoring | Kind::DeployPipeline)
                 || batch.contains(name)
             {

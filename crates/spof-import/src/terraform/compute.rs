@@ -205,10 +205,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             let file = r.file;
             let name = self.name_for(file, &r.address);
             let subnets = self.subnets(i, &[&["vpc_config", "subnet_ids"]], &name);
-            let mut zones = self.zones_of(&subnets);
-            if zones.is_empty() {
-                zones = self.region_placement(i);
-            }
+            let zones = self.zones_or_region(i, &subnets);
             let r = self.res(i);
             let mut doc = ComponentDoc {
                 kind: Kind::Service,
@@ -232,10 +229,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             let name = self.name_for(file, &r.address);
             let replicas = r.u64_value("desired_count").filter(|&n| n > 0).unwrap_or(1);
             let subnets = self.subnets(i, &[&["network_configuration", "subnets"]], &name);
-            let mut zones = self.zones_of(&subnets);
-            if zones.is_empty() {
-                zones = self.region_placement(i);
-            }
+            let zones = self.zones_or_region(i, &subnets);
             let r = self.res(i);
             let doc = ComponentDoc {
                 kind: Kind::Service,
@@ -262,10 +256,7 @@ impl<'t, 'a> Builder<'t, 'a> {
             let file = r.file;
             let name = self.name_for(file, &r.address);
             let subnets = self.subnets(i, &[&["vpc_config", "subnet_ids"]], &name);
-            let mut zones = self.zones_of(&subnets);
-            if zones.is_empty() {
-                zones = self.region_placement(i);
-            }
+            let zones = self.zones_or_region(i, &subnets);
             let r = self.res(i);
             let mut doc = ComponentDoc {
                 kind: Kind::Service,
@@ -302,10 +293,7 @@ impl<'t, 'a> Builder<'t, 'a> {
                 .unwrap_or(1)
                 .max(1);
             let subnets = self.subnets(i, &[&["subnet_ids"]], &name);
-            let mut zones = self.zones_of(&subnets);
-            if zones.is_empty() {
-                zones = self.region_placement(i);
-            }
+            let zones = self.zones_or_region(i, &subnets);
             let r = self.res(i);
             let doc = ComponentDoc {
                 kind: Kind::Service,

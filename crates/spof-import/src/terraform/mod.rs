@@ -35,13 +35,12 @@ use references::{Link, Tf};
 /// Reads Terraform JSON plans or state and maps their AWS resources to a model.
 pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
     if files.is_empty() {
-        return Err(ImportError {
-            file: String::new(),
-            line: None,
-            column: None,
-            message: "no Terraform JSON file given".into(),
-            others: Vec::new(),
-        });
+        return Err(ImportError::new(
+            String::new(),
+            None,
+            None,
+            "no Terraform JSON file given".into(),
+        ));
     }
     // Every file is read before giving up, so that all their problems are told at once.
     let mut docs = Vec::with_capacity(files.len());
@@ -69,11 +68,11 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
             .collect();
         types.sort_unstable();
         types.dedup();
-        return Err(ImportError {
-            file: files[0].path.clone(),
-            line: None,
-            column: None,
-            message: format!(
+        return Err(ImportError::new(
+            files[0].path.clone(),
+            None,
+            None,
+            format!(
                 "nothing to model: {} resource(s) read, none of a type that serves or stores (instances, auto scaling groups, load balancers, databases, caches, NAT gateways, DNS...){}",
                 tf.res.iter().filter(|r| !r.data).count(),
                 if types.is_empty() {
@@ -82,8 +81,7 @@ pub fn import(files: &[SourceFile]) -> Result<Import, ImportError> {
                     format!("; types found: {}", types.join(", "))
                 }
             ),
-            others: Vec::new(),
-        });
+        ));
     }
     Ok(import)
 }

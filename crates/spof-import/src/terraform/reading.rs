@@ -19,12 +19,8 @@ pub(super) struct Doc {
 }
 
 pub(super) fn parse_file(file: &SourceFile) -> Result<Doc, ImportError> {
-    let error = |line: Option<u32>, column: Option<u32>, message: String| ImportError {
-        file: file.path.clone(),
-        line,
-        column,
-        message,
-        others: Vec::new(),
+    let error = |line: Option<u32>, column: Option<u32>, message: String| {
+        ImportError::new(file.path.clone(), line, column, message)
     };
     let lower = file.path.to_ascii_lowercase();
     if [".tf", ".hcl", ".tfvars", ".tftest.hcl"]
@@ -278,23 +274,26 @@ impl Res<'_> {
     }
 }
 
+/// The values at a path of attribute and block names, through arrays of blocks at each step.
+fn nodes_at<'a>(root: &'a Value, path: &[&str]) -> Vec<&'a Value> {
+    let mut nodes = vec![root];
+    for step in path {
+        nodes = nodes
+            .into_iter()
+            .flat_map(|node| match node {
+                Value::Array(items) => items.iter().filter_map(|item| item.get(*step)).collect(),
+                Value::Object(map) => map.get(*step).into_iter().collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+    }
+    nodes
+}
+
 /// The expression objects (`{references, constant_value}`) at a path of attribute and block
 /// names.
 pub(super) fn expression_leaves<'a>(expressions: &'a Value, path: &[&str]) -> Vec<&'a Value> {
-    let mut nodes = vec![expressions];
-    for step in path {
-        let mut next = Vec::new();
-        for node in nodes {
-            match node {
-                Value::Array(items) => {
-                    next.extend(items.iter().filter_map(|item| item.get(*step)));
-                }
-                Value::Object(map) => next.extend(map.get(*step)),
-                _ => {}
-            }
-        }
-        nodes = next;
-    }
+    let nodes = nodes_at(expressions, path);
     let mut leaves = Vec::new();
     for node in nodes {
         match node {
@@ -307,20 +306,7 @@ pub(super) fn expression_leaves<'a>(expressions: &'a Value, path: &[&str]) -> Ve
 
 /// The strings at a path of attribute and block names in a resource's values.
 pub(super) fn value_strings(values: &Value, path: &[&str]) -> Vec<String> {
-    let mut nodes = vec![values];
-    for step in path {
-        let mut next = Vec::new();
-        for node in nodes {
-            match node {
-                Value::Array(items) => {
-                    next.extend(items.iter().filter_map(|item| item.get(*step)));
-                }
-                Value::Object(map) => next.extend(map.get(*step)),
-                _ => {}
-            }
-        }
-        nodes = next;
-    }
+    let nodes = nodes_at(values, path);
     let mut out = Vec::new();
     for node in nodes {
         collect_strings(node, &mut out);

@@ -165,6 +165,17 @@ impl<'t, 'a> Builder<'t, 'a> {
         zones.into_iter().collect()
     }
 
+    /// Where a resource placed through `subnets` runs: their zones, or, when no subnet is
+    /// known, its region (see [`Builder::region_placement`]).
+    pub(super) fn zones_or_region(&mut self, i: usize, subnets: &[Subnet]) -> Vec<String> {
+        let zones = self.zones_of(subnets);
+        if zones.is_empty() {
+            self.region_placement(i)
+        } else {
+            zones
+        }
+    }
+
     /// The region of one resource: its own provider configuration's (an aliased provider,
     /// `provider = aws.west`, has its own), else its ARN's, its zone's, or its file's.
     pub(super) fn resource_region(&self, i: usize) -> Option<String> {
